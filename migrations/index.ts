@@ -1,0 +1,10 @@
+// The ordered list of migrations; a static list works the same from sources (tests) and from dist/.
+import type { Knex } from 'knex';
+import * as initial from './001_initial.js';
+
+export interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+export const migrations: ReadonlyArray<readonly [string, Migration]> = [['001_initial', initial]];

@@ -1,0 +1,82 @@
+// Builds the Fastify app from a config object: database, migrations, deploy of processes/, routes. Never listens.
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import { openDatabase } from './db/knex.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createServices } from './services.js';
+import authPlugin from './auth/auth-plugin.js';
+import { installErrorHandler } from './http/error-handler.js';
+import healthRoutes from './routes/health-routes.js';
+import userRoutes from './routes/user-routes.js';
+import definitionRoutes from './routes/definition-routes.js';
+import instanceRoutes from './routes/instance-routes.js';
+import taskRoutes from './routes/task-routes.js';
+import auditRoutes from './routes/audit-routes.js';
+
+export interface AppOptions {
+  /** The service's notion of now; tests move it instead of sleeping. Default: the system clock. */
+  clock?: () => Date;
+  /** Live engines kept in memory (default 500). */
+  maxLiveEngines?: number;
+  /** A pino destination for tests that read the log. */
+  logStream?: NodeJS.WritableStream;
+}
+
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logStream ? { level: config.logLevel, stream: options.logStream } : { level: config.logLevel },
+    // Our own onResponse hook writes the one line per request.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  // One log line per request, with the user and the outcome.
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime), userId: request.user?.id },
+      'request',
+    );
+  });
+
+  const db = openDatabase(config.databaseUrl);
+  app.addHook('onClose', async () => {
+    await db.knex.destroy();
+  });
+  await migrateToLatest(db.knex);
+  const services = createServices(db, app.log, options.clock ?? (() => new Date()), { ...(options.maxLiveEngines ? { maxLiveEngines: options.maxLiveEngines } : {}) });
+  app.decorate('services', services);
+  await services.accounts.ensureAdmin(config.adminToken);
+  const deployed = await services.deploy.deployFolder(config.processesDir);
+  app.log.info({ processesDir: config.processesDir, definitions: deployed.map((d) => d.definitions[0]) }, 'processes deployed');
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'SOP BPMN service', description: 'Runs government SOPs as executable BPMN 2.0 and audits every step against its mutu baku.', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  // The API documentation is readable without a token; the hook must exist before swagger-ui adds its routes.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+
+  await app.register(authPlugin, { users: services.users });
+  await app.register(healthRoutes);
+  await app.register(userRoutes);
+  await app.register(definitionRoutes);
+  await app.register(instanceRoutes);
+  await app.register(taskRoutes);
+  await app.register(auditRoutes);
+  return app;
+}

@@ -1,0 +1,47 @@
+// Creates users and bootstraps the first admin; tokens are returned once and stored only as hashes.
+import type { Knex } from 'knex';
+import type { Logger } from '../logger.js';
+import type { AuditChain } from '../audit/audit-chain.js';
+import { hashToken, newToken } from './tokens.js';
+import type { User, UsersRepository } from './users-repository.js';
+
+export function accountsService(deps: { knex: Knex; users: UsersRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
+  const { knex, users, audit, log, clock } = deps;
+  return {
+    async createUser(by: User | null, name: string, roles: string[]): Promise<User & { token: string }> {
+      const token = newToken();
+      const at = clock().toISOString();
+      const user = await knex.transaction(async (trx) => {
+        const created = await users.create({ name, roles: [...new Set(roles)], tokenHash: hashToken(token), at }, trx);
+        await audit.append(trx, [{ type: 'user.created', at, userId: by?.id ?? null, data: { id: created.id, name, roles: created.roles } }]);
+        return created;
+      });
+      log.info({ userId: user.id, by: by?.id ?? null, roles: user.roles, event: 'user.created' }, 'user created');
+      return { ...user, token };
+    },
+
+    /**
+     * ADMIN_TOKEN, when set, is always an admin's token. Without it, the first start creates an admin
+     * with a random token and logs it once.
+     */
+    async ensureAdmin(adminToken: string | undefined): Promise<void> {
+      if (adminToken) {
+        const hash = hashToken(adminToken);
+        const existing = await users.findByTokenHash(hash);
+        if (existing?.roles.includes('admin') && existing.active) return;
+        if (existing) throw new Error('ADMIN_TOKEN belongs to a user who is not an active admin');
+        const at = clock().toISOString();
+        await knex.transaction(async (trx) => {
+          const created = await users.create({ name: 'admin (ADMIN_TOKEN)', roles: ['admin'], tokenHash: hash, at }, trx);
+          await audit.append(trx, [{ type: 'user.created', at, data: { id: created.id, name: created.name, roles: created.roles, source: 'ADMIN_TOKEN' } }]);
+        });
+        return;
+      }
+      if ((await users.countWithRole('admin')) > 0) return;
+      const { token } = await this.createUser(null, 'admin', ['admin']);
+      log.warn({ adminToken: token }, 'created the first admin; this token is shown only once: keep it or set ADMIN_TOKEN');
+    },
+  };
+}
+
+export type AccountsService = ReturnType<typeof accountsService>;

@@ -1,0 +1,47 @@
+// Parses the service's configuration from the environment once; the only module that reads process.env.
+import { z } from 'zod';
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/sop.db')
+    .refine((v) => /^sqlite:.+/.test(v) || /^postgres(ql)?:\/\//.test(v), {
+      message: 'must be sqlite:<file> or postgres://user@host:port/db',
+    }),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  PROCESSES_DIR: z.string().min(1).default('processes'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  /** When set, always accepted as an admin's token. */
+  adminToken: string | undefined;
+  /** Every `.bpmn` file in this folder is deployed at start. */
+  processesDir: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the configuration; throws a ConfigError naming each invalid variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    adminToken: c.ADMIN_TOKEN,
+    processesDir: c.PROCESSES_DIR,
+    logLevel: c.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,101 @@
+// Deployed definition versions; knows nothing of HTTP.
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { fromJson, toJson } from '../db/json.js';
+import type { SopMetadata } from '../sop/sop-metadata.js';
+
+export interface DefinitionVersion {
+  id: string;
+  key: string;
+  version: number;
+  name: string;
+  hash: string;
+  metadata: SopMetadata;
+  deployedBy: string | null;
+  deployedAt: string;
+}
+
+interface DefinitionRow {
+  id: string;
+  key: string;
+  version: number;
+  name: string | null;
+  xml?: string;
+  hash: string;
+  metadata: string;
+  deployed_by: string | null;
+  deployed_at: string;
+}
+
+const COLUMNS = ['id', 'key', 'version', 'name', 'hash', 'metadata', 'deployed_by', 'deployed_at'];
+
+function toDefinition(row: DefinitionRow): DefinitionVersion {
+  return {
+    id: row.id,
+    key: row.key,
+    version: Number(row.version),
+    name: row.name ?? row.key,
+    hash: row.hash,
+    metadata: fromJson<SopMetadata>(row.metadata, {} as SopMetadata),
+    deployedBy: row.deployed_by,
+    deployedAt: row.deployed_at,
+  };
+}
+
+export function definitionsRepository(knex: Knex) {
+  return {
+    async latest(key: string, trx: Knex = knex): Promise<DefinitionVersion | undefined> {
+      const row = (await trx('definitions').select(COLUMNS).where({ key }).orderBy('version', 'desc').first()) as DefinitionRow | undefined;
+      return row ? toDefinition(row) : undefined;
+    },
+    async byVersion(key: string, version: number): Promise<DefinitionVersion | undefined> {
+      const row = (await knex('definitions').select(COLUMNS).where({ key, version }).first()) as DefinitionRow | undefined;
+      return row ? toDefinition(row) : undefined;
+    },
+    async byId(id: string): Promise<DefinitionVersion | undefined> {
+      const row = (await knex('definitions').select(COLUMNS).where({ id }).first()) as DefinitionRow | undefined;
+      return row ? toDefinition(row) : undefined;
+    },
+    async xml(id: string): Promise<string | undefined> {
+      const row = (await knex('definitions').select('xml').where({ id }).first()) as { xml: string } | undefined;
+      return row?.xml;
+    },
+    async versions(key: string): Promise<Array<{ version: number; deployedAt: string; hash: string }>> {
+      const rows = (await knex('definitions').select('version', 'deployed_at', 'hash').where({ key }).orderBy('version')) as DefinitionRow[];
+      return rows.map((r) => ({ version: Number(r.version), deployedAt: r.deployed_at, hash: r.hash }));
+    },
+    /** The latest version of every key. */
+    async listLatest(): Promise<DefinitionVersion[]> {
+      const latest = knex('definitions').select('key').max({ version: 'version' }).groupBy('key').as('latest');
+      const rows = (await knex('definitions')
+        .select(COLUMNS.map((c) => `definitions.${c}`))
+        .join(latest, (j) => j.on('definitions.key', '=', 'latest.key').andOn('definitions.version', '=', 'latest.version'))
+        .orderBy('definitions.key')) as DefinitionRow[];
+      return rows.map(toDefinition);
+    },
+    async count(): Promise<number> {
+      const row = (await knex('definitions').countDistinct({ n: 'key' }).first()) as { n: number | string } | undefined;
+      return Number(row?.n ?? 0);
+    },
+    async insert(
+      trx: Knex.Transaction,
+      input: { key: string; version: number; name: string; xml: string; hash: string; metadata: SopMetadata; deployedBy: string | null; at: string },
+    ): Promise<DefinitionVersion> {
+      const row: DefinitionRow = {
+        id: randomUUID(),
+        key: input.key,
+        version: input.version,
+        name: input.name,
+        xml: input.xml,
+        hash: input.hash,
+        metadata: toJson(input.metadata),
+        deployed_by: input.deployedBy,
+        deployed_at: input.at,
+      };
+      await trx('definitions').insert(row);
+      return toDefinition(row);
+    },
+  };
+}
+
+export type DefinitionsRepository = ReturnType<typeof definitionsRepository>;

@@ -1,0 +1,147 @@
+// Deploys BPMN: parse, lock down, read the SOP data, compile once, and store a new version when the XML changed.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { Logger } from '../logger.js';
+import type { ModdleElement } from 'bpmn-moddle';
+import { ForbiddenError, InvalidBpmnError, type ElementProblem } from '../errors.js';
+import { parseBpmn } from '../engine/bpmn-parser.js';
+import { lockdown } from '../engine/diagram-lockdown.js';
+import { compileDefinition, type SourceContext } from '../engine/process-runtime.js';
+import { readSopMetadata, type SopMetadata } from '../sop/sop-metadata.js';
+import { checkTimeStandards } from '../sop/step-clock.js';
+import type { AuditChain } from '../audit/audit-chain.js';
+import type { DefinitionsRepository, DefinitionVersion } from './definitions-repository.js';
+
+export interface CompiledDefinition {
+  definition: DefinitionVersion;
+  sourceContext: SourceContext;
+}
+
+export interface DeployResult {
+  created: boolean;
+  definitions: Array<{ key: string; version: number }>;
+  warnings: ElementProblem[];
+}
+
+interface Prepared {
+  key: string;
+  name: string;
+  metadata: SopMetadata;
+  sourceContext: SourceContext;
+  warnings: ElementProblem[];
+}
+
+/** Parses, checks and compiles a diagram without touching the database. */
+async function prepare(xml: string): Promise<Prepared> {
+  const parsed = await parseBpmn(xml);
+  const { problems, warnings } = lockdown(parsed.definitions);
+  if (problems.length > 0) throw new InvalidBpmnError(problems);
+  const process = ((parsed.definitions.rootElements as ModdleElement[]).find((e) => e.$type === 'bpmn:Process' && e.isExecutable === true)) as ModdleElement;
+  const key = String(process.id ?? '');
+  if (!/^[A-Za-z_][\w.-]{0,199}$/.test(key)) {
+    throw new InvalidBpmnError([{ elementId: key || 'process', message: 'the process id (the SOP key) must start with a letter and use letters, digits, -, _ or .' }]);
+  }
+  const { metadata, warnings: sopWarnings } = readSopMetadata(process);
+  const timeProblems = checkTimeStandards(metadata);
+  if (timeProblems.length > 0) throw new InvalidBpmnError(timeProblems);
+  let sourceContext: SourceContext;
+  try {
+    sourceContext = await compileDefinition(key, parsed.moddleContext);
+  } catch (err) {
+    throw new InvalidBpmnError([{ elementId: key, message: `the engine cannot load this diagram: ${(err as Error).message}` }]);
+  }
+  return { key, name: metadata.name, metadata, sourceContext, warnings: [...warnings, ...sopWarnings] };
+}
+
+export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
+  const { knex, definitions, audit, log, clock } = deps;
+  const compiled = new Map<string, Promise<CompiledDefinition>>();
+
+  async function store(xml: string, prepared: Prepared, userId: string | null): Promise<{ created: boolean; definition: DefinitionVersion }> {
+    const hash = createHash('sha256').update(xml, 'utf8').digest('hex');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await knex.transaction(async (trx) => {
+          const latest = await definitions.latest(prepared.key, trx);
+          if (latest && latest.hash === hash) return { created: false, definition: latest };
+          const at = clock().toISOString();
+          const definition = await definitions.insert(trx, {
+            key: prepared.key,
+            version: (latest?.version ?? 0) + 1,
+            name: prepared.name,
+            xml,
+            hash,
+            metadata: prepared.metadata,
+            deployedBy: userId,
+            at,
+          });
+          await audit.append(trx, [
+            { type: 'definition.deployed', at, definitionKey: definition.key, version: definition.version, userId, data: { hash } },
+          ]);
+          return { created: true, definition };
+        });
+      } catch (err) {
+        // Another deployer took the same version number first: read the new latest and try again.
+        if (attempt < 3 && /unique|duplicate/i.test((err as Error).message)) continue;
+        throw err;
+      }
+    }
+  }
+
+  return {
+    /** Deploys one diagram; identical XML to the latest version creates nothing. */
+    async deploy(xml: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
+      const prepared = await prepare(xml);
+      if (!mayDeployUnit(prepared.metadata.unit)) throw new ForbiddenError(`deploying ${prepared.key} needs owner:${prepared.metadata.unit ?? '*'}`);
+      const { created, definition } = await store(xml, prepared, userId);
+      compiled.set(definition.id, Promise.resolve({ definition, sourceContext: prepared.sourceContext }));
+      if (created) log.info({ definitionKey: definition.key, version: definition.version, event: 'definition.deployed' }, 'definition deployed');
+      return { created, definitions: [{ key: definition.key, version: definition.version }], warnings: prepared.warnings };
+    },
+
+    /** Deploys every `.bpmn` file of a folder, in name order. */
+    async deployFolder(dir: string): Promise<DeployResult[]> {
+      let files: string[];
+      try {
+        files = (await fs.readdir(dir)).filter((f) => f.endsWith('.bpmn')).sort();
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+          log.warn({ dir }, 'processes folder not found: nothing deployed');
+          return [];
+        }
+        throw err;
+      }
+      const results: DeployResult[] = [];
+      for (const file of files) {
+        const xml = await fs.readFile(path.join(dir, file), 'utf8');
+        try {
+          results.push(await this.deploy(xml, null));
+        } catch (err) {
+          if (err instanceof InvalidBpmnError) throw new Error(`${file}: ${err.message}`, { cause: err });
+          throw err;
+        }
+      }
+      return results;
+    },
+
+    /** The compiled form of a stored version, parsed and serialized once per process lifetime. */
+    compiled(definition: DefinitionVersion): Promise<CompiledDefinition> {
+      let entry = compiled.get(definition.id);
+      if (!entry) {
+        entry = (async () => {
+          const xml = await definitions.xml(definition.id);
+          if (xml === undefined) throw new Error(`definition ${definition.id} has no XML`);
+          const prepared = await prepare(xml);
+          return { definition, sourceContext: prepared.sourceContext };
+        })();
+        entry.catch(() => compiled.delete(definition.id));
+        compiled.set(definition.id, entry);
+      }
+      return entry;
+    },
+  };
+}
+
+export type DeployService = ReturnType<typeof deployService>;

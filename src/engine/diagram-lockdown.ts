@@ -1,0 +1,210 @@
+// Decides whether a parsed diagram may run here: nothing in it may execute code, and every element
+// must be one the service can persist and resume. Problems name the element they concern.
+import type { ModdleElement } from 'bpmn-moddle';
+import type { ElementProblem } from '../errors.js';
+import { checkTemplate, parseExpression } from './safe-expression.js';
+
+/** Flow elements the service runs; anything else is refused by name rather than failing at run time. */
+const SUPPORTED_FLOW_ELEMENTS = new Set([
+  'bpmn:StartEvent',
+  'bpmn:EndEvent',
+  'bpmn:IntermediateThrowEvent',
+  'bpmn:UserTask',
+  'bpmn:ManualTask',
+  'bpmn:ExclusiveGateway',
+  'bpmn:ParallelGateway',
+  'bpmn:InclusiveGateway',
+  'bpmn:SequenceFlow',
+  'bpmn:DataObject',
+  'bpmn:DataObjectReference',
+  'bpmn:DataStoreReference',
+]);
+
+/** Names the bpmn-engine run message puts into process variables; a form field may not shadow them. */
+export const RESERVED_VARIABLE_NAMES = new Set(['fields', 'content', 'properties', 'environment', 'variables', 'constructor', 'prototype', '__proto__', 'this']);
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Vendor extension elements and attributes that carry code in other engines (Camunda, Flowable, Activiti, Zeebe). */
+const CODE_EXTENSION_ELEMENTS = new Set(['script', 'executionlistener', 'tasklistener']);
+const CODE_ATTRIBUTES = new Set(['class', 'delegateexpression', 'expression', 'resultvariable', 'script', 'scriptformat']);
+
+export interface LockdownResult {
+  problems: ElementProblem[];
+  warnings: ElementProblem[];
+}
+
+function localName(name: string): string {
+  const i = name.indexOf(':');
+  return (i >= 0 ? name.slice(i + 1) : name).toLowerCase();
+}
+
+function nearestId(el: ModdleElement | undefined): string {
+  let cur = el;
+  while (cur) {
+    if (typeof cur.id === 'string' && cur.id) return cur.id;
+    cur = cur.$parent;
+  }
+  return 'definitions';
+}
+
+/** Walks every element of the document, including unknown vendor extensions. */
+function walk(el: ModdleElement, visit: (el: ModdleElement) => void, seen = new Set<ModdleElement>()): void {
+  if (seen.has(el)) return;
+  seen.add(el);
+  visit(el);
+  for (const [key, value] of Object.entries(el)) {
+    if (key === '$parent' || key === '$descriptor' || key === '$model') continue;
+    const children = Array.isArray(value) ? value : [value];
+    for (const child of children) {
+      if (child && typeof child === 'object' && typeof (child as ModdleElement).$type === 'string') {
+        // References (sourceRef, default, flowNodeRef …) point at elements reached elsewhere; walking them is harmless.
+        walk(child as ModdleElement, visit, seen);
+      }
+    }
+  }
+}
+
+function checkStrings(el: ModdleElement, id: string, problems: ElementProblem[]): void {
+  const texts: string[] = [];
+  for (const [key, value] of Object.entries(el)) {
+    if (key.startsWith('$') && key !== '$attrs' && key !== '$body') continue;
+    if (typeof value === 'string') texts.push(value);
+  }
+  for (const value of Object.values(el.$attrs ?? {})) texts.push(value);
+  for (const text of texts) {
+    const problem = checkTemplate(text);
+    if (problem) problems.push({ elementId: id, message: problem });
+  }
+}
+
+function checkCondition(flow: ModdleElement, problems: ElementProblem[]): void {
+  const condition = flow.conditionExpression as ModdleElement | undefined;
+  if (!condition) return;
+  const id = flow.id ?? 'sequenceFlow';
+  if (typeof condition.language === 'string' && condition.language) {
+    problems.push({ elementId: id, message: `script condition (${condition.language}) is not allowed: conditions may only compare form variables` });
+    return;
+  }
+  const body = String(condition.body ?? '').trim();
+  const match = /^\$\{([\s\S]*)\}$/.exec(body);
+  if (!match) {
+    problems.push({ elementId: id, message: 'a condition must be one ${…} expression comparing form variables' });
+    return;
+  }
+  try {
+    parseExpression(match[1] as string);
+  } catch (err) {
+    problems.push({ elementId: id, message: `condition refused: ${(err as Error).message}` });
+  }
+}
+
+function checkGateway(gateway: ModdleElement, problems: ElementProblem[], warnings: ElementProblem[]): void {
+  // bpmn-moddle fills `outgoing` only when the XML lists it; the flows' sourceRef is the truth.
+  const siblings = (gateway.$parent?.flowElements as ModdleElement[] | undefined) ?? [];
+  const outgoing = siblings.filter((f) => f.$type === 'bpmn:SequenceFlow' && f.sourceRef === gateway);
+  const id = gateway.id ?? 'gateway';
+  if (outgoing.length < 2) return;
+  const conditional = outgoing.filter((f) => f.conditionExpression);
+  if (!gateway.default && conditional.length === outgoing.length) {
+    warnings.push({ elementId: id, message: 'a decision without a default flow stops the instance when no condition holds' });
+  }
+  for (const flow of outgoing) {
+    if (flow !== gateway.default && !flow.conditionExpression) {
+      problems.push({ elementId: flow.id ?? id, message: `flow out of decision ${id} needs a condition or must be the gateway's default` });
+    }
+  }
+}
+
+function checkForm(task: ModdleElement, problems: ElementProblem[]): void {
+  const values = ((task.extensionElements as ModdleElement | undefined)?.values as ModdleElement[] | undefined) ?? [];
+  const id = task.id ?? 'task';
+  for (const form of values.filter((v) => v.$type === 'sop:Form')) {
+    const names = new Set<string>();
+    for (const field of (form.fields as ModdleElement[] | undefined) ?? []) {
+      const name = String(field.name ?? '');
+      if (!IDENTIFIER.test(name) || RESERVED_VARIABLE_NAMES.has(name)) {
+        problems.push({ elementId: id, message: `form field name '${name}' must be an identifier and not a reserved name` });
+      }
+      if (names.has(name)) problems.push({ elementId: id, message: `form field '${name}' is declared twice` });
+      names.add(name);
+      const type = String(field.type ?? 'string');
+      if (!['string', 'boolean', 'enum', 'datetime', 'number'].includes(type)) {
+        problems.push({ elementId: id, message: `form field '${name}' has unknown type '${type}'` });
+      }
+      const options = (field.options as ModdleElement[] | undefined) ?? [];
+      if (type === 'enum' && options.length === 0) problems.push({ elementId: id, message: `enum field '${name}' has no options` });
+      for (const option of options) {
+        const when = option.when;
+        if (typeof when !== 'string' || !when) continue;
+        const m = /^\$\{([\s\S]*)\}$/.exec(when.trim());
+        try {
+          if (!m) throw new Error('must be one ${…} expression');
+          parseExpression(m[1] as string);
+        } catch (err) {
+          problems.push({ elementId: id, message: `option '${String(option.value)}' of '${name}': ${(err as Error).message}` });
+        }
+      }
+    }
+  }
+}
+
+/** Checks a whole diagram against what the service will run. */
+export function lockdown(definitions: ModdleElement): LockdownResult {
+  const problems: ElementProblem[] = [];
+  const warnings: ElementProblem[] = [];
+  const processes = ((definitions.rootElements as ModdleElement[] | undefined) ?? []).filter((e) => e.$type === 'bpmn:Process');
+  const executable = processes.filter((p) => p.isExecutable === true);
+  if (executable.length === 0) {
+    problems.push({ elementId: processes[0]?.id ?? 'definitions', message: 'no executable process (isExecutable="true")' });
+  } else if (executable.length > 1) {
+    for (const p of executable.slice(1)) {
+      problems.push({ elementId: p.id ?? 'process', message: 'only one executable process per file is supported: deploy each in its own file' });
+    }
+  }
+
+  walk(definitions, (el) => {
+    // An event definition is reported on its event, which is what a modeler shows.
+    const id = el.$type.endsWith('EventDefinition') ? nearestId(el.$parent) : nearestId(el);
+    const type = el.$type;
+    if (type === 'bpmn:ScriptTask') problems.push({ elementId: id, message: 'script tasks are not allowed: nothing in a diagram is run as code' });
+    if (type === 'bpmn:TimerEventDefinition') problems.push({ elementId: id, message: 'timers are not supported: a scheduled step is a task whose clock starts at its startsAt time' });
+    if (type === 'bpmn:SequenceFlow') checkCondition(el, problems);
+    if (type === 'bpmn:UserTask') checkForm(el, problems);
+    if (type === 'bpmn:ExclusiveGateway' || type === 'bpmn:InclusiveGateway') checkGateway(el, problems, warnings);
+    if (!type.startsWith('bpmn:') && !type.startsWith('bpmndi:') && !type.startsWith('dc:') && !type.startsWith('di:') && !type.startsWith('sop:')) {
+      if (CODE_EXTENSION_ELEMENTS.has(localName(type))) problems.push({ elementId: id, message: `${type} is not allowed: nothing in a diagram is run as code` });
+    }
+    for (const attr of Object.keys(el.$attrs ?? {})) {
+      if (attr.includes(':') && !attr.startsWith('xmlns') && CODE_ATTRIBUTES.has(localName(attr))) {
+        problems.push({ elementId: id, message: `attribute ${attr} is not allowed: nothing in a diagram is run as code` });
+      }
+    }
+    checkStrings(el, id, problems);
+  });
+
+  for (const process of executable) {
+    for (const el of (process.flowElements as ModdleElement[] | undefined) ?? []) {
+      if (!SUPPORTED_FLOW_ELEMENTS.has(el.$type)) {
+        problems.push({ elementId: el.id ?? process.id ?? 'process', message: `${el.$type} is not supported by this service` });
+        continue;
+      }
+      const eventDefinitions = (el.eventDefinitions as ModdleElement[] | undefined) ?? [];
+      for (const def of eventDefinitions) {
+        if (def.$type !== 'bpmn:TimerEventDefinition' && def.$type !== 'bpmn:TerminateEventDefinition') {
+          problems.push({ elementId: el.id ?? 'event', message: `${def.$type} is not supported by this service` });
+        }
+      }
+    }
+  }
+  return { problems: dedupe(problems), warnings };
+}
+
+function dedupe(problems: ElementProblem[]): ElementProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const k = `${p.elementId}\u0000${p.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,34 @@
+// The bpmn-engine options every engine here is built with: safe expressions, no scripts, no services, no logs.
+import { hasExpression, isExpression, resolveTemplate } from './safe-expression.js';
+
+interface ExpressionContext {
+  environment?: { variables?: Record<string, unknown> };
+}
+
+/** Replaces bpmn-elements' expression handler: only variable reads and comparisons, never calls. */
+export const safeExpressions = {
+  isExpression,
+  hasExpression,
+  resolveExpression(text: string, context?: ExpressionContext): unknown {
+    const variables = context?.environment?.variables ?? {};
+    return resolveTemplate(text, (name) => (Object.hasOwn(variables, name) ? variables[name] : undefined));
+  },
+};
+
+/** A script registry that never registers or returns a script, so nothing in a diagram is compiled or run. */
+export const noScripts = {
+  register(): undefined {
+    return undefined;
+  },
+  getScript(): undefined {
+    return undefined;
+  },
+};
+
+const silent = { debug() {}, error() {}, warn() {} };
+
+export const baseEngineOptions = {
+  expressions: safeExpressions,
+  scripts: noScripts,
+  Logger: () => silent,
+};

@@ -1,0 +1,119 @@
+// Every error the API answers with: typed classes with a stable code and HTTP status, listed in one place.
+
+export interface FieldProblem {
+  name: string;
+  message: string;
+}
+
+export interface ElementProblem {
+  elementId: string;
+  message: string;
+}
+
+export abstract class SopError extends Error {
+  abstract readonly statusCode: number;
+  abstract readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = new.target.name;
+    this.details = details;
+  }
+}
+
+export class UnauthenticatedError extends SopError {
+  readonly statusCode = 401;
+  readonly code = 'SOP_ERR_UNAUTHENTICATED';
+  constructor(message = 'a valid bearer token is required') {
+    super(message);
+  }
+}
+
+export class TooLargeError extends SopError {
+  readonly statusCode = 413;
+  readonly code = 'SOP_ERR_TOO_LARGE';
+}
+
+export class UnsupportedMediaError extends SopError {
+  readonly statusCode = 415;
+  readonly code = 'SOP_ERR_UNSUPPORTED_MEDIA';
+}
+
+export class ValidationError extends SopError {
+  readonly statusCode = 400;
+  readonly code = 'SOP_ERR_VALIDATION';
+  constructor(message: string, fields: FieldProblem[]) {
+    super(message, { fields });
+  }
+}
+
+export class InvalidBpmnError extends SopError {
+  readonly statusCode = 400;
+  readonly code = 'SOP_ERR_INVALID_BPMN';
+  readonly problems: ElementProblem[];
+  constructor(problems: ElementProblem[]) {
+    const first = problems[0];
+    super(
+      first ? `diagram refused: ${first.elementId}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}` : 'diagram refused',
+      { problems },
+    );
+    this.problems = problems;
+  }
+}
+
+export class NotFoundError extends SopError {
+  readonly statusCode = 404;
+  readonly code = 'SOP_ERR_NOT_FOUND';
+}
+
+export class ForbiddenError extends SopError {
+  readonly statusCode = 403;
+  readonly code = 'SOP_ERR_FORBIDDEN';
+}
+
+export class ConflictError extends SopError {
+  readonly statusCode = 409;
+  readonly code = 'SOP_ERR_CONFLICT';
+  constructor(message: string, state: string) {
+    super(message, { state });
+  }
+}
+
+export class MissingDocumentsError extends SopError {
+  readonly statusCode = 422;
+  readonly code = 'SOP_ERR_MISSING_DOCUMENTS';
+  constructor(missing: string[]) {
+    super(`Kelengkapan belum dilampirkan: ${missing.join(', ')}`, { missing });
+  }
+}
+
+export class MissingOutputError extends SopError {
+  readonly statusCode = 422;
+  readonly code = 'SOP_ERR_MISSING_OUTPUT';
+  constructor(missing: string[]) {
+    super(`Output belum dicatat: ${missing.join(', ')}`, { missing });
+  }
+}
+
+export class InvalidFormError extends SopError {
+  readonly statusCode = 422;
+  readonly code = 'SOP_ERR_INVALID_FORM';
+  constructor(fields: FieldProblem[]) {
+    super(`Isian formulir tidak valid: ${fields.map((f) => `${f.name} (${f.message})`).join('; ')}`, { fields });
+  }
+}
+
+export class OutsideCalendarError extends SopError {
+  readonly statusCode = 422;
+  readonly code = 'SOP_ERR_OUTSIDE_CALENDAR';
+  constructor(fields: FieldProblem[]) {
+    super(`Di luar jadwal layanan: ${fields.map((f) => `${f.name} (${f.message})`).join('; ')}`, { fields });
+  }
+}
+
+/** The engine could not advance an instance; the stored state is left untouched. */
+export class EngineRunError extends SopError {
+  readonly statusCode = 500;
+  readonly code = 'SOP_ERR_ENGINE';
+}

@@ -1,0 +1,126 @@
+// Process instances with their engine state and revision; knows nothing of HTTP.
+import type { Knex } from 'knex';
+import { fromJson, toJson } from '../db/json.js';
+import type { EngineState } from '../engine/process-runtime.js';
+
+export type InstanceStatus = 'running' | 'completed' | 'cancelled';
+
+export interface InstanceRecord {
+  id: string;
+  definitionId: string;
+  definitionKey: string;
+  version: number;
+  businessKey: string | null;
+  status: InstanceStatus;
+  startedBy: string;
+  startedAt: string;
+  endedAt: string | null;
+  variables: Record<string, unknown>;
+  rev: number;
+  cancelReason: string | null;
+}
+
+interface InstanceRow {
+  id: string;
+  definition_id: string;
+  definition_key: string;
+  version: number;
+  business_key: string | null;
+  status: InstanceStatus;
+  started_by: string;
+  started_at: string;
+  ended_at: string | null;
+  variables: string;
+  engine_state: string;
+  rev: number;
+  cancel_reason: string | null;
+}
+
+const SUMMARY = ['id', 'definition_id', 'definition_key', 'version', 'business_key', 'status', 'started_by', 'started_at', 'ended_at', 'variables', 'rev', 'cancel_reason'];
+
+function toInstance(row: InstanceRow): InstanceRecord {
+  return {
+    id: row.id,
+    definitionId: row.definition_id,
+    definitionKey: row.definition_key,
+    version: Number(row.version),
+    businessKey: row.business_key,
+    status: row.status,
+    startedBy: row.started_by,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    variables: fromJson<Record<string, unknown>>(row.variables, {}),
+    rev: Number(row.rev),
+    cancelReason: row.cancel_reason,
+  };
+}
+
+export interface InstanceQuery {
+  definitionKey?: string;
+  status?: InstanceStatus;
+  /** Visibility: instances of these keys, or started by `orStartedBy`. */
+  visibleKeys?: string[];
+  orStartedBy?: string;
+  limit: number;
+  after?: { startedAt: string; id: string };
+}
+
+export function instancesRepository(knex: Knex) {
+  return {
+    async byId(id: string, trx: Knex = knex): Promise<InstanceRecord | undefined> {
+      const row = (await trx('instances').select(SUMMARY).where({ id }).first()) as InstanceRow | undefined;
+      return row ? toInstance(row) : undefined;
+    },
+    async engineState(id: string, trx: Knex = knex): Promise<{ state: EngineState; rev: number; status: InstanceStatus } | undefined> {
+      const row = (await trx('instances').select('engine_state', 'rev', 'status').where({ id }).first()) as InstanceRow | undefined;
+      return row ? { state: fromJson<EngineState>(row.engine_state, {}), rev: Number(row.rev), status: row.status } : undefined;
+    },
+    async insert(trx: Knex.Transaction, input: Omit<InstanceRecord, 'rev' | 'cancelReason'> & { state: EngineState }): Promise<void> {
+      const row: InstanceRow = {
+        id: input.id,
+        definition_id: input.definitionId,
+        definition_key: input.definitionKey,
+        version: input.version,
+        business_key: input.businessKey,
+        status: input.status,
+        started_by: input.startedBy,
+        started_at: input.startedAt,
+        ended_at: input.endedAt,
+        variables: toJson(input.variables),
+        engine_state: toJson(input.state),
+        rev: 1,
+        cancel_reason: null,
+      };
+      await trx('instances').insert(row);
+    },
+    /** Writes the next revision; false when someone else wrote `rev + 1` first. */
+    async advance(
+      trx: Knex.Transaction,
+      id: string,
+      rev: number,
+      changes: { state?: EngineState; variables?: Record<string, unknown>; status?: InstanceStatus; endedAt?: string | null; cancelReason?: string },
+    ): Promise<boolean> {
+      const update: Partial<InstanceRow> = { rev: rev + 1 };
+      if (changes.state) update.engine_state = toJson(changes.state);
+      if (changes.variables) update.variables = toJson(changes.variables);
+      if (changes.status) update.status = changes.status;
+      if (changes.endedAt !== undefined) update.ended_at = changes.endedAt;
+      if (changes.cancelReason !== undefined) update.cancel_reason = changes.cancelReason;
+      const n = await trx('instances').where({ id, rev }).update(update);
+      return n === 1;
+    },
+    async list(q: InstanceQuery): Promise<InstanceRecord[]> {
+      const query = knex('instances').select(SUMMARY);
+      if (q.definitionKey) query.where('definition_key', q.definitionKey);
+      if (q.status) query.where('status', q.status);
+      const keys = q.visibleKeys;
+      if (keys) query.where((w) => w.whereIn('definition_key', keys.length ? keys : ['\u0000']).orWhere('started_by', q.orStartedBy ?? ''));
+      const after = q.after;
+      if (after) query.where((w) => w.where('started_at', '>', after.startedAt).orWhere((x) => x.where('started_at', after.startedAt).where('id', '>', after.id)));
+      const rows = (await query.orderBy('started_at').orderBy('id').limit(q.limit)) as InstanceRow[];
+      return rows.map(toInstance);
+    },
+  };
+}
+
+export type InstancesRepository = ReturnType<typeof instancesRepository>;

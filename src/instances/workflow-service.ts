@@ -1,0 +1,273 @@
+// Starts instances and moves tasks: every change (engine state, task rows, audit events) commits in one
+// transaction guarded by the instance's revision, and the live engine is kept only after the commit.
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Logger } from '../logger.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import type { User } from '../auth/users-repository.js';
+import { holdsRole, isAdmin, isOwnerOf } from '../auth/roles.js';
+import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
+import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
+import type { DeployService } from '../definitions/deploy-service.js';
+import type { ProcessRuntime, RunResult } from '../engine/process-runtime.js';
+import { validateCompletion, type CompletionInput } from '../sop/form-validation.js';
+import { calendarOf, measureStep } from '../sop/step-clock.js';
+import { projectTasks } from '../tasks/task-projection.js';
+import { mayAct } from '../tasks/task-access.js';
+import type { TaskRecord, TaskRow, TasksRepository } from '../tasks/tasks-repository.js';
+import { InstanceLocks } from './instance-locks.js';
+import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
+
+export interface WorkflowDeps {
+  knex: Knex;
+  definitions: DefinitionsRepository;
+  deploy: DeployService;
+  instances: InstancesRepository;
+  tasks: TasksRepository;
+  audit: AuditChain;
+  runtime: ProcessRuntime;
+  log: Logger;
+  clock: () => Date;
+}
+
+function taskEvents(type: 'task.created' | 'task.cancelled', rows: Array<Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'>>, base: NewAuditEvent): NewAuditEvent[] {
+  return rows.map((r) => ({ ...base, type, taskId: r.id, elementId: r.element_id, step: r.step, role: r.role, standardMs: r.standard_ms === null ? null : Number(r.standard_ms) }));
+}
+
+const asRow = (t: TaskRecord): Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'> => ({ id: t.id, element_id: t.elementId, step: t.step, role: t.role, standard_ms: t.standardMs });
+
+export function workflowService(deps: WorkflowDeps) {
+  const { knex, definitions, deploy, instances, tasks, audit, runtime, log, clock } = deps;
+  const locks = new InstanceLocks();
+  const versions = new Map<string, DefinitionVersion>();
+
+  async function definitionById(id: string): Promise<DefinitionVersion> {
+    let d = versions.get(id);
+    if (!d) {
+      d = await definitions.byId(id);
+      if (!d) throw new NotFoundError(`definition ${id} not found`);
+      versions.set(id, d);
+    }
+    return d;
+  }
+
+  /** Writes a run's outcome: new tasks, vanished tasks, instance end, and their audit events. */
+  async function applyRun(
+    trx: Knex.Transaction,
+    definition: DefinitionVersion,
+    instance: InstanceRecord,
+    open: TaskRecord[],
+    result: RunResult,
+    now: Date,
+    userId: string,
+  ): Promise<{ created: TaskRow[] }> {
+    const { created, vanished } = projectTasks(definition, instance, open, result.waiting, now);
+    const at = now.toISOString();
+    const base: NewAuditEvent = { type: 'task.created', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId };
+    await tasks.insert(trx, created);
+    for (const t of vanished) await tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
+    const events = [...taskEvents('task.cancelled', vanished.map(asRow), base), ...taskEvents('task.created', created, base)];
+    if (result.completed) events.push({ ...base, type: 'instance.completed' });
+    await audit.append(trx, events);
+    return { created };
+  }
+
+  function checkStart(user: User, definition: DefinitionVersion): void {
+    const { startRole, unit } = definition.metadata;
+    if (isAdmin(user)) return;
+    if (startRole ? holdsRole(user, startRole) : isOwnerOf(user, unit)) return;
+    throw new ForbiddenError(`starting ${definition.key} needs the role ${startRole ?? `owner:${unit ?? '*'}`}`);
+  }
+
+  async function loadTask(taskId: string): Promise<{ task: TaskRecord; definition: DefinitionVersion }> {
+    const task = await tasks.byId(taskId);
+    if (!task) throw new NotFoundError(`task ${taskId} not found`);
+    return { task, definition: await definitionById(task.definitionId) };
+  }
+
+  function checkOpen(task: TaskRecord, user: User): void {
+    if (task.status === 'completed' || task.status === 'cancelled') throw new ConflictError(`task ${task.id} is ${task.status}`, task.status);
+    if (task.assignee && task.assignee !== user.id) throw new ConflictError(`task ${task.id} is claimed by another user`, 'claimed');
+  }
+
+  return {
+    definitionById,
+
+    async start(user: User, key: string, input: { businessKey?: string; variables?: Record<string, unknown> }): Promise<InstanceRecord> {
+      const definition = await definitions.latest(key);
+      if (!definition) throw new NotFoundError(`definition ${key} not found`);
+      checkStart(user, definition);
+      const { sourceContext } = await deploy.compiled(definition);
+      const variables = { ...(input.variables ?? {}) };
+      const { result, keep } = await runtime.start(definition.key, sourceContext, variables);
+      const now = clock();
+      const at = now.toISOString();
+      const instance: InstanceRecord = {
+        id: randomUUID(),
+        definitionId: definition.id,
+        definitionKey: definition.key,
+        version: definition.version,
+        businessKey: input.businessKey ?? null,
+        status: result.completed ? 'completed' : 'running',
+        startedBy: user.id,
+        startedAt: at,
+        endedAt: result.completed ? at : null,
+        variables,
+        rev: 1,
+        cancelReason: null,
+      };
+      const { created } = await knex.transaction(async (trx) => {
+        await instances.insert(trx, { ...instance, state: result.state });
+        await audit.append(trx, [
+          { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId: user.id, data: { businessKey: instance.businessKey } },
+        ]);
+        return applyRun(trx, definition, instance, [], result, now, user.id);
+      });
+      keep(instance.id, 1);
+      log.info({ instanceId: instance.id, definitionKey: key, version: definition.version, tasks: created.map((t) => t.id), event: 'instance.started' }, 'instance started');
+      return instance;
+    },
+
+    async complete(user: User, taskId: string, input: CompletionInput): Promise<TaskRecord> {
+      const { task: seen, definition } = await loadTask(taskId);
+      if (!mayAct(user, seen, definition.metadata.unit)) throw new ForbiddenError(`task ${taskId} needs the role ${seen.role ?? 'owner'}`);
+      checkOpen(seen, user);
+      return locks.run(seen.instanceId, async () => {
+        // Re-read under the lock: another request may have completed the task while this one waited.
+        const task = (await tasks.byId(taskId)) as TaskRecord;
+        checkOpen(task, user);
+        const instance = (await instances.byId(task.instanceId)) as InstanceRecord;
+        if (instance.status !== 'running') throw new ConflictError(`instance ${instance.id} is ${instance.status}`, instance.status);
+        const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
+        const values = validateCompletion(step, input, instance.variables);
+        const stored = await instances.engineState(instance.id);
+        if (!stored || stored.rev !== instance.rev) throw new ConflictError(`instance ${instance.id} changed meanwhile`, 'running');
+        const { sourceContext } = await deploy.compiled(definition);
+        const { result, keep } = await runtime.signal(instance.id, definition.key, sourceContext, stored, { elementId: task.elementId, executionId: task.executionId }, values);
+        const now = clock();
+        const at = now.toISOString();
+        const variables = { ...instance.variables, ...values };
+        const clockStart = new Date(task.startsAt ?? task.createdAt);
+        const { workingMs, wallMs } = measureStep(calendarOf(definition.metadata), clockStart, now);
+        const breached = task.standardMs === null ? null : workingMs > task.standardMs;
+        const confidential = step?.confidential === true;
+        const documents = input.documents.map((d) => ({ name: d.name, ...(d.ref === undefined ? {} : { ref: d.ref }) }));
+        const output = input.output.map((o) => ({ name: o.name, ...(o.ref === undefined ? {} : { ref: o.ref }), ...(o.value === undefined || confidential ? {} : { value: o.value }) }));
+        try {
+          await knex.transaction(async (trx) => {
+            const advanced = await instances.advance(trx, instance.id, instance.rev, {
+              state: result.state,
+              variables,
+              ...(result.completed ? { status: 'completed' as const, endedAt: at } : {}),
+            });
+            if (!advanced) throw new ConflictError(`instance ${instance.id} changed meanwhile`, 'running');
+            const moved = await tasks.transition(trx, task.id, ['open', 'claimed'], {
+              status: 'completed',
+              completed_at: at,
+              completed_by: user.id,
+              assignee: task.assignee ?? user.id,
+              documents: JSON.stringify(documents),
+              output: JSON.stringify(output),
+              variables: confidential ? null : JSON.stringify(values),
+            });
+            if (!moved) throw new ConflictError(`task ${task.id} was completed meanwhile`, 'completed');
+            await audit.append(trx, [
+              {
+                type: 'task.completed',
+                at,
+                definitionKey: definition.key,
+                version: definition.version,
+                instanceId: instance.id,
+                taskId: task.id,
+                elementId: task.elementId,
+                step: task.step,
+                userId: user.id,
+                role: task.role,
+                documents,
+                output,
+                workingMs,
+                wallMs,
+                standardMs: task.standardMs,
+                breached,
+                data: confidential ? { confidential: true } : { variables: values },
+              },
+            ]);
+            const open = (await tasks.openForInstance(instance.id, trx)).filter((t) => t.id !== task.id);
+            await applyRun(trx, definition, { ...instance, variables }, open, result, now, user.id);
+          });
+        } catch (err) {
+          runtime.forget(instance.id);
+          throw err;
+        }
+        keep(instance.rev + 1);
+        log.info({ instanceId: instance.id, taskId: task.id, elementId: task.elementId, userId: user.id, workingMs, breached, event: 'task.completed' }, 'task completed');
+        if (result.completed) log.info({ instanceId: instance.id, event: 'instance.completed' }, 'instance completed');
+        return (await tasks.byId(task.id)) as TaskRecord;
+      });
+    },
+
+    async claim(user: User, taskId: string): Promise<TaskRecord> {
+      const { task, definition } = await loadTask(taskId);
+      if (!mayAct(user, task, definition.metadata.unit)) throw new ForbiddenError(`task ${taskId} needs the role ${task.role ?? 'owner'}`);
+      checkOpen(task, user);
+      if (task.assignee === user.id) return task;
+      const at = clock().toISOString();
+      await knex.transaction(async (trx) => {
+        const ok = await tasks.setAssignee(task.id, null, { assignee: user.id, status: 'claimed', claimed_at: at }, trx);
+        if (!ok) {
+          const now = (await tasks.byId(task.id, trx)) as TaskRecord;
+          throw new ConflictError(`task ${task.id} was claimed or completed meanwhile`, now.status);
+        }
+        await audit.append(trx, [
+          { type: 'task.claimed', at, definitionKey: task.definitionKey, version: task.version, instanceId: task.instanceId, taskId: task.id, elementId: task.elementId, step: task.step, userId: user.id, role: task.role },
+        ]);
+      });
+      log.info({ instanceId: task.instanceId, taskId: task.id, userId: user.id, event: 'task.claimed' }, 'task claimed');
+      return (await tasks.byId(task.id)) as TaskRecord;
+    },
+
+    async unclaim(user: User, taskId: string): Promise<TaskRecord> {
+      const { task, definition } = await loadTask(taskId);
+      const unit = definition.metadata.unit;
+      if (!mayAct(user, task, unit) && !isOwnerOf(user, unit)) throw new ForbiddenError(`task ${taskId} needs the role ${task.role ?? 'owner'}`);
+      if (task.status === 'completed' || task.status === 'cancelled') throw new ConflictError(`task ${task.id} is ${task.status}`, task.status);
+      if (task.assignee === null) return task;
+      if (task.assignee !== user.id && !isOwnerOf(user, unit)) throw new ConflictError(`task ${task.id} is claimed by another user`, 'claimed');
+      const at = clock().toISOString();
+      await knex.transaction(async (trx) => {
+        const ok = await tasks.setAssignee(task.id, task.assignee, { assignee: null, status: 'open', claimed_at: null }, trx);
+        if (!ok) throw new ConflictError(`task ${task.id} changed meanwhile`, 'claimed');
+        await audit.append(trx, [
+          { type: 'task.unclaimed', at, definitionKey: task.definitionKey, version: task.version, instanceId: task.instanceId, taskId: task.id, elementId: task.elementId, step: task.step, userId: user.id, role: task.role, data: { previousAssignee: task.assignee } },
+        ]);
+      });
+      log.info({ instanceId: task.instanceId, taskId: task.id, userId: user.id, event: 'task.unclaimed' }, 'task unclaimed');
+      return (await tasks.byId(task.id)) as TaskRecord;
+    },
+
+    async cancel(user: User, instanceId: string, reason: string): Promise<InstanceRecord> {
+      const found = await instances.byId(instanceId);
+      if (!found) throw new NotFoundError(`instance ${instanceId} not found`);
+      const definition = await definitionById(found.definitionId);
+      if (!isOwnerOf(user, definition.metadata.unit)) throw new ForbiddenError('cancelling an instance needs the owner or admin role');
+      return locks.run(instanceId, async () => {
+        const instance = (await instances.byId(instanceId)) as InstanceRecord;
+        if (instance.status !== 'running') throw new ConflictError(`instance ${instanceId} is ${instance.status}`, instance.status);
+        const at = clock().toISOString();
+        await knex.transaction(async (trx) => {
+          const ok = await instances.advance(trx, instance.id, instance.rev, { status: 'cancelled', endedAt: at, cancelReason: reason });
+          if (!ok) throw new ConflictError(`instance ${instanceId} changed meanwhile`, 'running');
+          const open = await tasks.openForInstance(instance.id, trx);
+          for (const t of open) await tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
+          const base: NewAuditEvent = { type: 'task.cancelled', at, definitionKey: instance.definitionKey, version: instance.version, instanceId: instance.id, userId: user.id };
+          await audit.append(trx, [...taskEvents('task.cancelled', open.map(asRow), base), { ...base, type: 'instance.cancelled', data: { reason } }]);
+        });
+        runtime.forget(instance.id);
+        log.info({ instanceId, userId: user.id, event: 'instance.cancelled' }, 'instance cancelled');
+        return (await instances.byId(instanceId)) as InstanceRecord;
+      });
+    },
+  };
+}
+
+export type WorkflowService = ReturnType<typeof workflowService>;

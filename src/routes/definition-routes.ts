@@ -1,0 +1,91 @@
+// Definitions: list, read, XML, and deploy (owners and admins).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { currentUser } from '../auth/auth-plugin.js';
+import { isAnyOwner, isOwnerOf } from '../auth/roles.js';
+import { ForbiddenError, NotFoundError, UnsupportedMediaError } from '../errors.js';
+import type { DefinitionVersion } from '../definitions/definitions-repository.js';
+import { definitionDetail, definitionQuery, definitionSummary, deployResult, errorSchema, keyParams, pageOf } from './schemas.js';
+
+const security = [{ bearer: [] }];
+
+export function definitionView(d: DefinitionVersion) {
+  return {
+    key: d.key,
+    version: d.version,
+    name: d.name,
+    organisation: d.metadata.identity?.organisation ?? null,
+    timeZone: d.metadata.timeZone,
+    stepCount: d.metadata.steps.length,
+    roles: d.metadata.roles.map((r) => ({ id: r.id, name: r.name, initiator: r.initiator })),
+  };
+}
+
+const XML_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml'];
+
+/** Largest accepted BPMN upload. */
+export const MAX_BPMN_BYTES = 5 * 1024 * 1024;
+
+const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { definitions, deploy } = app.services;
+
+  app.addContentTypeParser(XML_TYPES, { parseAs: 'string', bodyLimit: MAX_BPMN_BYTES }, (_req, body, done) => done(null, body));
+
+  async function find(key: string, version?: number): Promise<DefinitionVersion> {
+    const d = version === undefined ? await definitions.latest(key) : await definitions.byVersion(key, version);
+    if (!d) throw new NotFoundError(version === undefined ? `definition ${key} not found` : `definition ${key} version ${version} not found`);
+    return d;
+  }
+
+  app.get('/definitions', { schema: { tags: ['definitions'], summary: 'Latest version of every SOP', security, response: { 200: pageOf(definitionSummary), 401: errorSchema } } }, async () => ({
+    items: (await definitions.listLatest()).map(definitionView),
+    nextCursor: null,
+  }));
+
+  app.get(
+    '/definitions/:key',
+    { schema: { tags: ['definitions'], summary: 'One SOP definition', security, params: keyParams, querystring: definitionQuery, response: { 200: definitionDetail, 404: errorSchema } } },
+    async (request) => {
+      const d = await find(request.params.key, request.query.version);
+      return { ...definitionView(d), versions: await definitions.versions(d.key) };
+    },
+  );
+
+  app.get(
+    '/definitions/:key/xml',
+    { schema: { tags: ['definitions'], summary: 'The BPMN XML', security, params: keyParams, querystring: definitionQuery, response: { 200: z.string(), 404: errorSchema } } },
+    async (request, reply) => {
+      const d = await find(request.params.key, request.query.version);
+      const xml = (await definitions.xml(d.id)) as string;
+      return reply.type('application/xml; charset=utf-8').serializer((p: unknown) => p as string).send(xml);
+    },
+  );
+
+  app.post(
+    '/definitions',
+    {
+      bodyLimit: MAX_BPMN_BYTES,
+      // Other parsers (JSON) accept the body too; a deploy takes XML only, and says so before validating.
+      preValidation: async (request) => {
+        const type = String(request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+        if (!XML_TYPES.includes(type)) throw new UnsupportedMediaError(`a deploy takes BPMN XML (${XML_TYPES.join(', ')}), not '${type || 'no content type'}'`);
+      },
+      schema: {
+        tags: ['definitions'],
+        summary: 'Deploy BPMN XML (owner, admin)',
+        description: 'Body: BPMN 2.0 XML (application/xml). A changed diagram becomes version N+1; the same XML as the latest version answers 200 and creates nothing.',
+        security,
+        body: z.string().min(1, 'the BPMN XML is empty'),
+        response: { 200: deployResult, 201: deployResult, 400: errorSchema, 403: errorSchema, 413: errorSchema, 415: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      if (!isAnyOwner(user)) throw new ForbiddenError('deploying needs the owner or admin role');
+      const result = await deploy.deploy(request.body, user.id, (unit) => isOwnerOf(user, unit));
+      return reply.status(result.created ? 201 : 200).send({ definitions: result.definitions, warnings: result.warnings });
+    },
+  );
+};
+
+export default definitionRoutes;

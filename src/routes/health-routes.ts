@@ -1,0 +1,13 @@
+// GET /health: liveness with the database kind and the number of deployed SOP keys.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { healthSchema } from './schemas.js';
+
+const healthRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    '/health',
+    { config: { public: true }, schema: { tags: ['service'], summary: 'Service health', response: { 200: healthSchema } } },
+    async () => ({ status: 'ok' as const, database: app.services.db.kind, definitions: await app.services.definitions.count() }),
+  );
+};
+
+export default healthRoutes;

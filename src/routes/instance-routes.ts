@@ -1,0 +1,116 @@
+// Instances: start (holders of the start lane's role), list, read, cancel (owners, admins).
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { currentUser } from '../auth/auth-plugin.js';
+import { isAuditorOf, isOwnerOf } from '../auth/roles.js';
+import type { User } from '../auth/users-repository.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { RESERVED_VARIABLE_NAMES } from '../engine/diagram-lockdown.js';
+import type { DefinitionVersion } from '../definitions/definitions-repository.js';
+import type { InstanceRecord } from '../instances/instances-repository.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { taskView } from '../tasks/task-view.js';
+import { cancelBody, errorSchema, idParams, instanceDetail, instanceListQuery, instanceSchema, keyParams, pageOf, startBody } from './schemas.js';
+
+const security = [{ bearer: [] }];
+
+export function instanceView(i: InstanceRecord) {
+  return { id: i.id, definitionKey: i.definitionKey, version: i.version, businessKey: i.businessKey, status: i.status, startedBy: i.startedBy, startedAt: i.startedAt, endedAt: i.endedAt };
+}
+
+/** Its starter, the holders of its (non-applicant) lane roles, and the unit's owners and auditors see an instance. */
+export function maySeeInstance(user: User, instance: InstanceRecord, definition: DefinitionVersion): boolean {
+  const unit = definition.metadata.unit;
+  if (instance.startedBy === user.id || isOwnerOf(user, unit) || isAuditorOf(user, unit)) return true;
+  return definition.metadata.roles.some((r) => !r.initiator && user.roles.includes(r.id));
+}
+
+const isAfter = (v: unknown): v is { s: string; i: string } => typeof v === 'object' && v !== null && typeof (v as { s: unknown }).s === 'string' && typeof (v as { i: unknown }).i === 'string';
+
+const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { workflow, instances, tasks, definitions } = app.services;
+
+  async function visible(user: User, id: string): Promise<{ instance: InstanceRecord; definition: DefinitionVersion }> {
+    const instance = await instances.byId(id);
+    if (!instance) throw new NotFoundError(`instance ${id} not found`);
+    const definition = await workflow.definitionById(instance.definitionId);
+    // Someone who may not see an instance is told it does not exist.
+    if (!maySeeInstance(user, instance, definition)) throw new NotFoundError(`instance ${id} not found`);
+    return { instance, definition };
+  }
+
+  app.post(
+    '/definitions/:key/instances',
+    { schema: { tags: ['instances'], summary: 'Start an instance of the latest version', security, params: keyParams, body: startBody, response: { 201: instanceSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema } } },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const variables = request.body.variables ?? {};
+      const reserved = Object.keys(variables).filter((k) => RESERVED_VARIABLE_NAMES.has(k));
+      if (reserved.length > 0) throw new ValidationError('reserved variable names', reserved.map((name) => ({ name: `variables.${name}`, message: 'reserved name' })));
+      const instance = await workflow.start(user, request.params.key, { ...request.body, variables });
+      return reply.status(201).send(instanceView(instance));
+    },
+  );
+
+  app.get(
+    '/instances',
+    { schema: { tags: ['instances'], summary: 'Instances the caller may see', security, querystring: instanceListQuery, response: { 200: pageOf(instanceSchema), 400: errorSchema } } },
+    async (request) => {
+      const user = currentUser(request);
+      const after = decodeCursor(request.query.cursor, isAfter);
+      const latest = await definitions.listLatest();
+      const everything = latest.every((d) => isOwnerOf(user, d.metadata.unit) || isAuditorOf(user, d.metadata.unit));
+      const keys = latest
+        .filter((d) => isOwnerOf(user, d.metadata.unit) || isAuditorOf(user, d.metadata.unit) || d.metadata.roles.some((r) => !r.initiator && user.roles.includes(r.id)))
+        .map((d) => d.key);
+      const rows = await instances.list({
+        ...(request.query.definitionKey ? { definitionKey: request.query.definitionKey } : {}),
+        ...(request.query.status ? { status: request.query.status } : {}),
+        ...(everything ? {} : { visibleKeys: keys, orStartedBy: user.id }),
+        limit: request.query.limit + 1,
+        ...(after ? { after: { startedAt: after.s, id: after.i } } : {}),
+      });
+      const page = rows.slice(0, request.query.limit);
+      const last = page[page.length - 1];
+      return { items: page.map(instanceView), nextCursor: rows.length > page.length && last ? encodeCursor({ s: last.startedAt, i: last.id }) : null };
+    },
+  );
+
+  app.get(
+    '/instances/:id',
+    { schema: { tags: ['instances'], summary: 'One instance with its history and open tasks', security, params: idParams, response: { 200: instanceDetail, 404: errorSchema } } },
+    async (request) => {
+      const user = currentUser(request);
+      const { instance, definition } = await visible(user, request.params.id);
+      const all = await tasks.forInstance(instance.id);
+      return {
+        ...instanceView(instance),
+        cancelReason: instance.cancelReason,
+        steps: all.map((t) => ({
+          taskId: t.id,
+          elementId: t.elementId,
+          step: t.step,
+          name: t.name,
+          role: t.role,
+          status: t.status,
+          assignee: t.assignee,
+          createdAt: t.createdAt,
+          completedAt: t.completedAt,
+          dueAt: t.dueAt,
+        })),
+        openTasks: all.filter((t) => t.status === 'open' || t.status === 'claimed').map((t) => taskView(t, definition, instance.variables)),
+      };
+    },
+  );
+
+  app.post(
+    '/instances/:id/cancel',
+    { schema: { tags: ['instances'], summary: 'Cancel an instance and its open tasks (owner, admin)', security, params: idParams, body: cancelBody, response: { 200: instanceSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema } } },
+    async (request) => {
+      const user = currentUser(request);
+      await visible(user, request.params.id);
+      return instanceView(await workflow.cancel(user, request.params.id, request.body.reason));
+    },
+  );
+};
+
+export default instanceRoutes;

@@ -1,0 +1,185 @@
+// zod schemas for every request and response: the single source of route types and of the OpenAPI document.
+import { z } from 'zod';
+
+export const errorSchema = z
+  .object({
+    statusCode: z.number().int(),
+    code: z.string(),
+    error: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: 'Error' });
+
+export const idParams = z.object({ id: z.string().min(1).max(100) });
+export const keyParams = z.object({ key: z.string().min(1).max(200) });
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier').max(100);
+const scalar = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
+
+export const roleSchema = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9:/_.-]*$/, 'lower-case role id such as bkd-kalteng/kabid, owner:ipdn, admin');
+
+export const createUserBody = z.object({ name: z.string().trim().min(1).max(200), roles: z.array(roleSchema).max(100) });
+export const userSchema = z.object({ id: z.string(), name: z.string(), roles: z.array(z.string()) }).meta({ id: 'User' });
+export const createdUserSchema = userSchema.extend({ token: z.string() }).meta({ id: 'CreatedUser' });
+
+export const healthSchema = z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']), definitions: z.number().int() });
+
+const definitionRole = z.object({ id: z.string(), name: z.string(), initiator: z.boolean() });
+export const definitionSummary = z
+  .object({
+    key: z.string(),
+    version: z.number().int(),
+    name: z.string(),
+    organisation: z.string().nullable(),
+    timeZone: z.string(),
+    stepCount: z.number().int(),
+    roles: z.array(definitionRole),
+  })
+  .meta({ id: 'Definition' });
+export const definitionDetail = definitionSummary
+  .extend({ versions: z.array(z.object({ version: z.number().int(), deployedAt: z.string(), hash: z.string() })) })
+  .meta({ id: 'DefinitionDetail' });
+export const definitionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
+export const deployResult = z
+  .object({
+    definitions: z.array(z.object({ key: z.string(), version: z.number().int() })),
+    warnings: z.array(z.object({ elementId: z.string(), message: z.string() })),
+  })
+  .meta({ id: 'DeployResult' });
+
+export const startBody = z
+  .object({
+    businessKey: z.string().min(1).max(200).optional(),
+    variables: z
+      .record(identifier, scalar)
+      .refine((v) => Object.keys(v).length <= 100, 'at most 100 variables')
+      .optional(),
+  })
+  .strict();
+
+export const instanceSchema = z
+  .object({
+    id: z.string(),
+    definitionKey: z.string(),
+    version: z.number().int(),
+    businessKey: z.string().nullable(),
+    status: z.enum(['running', 'completed', 'cancelled']),
+    startedBy: z.string(),
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+  })
+  .meta({ id: 'Instance' });
+
+export const formFieldSchema = z.object({
+  name: z.string(),
+  label: z.string(),
+  type: z.enum(['string', 'boolean', 'enum', 'datetime', 'number']),
+  required: z.boolean(),
+  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+});
+
+export const taskSchema = z
+  .object({
+    id: z.string(),
+    instanceId: z.string(),
+    definitionKey: z.string(),
+    version: z.number().int(),
+    elementId: z.string(),
+    name: z.string().nullable(),
+    step: z.string().nullable(),
+    role: z.string().nullable(),
+    assignee: z.string().nullable(),
+    status: z.enum(['open', 'claimed', 'completed', 'cancelled']),
+    createdAt: z.string(),
+    claimedAt: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    startsAt: z.string().nullable(),
+    dueAt: z.string().nullable(),
+    timeStandard: z.object({ text: z.string(), iso: z.string().nullable() }).nullable(),
+    requires: z.array(z.string()),
+    output: z.array(z.string()),
+    confidential: z.boolean(),
+    form: z.array(formFieldSchema),
+    documents: z.array(z.object({ name: z.string(), ref: z.string().optional() })).nullable(),
+    recordedOutput: z.array(z.object({ name: z.string(), ref: z.string().optional(), value: z.string().optional() })).nullable(),
+    variables: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .meta({ id: 'Task' });
+
+export const stepSchema = z.object({
+  taskId: z.string(),
+  elementId: z.string(),
+  step: z.string().nullable(),
+  name: z.string().nullable(),
+  role: z.string().nullable(),
+  status: z.string(),
+  assignee: z.string().nullable(),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+  dueAt: z.string().nullable(),
+});
+
+export const instanceDetail = instanceSchema
+  .extend({ steps: z.array(stepSchema), openTasks: z.array(taskSchema), cancelReason: z.string().nullable() })
+  .meta({ id: 'InstanceDetail' });
+
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const instanceListQuery = listQuery.extend({
+  definitionKey: z.string().max(200).optional(),
+  status: z.enum(['running', 'completed', 'cancelled']).optional(),
+});
+
+const statusList = z
+  .string()
+  .regex(/^(open|claimed|completed|cancelled)(,(open|claimed|completed|cancelled))*$/, 'comma-separated from open, claimed, completed, cancelled');
+
+export const taskListQuery = listQuery.extend({
+  role: z.string().max(200).optional(),
+  assignee: z.literal('me').optional(),
+  definitionKey: z.string().max(200).optional(),
+  instanceId: z.string().max(100).optional(),
+  status: statusList.optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+});
+
+export const completeBody = z
+  .object({
+    documents: z.array(z.object({ name: z.string().trim().min(1).max(500), ref: z.string().max(2000).optional() }).strict()).max(100).default([]),
+    output: z
+      .array(z.object({ name: z.string().trim().min(1).max(500), ref: z.string().max(2000).optional(), value: z.string().max(100_000).optional() }).strict())
+      .max(100)
+      .default([]),
+    variables: z.record(z.string().max(100), z.unknown()).default({}),
+  })
+  .strict();
+
+export const cancelBody = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
+
+export const auditEventSchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    type: z.string(),
+    instanceId: z.string().nullable(),
+    taskId: z.string().nullable(),
+    elementId: z.string().nullable(),
+    step: z.string().nullable(),
+    userId: z.string().nullable(),
+    role: z.string().nullable(),
+    documents: z.array(z.object({ name: z.string(), ref: z.string().optional() })).nullable(),
+    output: z.array(z.object({ name: z.string(), ref: z.string().optional(), value: z.string().optional() })).nullable(),
+    workingMs: z.number().nullable(),
+    wallMs: z.number().nullable(),
+    standardMs: z.number().nullable(),
+    breached: z.boolean().nullable(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .meta({ id: 'AuditEvent' });
+
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

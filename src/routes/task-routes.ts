@@ -1,0 +1,101 @@
+// Tasks: the caller's work list, one task, claim, unclaim and complete.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { currentUser } from '../auth/auth-plugin.js';
+import { isAdmin } from '../auth/roles.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { mayRead } from '../tasks/task-access.js';
+import { taskView } from '../tasks/task-view.js';
+import type { TaskRecord, TaskStatus } from '../tasks/tasks-repository.js';
+import { completeBody, errorSchema, idParams, pageOf, taskListQuery, taskSchema } from './schemas.js';
+
+const security = [{ bearer: [] }];
+
+const isAfter = (v: unknown): v is { d: string | null; i: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { i: unknown }).i === 'string' && ((v as { d: unknown }).d === null || typeof (v as { d: unknown }).d === 'string');
+
+const taskRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { workflow, tasks, instances, clock } = app.services;
+
+  async function view(task: TaskRecord) {
+    const definition = await workflow.definitionById(task.definitionId);
+    const instance = await instances.byId(task.instanceId);
+    return taskView(task, definition, instance?.variables ?? {});
+  }
+
+  app.get(
+    '/tasks',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Tasks the caller may act on, by due date',
+        description: 'Default status open+claimed. Ordered by dueAt (tasks without a due date last), then id.',
+        security,
+        querystring: taskListQuery,
+        response: { 200: pageOf(taskSchema), 400: errorSchema },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const q = request.query;
+      const after = decodeCursor(q.cursor, isAfter);
+      const rows = await tasks.list({
+        ...(isAdmin(user) ? {} : { visibleRoles: user.roles }),
+        userId: user.id,
+        ...(q.role ? { role: q.role } : {}),
+        ...(q.assignee === 'me' ? { assigneeIsMe: true } : {}),
+        ...(q.definitionKey ? { definitionKey: q.definitionKey } : {}),
+        ...(q.instanceId ? { instanceId: q.instanceId } : {}),
+        statuses: (q.status ? q.status.split(',') : ['open', 'claimed']) as TaskStatus[],
+        ...(q.overdue === 'true' ? { overdueAt: clock().toISOString() } : {}),
+        limit: q.limit + 1,
+        ...(after ? { after: { dueAt: after.d, id: after.i } } : {}),
+      });
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return {
+        items: await Promise.all(page.map(view)),
+        nextCursor: rows.length > page.length && last ? encodeCursor({ d: last.dueAt, i: last.id }) : null,
+      };
+    },
+  );
+
+  app.get('/tasks/:id', { schema: { tags: ['tasks'], summary: 'One task', security, params: idParams, response: { 200: taskSchema, 403: errorSchema, 404: errorSchema } } }, async (request) => {
+    const user = currentUser(request);
+    const task = await tasks.byId(request.params.id);
+    if (!task) throw new NotFoundError(`task ${request.params.id} not found`);
+    const definition = await workflow.definitionById(task.definitionId);
+    if (!mayRead(user, task, definition.metadata.unit)) throw new ForbiddenError(`task ${task.id} is not yours to read`);
+    return view(task);
+  });
+
+  app.post(
+    '/tasks/:id/claim',
+    { schema: { tags: ['tasks'], summary: 'Claim a task', security, params: idParams, response: { 200: taskSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema } } },
+    async (request) => view(await workflow.claim(currentUser(request), request.params.id)),
+  );
+
+  app.post(
+    '/tasks/:id/unclaim',
+    { schema: { tags: ['tasks'], summary: 'Give a claimed task back to its role', security, params: idParams, response: { 200: taskSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema } } },
+    async (request) => view(await workflow.unclaim(currentUser(request), request.params.id)),
+  );
+
+  app.post(
+    '/tasks/:id/complete',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Complete a task with its kelengkapan, output and form values',
+        description: 'Every `requires` name must be among `documents` (422 SOP_ERR_MISSING_DOCUMENTS), every `output` name among `output` (422 SOP_ERR_MISSING_OUTPUT), and `variables` must fit the form (422 SOP_ERR_INVALID_FORM).',
+        security,
+        params: idParams,
+        body: completeBody,
+        response: { 200: taskSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema },
+      },
+    },
+    async (request) => view(await workflow.complete(currentUser(request), request.params.id, request.body)),
+  );
+};
+
+export default taskRoutes;

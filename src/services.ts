@@ -1,0 +1,34 @@
+// Builds the domain services over one database; the app decorates itself with them.
+import type { Logger } from './logger.js';
+import { accountsService } from './auth/accounts-service.js';
+import { usersRepository } from './auth/users-repository.js';
+import { auditChain } from './audit/audit-chain.js';
+import type { Database } from './db/knex.js';
+import { definitionsRepository } from './definitions/definitions-repository.js';
+import { deployService } from './definitions/deploy-service.js';
+import { ProcessRuntime } from './engine/process-runtime.js';
+import { instancesRepository } from './instances/instances-repository.js';
+import { workflowService } from './instances/workflow-service.js';
+import { tasksRepository } from './tasks/tasks-repository.js';
+
+export function createServices(db: Database, log: Logger, clock: () => Date, options: { maxLiveEngines?: number } = {}) {
+  const { knex } = db;
+  const users = usersRepository(knex);
+  const audit = auditChain(knex, db.kind);
+  const definitions = definitionsRepository(knex);
+  const instances = instancesRepository(knex);
+  const tasks = tasksRepository(knex);
+  const runtime = new ProcessRuntime(options.maxLiveEngines);
+  const deploy = deployService({ knex, definitions, audit, log, clock });
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, log, clock });
+  const accounts = accountsService({ knex, users, audit, log, clock });
+  return { db, clock, users, audit, definitions, instances, tasks, runtime, deploy, workflow, accounts };
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}

@@ -1,0 +1,80 @@
+// Checks a completion against the step's mutu baku (kelengkapan, output) and its form fields.
+import { MissingDocumentsError, MissingOutputError, InvalidFormError, type FieldProblem } from '../errors.js';
+import { parseExpression, evaluate } from '../engine/safe-expression.js';
+import type { FormField, FormOption, SopStep } from './sop-metadata.js';
+
+export interface CompletionInput {
+  documents: Array<{ name: string; ref?: string }>;
+  output: Array<{ name: string; ref?: string; value?: string }>;
+  variables: Record<string, unknown>;
+}
+
+const normalize = (s: string): string => s.trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** Names in `wanted` that no entry of `given` carries (case and spacing ignored). */
+function missingNames(wanted: string[], given: Array<{ name: string }>): string[] {
+  const have = new Set(given.map((g) => normalize(g.name)));
+  return wanted.filter((w) => !have.has(normalize(w)));
+}
+
+/** The options of an enum field that the process accepts now, given the instance's variables. */
+export function offeredOptions(field: FormField, variables: Record<string, unknown>): FormOption[] {
+  return (field.options ?? []).filter((o) => {
+    if (!o.when) return true;
+    const inner = /^\$\{([\s\S]*)\}$/.exec(o.when.trim());
+    if (!inner) return false;
+    return Boolean(evaluate(parseExpression(inner[1] as string), (name) => (Object.hasOwn(variables, name) ? variables[name] : undefined)));
+  });
+}
+
+function checkField(field: FormField, value: unknown, variables: Record<string, unknown>): { problem?: string; value?: unknown } {
+  switch (field.type) {
+    case 'boolean':
+      return typeof value === 'boolean' ? { value } : { problem: 'harus true atau false' };
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? { value } : { problem: 'harus berupa angka' };
+    case 'enum': {
+      const offered = offeredOptions(field, variables);
+      if (typeof value === 'string' && offered.some((o) => o.value === value)) return { value };
+      return { problem: `harus salah satu dari: ${offered.map((o) => o.value).join(', ')}` };
+    }
+    case 'datetime': {
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+        return { problem: 'harus tanggal dan jam ISO 8601 dengan zona waktu, mis. 2026-01-05T09:00:00+07:00' };
+      }
+      return { value: new Date(value).toISOString() };
+    }
+    default:
+      return typeof value === 'string' ? { value } : { problem: 'harus berupa teks' };
+  }
+}
+
+/**
+ * Validates a completion in the contract's order: documents, then output, then form fields.
+ * Returns the form values to store (datetimes normalised to UTC).
+ */
+export function validateCompletion(step: SopStep | undefined, input: CompletionInput, variables: Record<string, unknown>): Record<string, unknown> {
+  const missingDocs = missingNames(step?.requires ?? [], input.documents);
+  if (missingDocs.length > 0) throw new MissingDocumentsError(missingDocs);
+  const missingOut = missingNames(step?.output ?? [], input.output);
+  if (missingOut.length > 0) throw new MissingOutputError(missingOut);
+
+  const fields = step?.form ?? [];
+  const problems: FieldProblem[] = [];
+  const values: Record<string, unknown> = {};
+  for (const name of Object.keys(input.variables)) {
+    if (!fields.some((f) => f.name === name)) problems.push({ name, message: 'bukan isian formulir langkah ini' });
+  }
+  for (const field of fields) {
+    const raw = Object.hasOwn(input.variables, field.name) ? input.variables[field.name] : undefined;
+    if (raw === undefined || raw === null || raw === '') {
+      if (field.required) problems.push({ name: field.name, message: 'wajib diisi' });
+      continue;
+    }
+    const checked = checkField(field, raw, variables);
+    if (checked.problem) problems.push({ name: field.name, message: checked.problem });
+    else values[field.name] = checked.value;
+  }
+  if (problems.length > 0) throw new InvalidFormError(problems);
+  return values;
+}

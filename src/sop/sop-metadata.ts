@@ -1,0 +1,214 @@
+// Reads what the service needs from a diagram's `sop` extension: identity, actors (lanes) and steps (mutu baku).
+import type { ModdleElement } from 'bpmn-moddle';
+import type { ElementProblem } from '../errors.js';
+
+export type FormFieldType = 'string' | 'boolean' | 'enum' | 'datetime' | 'number';
+
+export interface FormOption {
+  value: string;
+  label: string;
+  /** A `${…}` condition over instance variables; the option is offered only while it holds. */
+  when?: string;
+}
+
+export interface FormField {
+  name: string;
+  label: string;
+  type: FormFieldType;
+  required: boolean;
+  options?: FormOption[];
+}
+
+export interface SopRole {
+  id: string;
+  name: string;
+  initiator: boolean;
+  laneId: string;
+}
+
+export interface TimeStandard {
+  text: string;
+  iso: string | null;
+}
+
+export interface SopStep {
+  elementId: string;
+  no: string;
+  activity: string;
+  role: string | null;
+  roleName: string | null;
+  initiator: boolean;
+  requires: string[];
+  output: string[];
+  timeStandard: TimeStandard | null;
+  confidential: boolean;
+  startsAt: string | null;
+  note: string | null;
+  form: FormField[];
+}
+
+export interface SopIdentity {
+  organisation: string | null;
+  unit: string | null;
+  number: string | null;
+  created: string | null;
+  revised: string | null;
+  effective: string | null;
+  approvedBy: string | null;
+  approverTitle: string | null;
+  approverId: string | null;
+  legalBasis: string[];
+  qualifications: string[];
+  equipment: string[];
+  warnings: string[];
+  records: string[];
+  related: string[];
+}
+
+export interface SopMetadata {
+  key: string;
+  name: string;
+  /** The role-id prefix shared by the lanes (e.g. `bkd-kalteng`), used for unit-scoped owners and auditors. */
+  unit: string | null;
+  calendar: string;
+  timeZone: string;
+  identity: SopIdentity;
+  roles: SopRole[];
+  /** The role whose holders may start an instance: the lane of the start event. */
+  startRole: string | null;
+  steps: SopStep[];
+}
+
+const TIME_ZONES: Record<string, string> = { wib: 'Asia/Jakarta', wita: 'Asia/Makassar', wit: 'Asia/Jayapura' };
+
+function extensions(el: ModdleElement | undefined, type: string): ModdleElement[] {
+  const values = ((el?.extensionElements as ModdleElement | undefined)?.values as ModdleElement[] | undefined) ?? [];
+  return values.filter((v) => v.$type === type);
+}
+
+function texts(list: unknown): string[] {
+  return ((list as ModdleElement[] | undefined) ?? []).map((e) => String(e.text ?? '').trim()).filter((t) => t.length > 0);
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+}
+
+function collectLanes(process: ModdleElement): ModdleElement[] {
+  const lanes: ModdleElement[] = [];
+  const visit = (laneSets: unknown) => {
+    for (const set of (laneSets as ModdleElement[] | undefined) ?? []) {
+      for (const lane of (set.lanes as ModdleElement[] | undefined) ?? []) {
+        lanes.push(lane);
+        visit(lane.childLaneSet ? [lane.childLaneSet] : []);
+      }
+    }
+  };
+  visit(process.laneSets);
+  return lanes;
+}
+
+function readForm(task: ModdleElement): FormField[] {
+  const fields: FormField[] = [];
+  for (const form of extensions(task, 'sop:Form')) {
+    for (const f of (form.fields as ModdleElement[] | undefined) ?? []) {
+      const type = (str(f.type) ?? 'string') as FormFieldType;
+      const field: FormField = { name: String(f.name ?? ''), label: str(f.label) ?? String(f.name ?? ''), type, required: f.required === true };
+      const options = ((f.options as ModdleElement[] | undefined) ?? []).map((o) => {
+        const option: FormOption = { value: String(o.value ?? ''), label: str(o.label) ?? String(o.value ?? '') };
+        const when = str(o.when);
+        if (when) option.when = when;
+        return option;
+      });
+      if (type === 'enum') field.options = options;
+      fields.push(field);
+    }
+  }
+  return fields;
+}
+
+/** Extracts the SOP metadata of an executable process; warnings name elements that lack SOP data. */
+export function readSopMetadata(process: ModdleElement): { metadata: SopMetadata; warnings: ElementProblem[] } {
+  const warnings: ElementProblem[] = [];
+  const key = String(process.id);
+  const doc = extensions(process, 'sop:Document')[0];
+  const calendar = (str(doc?.calendar) ?? 'wib').toLowerCase();
+  const timeZone = TIME_ZONES[calendar] ?? 'Asia/Jakarta';
+  if (!doc) warnings.push({ elementId: key, message: 'no sop:document: identity block missing, calendar defaults to wib' });
+
+  const roles: SopRole[] = [];
+  const laneOf = new Map<string, SopRole>();
+  for (const lane of collectLanes(process)) {
+    const actor = extensions(lane, 'sop:Actor')[0];
+    const laneId = String(lane.id);
+    const roleId = str(actor?.role);
+    if (!roleId) {
+      if (!lane.childLaneSet) warnings.push({ elementId: laneId, message: 'lane has no sop:actor role: its tasks can be done by owners and admins only' });
+      continue;
+    }
+    const role: SopRole = { id: roleId, name: str(lane.name) ?? roleId, initiator: actor?.initiator === true, laneId };
+    if (!roles.some((r) => r.id === role.id)) roles.push(role);
+    for (const ref of (lane.flowNodeRef as ModdleElement[] | undefined) ?? []) laneOf.set(String(ref.id), role);
+  }
+
+  const flowElements = (process.flowElements as ModdleElement[] | undefined) ?? [];
+  const start = flowElements.find((e) => e.$type === 'bpmn:StartEvent');
+  const steps: SopStep[] = [];
+  for (const el of flowElements) {
+    if (el.$type !== 'bpmn:UserTask' && el.$type !== 'bpmn:ManualTask') continue;
+    const elementId = String(el.id);
+    const mutu = extensions(el, 'sop:MutuBaku')[0];
+    const role = laneOf.get(elementId) ?? null;
+    if (!role && roles.length > 0) warnings.push({ elementId, message: 'task is in no lane with a sop:actor role' });
+    const waktu = str(mutu?.waktu);
+    const iso = str(mutu?.duration);
+    steps.push({
+      elementId,
+      no: typeof mutu?.step === 'string' ? mutu.step : '',
+      activity: str(el.name) ?? elementId,
+      role: role?.id ?? null,
+      roleName: role?.name ?? null,
+      initiator: role?.initiator ?? false,
+      requires: texts(mutu?.requires),
+      output: texts(mutu?.output),
+      timeStandard: waktu || iso ? { text: waktu ?? iso ?? '', iso } : null,
+      confidential: mutu?.confidential === true,
+      startsAt: str(mutu?.startsAt),
+      note: str(mutu?.note),
+      form: readForm(el),
+    });
+  }
+
+  const prefixes = new Set(roles.map((r) => r.id.split('/')[0] as string));
+  const identity: SopIdentity = {
+    organisation: str(doc?.organisation),
+    unit: str(doc?.unit),
+    number: str(doc?.number),
+    created: str(doc?.created),
+    revised: str(doc?.revised),
+    effective: str(doc?.effective),
+    approvedBy: str(doc?.approvedBy),
+    approverTitle: str(doc?.approverTitle),
+    approverId: str(doc?.approverId),
+    legalBasis: texts(doc?.legalBasis),
+    qualifications: texts(doc?.qualifications),
+    equipment: texts(doc?.equipment),
+    warnings: texts(doc?.warnings),
+    records: texts(doc?.records),
+    related: texts(doc?.related),
+  };
+  return {
+    metadata: {
+      key,
+      name: str(process.name) ?? key,
+      unit: prefixes.size === 1 ? ([...prefixes][0] as string) : null,
+      calendar,
+      timeZone,
+      identity,
+      roles,
+      startRole: start ? (laneOf.get(String(start.id))?.id ?? null) : null,
+      steps,
+    },
+    warnings,
+  };
+}

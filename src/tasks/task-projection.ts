@@ -1,0 +1,57 @@
+// Turns what the engine is waiting for into task rows: new waits become tasks, vanished waits are cancelled.
+import { randomUUID } from 'node:crypto';
+import type { WaitingTask } from '../engine/process-runtime.js';
+import type { DefinitionVersion } from '../definitions/definitions-repository.js';
+import type { InstanceRecord } from '../instances/instances-repository.js';
+import { calendarOf, planStep } from '../sop/step-clock.js';
+import type { TaskRecord, TaskRow } from './tasks-repository.js';
+
+export interface Projection {
+  created: TaskRow[];
+  vanished: TaskRecord[];
+}
+
+export function projectTasks(
+  definition: DefinitionVersion,
+  instance: Pick<InstanceRecord, 'id' | 'startedBy' | 'variables'>,
+  open: TaskRecord[],
+  waiting: WaitingTask[],
+  now: Date,
+): Projection {
+  const known = new Set(open.map((t) => t.executionId));
+  const still = new Set(waiting.map((w) => w.executionId));
+  const calendar = calendarOf(definition.metadata);
+  const created: TaskRow[] = [];
+  for (const wait of waiting) {
+    if (known.has(wait.executionId)) continue;
+    const step = definition.metadata.steps.find((s) => s.elementId === wait.elementId);
+    const plan = planStep(calendar, step, now, instance.variables);
+    created.push({
+      id: randomUUID(),
+      instance_id: instance.id,
+      definition_id: definition.id,
+      definition_key: definition.key,
+      version: definition.version,
+      element_id: wait.elementId,
+      execution_id: wait.executionId,
+      name: step?.activity ?? wait.elementId,
+      step: step?.no ?? null,
+      role: step?.role ?? null,
+      candidate_user_id: step?.initiator ? instance.startedBy : null,
+      assignee: null,
+      status: 'open',
+      created_at: now.toISOString(),
+      claimed_at: null,
+      completed_at: null,
+      completed_by: null,
+      starts_at: plan.startsAt?.toISOString() ?? null,
+      due_at: plan.dueAt?.toISOString() ?? null,
+      standard_ms: plan.standardMs,
+      overdue_at: null,
+      documents: null,
+      output: null,
+      variables: null,
+    });
+  }
+  return { created, vanished: open.filter((t) => !still.has(t.executionId)) };
+}

@@ -1,0 +1,42 @@
+// The Task JSON of the contract: the stored row joined with its step's mutu baku and the form offered now.
+import type { DefinitionVersion } from '../definitions/definitions-repository.js';
+import { offeredOptions } from '../sop/form-validation.js';
+import type { TaskRecord } from './tasks-repository.js';
+
+export function taskView(task: TaskRecord, definition: DefinitionVersion, variables: Record<string, unknown>) {
+  const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
+  const live = task.status === 'open' || task.status === 'claimed';
+  return {
+    id: task.id,
+    instanceId: task.instanceId,
+    definitionKey: task.definitionKey,
+    version: task.version,
+    elementId: task.elementId,
+    name: task.name,
+    step: task.step,
+    role: task.role,
+    assignee: task.assignee,
+    status: task.status,
+    createdAt: task.createdAt,
+    claimedAt: task.claimedAt,
+    completedAt: task.completedAt,
+    startsAt: task.startsAt,
+    dueAt: task.dueAt,
+    timeStandard: step?.timeStandard ?? null,
+    requires: step?.requires ?? [],
+    output: step?.output ?? [],
+    confidential: step?.confidential ?? false,
+    form: (step?.form ?? []).map((f) => ({
+      name: f.name,
+      label: f.label,
+      type: f.type,
+      required: f.required,
+      ...(f.type === 'enum' ? { options: (live ? offeredOptions(f, variables) : (f.options ?? [])).map((o) => ({ value: o.value, label: o.label })) } : {}),
+    })),
+    documents: task.documents,
+    recordedOutput: task.output,
+    variables: task.variables,
+  };
+}
+
+export type TaskView = ReturnType<typeof taskView>;

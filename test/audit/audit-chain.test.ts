@@ -1,0 +1,42 @@
+// The audit chain links every event to the one before; a changed row or a rewritten head is found.
+import path from 'node:path';
+import t from 'tap';
+import { openDatabase } from '../../src/db/knex.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { auditChain } from '../../src/audit/audit-chain.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+t.test('appends, verifies, and names the first broken event', async (t) => {
+  const db = openDatabase(`sqlite:${path.join(tempDir(t), 'a.db')}`);
+  t.teardown(() => db.knex.destroy());
+  await migrateToLatest(db.knex);
+  await migrateToLatest(db.knex);
+  const chain = auditChain(db.knex, db.kind);
+  t.same(await chain.verify(), { ok: true, events: 0 });
+
+  await db.knex.transaction(async (trx) => {
+    const written = await chain.append(trx, [
+      { type: 'instance.started', at: '2026-01-05T01:00:00.000Z', instanceId: 'i1', userId: 'u1' },
+      { type: 'task.created', at: '2026-01-05T01:00:00.000Z', instanceId: 'i1', taskId: 't1', elementId: 'e1', standardMs: 900000 },
+    ]);
+    t.equal(written[1]?.prevHash, written[0]?.hash);
+    t.same(await chain.append(trx, []), []);
+  });
+  await db.knex.transaction((trx) =>
+    chain.append(trx, [
+      { type: 'task.completed', at: '2026-01-05T01:20:00.000Z', instanceId: 'i1', taskId: 't1', documents: [{ name: 'Lembar', ref: 'x' }], output: [{ name: 'Out', value: 'v' }], workingMs: 1200000, wallMs: 1200000, standardMs: 900000, breached: true, data: { a: 1 } },
+    ]),
+  );
+  const events = await chain.forInstance('i1');
+  t.same(events.map((e) => e.seq), [1, 2, 3]);
+  t.match(events[2], { breached: true, workingMs: 1200000, documents: [{ name: 'Lembar' }] });
+  t.same(await chain.verify(2), { ok: true, events: 3 }, 'verified across pages');
+
+  await db.knex('audit_events').where({ seq: 2 }).update({ standard_ms: 1 });
+  t.same(await chain.verify(), { ok: false, events: 1, brokenAt: 2 }, 'a changed row is found');
+  await db.knex('audit_events').where({ seq: 2 }).update({ standard_ms: 900000 });
+  t.same(await chain.verify(), { ok: true, events: 3 });
+
+  await db.knex('audit_events').where({ seq: 3 }).delete();
+  t.match(await chain.verify(), { ok: false, brokenAt: 3 }, 'a deleted tail no longer matches the head');
+});

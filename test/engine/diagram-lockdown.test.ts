@@ -1,0 +1,67 @@
+// A diagram that could run code, or that the service could not persist, is refused naming the element.
+import t from 'tap';
+import { parseBpmn } from '../../src/engine/bpmn-parser.js';
+import { lockdown } from '../../src/engine/diagram-lockdown.js';
+
+const wrap = (body: string, extraNs = '') => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:sop="urn:sop-bpmn:1.0" ${extraNs} id="d" targetNamespace="urn:x">
+  <bpmn:process id="p" isExecutable="true">${body}</bpmn:process>
+</bpmn:definitions>`;
+
+async function problems(xml: string) {
+  return lockdown((await parseBpmn(xml)).definitions);
+}
+
+t.test('refuses code in every form it can take', async (t) => {
+  const cases: Array<[string, string, string, string?]> = [
+    ['script task', '<bpmn:scriptTask id="st" scriptFormat="javascript"><bpmn:script>process.exit()</bpmn:script></bpmn:scriptTask>', 'st'],
+    [
+      'script condition',
+      '<bpmn:exclusiveGateway id="g" default="f2"/><bpmn:userTask id="u"/><bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="u"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression" language="javascript">next(null, true)</bpmn:conditionExpression></bpmn:sequenceFlow><bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="u"/>',
+      'f1',
+    ],
+    [
+      'constructor escape in a condition',
+      `<bpmn:exclusiveGateway id="g" default="f2"/><bpmn:userTask id="u"/><bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="u"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${this.constructor.constructor('return process')()}</bpmn:conditionExpression></bpmn:sequenceFlow><bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="u"/>`,
+      'f1',
+    ],
+    ['expression in a name', `<bpmn:userTask id="u" name="\${x.__proto__}"/>`, 'u'],
+    [
+      'camunda listener script',
+      '<bpmn:userTask id="u"><bpmn:extensionElements><camunda:executionListener event="start"><camunda:script scriptFormat="javascript">x</camunda:script></camunda:executionListener></bpmn:extensionElements></bpmn:userTask>',
+      'u',
+      'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"',
+    ],
+    ['java delegate', '<bpmn:userTask id="u" camunda:class="org.Evil"/>', 'u', 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"'],
+    ['timer', '<bpmn:startEvent id="s"><bpmn:timerEventDefinition id="td"><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:startEvent>', 's'],
+    ['service task', '<bpmn:serviceTask id="svc"/>', 'svc'],
+    ['message event', '<bpmn:intermediateCatchEvent id="m"><bpmn:messageEventDefinition id="md"/></bpmn:intermediateCatchEvent>', 'm'],
+    ['bad form field name', '<bpmn:userTask id="u"><bpmn:extensionElements><sop:form><sop:field name="__proto__" type="string"/></sop:form></bpmn:extensionElements></bpmn:userTask>', 'u'],
+    ['flow without condition out of a decision', '<bpmn:exclusiveGateway id="g" default="a"/><bpmn:userTask id="u"/><bpmn:sequenceFlow id="a" sourceRef="g" targetRef="u"/><bpmn:sequenceFlow id="b" sourceRef="g" targetRef="u"/>', 'b'],
+  ];
+  for (const [what, body, elementId, ns] of cases) {
+    const { problems: found } = await problems(wrap(body, ns));
+    t.ok(found.some((p) => p.elementId === elementId), `${what} names ${elementId}: ${JSON.stringify(found)}`);
+  }
+});
+
+t.test('accepts reads and comparisons, warns on a decision with no default', async (t) => {
+  const ok = await problems(
+    wrap(
+      `<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="g"/><bpmn:userTask id="u"/><bpmn:endEvent id="e"/>
+       <bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
+       <bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="u"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${a == 'x'}</bpmn:conditionExpression></bpmn:sequenceFlow>
+       <bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="e"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${a != 'x'}</bpmn:conditionExpression></bpmn:sequenceFlow>`,
+    ),
+  );
+  t.same(ok.problems, []);
+  t.match(ok.warnings, [{ elementId: 'g' }]);
+});
+
+t.test('refuses hostile or broken XML before parsing', async (t) => {
+  await t.rejects(parseBpmn('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>'), { code: 'SOP_ERR_INVALID_BPMN' });
+  await t.rejects(parseBpmn('<not-closed'), { code: 'SOP_ERR_INVALID_BPMN' });
+  await t.rejects(parseBpmn('<?xml version="1.0"?><bpmn:process xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="p"/>'), { code: 'SOP_ERR_INVALID_BPMN' });
+  const none = await problems(wrap('').replace('isExecutable="true"', 'isExecutable="false"'));
+  t.match(none.problems, [{ elementId: 'p', message: /no executable process/ }]);
+});
