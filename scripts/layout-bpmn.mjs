@@ -92,7 +92,11 @@ function kindOf(node) {
  */
 function activitySize(name) {
   const text = String(name ?? '').trim();
+  // bpmn-js breaks a word that is wider than the box in the middle: the longest word must fit
+  // (unless it is wider than the widest box, which then only grows taller).
+  const longestWord = Math.max(0, ...text.split(/\s+/).map((w) => textWidth(w, TASK_TEXT.font)));
   const fits = (width, height) =>
+    (longestWord <= width - 2 * TASK_TEXT.padding || width === TASK.maxWidth) &&
     lineCount(text, width - 2 * TASK_TEXT.padding, TASK_TEXT.font) * TASK_TEXT.lineHeight + 2 * TASK_TEXT.margin <= height;
   for (let height = TASK.height; ; height += TASK.heightStep) {
     for (let width = TASK.width; width <= TASK.maxWidth; width += TASK.widthStep) {
@@ -277,6 +281,12 @@ export async function layoutBpmn(xml, options = {}) {
   const skipped = flowElements.filter((e) => !nodes.includes(e) && !flows.includes(e) && !e.$instanceOf('bpmn:DataObject'));
   if (skipped.length > 0) warnings.push(`not drawn: ${skipped.map((e) => e.id).join(', ')}`);
   if ((bpmnProcess.artifacts ?? []).length > 0) warnings.push(`artifacts not drawn: ${bpmnProcess.artifacts.map((e) => e.id).join(', ')}`);
+
+  // Modelers and bpmnlint read a node's flows from <bpmn:incoming>/<bpmn:outgoing>; write them from the flows.
+  for (const node of nodes) {
+    node.incoming = flows.filter((f) => f.targetRef === node);
+    node.outgoing = flows.filter((f) => f.sourceRef === node);
+  }
 
   // Bands: one per lane, in laneSet order; a process without lanes has one unnamed band.
   const lanes = collectLanes(bpmnProcess);

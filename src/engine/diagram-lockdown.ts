@@ -3,6 +3,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
 import { checkTemplate, parseExpression } from './safe-expression.js';
+import { parseSlots } from '../sop/sop-metadata.js';
 
 /** Flow elements the service runs; anything else is refused by name rather than failing at run time. */
 const SUPPORTED_FLOW_ELEMENTS = new Set([
@@ -130,6 +131,9 @@ function checkForm(task: ModdleElement, problems: ElementProblem[]): void {
       const type = String(field.type ?? 'string');
       if (!['string', 'boolean', 'enum', 'datetime', 'number'].includes(type)) {
         problems.push({ elementId: id, message: `form field '${name}' has unknown type '${type}'` });
+      }
+      if (typeof field.slots === 'string' && (type !== 'datetime' || !parseSlots(field.slots))) {
+        problems.push({ elementId: id, message: `slots of '${name}' must be HH:mm-HH:mm windows on a datetime field` });
       }
       const options = (field.options as ModdleElement[] | undefined) ?? [];
       if (type === 'enum' && options.length === 0) problems.push({ elementId: id, message: `enum field '${name}' has no options` });

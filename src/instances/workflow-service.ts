@@ -139,7 +139,8 @@ export function workflowService(deps: WorkflowDeps) {
         const instance = (await instances.byId(task.instanceId)) as InstanceRecord;
         if (instance.status !== 'running') throw new ConflictError(`instance ${instance.id} is ${instance.status}`, instance.status);
         const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
-        const values = validateCompletion(step, input, instance.variables);
+        const calendar = calendarOf(definition.metadata);
+        const values = validateCompletion(step, input, instance.variables, calendar);
         const stored = await instances.engineState(instance.id);
         if (!stored || stored.rev !== instance.rev) throw new ConflictError(`instance ${instance.id} changed meanwhile`, 'running');
         const { sourceContext } = await deploy.compiled(definition);
@@ -148,7 +149,7 @@ export function workflowService(deps: WorkflowDeps) {
         const at = now.toISOString();
         const variables = { ...instance.variables, ...values };
         const clockStart = new Date(task.startsAt ?? task.createdAt);
-        const { workingMs, wallMs } = measureStep(calendarOf(definition.metadata), clockStart, now);
+        const { workingMs, wallMs } = measureStep(calendar, clockStart, now);
         const breached = task.standardMs === null ? null : workingMs > task.standardMs;
         const confidential = step?.confidential === true;
         const documents = input.documents.map((d) => ({ name: d.name, ...(d.ref === undefined ? {} : { ref: d.ref }) }));

@@ -77,6 +77,7 @@ export const formFieldSchema = z.object({
   type: z.enum(['string', 'boolean', 'enum', 'datetime', 'number']),
   required: z.boolean(),
   options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  slots: z.array(z.object({ start: z.string(), end: z.string() })).optional(),
 });
 
 export const taskSchema = z

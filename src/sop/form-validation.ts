@@ -1,5 +1,7 @@
 // Checks a completion against the step's mutu baku (kelengkapan, output) and its form fields.
-import { MissingDocumentsError, MissingOutputError, InvalidFormError, type FieldProblem } from '../errors.js';
+import { DateTime } from 'luxon';
+import { MissingDocumentsError, MissingOutputError, InvalidFormError, OutsideCalendarError, type FieldProblem } from '../errors.js';
+import { isWorkingInstant, type WorkingCalendar } from './working-calendar.js';
 import { parseExpression, evaluate } from '../engine/safe-expression.js';
 import type { FormField, FormOption, SopStep } from './sop-metadata.js';
 
@@ -49,11 +51,23 @@ function checkField(field: FormField, value: unknown, variables: Record<string, 
   }
 }
 
+/** A scheduled time must fall on a working day of the calendar and start inside one of the field's slots. */
+function outsideSlots(field: FormField, iso: string, calendar: WorkingCalendar): string | undefined {
+  if (!field.slots) return undefined;
+  const at = new Date(iso);
+  const local = DateTime.fromJSDate(at, { zone: calendar.timeZone }).toFormat('HH:mm');
+  const windows = field.slots.map((s) => `${s.start}-${s.end}`).join(', ');
+  if (!isWorkingInstant(calendar, at) || !field.slots.some((s) => s.start <= local && local < s.end)) {
+    return `harus pada hari kerja pukul ${windows} (${calendar.timeZone}); ${local} tidak termasuk`;
+  }
+  return undefined;
+}
+
 /**
- * Validates a completion in the contract's order: documents, then output, then form fields.
- * Returns the form values to store (datetimes normalised to UTC).
+ * Validates a completion in the contract's order: documents, then output, then form fields, then
+ * scheduled times against the calendar. Returns the form values to store (datetimes normalised to UTC).
  */
-export function validateCompletion(step: SopStep | undefined, input: CompletionInput, variables: Record<string, unknown>): Record<string, unknown> {
+export function validateCompletion(step: SopStep | undefined, input: CompletionInput, variables: Record<string, unknown>, calendar: WorkingCalendar): Record<string, unknown> {
   const missingDocs = missingNames(step?.requires ?? [], input.documents);
   if (missingDocs.length > 0) throw new MissingDocumentsError(missingDocs);
   const missingOut = missingNames(step?.output ?? [], input.output);
@@ -76,5 +90,12 @@ export function validateCompletion(step: SopStep | undefined, input: CompletionI
     else values[field.name] = checked.value;
   }
   if (problems.length > 0) throw new InvalidFormError(problems);
+  const outside: FieldProblem[] = [];
+  for (const field of fields) {
+    const value = values[field.name];
+    const problem = field.type === 'datetime' && typeof value === 'string' ? outsideSlots(field, value, calendar) : undefined;
+    if (problem) outside.push({ name: field.name, message: problem });
+  }
+  if (outside.length > 0) throw new OutsideCalendarError(outside);
   return values;
 }

@@ -17,6 +17,21 @@ export interface FormField {
   type: FormFieldType;
   required: boolean;
   options?: FormOption[];
+  /**
+   * For datetime fields: local `HH:mm-HH:mm` windows (space or comma separated) a value must start in,
+   * on a working day of the process calendar (BKN: 09:00-10:00 13:00-14:00).
+   */
+  slots?: Array<{ start: string; end: string }>;
+}
+
+const SLOT = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/;
+
+/** Parses `09:00-10:00 13:00-14:00`; undefined when any part is malformed. */
+export function parseSlots(text: string): Array<{ start: string; end: string }> | undefined {
+  const parts = text.split(/[\s,]+/).filter(Boolean);
+  if (parts.length === 0 || !parts.every((p) => SLOT.test(p))) return undefined;
+  const slots = parts.map((p) => ({ start: p.slice(0, 5), end: p.slice(6) }));
+  return slots.every((s) => s.start < s.end) ? slots : undefined;
 }
 
 export interface SopRole {
@@ -121,6 +136,8 @@ function readForm(task: ModdleElement): FormField[] {
         return option;
       });
       if (type === 'enum') field.options = options;
+      const slots = type === 'datetime' && str(f.slots) ? parseSlots(String(f.slots)) : undefined;
+      if (slots) field.slots = slots;
       fields.push(field);
     }
   }

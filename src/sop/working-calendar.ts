@@ -109,7 +109,7 @@ function compile(cal: WorkingCalendar): Compiled {
 // luxon reads a zone's offset by formatting through Intl, microseconds a call; day walks ask again and again for
 // the same office boundaries, so answers are remembered per zone. The cache is bounded and invisible to callers.
 const offsetCache = new Map<string, Map<number, number>>();
-const OFFSET_CACHE_LIMIT = 100_000;
+const OFFSET_CACHE_LIMIT = 10_000;
 
 function offsetsOf(zone: Zone): (t: number) => number {
   let memo = offsetCache.get(zone.name);
@@ -158,9 +158,12 @@ function intervalsOf(c: Compiled, day: number): Array<[number, number]> {
 
 // Every forward walk ends: compile() guarantees an open weekday and holidays are finite.
 function openingFrom(c: Compiled, t: number): number {
-  for (let day = localDay(c, t); ; day++) {
-    for (const [s, e] of intervalsOf(c, day)) if (e > t) return Math.max(s, t);
+  let opening: number | undefined;
+  for (let day = localDay(c, t); opening === undefined; day++) {
+    const open = intervalsOf(c, day).find(([, e]) => e > t);
+    if (open) opening = Math.max(open[0], t);
   }
+  return opening;
 }
 
 /** Whether `date` lies inside office hours: opening instants count, closing instants do not. */
@@ -188,14 +191,19 @@ export function addWorkingTime(cal: WorkingCalendar, start: Date, ms: number): D
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`working time must be a non-negative number of milliseconds, got ${ms}`);
   if (ms === 0) return new Date(t);
   let remaining = ms;
-  for (let day = localDay(c, t); ; day++) {
+  let due: number | undefined;
+  for (let day = localDay(c, t); due === undefined; day++) {
     for (const [s, e] of intervalsOf(c, day)) {
       if (e <= t) continue;
       const from = Math.max(s, t);
-      if (remaining <= e - from) return new Date(from + remaining);
+      if (remaining <= e - from) {
+        due = from + remaining;
+        break;
+      }
       remaining -= e - from;
     }
   }
+  return new Date(due);
 }
 
 /** Working milliseconds in [a, b); 0 when b <= a. Walks day by day, so a year costs about 365 steps. */

@@ -31,6 +31,7 @@ export function taskView(task: TaskRecord, definition: DefinitionVersion, variab
       label: f.label,
       type: f.type,
       required: f.required,
+      ...(f.slots ? { slots: f.slots } : {}),
       ...(f.type === 'enum' ? { options: (live ? offeredOptions(f, variables) : (f.options ?? [])).map((o) => ({ value: o.value, label: o.label })) } : {}),
     })),
     documents: task.documents,
