@@ -5,7 +5,9 @@ import { currentUser } from '../auth/auth-plugin.js';
 import { isAnyOwner, isOwnerOf } from '../auth/roles.js';
 import { ForbiddenError, NotFoundError, UnsupportedMediaError } from '../errors.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
-import { definitionDetail, definitionQuery, definitionSummary, deployResult, errorSchema, keyParams, pageOf } from './schemas.js';
+import { buildSopSheet } from '../sop/sop-sheet.js';
+import { renderSopSheetHtml } from '../sop/sop-sheet-html.js';
+import { sopSheetSchema, definitionDetail, definitionQuery, definitionSummary, deployResult, errorSchema, keyParams, pageOf } from './schemas.js';
 
 const security = [{ bearer: [] }];
 
@@ -58,6 +60,29 @@ const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
       const d = await find(request.params.key, request.query.version);
       const xml = (await definitions.xml(d.id)) as string;
       return reply.type('application/xml; charset=utf-8').serializer((p: unknown) => p as string).send(xml);
+    },
+  );
+
+  app.get(
+    '/definitions/:key/sop',
+    {
+      schema: {
+        tags: ['definitions'],
+        summary: 'The SOP sheet: identity and one step per sheet row (format=html: the printable SOP-AP page)',
+        security,
+        params: keyParams,
+        querystring: definitionQuery.extend({ format: z.enum(['json', 'html']).default('json') }),
+        response: { 200: sopSheetSchema, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const d = await find(request.params.key, request.query.version);
+      const sheet = buildSopSheet(d.key, d.version, d.metadata);
+      if (request.query.format === 'html') {
+        // The html page bypasses the JSON response schema; the cast only tells the type provider so.
+        return reply.type('text/html; charset=utf-8').serializer((p: unknown) => p as string).send(renderSopSheetHtml(sheet) as unknown as typeof sheet);
+      }
+      return sheet;
     },
   );
 

@@ -40,6 +40,51 @@ export const definitionSummary = z
 export const definitionDetail = definitionSummary
   .extend({ versions: z.array(z.object({ version: z.number().int(), deployedAt: z.string(), hash: z.string() })) })
   .meta({ id: 'DefinitionDetail' });
+const timeStandardSchema = z.object({ text: z.string(), iso: z.string().nullable() });
+
+export const sopSheetSchema = z
+  .object({
+    key: z.string(),
+    version: z.number().int(),
+    title: z.string(),
+    organisation: z.string().nullable(),
+    number: z.string().nullable(),
+    timeZone: z.string(),
+    identity: z.object({
+      organisation: z.string().nullable(),
+      unit: z.string().nullable(),
+      number: z.string().nullable(),
+      created: z.string().nullable(),
+      revised: z.string().nullable(),
+      effective: z.string().nullable(),
+      approvedBy: z.string().nullable(),
+      approverTitle: z.string().nullable(),
+      approverId: z.string().nullable(),
+      legalBasis: z.array(z.string()),
+      qualifications: z.array(z.string()),
+      equipment: z.array(z.string()),
+      warnings: z.array(z.string()),
+      records: z.array(z.string()),
+      related: z.array(z.string()),
+    }),
+    roles: z.array(z.object({ id: z.string(), name: z.string() })),
+    steps: z.array(
+      z.object({
+        no: z.string(),
+        elementId: z.string(),
+        activity: z.string(),
+        actor: z.object({ role: z.string().nullable(), name: z.string().nullable() }),
+        requires: z.array(z.string()),
+        timeStandard: timeStandardSchema.nullable(),
+        output: z.array(z.string()),
+        note: z.string().nullable(),
+        confidential: z.boolean(),
+        decision: z.boolean(),
+      }),
+    ),
+  })
+  .meta({ id: 'SopSheet' });
+
 export const definitionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
 export const deployResult = z
   .object({
@@ -97,7 +142,7 @@ export const taskSchema = z
     completedAt: z.string().nullable(),
     startsAt: z.string().nullable(),
     dueAt: z.string().nullable(),
-    timeStandard: z.object({ text: z.string(), iso: z.string().nullable() }).nullable(),
+    timeStandard: timeStandardSchema.nullable(),
     requires: z.array(z.string()),
     output: z.array(z.string()),
     confidential: z.boolean(),

@@ -60,6 +60,8 @@ export interface SopStep {
   startsAt: string | null;
   note: string | null;
   form: FormField[];
+  /** The row is followed by a decision (an exclusive or inclusive gateway). */
+  decision?: boolean;
 }
 
 export interface SopIdentity {
@@ -169,6 +171,8 @@ export function readSopMetadata(process: ModdleElement): { metadata: SopMetadata
   }
 
   const flowElements = (process.flowElements as ModdleElement[] | undefined) ?? [];
+  const decides = (task: ModdleElement) =>
+    flowElements.some((f) => f.$type === 'bpmn:SequenceFlow' && f.sourceRef === task && /Exclusive|Inclusive/.test(String((f.targetRef as ModdleElement | undefined)?.$type)));
   const start = flowElements.find((e) => e.$type === 'bpmn:StartEvent');
   const steps: SopStep[] = [];
   for (const el of flowElements) {
@@ -193,6 +197,7 @@ export function readSopMetadata(process: ModdleElement): { metadata: SopMetadata
       startsAt: str(mutu?.startsAt),
       note: str(mutu?.note),
       form: readForm(el),
+      decision: decides(el),
     });
   }
 
