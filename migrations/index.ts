@@ -1,10 +1,16 @@
 // The ordered list of migrations; a static list works the same from sources (tests) and from dist/.
 import type { Knex } from 'knex';
 import * as initial from './001_initial.js';
+import * as stepDurations from './002_step_durations.js';
+import * as calendars from './003_calendars.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
   down(knex: Knex): Promise<void>;
 }
 
-export const migrations: ReadonlyArray<readonly [string, Migration]> = [['001_initial', initial]];
+export const migrations: ReadonlyArray<readonly [string, Migration]> = [
+  ['001_initial', initial],
+  ['002_step_durations', stepDurations],
+  ['003_calendars', calendars],
+];

@@ -15,6 +15,7 @@ import definitionRoutes from './routes/definition-routes.js';
 import instanceRoutes from './routes/instance-routes.js';
 import taskRoutes from './routes/task-routes.js';
 import auditRoutes from './routes/audit-routes.js';
+import calendarRoutes from './routes/calendar-routes.js';
 
 export interface AppOptions {
   /** The service's notion of now; tests move it instead of sleeping. Default: the system clock. */
@@ -54,6 +55,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const services = createServices(db, app.log, options.clock ?? (() => new Date()), { ...(options.maxLiveEngines ? { maxLiveEngines: options.maxLiveEngines } : {}) });
   app.decorate('services', services);
   await services.accounts.ensureAdmin(config.adminToken);
+  await services.calendars.seed();
   const deployed = await services.deploy.deployFolder(config.processesDir);
   app.log.info({ processesDir: config.processesDir, definitions: deployed.map((d) => d.definitions[0]) }, 'processes deployed');
 
@@ -78,5 +80,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(instanceRoutes);
   await app.register(taskRoutes);
   await app.register(auditRoutes);
+  await app.register(calendarRoutes);
   return app;
 }

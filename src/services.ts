@@ -10,6 +10,7 @@ import { ProcessRuntime } from './engine/process-runtime.js';
 import { instancesRepository } from './instances/instances-repository.js';
 import { workflowService } from './instances/workflow-service.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
+import { calendarStore } from './sop/calendar-store.js';
 
 export function createServices(db: Database, log: Logger, clock: () => Date, options: { maxLiveEngines?: number } = {}) {
   const { knex } = db;
@@ -20,9 +21,10 @@ export function createServices(db: Database, log: Logger, clock: () => Date, opt
   const tasks = tasksRepository(knex);
   const runtime = new ProcessRuntime(options.maxLiveEngines);
   const deploy = deployService({ knex, definitions, audit, log, clock });
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, log, clock });
+  const calendars = calendarStore({ knex, audit, log, clock });
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, calendars, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
-  return { db, clock, users, audit, definitions, instances, tasks, runtime, deploy, workflow, accounts };
+  return { db, clock, users, audit, definitions, instances, tasks, runtime, deploy, calendars, workflow, accounts };
 }
 
 export type Services = ReturnType<typeof createServices>;

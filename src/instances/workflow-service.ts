@@ -11,7 +11,8 @@ import type { DefinitionsRepository, DefinitionVersion } from '../definitions/de
 import type { DeployService } from '../definitions/deploy-service.js';
 import type { ProcessRuntime, RunResult } from '../engine/process-runtime.js';
 import { validateCompletion, type CompletionInput } from '../sop/form-validation.js';
-import { calendarOf, measureStep } from '../sop/step-clock.js';
+import { measureStep } from '../sop/step-clock.js';
+import type { CalendarStore } from '../sop/calendar-store.js';
 import { projectTasks } from '../tasks/task-projection.js';
 import { mayAct } from '../tasks/task-access.js';
 import type { TaskRecord, TaskRow, TasksRepository } from '../tasks/tasks-repository.js';
@@ -26,6 +27,7 @@ export interface WorkflowDeps {
   tasks: TasksRepository;
   audit: AuditChain;
   runtime: ProcessRuntime;
+  calendars: CalendarStore;
   log: Logger;
   clock: () => Date;
 }
@@ -37,7 +39,7 @@ function taskEvents(type: 'task.created' | 'task.cancelled', rows: Array<Pick<Ta
 const asRow = (t: TaskRecord): Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'> => ({ id: t.id, element_id: t.elementId, step: t.step, role: t.role, standard_ms: t.standardMs });
 
 export function workflowService(deps: WorkflowDeps) {
-  const { knex, definitions, deploy, instances, tasks, audit, runtime, log, clock } = deps;
+  const { knex, definitions, deploy, instances, tasks, audit, runtime, calendars, log, clock } = deps;
   const locks = new InstanceLocks();
   const versions = new Map<string, DefinitionVersion>();
 
@@ -61,7 +63,8 @@ export function workflowService(deps: WorkflowDeps) {
     now: Date,
     userId: string,
   ): Promise<{ created: TaskRow[] }> {
-    const { created, vanished } = projectTasks(definition, instance, open, result.waiting, now);
+    const calendar = await calendars.get(definition.metadata.calendar);
+    const { created, vanished } = projectTasks(definition, calendar, instance, open, result.waiting, now);
     const at = now.toISOString();
     const base: NewAuditEvent = { type: 'task.created', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId };
     await tasks.insert(trx, created);
@@ -139,7 +142,7 @@ export function workflowService(deps: WorkflowDeps) {
         const instance = (await instances.byId(task.instanceId)) as InstanceRecord;
         if (instance.status !== 'running') throw new ConflictError(`instance ${instance.id} is ${instance.status}`, instance.status);
         const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
-        const calendar = calendarOf(definition.metadata);
+        const calendar = await calendars.get(definition.metadata.calendar);
         const values = validateCompletion(step, input, instance.variables, calendar);
         const stored = await instances.engineState(instance.id);
         if (!stored || stored.rev !== instance.rev) throw new ConflictError(`instance ${instance.id} changed meanwhile`, 'running');
@@ -170,6 +173,9 @@ export function workflowService(deps: WorkflowDeps) {
               documents: JSON.stringify(documents),
               output: JSON.stringify(output),
               variables: confidential ? null : JSON.stringify(values),
+              working_ms: workingMs,
+              wall_ms: wallMs,
+              breached,
             });
             if (!moved) throw new ConflictError(`task ${task.id} was completed meanwhile`, 'completed');
             await audit.append(trx, [

@@ -1,13 +1,8 @@
 // When a step's clock starts, when it is due, and how long it took, in the working time of the SOP's calendar.
 import type { ElementProblem } from '../errors.js';
-import { defaultCalendar, workingTimeBetween, type WorkingCalendar } from './working-calendar.js';
+import { workingTimeBetween, type WorkingCalendar } from './working-calendar.js';
 import { dueAt, parseIsoDuration, standardMs } from './time-standard.js';
 import type { SopMetadata, SopStep } from './sop-metadata.js';
-
-/** The calendar a definition runs on; issue-5 calendars as data will replace the defaults here. */
-export function calendarOf(metadata: SopMetadata): WorkingCalendar {
-  return defaultCalendar(metadata.calendar, metadata.timeZone);
-}
 
 /** Every step's ISO duration must be one the calendar arithmetic understands. */
 export function checkTimeStandards(metadata: SopMetadata): ElementProblem[] {

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { WaitingTask } from '../engine/process-runtime.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { InstanceRecord } from '../instances/instances-repository.js';
-import { calendarOf, planStep } from '../sop/step-clock.js';
+import { planStep } from '../sop/step-clock.js';
+import type { WorkingCalendar } from '../sop/working-calendar.js';
 import type { TaskRecord, TaskRow } from './tasks-repository.js';
 
 export interface Projection {
@@ -13,6 +14,7 @@ export interface Projection {
 
 export function projectTasks(
   definition: DefinitionVersion,
+  calendar: WorkingCalendar,
   instance: Pick<InstanceRecord, 'id' | 'startedBy' | 'variables'>,
   open: TaskRecord[],
   waiting: WaitingTask[],
@@ -20,7 +22,6 @@ export function projectTasks(
 ): Projection {
   const known = new Set(open.map((t) => t.executionId));
   const still = new Set(waiting.map((w) => w.executionId));
-  const calendar = calendarOf(definition.metadata);
   const created: TaskRow[] = [];
   for (const wait of waiting) {
     if (known.has(wait.executionId)) continue;

@@ -30,6 +30,9 @@ export interface TaskRow {
   documents: string | null;
   output: string | null;
   variables: string | null;
+  working_ms?: number | string | null;
+  wall_ms?: number | string | null;
+  breached?: number | boolean | null;
 }
 
 export interface TaskRecord {
@@ -57,6 +60,9 @@ export interface TaskRecord {
   documents: DocumentRecord[] | null;
   output: OutputRecord[] | null;
   variables: Record<string, unknown> | null;
+  workingMs: number | null;
+  wallMs: number | null;
+  breached: boolean | null;
 }
 
 export function toTaskRecord(row: TaskRow): TaskRecord {
@@ -85,6 +91,9 @@ export function toTaskRecord(row: TaskRow): TaskRecord {
     documents: fromJson<DocumentRecord[] | null>(row.documents, null),
     output: fromJson<OutputRecord[] | null>(row.output, null),
     variables: fromJson<Record<string, unknown> | null>(row.variables, null),
+    workingMs: row.working_ms === null || row.working_ms === undefined ? null : Number(row.working_ms),
+    wallMs: row.wall_ms === null || row.wall_ms === undefined ? null : Number(row.wall_ms),
+    breached: row.breached === null || row.breached === undefined ? null : Boolean(row.breached),
   };
 }
 
