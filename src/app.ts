@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { openDatabase } from './db/knex.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createServices } from './services.js';
+import { loadSigningKey } from './audit/signing-key.js';
 import authPlugin from './auth/auth-plugin.js';
 import { installErrorHandler } from './http/error-handler.js';
 import healthRoutes from './routes/health-routes.js';
@@ -22,6 +23,8 @@ export interface AppOptions {
   clock?: () => Date;
   /** Live engines kept in memory (default 500). */
   maxLiveEngines?: number;
+  /** How often the overdue sweeper runs (default 60 s); 0 turns it off (tests call sweepOnce themselves). */
+  sweepIntervalMs?: number;
   /** A pino destination for tests that read the log. */
   logStream?: NodeJS.WritableStream;
 }
@@ -52,11 +55,16 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await db.knex.destroy();
   });
   await migrateToLatest(db.knex);
-  const services = createServices(db, app.log, options.clock ?? (() => new Date()), { ...(options.maxLiveEngines ? { maxLiveEngines: options.maxLiveEngines } : {}) });
+  const services = createServices(db, app.log, options.clock ?? (() => new Date()), loadSigningKey(config.auditKeyFile), { ...(options.maxLiveEngines ? { maxLiveEngines: options.maxLiveEngines } : {}) });
   app.decorate('services', services);
   await services.accounts.ensureAdmin(config.adminToken);
   await services.calendars.seed();
   const deployed = await services.deploy.deployFolder(config.processesDir);
+  const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+  if (sweepIntervalMs > 0) {
+    const stop = services.sweeper.start(sweepIntervalMs);
+    app.addHook('onClose', async () => stop());
+  }
   app.log.info({ processesDir: config.processesDir, definitions: deployed.map((d) => d.definitions[0]) }, 'processes deployed');
 
   await app.register(swagger, {

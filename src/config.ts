@@ -1,5 +1,6 @@
 // Parses the service's configuration from the environment once; the only module that reads process.env.
 import { z } from 'zod';
+import { defaultKeyFile } from './audit/signing-key.js';
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -12,6 +13,7 @@ const configSchema = z.object({
     }),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PROCESSES_DIR: z.string().min(1).default('processes'),
+  AUDIT_KEY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -23,6 +25,8 @@ export interface Config {
   adminToken: string | undefined;
   /** Every `.bpmn` file in this folder is deployed at start. */
   processesDir: string;
+  /** The Ed25519 key (PKCS#8 PEM) that signs audit checkpoints; made at first start when missing. */
+  auditKeyFile: string;
   logLevel: string;
 }
 
@@ -42,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: c.DATABASE_URL,
     adminToken: c.ADMIN_TOKEN,
     processesDir: c.PROCESSES_DIR,
+    auditKeyFile: c.AUDIT_KEY_FILE ?? defaultKeyFile(c.DATABASE_URL),
     logLevel: c.LOG_LEVEL,
   };
 }

@@ -1,5 +1,6 @@
 // Builds the domain services over one database; the app decorates itself with them.
 import type { Logger } from './logger.js';
+import type { SigningKey } from './audit/signing-key.js';
 import { accountsService } from './auth/accounts-service.js';
 import { usersRepository } from './auth/users-repository.js';
 import { auditChain } from './audit/audit-chain.js';
@@ -11,8 +12,9 @@ import { instancesRepository } from './instances/instances-repository.js';
 import { workflowService } from './instances/workflow-service.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
 import { calendarStore } from './sop/calendar-store.js';
+import { overdueSweeper } from './tasks/overdue-sweeper.js';
 
-export function createServices(db: Database, log: Logger, clock: () => Date, options: { maxLiveEngines?: number } = {}) {
+export function createServices(db: Database, log: Logger, clock: () => Date, signingKey: SigningKey, options: { maxLiveEngines?: number } = {}) {
   const { knex } = db;
   const users = usersRepository(knex);
   const audit = auditChain(knex, db.kind);
@@ -24,7 +26,8 @@ export function createServices(db: Database, log: Logger, clock: () => Date, opt
   const calendars = calendarStore({ knex, audit, log, clock });
   const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, calendars, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
-  return { db, clock, users, audit, definitions, instances, tasks, runtime, deploy, calendars, workflow, accounts };
+  const sweeper = overdueSweeper({ knex, audit, log, clock });
+  return { db, clock, users, audit, definitions, instances, tasks, runtime, deploy, calendars, workflow, accounts, sweeper, signingKey };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -182,6 +182,30 @@ export function auditChain(knex: Knex, kind: 'sqlite' | 'postgres') {
       return rows.map(toEvent);
     },
 
+    /** The stored head of the chain. */
+    async head(): Promise<{ seq: number; hash: string; at: string | null }> {
+      const head = (await knex('audit_head').where({ id: 1 }).first()) as { seq: number | string; hash: string };
+      const last = (await knex('audit_events').select('at').where({ seq: Number(head.seq) }).first()) as { at: string } | undefined;
+      return { seq: Number(head.seq), hash: head.hash, at: last?.at ?? null };
+    },
+
+    /** Recomputes the chain from the start up to `seq`; the hash there, or undefined when a link breaks first. */
+    async recomputeTo(seq: number, pageSize = 1000): Promise<string | undefined> {
+      let prev = '0'.repeat(64);
+      let after = 0;
+      while (after < seq) {
+        const rows = (await knex('audit_events').where('seq', '>', after).andWhere('seq', '<=', seq).orderBy('seq').limit(pageSize)) as AuditRow[];
+        if (rows.length === 0) return undefined;
+        for (const row of rows) {
+          const { hash: _stored, ...rest } = row;
+          if (Number(row.seq) !== after + 1 || row.prev_hash !== prev) return undefined;
+          prev = hashEvent(rest);
+          after = Number(row.seq);
+        }
+      }
+      return prev;
+    },
+
     /** Recomputes the chain in pages; names the first event whose link or hash does not hold. */
     async verify(pageSize = 1000): Promise<{ ok: boolean; events: number; brokenAt?: number }> {
       let prev = '0'.repeat(64);

@@ -32,7 +32,12 @@ export function auditEventView(e: AuditEvent) {
 }
 
 const auditRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { audit, instances, workflow } = app.services;
+  const { audit, instances, workflow, signingKey, clock } = app.services;
+  const checkpointMessage = (c: { seq: number; hash: string; at: string }) => `sop-audit-checkpoint:v1:${c.seq}:${c.hash}:${c.at}`;
+  const checkpointSchema = z.object({ seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/), at: z.string().min(1).max(40), signature: z.string().min(1).max(200) });
+  const requireAuditor = (request: Parameters<typeof currentUser>[0]) => {
+    if (!isAuditorOf(currentUser(request), null)) throw new ForbiddenError('this needs the auditor role');
+  };
 
   app.get(
     '/audit/instances/:id',
@@ -67,8 +72,51 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      if (!isAuditorOf(currentUser(request), null)) throw new ForbiddenError('verifying the chain needs the auditor role');
+      requireAuditor(request);
       return audit.verify();
+    },
+  );
+
+  app.get(
+    '/audit/checkpoint',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: "The chain head signed with the service's Ed25519 key (auditor)",
+        description: 'Keep checkpoints outside the service; POST one to /audit/checkpoint/verify later to prove that nobody rewrote the chain up to it. The signature covers `sop-audit-checkpoint:v1:<seq>:<hash>:<at>`.',
+        security,
+        response: { 200: checkpointSchema.extend({ publicKey: z.string() }), 403: errorSchema },
+      },
+    },
+    async (request) => {
+      requireAuditor(request);
+      const head = await audit.head();
+      const checkpoint = { seq: head.seq, hash: head.hash, at: clock().toISOString() };
+      return { ...checkpoint, signature: signingKey.sign(checkpointMessage(checkpoint)), publicKey: signingKey.publicKeyPem };
+    },
+  );
+
+  app.post(
+    '/audit/checkpoint/verify',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Check a kept checkpoint: is it ours, and does the chain still lead to it? (auditor)',
+        security,
+        body: checkpointSchema.strict(),
+        response: { 200: z.object({ signatureValid: z.boolean(), chainMatches: z.boolean(), recomputedHash: z.string().nullable(), headSeq: z.number().int() }), 400: errorSchema, 403: errorSchema },
+      },
+    },
+    async (request) => {
+      requireAuditor(request);
+      const c = request.body;
+      const recomputed = c.seq === 0 ? '0'.repeat(64) : await audit.recomputeTo(c.seq);
+      return {
+        signatureValid: signingKey.verify(checkpointMessage(c), c.signature),
+        chainMatches: recomputed === c.hash,
+        recomputedHash: recomputed ?? null,
+        headSeq: (await audit.head()).seq,
+      };
     },
   );
 };

@@ -40,3 +40,29 @@ t.test('appends, verifies, and names the first broken event', async (t) => {
   await db.knex('audit_events').where({ seq: 3 }).delete();
   t.match(await chain.verify(), { ok: false, brokenAt: 3 }, 'a deleted tail no longer matches the head');
 });
+
+t.test('a signed checkpoint stops matching once an old event is changed, and survives a restart', async (t) => {
+  const { startApp, ADMIN_TOKEN, FIXTURES } = await import('../helpers/app.js');
+  const fs = await import('node:fs');
+  const dir = tempDir(t);
+  const processes = path.join(dir, 'processes');
+  fs.mkdirSync(processes);
+  fs.copyFileSync(path.join(FIXTURES, 'two-step.bpmn'), path.join(processes, 'two-step.bpmn'));
+  const first = await startApp(t, { dir, processesDir: processes });
+  const u = await first.user(['uji/staf']);
+  await first.call('POST', '/definitions/uji-dua-langkah/instances', u.token, {});
+  const cp = (await first.call('GET', '/audit/checkpoint', ADMIN_TOKEN)).json();
+  t.match(cp, { seq: Number, hash: /^[0-9a-f]{64}$/, signature: String, publicKey: /BEGIN PUBLIC KEY/ });
+  t.equal((await first.call('GET', '/audit/checkpoint', u.token)).statusCode, 403);
+  const { publicKey: _pk, ...kept } = cp;
+  await first.call('POST', '/definitions/uji-dua-langkah/instances', u.token, {});
+  t.match((await first.call('POST', '/audit/checkpoint/verify', ADMIN_TOKEN, kept)).json(), { signatureValid: true, chainMatches: true });
+  t.match((await first.call('POST', '/audit/checkpoint/verify', ADMIN_TOKEN, { ...kept, seq: kept.seq + 1 })).json(), { signatureValid: false });
+  await first.close();
+
+  const second = await startApp(t, { dir, processesDir: processes });
+  t.match((await second.call('POST', '/audit/checkpoint/verify', ADMIN_TOKEN, kept)).json(), { signatureValid: true, chainMatches: true }, 'the key is kept beside the database');
+  await second.app.services.db.knex('audit_events').where({ seq: 2 }).update({ at: '2020-01-01T00:00:00.000Z' });
+  t.match((await second.call('POST', '/audit/checkpoint/verify', ADMIN_TOKEN, kept)).json(), { signatureValid: true, chainMatches: false, recomputedHash: null });
+  t.match((await second.call('GET', '/audit/verify', ADMIN_TOKEN)).json(), { ok: false, brokenAt: 2 });
+});

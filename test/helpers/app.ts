@@ -50,7 +50,7 @@ export async function startApp(t: { teardown(fn: () => void | Promise<void>): vo
     PROCESSES_DIR: options.processesDir ?? REPO_PROCESSES,
     LOG_LEVEL: 'silent',
   });
-  const app = await buildApp(config, { clock: clock.fn, ...options.app });
+  const app = await buildApp(config, { clock: clock.fn, sweepIntervalMs: 0, ...options.app });
   let closed = false;
   const close = async () => {
     if (!closed) {
