@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import * as initial from './001_initial.js';
 import * as stepDurations from './002_step_durations.js';
 import * as calendars from './003_calendars.js';
+import * as attachments from './004_attachments.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -13,4 +14,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['001_initial', initial],
   ['002_step_durations', stepDurations],
   ['003_calendars', calendars],
+  ['004_attachments', attachments],
 ];

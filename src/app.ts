@@ -17,6 +17,7 @@ import instanceRoutes from './routes/instance-routes.js';
 import taskRoutes from './routes/task-routes.js';
 import auditRoutes from './routes/audit-routes.js';
 import calendarRoutes from './routes/calendar-routes.js';
+import attachmentRoutes from './routes/attachment-routes.js';
 
 export interface AppOptions {
   /** The service's notion of now; tests move it instead of sleeping. Default: the system clock. */
@@ -89,5 +90,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(taskRoutes);
   await app.register(auditRoutes);
   await app.register(calendarRoutes);
+  await app.register(attachmentRoutes);
   return app;
 }

@@ -13,6 +13,7 @@ import { workflowService } from './instances/workflow-service.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
 import { calendarStore } from './sop/calendar-store.js';
 import { overdueSweeper } from './tasks/overdue-sweeper.js';
+import { attachmentsRepository } from './tasks/attachments.js';
 
 export function createServices(db: Database, log: Logger, clock: () => Date, signingKey: SigningKey, options: { maxLiveEngines?: number } = {}) {
   const { knex } = db;
@@ -24,10 +25,11 @@ export function createServices(db: Database, log: Logger, clock: () => Date, sig
   const runtime = new ProcessRuntime(options.maxLiveEngines);
   const deploy = deployService({ knex, definitions, audit, log, clock });
   const calendars = calendarStore({ knex, audit, log, clock });
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, calendars, log, clock });
+  const attachments = attachmentsRepository(knex, audit);
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
-  return { db, clock, users, audit, definitions, instances, tasks, runtime, deploy, calendars, workflow, accounts, sweeper, signingKey };
+  return { db, clock, users, audit, definitions, instances, tasks, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -15,11 +15,15 @@ export type AuditEventType =
   | 'instance.completed'
   | 'instance.cancelled'
   | 'calendar.updated'
-  | 'user.created';
+  | 'user.created'
+  | 'attachment.added';
 
 export interface DocumentRecord {
   name: string;
   ref?: string;
+  /** The stored file this document names, and its SHA-256: evidence that the file was not swapped later. */
+  attachmentId?: string;
+  sha256?: string;
 }
 
 export interface OutputRecord {

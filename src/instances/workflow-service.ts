@@ -3,10 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import type { AttachmentsRepository } from '../tasks/attachments.js';
 import type { User } from '../auth/users-repository.js';
 import { holdsRole, isAdmin, isOwnerOf } from '../auth/roles.js';
-import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
+import type { AuditChain, DocumentRecord, NewAuditEvent } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
 import type { ProcessRuntime, RunResult } from '../engine/process-runtime.js';
@@ -28,6 +29,7 @@ export interface WorkflowDeps {
   audit: AuditChain;
   runtime: ProcessRuntime;
   calendars: CalendarStore;
+  attachments: AttachmentsRepository;
   log: Logger;
   clock: () => Date;
 }
@@ -39,7 +41,7 @@ function taskEvents(type: 'task.created' | 'task.cancelled', rows: Array<Pick<Ta
 const asRow = (t: TaskRecord): Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'> => ({ id: t.id, element_id: t.elementId, step: t.step, role: t.role, standard_ms: t.standardMs });
 
 export function workflowService(deps: WorkflowDeps) {
-  const { knex, definitions, deploy, instances, tasks, audit, runtime, calendars, log, clock } = deps;
+  const { knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, log, clock } = deps;
   const locks = new InstanceLocks();
   const versions = new Map<string, DefinitionVersion>();
 
@@ -141,6 +143,18 @@ export function workflowService(deps: WorkflowDeps) {
         checkOpen(task, user);
         const instance = (await instances.byId(task.instanceId)) as InstanceRecord;
         if (instance.status !== 'running') throw new ConflictError(`instance ${instance.id} is ${instance.status}`, instance.status);
+        const documents: DocumentRecord[] = [];
+        for (const [i, d] of input.documents.entries()) {
+          const doc: DocumentRecord = { name: d.name, ...(d.ref === undefined ? {} : { ref: d.ref }) };
+          if (d.attachmentId !== undefined) {
+            const file = await attachments.info(d.attachmentId);
+            // Evidence must have been uploaded to this very task.
+            if (!file || file.taskId !== task.id) throw new ValidationError('unknown attachment', [{ name: `documents.${i}.attachmentId`, message: 'no attachment of this task has this id' }]);
+            doc.attachmentId = file.id;
+            doc.sha256 = file.sha256;
+          }
+          documents.push(doc);
+        }
         const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
         const calendar = await calendars.get(definition.metadata.calendar);
         const values = validateCompletion(step, input, instance.variables, calendar);
@@ -155,7 +169,6 @@ export function workflowService(deps: WorkflowDeps) {
         const { workingMs, wallMs } = measureStep(calendar, clockStart, now);
         const breached = task.standardMs === null ? null : workingMs > task.standardMs;
         const confidential = step?.confidential === true;
-        const documents = input.documents.map((d) => ({ name: d.name, ...(d.ref === undefined ? {} : { ref: d.ref }) }));
         const output = input.output.map((o) => ({ name: o.name, ...(o.ref === undefined ? {} : { ref: o.ref }), ...(o.value === undefined || confidential ? {} : { value: o.value }) }));
         try {
           await knex.transaction(async (trx) => {

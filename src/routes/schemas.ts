@@ -147,7 +147,7 @@ export const taskSchema = z
     output: z.array(z.string()),
     confidential: z.boolean(),
     form: z.array(formFieldSchema),
-    documents: z.array(z.object({ name: z.string(), ref: z.string().optional() })).nullable(),
+    documents: z.array(z.object({ name: z.string(), ref: z.string().optional(), attachmentId: z.string().optional(), sha256: z.string().optional() })).nullable(),
     recordedOutput: z.array(z.object({ name: z.string(), ref: z.string().optional(), value: z.string().optional() })).nullable(),
     variables: z.record(z.string(), z.unknown()).nullable(),
   })
@@ -195,7 +195,10 @@ export const taskListQuery = listQuery.extend({
 
 export const completeBody = z
   .object({
-    documents: z.array(z.object({ name: z.string().trim().min(1).max(500), ref: z.string().max(2000).optional() }).strict()).max(100).default([]),
+    documents: z
+      .array(z.object({ name: z.string().trim().min(1).max(500), ref: z.string().max(2000).optional(), attachmentId: z.string().min(1).max(100).optional() }).strict())
+      .max(100)
+      .default([]),
     output: z
       .array(z.object({ name: z.string().trim().min(1).max(500), ref: z.string().max(2000).optional(), value: z.string().max(100_000).optional() }).strict())
       .max(100)
@@ -217,7 +220,7 @@ export const auditEventSchema = z
     step: z.string().nullable(),
     userId: z.string().nullable(),
     role: z.string().nullable(),
-    documents: z.array(z.object({ name: z.string(), ref: z.string().optional() })).nullable(),
+    documents: z.array(z.object({ name: z.string(), ref: z.string().optional(), attachmentId: z.string().optional(), sha256: z.string().optional() })).nullable(),
     output: z.array(z.object({ name: z.string(), ref: z.string().optional(), value: z.string().optional() })).nullable(),
     workingMs: z.number().nullable(),
     wallMs: z.number().nullable(),

@@ -6,7 +6,7 @@ import { parseExpression, evaluate } from '../engine/safe-expression.js';
 import type { FormField, FormOption, SopStep } from './sop-metadata.js';
 
 export interface CompletionInput {
-  documents: Array<{ name: string; ref?: string }>;
+  documents: Array<{ name: string; ref?: string; attachmentId?: string }>;
   output: Array<{ name: string; ref?: string; value?: string }>;
   variables: Record<string, unknown>;
 }

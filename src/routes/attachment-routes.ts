@@ -1,0 +1,95 @@
+// Documents as evidence: upload a file to a task (multipart), read it back if you may read the task.
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { currentUser } from '../auth/auth-plugin.js';
+import { ConflictError, ForbiddenError, NotFoundError, TooLargeError, UnsupportedMediaError, ValidationError } from '../errors.js';
+import { mayAct, mayRead } from '../tasks/task-access.js';
+import { MAX_ATTACHMENT_BYTES } from '../tasks/attachments.js';
+import { errorSchema, idParams } from './schemas.js';
+
+const security = [{ bearer: [] }];
+const attachmentSchema = z.object({ id: z.string(), name: z.string(), sha256: z.string(), size: z.number().int(), contentType: z.string() }).meta({ id: 'Attachment' });
+
+const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { tasks, workflow, attachments, clock } = app.services;
+  await app.register(multipart, { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5, fieldSize: 1000, parts: 6 } });
+
+  app.post(
+    '/tasks/:id/attachments',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Upload a document for a task (multipart/form-data: `file`, optional `name` = the kelengkapan it fulfils)',
+        description: 'Accepted: PDF, PNG, JPEG, plain text, DOCX, XLSX, at most 10 MiB. Name the returned id as `attachmentId` of a document when completing the task.',
+        security,
+        params: idParams,
+        consumes: ['multipart/form-data'],
+        response: { 201: attachmentSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const task = await tasks.byId(request.params.id);
+      if (!task) throw new NotFoundError(`task ${request.params.id} not found`);
+      const definition = await workflow.definitionById(task.definitionId);
+      if (!mayAct(user, task, definition.metadata.unit)) throw new ForbiddenError(`task ${task.id} needs the role ${task.role ?? 'owner'}`);
+      if (task.status === 'completed' || task.status === 'cancelled') throw new ConflictError(`task ${task.id} is ${task.status}`, task.status);
+      if (!request.isMultipart()) throw new UnsupportedMediaError('upload the file as multipart/form-data with a part named file');
+      let file: { name: string; type: string; content: Buffer } | undefined;
+      let name: string | undefined;
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'file') {
+            if (part.fieldname !== 'file') throw new ValidationError('unexpected file part', [{ name: part.fieldname, message: 'the file part must be named file' }]);
+            file = { name: part.filename, type: part.mimetype, content: await part.toBuffer() };
+          } else if (part.fieldname === 'name') {
+            name = String(part.value).trim();
+          }
+        }
+      } catch (err) {
+        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new TooLargeError(`a file may have at most ${MAX_ATTACHMENT_BYTES} bytes`);
+        throw err;
+      }
+      if (!file) throw new ValidationError('no file', [{ name: 'file', message: 'a part named file is required' }]);
+      const info = await attachments.add({
+        taskId: task.id,
+        instanceId: task.instanceId,
+        definitionKey: task.definitionKey,
+        version: task.version,
+        elementId: task.elementId,
+        name: (name || file.name || 'dokumen').slice(0, 500),
+        contentType: file.type,
+        content: file.content,
+        userId: user.id,
+        at: clock().toISOString(),
+      });
+      request.log.info({ instanceId: task.instanceId, taskId: task.id, attachmentId: info.id, sha256: info.sha256, event: 'attachment.added' }, 'attachment added');
+      return reply.status(201).send({ id: info.id, name: info.name, sha256: info.sha256, size: info.size, contentType: info.contentType });
+    },
+  );
+
+  app.get(
+    '/attachments/:id',
+    { schema: { tags: ['tasks'], summary: 'Download a document (whoever may read its task)', security, params: idParams, response: { 403: errorSchema, 404: errorSchema } } },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const info = await attachments.info(request.params.id);
+      if (!info) throw new NotFoundError(`attachment ${request.params.id} not found`);
+      const task = await tasks.byId(info.taskId);
+      const definition = task ? await workflow.definitionById(task.definitionId) : undefined;
+      if (!task || !definition || !mayRead(user, task, definition.metadata.unit)) throw new ForbiddenError('this document belongs to a task you may not read');
+      const content = (await attachments.content(info.id)) as Buffer;
+      const ascii = info.name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+      return reply
+        .type(info.contentType)
+        .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(info.name)}`)
+        .header('x-content-type-options', 'nosniff')
+        .header('x-sha256', info.sha256)
+        // A Buffer goes out as it is, never through the JSON serializer; the cast only tells the type provider so.
+        .send(content as never);
+    },
+  );
+};
+
+export default attachmentRoutes;

@@ -1,0 +1,119 @@
+// Evidence documents of a task: type-checked on upload, hashed with SHA-256, stored with an audit event.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { AuditChain } from '../audit/audit-chain.js';
+import { ValidationError } from '../errors.js';
+
+export interface AttachmentInfo {
+  id: string;
+  taskId: string;
+  instanceId: string;
+  name: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: string;
+}
+
+/** Largest accepted file. */
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/** The types an SOP's kelengkapan arrive in; each with the bytes its files must start with, where it has some. */
+export const ATTACHMENT_TYPES: Record<string, Buffer | null> = {
+  'application/pdf': Buffer.from('%PDF-'),
+  'image/png': Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+  'image/jpeg': Buffer.from([0xff, 0xd8, 0xff]),
+  'text/plain': null,
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': Buffer.from('PK'),
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': Buffer.from('PK'),
+};
+
+interface AttachmentRow {
+  id: string;
+  task_id: string;
+  instance_id: string;
+  name: string;
+  content_type: string;
+  size: number | string;
+  sha256: string;
+  content?: Buffer;
+  uploaded_by: string;
+  uploaded_at: string;
+}
+
+const INFO = ['id', 'task_id', 'instance_id', 'name', 'content_type', 'size', 'sha256', 'uploaded_by', 'uploaded_at'];
+
+function toInfo(row: AttachmentRow): AttachmentInfo {
+  return {
+    id: row.id,
+    taskId: row.task_id,
+    instanceId: row.instance_id,
+    name: row.name,
+    contentType: row.content_type,
+    size: Number(row.size),
+    sha256: row.sha256,
+    uploadedBy: row.uploaded_by,
+    uploadedAt: row.uploaded_at,
+  };
+}
+
+/** Checks the declared type against the list and the file's first bytes. */
+export function checkContent(contentType: string, content: Buffer): void {
+  const type = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!Object.hasOwn(ATTACHMENT_TYPES, type)) {
+    throw new ValidationError(`file type ${type || 'unknown'} is not accepted`, [{ name: 'file', message: `accepted: ${Object.keys(ATTACHMENT_TYPES).join(', ')}` }]);
+  }
+  const magic = ATTACHMENT_TYPES[type];
+  if (magic && !content.subarray(0, magic.length).equals(magic)) {
+    throw new ValidationError(`the file is not a ${type}`, [{ name: 'file', message: `its content does not look like ${type}` }]);
+  }
+  if (content.length === 0) throw new ValidationError('the file is empty', [{ name: 'file', message: 'empty' }]);
+}
+
+export function attachmentsRepository(knex: Knex, audit: AuditChain) {
+  return {
+    async add(input: { taskId: string; instanceId: string; definitionKey: string; version: number; elementId: string; name: string; contentType: string; content: Buffer; userId: string; at: string }): Promise<AttachmentInfo> {
+      checkContent(input.contentType, input.content);
+      const row: AttachmentRow = {
+        id: randomUUID(),
+        task_id: input.taskId,
+        instance_id: input.instanceId,
+        name: input.name,
+        content_type: input.contentType.split(';')[0]?.trim().toLowerCase() ?? 'application/octet-stream',
+        size: input.content.length,
+        sha256: createHash('sha256').update(input.content).digest('hex'),
+        content: input.content,
+        uploaded_by: input.userId,
+        uploaded_at: input.at,
+      };
+      await knex.transaction(async (trx) => {
+        await trx('attachments').insert(row);
+        await audit.append(trx, [
+          {
+            type: 'attachment.added',
+            at: input.at,
+            definitionKey: input.definitionKey,
+            version: input.version,
+            instanceId: input.instanceId,
+            taskId: input.taskId,
+            elementId: input.elementId,
+            userId: input.userId,
+            documents: [{ name: row.name, ref: `attachment:${row.id}`, sha256: row.sha256 }],
+          },
+        ]);
+      });
+      return toInfo(row);
+    },
+    async info(id: string, trx: Knex = knex): Promise<AttachmentInfo | undefined> {
+      const row = (await trx('attachments').select(INFO).where({ id }).first()) as AttachmentRow | undefined;
+      return row ? toInfo(row) : undefined;
+    },
+    async content(id: string): Promise<Buffer | undefined> {
+      const row = (await knex('attachments').select('content').where({ id }).first()) as { content: Buffer | Uint8Array } | undefined;
+      return row ? Buffer.from(row.content) : undefined;
+    },
+  };
+}
+
+export type AttachmentsRepository = ReturnType<typeof attachmentsRepository>;
