@@ -27,7 +27,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Vendor extension elements and attributes that carry code in other engines (Camunda, Flowable, Activiti, Zeebe). */
 const CODE_EXTENSION_ELEMENTS = new Set(['script', 'executionlistener', 'tasklistener']);
-const CODE_ATTRIBUTES = new Set(['class', 'delegateexpression', 'expression', 'resultvariable', 'script', 'scriptformat']);
+const CODE_ATTRIBUTES = new Set(['class', 'delegateexpression', 'expression', 'script', 'scriptformat']);
 
 export interface LockdownResult {
   problems: ElementProblem[];
