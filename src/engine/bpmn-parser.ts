@@ -13,6 +13,33 @@ export interface ParsedDiagram {
   moddleContext: ParseResult;
 }
 
+/** Limits that keep a hostile document from costing unbounded time or stack; real SOP diagrams are far below. */
+export const XML_LIMITS = { maxDepth: 100, maxElements: 30_000 };
+
+/**
+ * Counts elements and nesting depth with a flat scan before any parser recurses into the document.
+ * Comments, CDATA and processing instructions are skipped; an unbalanced document is left to the parser.
+ */
+export function scanXml(xml: string): { maxDepth: number; elements: number } {
+  const tag = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<(\/?)[A-Za-z_][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*?(\/?)>/g;
+  let depth = 0;
+  let maxDepth = 0;
+  let elements = 0;
+  for (const m of xml.matchAll(tag)) {
+    if (m[1] === undefined && m[2] === undefined) continue;
+    if (m[1] === '/') {
+      depth--;
+      continue;
+    }
+    elements++;
+    if (m[2] !== '/') {
+      depth++;
+      if (depth > maxDepth) maxDepth = depth;
+    }
+  }
+  return { maxDepth, elements };
+}
+
 /** A fresh moddle per parse: moddle instances cache ids and are not meant to be shared. */
 function createModdle(): BpmnModdle {
   return new BpmnModdle({ sop: sopDescriptor });
@@ -23,6 +50,13 @@ export async function parseBpmn(xml: string): Promise<ParsedDiagram> {
   // Entities are how XXE and billion-laughs work; a BPMN file never needs a DOCTYPE.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
     throw new InvalidBpmnError([{ elementId: 'definitions', message: 'DOCTYPE and entity declarations are not allowed' }]);
+  }
+  const { maxDepth, elements } = scanXml(xml);
+  if (maxDepth > XML_LIMITS.maxDepth) {
+    throw new InvalidBpmnError([{ elementId: 'definitions', message: `elements nest ${maxDepth} deep; at most ${XML_LIMITS.maxDepth} levels are accepted` }]);
+  }
+  if (elements > XML_LIMITS.maxElements) {
+    throw new InvalidBpmnError([{ elementId: 'definitions', message: `the document has ${elements} elements; at most ${XML_LIMITS.maxElements} are accepted` }]);
   }
   let result: ParseResult;
   try {

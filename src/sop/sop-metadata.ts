@@ -171,8 +171,11 @@ export function readSopMetadata(process: ModdleElement): { metadata: SopMetadata
   }
 
   const flowElements = (process.flowElements as ModdleElement[] | undefined) ?? [];
-  const decides = (task: ModdleElement) =>
-    flowElements.some((f) => f.$type === 'bpmn:SequenceFlow' && f.sourceRef === task && /Exclusive|Inclusive/.test(String((f.targetRef as ModdleElement | undefined)?.$type)));
+  const deciding = new Set<unknown>();
+  for (const f of flowElements) {
+    if (f.$type === 'bpmn:SequenceFlow' && /Exclusive|Inclusive/.test(String((f.targetRef as ModdleElement | undefined)?.$type))) deciding.add(f.sourceRef);
+  }
+  const decides = (task: ModdleElement) => deciding.has(task);
   const start = flowElements.find((e) => e.$type === 'bpmn:StartEvent');
   const steps: SopStep[] = [];
   for (const el of flowElements) {
