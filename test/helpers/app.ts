@@ -4,6 +4,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { tempDir } from './temp-dir.js';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 
 export { tempDir };
 
@@ -24,6 +26,7 @@ export class TestClock {
 
 export interface TestApp {
   app: FastifyInstance;
+  databaseUrl: string;
   dir: string;
   dbFile: string;
   clock: TestClock;
@@ -32,7 +35,56 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The server the PostgreSQL variants use; each test app gets a database of its own there. */
+export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export type TestDatabase = 'sqlite' | 'postgres';
+
+let pgReachable: Promise<boolean> | undefined;
+/** Whether the local PostgreSQL answers (CI's .ci/run makes sure it does). */
+export function postgresAvailable(): Promise<boolean> {
+  pgReachable ??= (async () => {
+    const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.end();
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return pgReachable;
+}
+
+/** The databases a database-facing test runs on: SQLite always, PostgreSQL when it answers. */
+export async function testDatabases(): Promise<TestDatabase[]> {
+  return (await postgresAvailable()) ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+/** A fresh PostgreSQL database for one test, dropped when the test ends. */
+export async function freshPostgresUrl(t: { teardown(fn: () => void | Promise<void>): void }): Promise<string> {
+  const name = `sop_t_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client(PG_ADMIN_URL);
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${name}`);
+  t.teardown(() => admin(`drop database if exists ${name} with (force)`));
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 export interface TestAppOptions {
+  /** Default sqlite; `postgres` gives the app a fresh database on the local server. */
+  database?: TestDatabase;
+  /** Reuse a database (a restart test); wins over `database`. */
+  databaseUrl?: string;
   processesDir?: string;
   dir?: string;
   clock?: TestClock;
@@ -44,8 +96,10 @@ export async function startApp(t: { teardown(fn: () => void | Promise<void>): vo
   const dir = options.dir ?? tempDir(t);
   const dbFile = path.join(dir, 'sop.db');
   const clock = options.clock ?? new TestClock();
+  const databaseUrl = options.databaseUrl ?? (options.database === 'postgres' ? await freshPostgresUrl(t) : `sqlite:${dbFile}`);
   const config = loadConfig({
-    DATABASE_URL: `sqlite:${dbFile}`,
+    DATABASE_URL: databaseUrl,
+    AUDIT_KEY_FILE: path.join(dir, 'audit-signing-key.pem'),
     ADMIN_TOKEN,
     PROCESSES_DIR: options.processesDir ?? REPO_PROCESSES,
     LOG_LEVEL: 'silent',
@@ -72,5 +126,5 @@ export async function startApp(t: { teardown(fn: () => void | Promise<void>): vo
     const json = res.json() as { id: string; token: string };
     return { id: json.id, token: json.token };
   };
-  return { app, dir, dbFile, clock, call, user, close };
+  return { app, databaseUrl, dir, dbFile, clock, call, user, close };
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t, { type Test } from 'tap';
-import { ADMIN_TOKEN, REPO_PROCESSES, startApp, tempDir, TestClock, type TestApp } from '../helpers/app.js';
+import { ADMIN_TOKEN, REPO_PROCESSES, startApp, tempDir, TestClock, type TestApp, testDatabases } from '../helpers/app.js';
 
 const KEY = 'bkd-kalteng-konsultasi-ekinerja';
 const ROLES = ['bkd-kalteng/kepala-badan', 'bkd-kalteng/kabid', 'bkd-kalteng/jft', 'bkd-kalteng/kasubbid-umum-kepegawaian', 'bkd-kalteng/jfu-tu'];
@@ -86,119 +86,122 @@ async function runToEnd(t: Test, app: TestApp, token: string, id: string, choice
   return seen;
 }
 
-t.test('both branches of the decision, with the audit trail of each step', async (t) => {
-  const app = await startApp(t, { clock: new TestClock(new Date('2026-03-02T01:00:00Z')) });
-  const petugas = await app.user(ROLES, 'Petugas BKD');
-  const def = (await app.call('GET', `/definitions/${KEY}`, petugas.token)).json();
-  t.match(def, { key: KEY, version: 1, organisation: 'BKD Provinsi Kalimantan Tengah', timeZone: 'Asia/Jakarta', stepCount: 6 });
-  t.same(def.roles.map((r: { id: string }) => r.id).sort(), [...ROLES].sort());
+for (const database of await testDatabases()) {
+  t.test(`[${database}] both branches of the decision, with the audit trail of each step`, async (t) => {
+    const app = await startApp(t, { database, clock: new TestClock(new Date('2026-03-02T01:00:00Z')) });
+    const petugas = await app.user(ROLES, 'Petugas BKD');
+    const def = (await app.call('GET', `/definitions/${KEY}`, petugas.token)).json();
+    t.match(def, { key: KEY, version: 1, organisation: 'BKD Provinsi Kalimantan Tengah', timeZone: 'Asia/Jakarta', stepCount: 6 });
+    t.same(def.roles.map((r: { id: string }) => r.id).sort(), [...ROLES].sort());
 
-  for (const [choice, expected] of [
-    ['ya', ['register-request', 'assign-escort', 'study-substance', 'give-consultation']],
-    ['tidak', ['register-request', 'assign-escort', 'study-substance', 'give-consultation', 'advise-further', 'sign-letter']],
-  ] as const) {
-    const started = await app.call('POST', `/definitions/${KEY}/instances`, petugas.token, { businessKey: `KONS-${choice}` });
-    t.equal(started.statusCode, 201, started.body);
-    const id = started.json().id as string;
-    t.same(await runToEnd(t, app, petugas.token, id, choice), expected, `penjelasanCukup=${choice}`);
-    t.equal((await app.call('GET', `/instances/${id}`, petugas.token)).json().status, 'completed');
+    for (const [choice, expected] of [
+      ['ya', ['register-request', 'assign-escort', 'study-substance', 'give-consultation']],
+      ['tidak', ['register-request', 'assign-escort', 'study-substance', 'give-consultation', 'advise-further', 'sign-letter']],
+    ] as const) {
+      const started = await app.call('POST', `/definitions/${KEY}/instances`, petugas.token, { businessKey: `KONS-${choice}` });
+      t.equal(started.statusCode, 201, started.body);
+      const id = started.json().id as string;
+      t.same(await runToEnd(t, app, petugas.token, id, choice), expected, `penjelasanCukup=${choice}`);
+      t.equal((await app.call('GET', `/instances/${id}`, petugas.token)).json().status, 'completed');
 
-    const events = (await app.call('GET', `/audit/instances/${id}`, ADMIN_TOKEN)).json().events as Array<Record<string, unknown>>;
-    const completions = events.filter((e) => e.type === 'task.completed');
-    t.same(completions.map((e) => e.elementId), expected);
-    for (const e of completions) {
-      const row = SHEET[e.elementId as string];
-      t.equal(e.userId, petugas.id);
-      t.equal(e.role, row?.role);
-      t.same((e.documents as Array<{ name: string }>).map((d) => d.name), row?.requires);
-      t.same((e.output as Array<{ name: string }>).map((d) => d.name), row?.output);
-      t.ok(typeof e.at === 'string' && typeof e.workingMs === 'number' && typeof e.wallMs === 'number');
-      t.equal(e.standardMs === null, row?.iso === null);
+      const events = (await app.call('GET', `/audit/instances/${id}`, ADMIN_TOKEN)).json().events as Array<Record<string, unknown>>;
+      const completions = events.filter((e) => e.type === 'task.completed');
+      t.same(completions.map((e) => e.elementId), expected);
+      for (const e of completions) {
+        const row = SHEET[e.elementId as string];
+        t.equal(e.userId, petugas.id);
+        t.equal(e.role, row?.role);
+        t.same((e.documents as Array<{ name: string }>).map((d) => d.name), row?.requires);
+        t.same((e.output as Array<{ name: string }>).map((d) => d.name), row?.output);
+        t.ok(typeof e.at === 'string' && typeof e.workingMs === 'number' && typeof e.wallMs === 'number');
+        t.equal(e.standardMs === null, row?.iso === null);
+      }
+      t.equal(events.at(-1)?.type, 'instance.completed');
     }
-    t.equal(events.at(-1)?.type, 'instance.completed');
-  }
-});
+  });
 
-t.test('closing the app mid-instance and building a new one on the same file', async (t) => {
-  const dir = tempDir(t);
-  const first = await startApp(t, { dir });
-  const petugas = await first.user(ROLES);
-  const id = (await first.call('POST', `/definitions/${KEY}/instances`, petugas.token, {})).json().id as string;
-  await completeNext(t, first, petugas.token, id);
-  await completeNext(t, first, petugas.token, id);
-  const before = await openTasks(first, petugas.token, id);
-  await first.close();
+  t.test(`[${database}] closing the app mid-instance and building a new one on the same file`, async (t) => {
+    const dir = tempDir(t);
+    const first = await startApp(t, { database, dir });
+    const petugas = await first.user(ROLES);
+    const id = (await first.call('POST', `/definitions/${KEY}/instances`, petugas.token, {})).json().id as string;
+    await completeNext(t, first, petugas.token, id);
+    await completeNext(t, first, petugas.token, id);
+    const before = await openTasks(first, petugas.token, id);
+    await first.close();
 
-  const second = await startApp(t, { dir });
-  const after = await openTasks(second, petugas.token, id);
-  t.same(after.map((x) => x.id), before.map((x) => x.id), 'the open task is still listed');
-  t.same(await runToEnd(t, second, petugas.token, id, 'tidak'), ['study-substance', 'give-consultation', 'advise-further', 'sign-letter']);
-  t.equal((await second.call('GET', `/instances/${id}`, petugas.token)).json().status, 'completed');
-  t.match((await second.call('GET', '/audit/verify', ADMIN_TOKEN)).json(), { ok: true });
-});
+    const second = await startApp(t, { database, dir, databaseUrl: first.databaseUrl });
+    const after = await openTasks(second, petugas.token, id);
+    t.same(after.map((x) => x.id), before.map((x) => x.id), 'the open task is still listed');
+    t.same(await runToEnd(t, second, petugas.token, id, 'tidak'), ['study-substance', 'give-consultation', 'advise-further', 'sign-letter']);
+    t.equal((await second.call('GET', `/instances/${id}`, petugas.token)).json().status, 'completed');
+    t.match((await second.call('GET', '/audit/verify', ADMIN_TOKEN)).json(), { ok: true });
+  });
 
-t.test('a v1 instance finishes on v1 after v2 is deployed; new starts use v2', async (t) => {
-  const app = await startApp(t);
-  const petugas = await app.user(ROLES);
-  const owner = await app.user(['owner:bkd-kalteng']);
-  const v1 = (await app.call('POST', `/definitions/${KEY}/instances`, petugas.token, {})).json();
-  t.equal(v1.version, 1);
-  await completeNext(t, app, petugas.token, v1.id);
+  t.test(`[${database}] a v1 instance finishes on v1 after v2 is deployed; new starts use v2`, async (t) => {
+    const app = await startApp(t, { database });
+    const petugas = await app.user(ROLES);
+    const owner = await app.user(['owner:bkd-kalteng']);
+    const v1 = (await app.call('POST', `/definitions/${KEY}/instances`, petugas.token, {})).json();
+    t.equal(v1.version, 1);
+    await completeNext(t, app, petugas.token, v1.id);
 
-  const xml = fs.readFileSync(path.join(REPO_PROCESSES, `${KEY}.bpmn`), 'utf8');
-  const same = await app.call('POST', '/definitions', owner.token, xml, { 'content-type': 'application/xml' });
-  t.equal(same.statusCode, 200, 'identical XML creates no version');
-  t.same(same.json().definitions, [{ key: KEY, version: 1 }]);
+    const xml = fs.readFileSync(path.join(REPO_PROCESSES, `${KEY}.bpmn`), 'utf8');
+    const same = await app.call('POST', '/definitions', owner.token, xml, { 'content-type': 'application/xml' });
+    t.equal(same.statusCode, 200, 'identical XML creates no version');
+    t.same(same.json().definitions, [{ key: KEY, version: 1 }]);
 
-  // v2: the consultation takes 45 minutes instead of 30.
-  const v2xml = xml.replace('waktu="30 Menit" duration="PT30M"', 'waktu="45 Menit" duration="PT45M"');
-  t.not(v2xml, xml);
-  const deployed = await app.call('POST', '/definitions', owner.token, v2xml, { 'content-type': 'application/xml' });
-  t.equal(deployed.statusCode, 201, deployed.body);
-  t.same(deployed.json().definitions, [{ key: KEY, version: 2 }]);
-  t.same((await app.call('GET', `/definitions/${KEY}`, petugas.token)).json().versions.map((v: { version: number }) => v.version), [1, 2]);
-  t.equal((await app.call('GET', `/definitions/${KEY}/xml?version=2`, petugas.token)).body, v2xml);
+    // v2: the consultation takes 45 minutes instead of 30.
+    const v2xml = xml.replace('waktu="30 Menit" duration="PT30M"', 'waktu="45 Menit" duration="PT45M"');
+    t.not(v2xml, xml);
+    const deployed = await app.call('POST', '/definitions', owner.token, v2xml, { 'content-type': 'application/xml' });
+    t.equal(deployed.statusCode, 201, deployed.body);
+    t.same(deployed.json().definitions, [{ key: KEY, version: 2 }]);
+    t.same((await app.call('GET', `/definitions/${KEY}`, petugas.token)).json().versions.map((v: { version: number }) => v.version), [1, 2]);
+    t.equal((await app.call('GET', `/definitions/${KEY}/xml?version=2`, petugas.token)).body, v2xml);
 
-  const v2 = (await app.call('POST', `/definitions/${KEY}/instances`, petugas.token, {})).json();
-  t.equal(v2.version, 2);
-  for (const [inst, iso] of [
-    [v1, 'PT30M'],
-    [v2, 'PT45M'],
-  ] as const) {
-    for (let i = 0; i < 10; i++) {
-      const [task] = await openTasks(app, petugas.token, inst.id);
-      if (!task) break;
-      if (task.elementId === 'give-consultation') t.equal(task.timeStandard?.iso, iso, `version ${inst.version} keeps its own standard`);
-      await completeNext(t, app, petugas.token, inst.id, 'ya', inst.version === 1);
+    const v2 = (await app.call('POST', `/definitions/${KEY}/instances`, petugas.token, {})).json();
+    t.equal(v2.version, 2);
+    for (const [inst, iso] of [
+      [v1, 'PT30M'],
+      [v2, 'PT45M'],
+    ] as const) {
+      for (let i = 0; i < 10; i++) {
+        const [task] = await openTasks(app, petugas.token, inst.id);
+        if (!task) break;
+        if (task.elementId === 'give-consultation') t.equal(task.timeStandard?.iso, iso, `version ${inst.version} keeps its own standard`);
+        await completeNext(t, app, petugas.token, inst.id, 'ya', inst.version === 1);
+      }
+      const done = (await app.call('GET', `/instances/${inst.id}`, petugas.token)).json();
+      t.match(done, { status: 'completed', version: inst.version });
     }
-    const done = (await app.call('GET', `/instances/${inst.id}`, petugas.token)).json();
-    t.match(done, { status: 'completed', version: inst.version });
-  }
-});
+  });
 
-t.test('a diagram with a script task or a constructor escape is refused, and nothing is deployed', async (t) => {
-  const app = await startApp(t);
-  const owner = await app.user(['owner']);
-  const xml = fs.readFileSync(path.join(REPO_PROCESSES, `${KEY}.bpmn`), 'utf8');
-  const withScript = xml.replace(
-    '<bpmn:startEvent',
-    '<bpmn:scriptTask id="evil" scriptFormat="javascript"><bpmn:script>process.exit(1)</bpmn:script></bpmn:scriptTask><bpmn:startEvent',
-  );
-  const r1 = await app.call('POST', '/definitions', owner.token, withScript, { 'content-type': 'application/xml' });
-  t.equal(r1.statusCode, 400);
-  t.match(r1.json(), { code: 'SOP_ERR_INVALID_BPMN', details: { problems: [{ elementId: 'evil' }] } });
+  t.test(`[${database}] a diagram with a script task or a constructor escape is refused, and nothing is deployed`, async (t) => {
+    const app = await startApp(t, { database });
+    const owner = await app.user(['owner']);
+    const xml = fs.readFileSync(path.join(REPO_PROCESSES, `${KEY}.bpmn`), 'utf8');
+    const withScript = xml.replace(
+      '<bpmn:startEvent',
+      '<bpmn:scriptTask id="evil" scriptFormat="javascript"><bpmn:script>process.exit(1)</bpmn:script></bpmn:scriptTask><bpmn:startEvent',
+    );
+    const r1 = await app.call('POST', '/definitions', owner.token, withScript, { 'content-type': 'application/xml' });
+    t.equal(r1.statusCode, 400);
+    t.match(r1.json(), { code: 'SOP_ERR_INVALID_BPMN', details: { problems: [{ elementId: 'evil' }] } });
 
-  const withEscape = xml.replace("${penjelasanCukup == 'ya'}", "${this.constructor.constructor('return process')().exit()}");
-  t.not(withEscape, xml);
-  const r2 = await app.call('POST', '/definitions', owner.token, withEscape, { 'content-type': 'application/xml' });
-  t.equal(r2.statusCode, 400);
-  t.match(r2.json().details.problems[0].message, /refused|not allowed/);
+    const withEscape = xml.replace("${penjelasanCukup == 'ya'}", "${this.constructor.constructor('return process')().exit()}");
+    t.not(withEscape, xml);
+    const r2 = await app.call('POST', '/definitions', owner.token, withEscape, { 'content-type': 'application/xml' });
+    t.equal(r2.statusCode, 400);
+    t.match(r2.json().details.problems[0].message, /refused|not allowed/);
 
-  t.equal((await app.call('POST', '/definitions', owner.token, '{"x":1}', { 'content-type': 'application/json' })).statusCode, 415);
-  const staff = await app.user(['bkd-kalteng/jft']);
-  t.equal((await app.call('POST', '/definitions', staff.token, xml, { 'content-type': 'application/xml' })).statusCode, 403);
-  const otherUnit = await app.user(['owner:ipdn']);
-  t.equal((await app.call('POST', '/definitions', otherUnit.token, xml.replace('PT30M', 'PT31M'), { 'content-type': 'application/xml' })).statusCode, 403);
-  t.same((await app.call('GET', `/definitions/${KEY}`, owner.token)).json().versions.length, 1, 'nothing was deployed');
-  t.match((await app.call('GET', '/health')).json(), { status: 'ok', database: 'sqlite', definitions: 1 });
-});
+    t.equal((await app.call('POST', '/definitions', owner.token, '{"x":1}', { 'content-type': 'application/json' })).statusCode, 415);
+    const staff = await app.user(['bkd-kalteng/jft']);
+    t.equal((await app.call('POST', '/definitions', staff.token, xml, { 'content-type': 'application/xml' })).statusCode, 403);
+    const otherUnit = await app.user(['owner:ipdn']);
+    t.equal((await app.call('POST', '/definitions', otherUnit.token, xml.replace('PT30M', 'PT31M'), { 'content-type': 'application/xml' })).statusCode, 403);
+    t.same((await app.call('GET', `/definitions/${KEY}`, owner.token)).json().versions.length, 1, 'nothing was deployed');
+    t.match((await app.call('GET', '/health')).json(), { status: 'ok', database, definitions: 1 });
+  });
+
+}
