@@ -31,10 +31,15 @@ export function accountsService(deps: { knex: Knex; users: UsersRepository; audi
         if (existing?.roles.includes('admin') && existing.active) return;
         if (existing) throw new Error('ADMIN_TOKEN belongs to a user who is not an active admin');
         const at = clock().toISOString();
-        await knex.transaction(async (trx) => {
-          const created = await users.create({ name: 'admin (ADMIN_TOKEN)', roles: ['admin'], tokenHash: hash, at }, trx);
-          await audit.append(trx, [{ type: 'user.created', at, data: { id: created.id, name: created.name, roles: created.roles, source: 'ADMIN_TOKEN' } }]);
-        });
+        try {
+          await knex.transaction(async (trx) => {
+            const created = await users.create({ name: 'admin (ADMIN_TOKEN)', roles: ['admin'], tokenHash: hash, at }, trx);
+            await audit.append(trx, [{ type: 'user.created', at, data: { id: created.id, name: created.name, roles: created.roles, source: 'ADMIN_TOKEN' } }]);
+          });
+        } catch (err) {
+          // Several processes starting at once: one of them created it.
+          if (!/unique|duplicate/i.test((err as Error).message) || !(await users.findByTokenHash(hash))) throw err;
+        }
         return;
       }
       if ((await users.countWithRole('admin')) > 0) return;

@@ -14,7 +14,19 @@ class StaticMigrationSource implements Knex.MigrationSource<readonly [string, Mi
   }
 }
 
-/** Brings the schema up to date; knex's own lock table keeps concurrent starters from racing. */
-export async function migrateToLatest(knex: Knex): Promise<void> {
-  await knex.migrate.latest({ migrationSource: new StaticMigrationSource() });
+/**
+ * Brings the schema up to date. knex's lock table keeps concurrent starters from racing, but a starter that
+ * finds it locked fails at once; here it waits for the one migrating and then finds nothing left to do.
+ */
+export async function migrateToLatest(knex: Knex, { attempts = 60, waitMs = 500 } = {}): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await knex.migrate.latest({ migrationSource: new StaticMigrationSource() });
+      return;
+    } catch (err) {
+      const locked = (err as Error).name === 'MigrationLocked' || /already locked|knex_migrations_lock|duplicate key|already exists/i.test((err as Error).message);
+      if (!locked || attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
 }
