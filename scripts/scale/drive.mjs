@@ -1,0 +1,250 @@
+// Scale-out proof: N service processes on one PostgreSQL database, a client driving instances of a SOP through
+// them at random, optionally killing a process with SIGKILL every few seconds and restarting it.
+// Usage: node scripts/scale/drive.mjs [--instances 1000] [--concurrency 16] [--processes 2] [--kill-every 3000]
+//        [--race 50] [--key bkd-kalteng-konsultasi-ekinerja] [--pg postgres://postgres@127.0.0.1:5432/test] [--json]
+// Prints one line of figures; exits 1 when an instance is stuck, a completion is lost or applied twice,
+// the race has other than one winner, or the audit chain does not verify.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .join(' ')
+    .split('--')
+    .filter(Boolean)
+    .map((a) => {
+      const [k, v] = a.trim().split(/\s+/);
+      return [k, v ?? 'true'];
+    }),
+);
+const INSTANCES = Number(args.instances ?? 100);
+const CONCURRENCY = Number(args.concurrency ?? 8);
+const PROCESSES = Number(args.processes ?? 2);
+const KILL_EVERY = Number(args['kill-every'] ?? 0);
+const RACE = Number(args.race ?? 50);
+const KEY = args.key ?? 'bkd-kalteng-konsultasi-ekinerja';
+const PG_URL = args.pg ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ADMIN = `scale-admin-${randomUUID()}`;
+const BASE_PORT = 3400 + Math.floor(Math.random() * 400);
+
+async function admin(sql) {
+  const c = new pg.Client(PG_URL);
+  await c.connect();
+  try {
+    return await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+const dbName = `sop_scale_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+const dbUrl = (() => {
+  const u = new URL(PG_URL);
+  u.pathname = `/${dbName}`;
+  return u.toString();
+})();
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sop-scale-'));
+
+/** One service process; restartable. */
+class Service {
+  constructor(i) {
+    this.port = BASE_PORT + i;
+    this.base = `http://127.0.0.1:${this.port}`;
+    this.child = null;
+    this.ready = false;
+    this.starting = null;
+  }
+  start() {
+    this.starting ??= this.boot().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+  async boot() {
+    // A test runner's instrumentation (NODE_OPTIONS, tap's variables) must not slow the services down.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !/^_?TAP/.test(k)));
+    this.child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'server.js')], {
+      cwd: root,
+      env: { ...env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: dbUrl, ADMIN_TOKEN: ADMIN, AUDIT_KEY_FILE: path.join(workDir, 'key.pem'), LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    for (let i = 0; i < 200; i++) {
+      try {
+        const r = await fetch(`${this.base}/health`);
+        if (r.ok) {
+          this.ready = true;
+          return;
+        }
+      } catch {
+        /* not up yet */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`process on ${this.port} did not come up`);
+  }
+  kill() {
+    this.ready = false;
+    this.child?.kill('SIGKILL');
+    this.child = null;
+  }
+  async stop() {
+    if (!this.child) return;
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.kill('SIGTERM');
+    await exited;
+    this.child = null;
+  }
+}
+
+const services = Array.from({ length: PROCESSES }, (_, i) => new Service(i));
+const stats = { requests: 0, conflicts: 0, retries: 0, acknowledged: new Set(), kills: 0 };
+
+async function call(method, urlPath, token, body) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const svc = services[Math.floor(Math.random() * services.length)];
+    try {
+      stats.requests++;
+      const res = await fetch(svc.base + urlPath, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      if (res.status === 503) throw new Error('closing');
+      return { status: res.status, json: text ? JSON.parse(text) : undefined };
+    } catch {
+      // The process is down (killed) or closing: try another one.
+      stats.retries++;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  throw new Error(`${method} ${urlPath}: no process answered`);
+}
+
+function bodyFor(task, choice) {
+  const variables = {};
+  for (const f of task.form ?? []) variables[f.name] = f.type === 'enum' ? (f.options[choice % f.options.length] ?? f.options[0]).value : 'uji';
+  return { documents: task.requires.map((name) => ({ name })), output: task.output.map((name) => ({ name })), variables };
+}
+
+async function drive(token, n) {
+  const started = await call('POST', `/definitions/${KEY}/instances`, token, { businessKey: `scale-${n}` });
+  if (started.status !== 201) throw new Error(`start → ${started.status} ${JSON.stringify(started.json)}`);
+  return finish(token, started.json.id, n);
+}
+
+/** Completes an instance's tasks until none is left. */
+async function finish(token, id, n) {
+  for (let step = 0; step < 50; step++) {
+    const list = await call('GET', `/tasks?instanceId=${id}`, token);
+    const task = list.json.items[0];
+    if (!task) return id;
+    const done = await call('POST', `/tasks/${task.id}/complete`, token, bodyFor(task, n));
+    if (done.status === 200) stats.acknowledged.add(task.id);
+    else if (done.status === 409) stats.conflicts++;
+    else throw new Error(`complete ${task.elementId} → ${done.status} ${JSON.stringify(done.json)}`);
+  }
+  throw new Error(`instance ${id} did not end`);
+}
+
+async function main() {
+  await admin(`create database ${dbName}`);
+  const began = Date.now();
+  let chaos;
+  try {
+    await Promise.all(services.map((s) => s.start()));
+    const def = await call('GET', `/definitions/${KEY}`, ADMIN);
+    const user = await call('POST', '/users', ADMIN, { name: 'scale driver', roles: def.json.roles.map((r) => r.id) });
+    const token = user.json.token;
+    if (KILL_EVERY > 0) {
+      chaos = setInterval(() => {
+        // Kill a running process, never the last one up, so the client always has somewhere to go.
+        const up = services.filter((s) => s.ready);
+        if (up.length < 2) return;
+        const victim = up[Math.floor(Math.random() * up.length)];
+        victim.kill();
+        stats.kills++;
+        setTimeout(() => victim.start().catch((e) => console.error(e)), 200);
+      }, KILL_EVERY);
+    }
+    const ids = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < INSTANCES) ids.push(await drive(token, next++));
+      }),
+    );
+    if (chaos) clearInterval(chaos);
+    const driveMs = Date.now() - began;
+    await Promise.all(services.map((s) => (s.ready ? undefined : s.start())));
+
+    // A start whose process died after committing but before answering was retried by the client: the first
+    // instance exists, unacknowledged. It must not be stuck either, so finish it too.
+    const orphans = (await call('GET', `/instances?definitionKey=${KEY}&status=running&limit=200`, ADMIN)).json.items.filter((i) => i.businessKey?.startsWith('scale-'));
+    for (const o of orphans) await finish(token, o.id, 0);
+
+    // The race: RACE completes of one task through each process at once.
+    const raced = (await call('POST', `/definitions/${KEY}/instances`, token, {})).json.id;
+    const task = (await call('GET', `/tasks?instanceId=${raced}`, token)).json.items[0];
+    const body = bodyFor(task, 0);
+    const attempts = services.flatMap((s) =>
+      Array.from({ length: RACE }, () =>
+        fetch(`${s.base}/tasks/${task.id}/complete`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status),
+      ),
+    );
+    const statuses = await Promise.all(attempts);
+    const winners = statuses.filter((s) => s === 200).length;
+    const losers = statuses.filter((s) => s === 409).length;
+
+    // The database's own account.
+    const db = new pg.Client(dbUrl);
+    await db.connect();
+    const q = async (sql, params) => (await db.query(sql, params)).rows;
+    const notEnded = (await q(`select count(*)::int n from instances where business_key like 'scale-%' and status <> 'completed'`))[0].n;
+    const twice = (await q(`select count(*)::int n from (select task_id from audit_events where type = 'task.completed' group by task_id having count(*) > 1) x`))[0].n;
+    const acked = [...stats.acknowledged];
+    const lost = acked.length ? (await q(`select count(*)::int n from tasks where id = any($1) and status <> 'completed'`, [acked]))[0].n : 0;
+    const raceEvents = (await q(`select count(*)::int n from audit_events where type = 'task.completed' and task_id = $1`, [task.id]))[0].n;
+    const completedTasks = (await q(`select count(*)::int n from tasks where status = 'completed'`))[0].n;
+    await db.end();
+    const verify = (await call('GET', '/audit/verify', ADMIN)).json;
+
+    const figures = {
+      processes: PROCESSES,
+      instances: ids.length,
+      orphanedStarts: orphans.length,
+      notEnded,
+      tasksCompleted: completedTasks,
+      acknowledged: acked.length,
+      lost,
+      appliedTwice: twice,
+      conflicts: stats.conflicts,
+      retries: stats.retries,
+      kills: stats.kills,
+      driveSeconds: Math.round(driveMs / 100) / 10,
+      instancesPerSecond: Math.round((ids.length / driveMs) * 10000) / 10,
+      race: { attempts: statuses.length, winners, conflicts: losers, auditEvents: raceEvents },
+      audit: verify,
+    };
+    const ok = notEnded === 0 && lost === 0 && twice === 0 && winners === 1 && losers === statuses.length - 1 && raceEvents === 1 && verify.ok;
+    console.log(args.json ? JSON.stringify({ ok, ...figures }) : `scale: ${ok ? 'PASS' : 'FAIL'} ${JSON.stringify(figures)}`);
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    if (chaos) clearInterval(chaos);
+    await Promise.all(services.map((s) => s.stop().catch(() => s.kill())));
+    await admin(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
