@@ -18,6 +18,7 @@ import taskRoutes from './routes/task-routes.js';
 import auditRoutes from './routes/audit-routes.js';
 import calendarRoutes from './routes/calendar-routes.js';
 import attachmentRoutes from './routes/attachment-routes.js';
+import exportRoutes from './routes/export-routes.js';
 
 export interface AppOptions {
   /** The service's notion of now; tests move it instead of sleeping. Default: the system clock. */
@@ -91,5 +92,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(auditRoutes);
   await app.register(calendarRoutes);
   await app.register(attachmentRoutes);
+  await app.register(exportRoutes);
   return app;
 }
