@@ -16,6 +16,8 @@ export type AuditEventType =
   | 'instance.cancelled'
   | 'calendar.updated'
   | 'user.created'
+  | 'user.updated'
+  | 'user.token-rotated'
   | 'attachment.added';
 
 export interface DocumentRecord {

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
 import type { AuditChain } from '../audit/audit-chain.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import { hashToken, newToken } from './tokens.js';
 import type { User, UsersRepository } from './users-repository.js';
 
@@ -17,6 +18,39 @@ export function accountsService(deps: { knex: Knex; users: UsersRepository; audi
         return created;
       });
       log.info({ userId: user.id, by: by?.id ?? null, roles: user.roles, event: 'user.created' }, 'user created');
+      return { ...user, token };
+    },
+
+    /** Changes roles or deactivates; an admin cannot take away their own admin role or deactivate themselves. */
+    async updateUser(by: User, id: string, changes: { roles?: string[]; active?: boolean }): Promise<User> {
+      const user = await users.findById(id);
+      if (!user) throw new NotFoundError(`user ${id} not found`);
+      if (by.id === id && (changes.active === false || (changes.roles && !changes.roles.includes('admin') && user.roles.includes('admin')))) {
+        throw new ConflictError('an admin cannot lock themselves out', 'self');
+      }
+      const roles = changes.roles ? [...new Set(changes.roles)] : undefined;
+      const at = clock().toISOString();
+      await knex.transaction(async (trx) => {
+        await users.update(id, { ...(roles ? { roles } : {}), ...(changes.active === undefined ? {} : { active: changes.active }) }, trx);
+        await audit.append(trx, [
+          { type: 'user.updated', at, userId: by.id, data: { id, ...(roles ? { roles, previousRoles: user.roles } : {}), ...(changes.active === undefined ? {} : { active: changes.active }) } },
+        ]);
+      });
+      log.info({ userId: id, by: by.id, event: 'user.updated' }, 'user updated');
+      return (await users.findById(id)) as User;
+    },
+
+    /** Issues a new token; the old one stops working at once (only the hash is stored, and it is replaced). */
+    async rotateToken(by: User, id: string): Promise<User & { token: string }> {
+      const user = await users.findById(id);
+      if (!user) throw new NotFoundError(`user ${id} not found`);
+      const token = newToken();
+      const at = clock().toISOString();
+      await knex.transaction(async (trx) => {
+        await users.setTokenHash(id, hashToken(token), trx);
+        await audit.append(trx, [{ type: 'user.token-rotated', at, userId: by.id, data: { id } }]);
+      });
+      log.info({ userId: id, by: by.id, event: 'user.token-rotated' }, 'token rotated');
       return { ...user, token };
     },
 

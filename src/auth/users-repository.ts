@@ -46,6 +46,19 @@ export function usersRepository(knex: Knex) {
     async setTokenHash(id: string, tokenHash: string, trx: Knex = knex): Promise<void> {
       await trx('users').where({ id }).update({ token_hash: tokenHash });
     },
+    async update(id: string, changes: { roles?: string[]; active?: boolean }, trx: Knex = knex): Promise<void> {
+      const row: Partial<UserRow> = {};
+      if (changes.roles) row.roles = toJson(changes.roles);
+      if (changes.active !== undefined) row.active = changes.active;
+      if (Object.keys(row).length) await trx('users').where({ id }).update(row);
+    },
+    /** A page of users ordered by name, then id. */
+    async list(limit: number, after?: { name: string; id: string }): Promise<User[]> {
+      const q = knex('users').select('id', 'name', 'roles', 'active', 'created_at');
+      if (after) q.where((w) => w.where('name', '>', after.name).orWhere((x) => x.where('name', after.name).where('id', '>', after.id)));
+      const rows = (await q.orderBy('name').orderBy('id').limit(limit)) as UserRow[];
+      return rows.map(toUser);
+    },
   };
 }
 

@@ -3,7 +3,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { currentUser } from '../auth/auth-plugin.js';
 import { isAdmin } from '../auth/roles.js';
 import { ForbiddenError } from '../errors.js';
-import { createUserBody, createdUserSchema, errorSchema, userSchema } from './schemas.js';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { createUserBody, createdUserSchema, errorSchema, idParams, listQuery, pageOf, roleSchema, userSchema } from './schemas.js';
+
+const userDetailSchema = z.object({ id: z.string(), name: z.string(), roles: z.array(z.string()), active: z.boolean(), createdAt: z.string() }).meta({ id: 'UserDetail' });
 
 const security = [{ bearer: [] }];
 
@@ -18,6 +22,51 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!isAdmin(user)) throw new ForbiddenError('creating users needs the admin role');
       const created = await app.services.accounts.createUser(user, request.body.name, request.body.roles);
       return reply.status(201).send(created);
+    },
+  );
+
+  const adminOnly = (request: Parameters<typeof currentUser>[0]) => {
+    const user = currentUser(request);
+    if (!isAdmin(user)) throw new ForbiddenError('managing users needs the admin role');
+    return user;
+  };
+  const userView = (u: { id: string; name: string; roles: string[]; active: boolean; createdAt: string }) => ({ id: u.id, name: u.name, roles: u.roles, active: u.active, createdAt: u.createdAt });
+  const isAfter = (v: unknown): v is { n: string; i: string } => typeof v === 'object' && v !== null && typeof (v as { n: unknown }).n === 'string' && typeof (v as { i: unknown }).i === 'string';
+
+  app.get(
+    '/users',
+    { schema: { tags: ['users'], summary: 'List users (admin)', security, querystring: listQuery, response: { 200: pageOf(userDetailSchema), 403: errorSchema } } },
+    async (request) => {
+      adminOnly(request);
+      const after = decodeCursor(request.query.cursor, isAfter);
+      const rows = await app.services.users.list(request.query.limit + 1, after ? { name: after.n, id: after.i } : undefined);
+      const page = rows.slice(0, request.query.limit);
+      const last = page.at(-1);
+      return { items: page.map(userView), nextCursor: rows.length > page.length && last ? encodeCursor({ n: last.name, i: last.id }) : null };
+    },
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Change roles or deactivate (admin); a deactivated user gets 401',
+        security,
+        params: idParams,
+        body: z.object({ roles: z.array(roleSchema).max(100).optional(), active: z.boolean().optional() }).strict(),
+        response: { 200: userDetailSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request) => userView(await app.services.accounts.updateUser(adminOnly(request), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/users/:id/token',
+    { schema: { tags: ['users'], summary: 'Rotate a token (admin): the old one stops at once; the new one is shown once', security, params: idParams, response: { 200: createdUserSchema, 403: errorSchema, 404: errorSchema } } },
+    async (request) => {
+      const { id, name, roles, token } = await app.services.accounts.rotateToken(adminOnly(request), request.params.id);
+      return { id, name, roles, token };
     },
   );
 

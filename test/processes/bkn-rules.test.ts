@@ -50,8 +50,8 @@ t.test('slots, session clocks and at most three meetings', async (t) => {
       ['2026-03-04T10:00', 'the first slot ends at 10.00'],
       ['2026-03-07T09:00', 'a Saturday'],
       ['2026-03-19T09:00', 'Hari Suci Nyepi, a national holiday'],
-    ]) {
-      const res = await app.call('POST', `/tasks/${schedule.id}/complete`, u.token, fill(schedule, { [field]: WIB(when as string) }));
+    ] as const) {
+      const res = await app.call('POST', `/tasks/${schedule.id}/complete`, u.token, fill(schedule, { [field]: WIB(when) }));
       t.equal(res.statusCode, 422, why);
       t.match(res.json(), { code: 'SOP_ERR_OUTSIDE_CALENDAR', details: { fields: [{ name: field }] } }, why);
     }
