@@ -19,12 +19,15 @@ import auditRoutes from './routes/audit-routes.js';
 import calendarRoutes from './routes/calendar-routes.js';
 import attachmentRoutes from './routes/attachment-routes.js';
 import exportRoutes from './routes/export-routes.js';
+import reportRoutes from './routes/report-routes.js';
 
 export interface AppOptions {
   /** The service's notion of now; tests move it instead of sleeping. Default: the system clock. */
   clock?: () => Date;
   /** Live engines kept in memory (default 500). */
   maxLiveEngines?: number;
+  /** How long calendars are cached before a read reloads them (default 30 s); tests use 0 to reload on every read. */
+  calendarRefreshMs?: number;
   /** How often the overdue sweeper runs (default 60 s); 0 turns it off (tests call sweepOnce themselves). */
   sweepIntervalMs?: number;
   /** A pino destination for tests that read the log. */
@@ -57,7 +60,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await db.knex.destroy();
   });
   await migrateToLatest(db.knex);
-  const services = createServices(db, app.log, options.clock ?? (() => new Date()), loadSigningKey(config.auditKeyFile), { ...(options.maxLiveEngines ? { maxLiveEngines: options.maxLiveEngines } : {}) });
+  const services = createServices(db, app.log, options.clock ?? (() => new Date()), loadSigningKey(config.auditKeyFile), {
+    ...(options.maxLiveEngines ? { maxLiveEngines: options.maxLiveEngines } : {}),
+    ...(options.calendarRefreshMs === undefined ? {} : { calendarRefreshMs: options.calendarRefreshMs }),
+  });
   app.decorate('services', services);
   await services.accounts.ensureAdmin(config.adminToken);
   await services.calendars.seed();
@@ -93,5 +99,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(calendarRoutes);
   await app.register(attachmentRoutes);
   await app.register(exportRoutes);
+  await app.register(reportRoutes);
   return app;
 }

@@ -15,7 +15,7 @@ import { calendarStore } from './sop/calendar-store.js';
 import { overdueSweeper } from './tasks/overdue-sweeper.js';
 import { attachmentsRepository } from './tasks/attachments.js';
 
-export function createServices(db: Database, log: Logger, clock: () => Date, signingKey: SigningKey, options: { maxLiveEngines?: number } = {}) {
+export function createServices(db: Database, log: Logger, clock: () => Date, signingKey: SigningKey, options: { maxLiveEngines?: number; calendarRefreshMs?: number } = {}) {
   const { knex } = db;
   const users = usersRepository(knex);
   const audit = auditChain(knex, db.kind);
@@ -24,7 +24,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, sig
   const tasks = tasksRepository(knex);
   const runtime = new ProcessRuntime(options.maxLiveEngines);
   const deploy = deployService({ knex, definitions, audit, log, clock });
-  const calendars = calendarStore({ knex, audit, log, clock });
+  const calendars = calendarStore({ knex, audit, log, clock, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit);
   const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });

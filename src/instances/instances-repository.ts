@@ -114,7 +114,7 @@ export function instancesRepository(knex: Knex) {
       if (q.definitionKey) query.where('definition_key', q.definitionKey);
       if (q.status) query.where('status', q.status);
       const keys = q.visibleKeys;
-      if (keys) query.where((w) => w.whereIn('definition_key', keys.length ? keys : ['\u0000']).orWhere('started_by', q.orStartedBy ?? ''));
+      if (keys) query.where((w) => (keys.length ? w.whereIn('definition_key', keys) : w.whereRaw('1 = 0')).orWhere('started_by', q.orStartedBy ?? ''));
       const after = q.after;
       if (after) query.where((w) => w.where('started_at', '>', after.startedAt).orWhere((x) => x.where('started_at', after.startedAt).where('id', '>', after.id)));
       const rows = (await query.orderBy('started_at').orderBy('id').limit(q.limit)) as InstanceRow[];

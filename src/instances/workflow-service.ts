@@ -14,6 +14,7 @@ import type { ProcessRuntime, RunResult } from '../engine/process-runtime.js';
 import { validateCompletion, type CompletionInput } from '../sop/form-validation.js';
 import { measureStep } from '../sop/step-clock.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
+import type { WorkingCalendar } from '../sop/working-calendar.js';
 import { projectTasks } from '../tasks/task-projection.js';
 import { mayAct } from '../tasks/task-access.js';
 import type { TaskRecord, TaskRow, TasksRepository } from '../tasks/tasks-repository.js';
@@ -58,6 +59,7 @@ export function workflowService(deps: WorkflowDeps) {
   /** Writes a run's outcome: new tasks, vanished tasks, instance end, and their audit events. */
   async function applyRun(
     trx: Knex.Transaction,
+    calendar: WorkingCalendar,
     definition: DefinitionVersion,
     instance: InstanceRecord,
     open: TaskRecord[],
@@ -65,7 +67,6 @@ export function workflowService(deps: WorkflowDeps) {
     now: Date,
     userId: string,
   ): Promise<{ created: TaskRow[] }> {
-    const calendar = await calendars.get(definition.metadata.calendar);
     const { created, vanished } = projectTasks(definition, calendar, instance, open, result.waiting, now);
     const at = now.toISOString();
     const base: NewAuditEvent = { type: 'task.created', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId };
@@ -104,6 +105,8 @@ export function workflowService(deps: WorkflowDeps) {
       checkStart(user, definition);
       const { sourceContext } = await deploy.compiled(definition);
       const variables = { ...(input.variables ?? {}) };
+      // Read before the transaction: on SQLite it holds the only connection a calendar refresh could use.
+      const calendar = await calendars.get(definition.metadata.calendar);
       const { result, keep } = await runtime.start(definition.key, sourceContext, variables);
       const now = clock();
       const at = now.toISOString();
@@ -126,7 +129,7 @@ export function workflowService(deps: WorkflowDeps) {
         await audit.append(trx, [
           { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId: user.id, data: { businessKey: instance.businessKey } },
         ]);
-        return applyRun(trx, definition, instance, [], result, now, user.id);
+        return applyRun(trx, calendar, definition, instance, [], result, now, user.id);
       });
       keep(instance.id, 1);
       log.info({ instanceId: instance.id, definitionKey: key, version: definition.version, tasks: created.map((t) => t.id), event: 'instance.started' }, 'instance started');
@@ -213,7 +216,7 @@ export function workflowService(deps: WorkflowDeps) {
               },
             ]);
             const open = (await tasks.openForInstance(instance.id, trx)).filter((t) => t.id !== task.id);
-            await applyRun(trx, definition, { ...instance, variables }, open, result, now, user.id);
+            await applyRun(trx, calendar, definition, { ...instance, variables }, open, result, now, user.id);
           });
         } catch (err) {
           runtime.forget(instance.id);

@@ -144,7 +144,8 @@ export function tasksRepository(knex: Knex) {
       if (q.visibleRoles) {
         const roles = q.visibleRoles;
         query.where((w) => {
-          w.where((r) => r.whereIn('role', roles.length ? roles : ['\u0000']).where((c) => c.whereNull('candidate_user_id').orWhere('candidate_user_id', q.userId)));
+          // A user without roles matches no role; '1 = 0' keeps the rest of the condition valid on every database.
+          w.where((r) => (roles.length ? r.whereIn('role', roles) : r.whereRaw('1 = 0')).where((c) => c.whereNull('candidate_user_id').orWhere('candidate_user_id', q.userId)));
           w.orWhere('assignee', q.userId).orWhere('candidate_user_id', q.userId);
         });
       }

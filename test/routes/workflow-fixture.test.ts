@@ -23,8 +23,12 @@ interface TaskJson {
 
 for (const database of await testDatabases()) {
   t.test(`[${database}] a user with the lane roles runs the fixture on both branches`, async (t) => {
-    const { call, user } = await startApp(t, { database, processesDir: fixtureDir(t, 'two-step.bpmn') });
+    // Calendars reload on every read here: a read inside an open SQLite transaction would wait forever.
+    const { call, user } = await startApp(t, { database, processesDir: fixtureDir(t, 'two-step.bpmn'), app: { calendarRefreshMs: 0 } });
     const staf = await user(['uji/staf', 'uji/kepala'], 'Staf dan Kepala');
+    const nobody = await user([], 'Tanpa peran');
+    t.same((await call('GET', '/tasks', nobody.token)).json().items, [], 'a user without roles lists no task');
+    t.same((await call('GET', '/instances', nobody.token)).json().items, [], 'and no instance');
 
     for (const choice of ['ya', 'tidak']) {
       const started = await call('POST', '/definitions/uji-dua-langkah/instances', staf.token, { businessKey: `uji-${choice}` });
