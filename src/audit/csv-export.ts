@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import { fromJson } from '../db/json.js';
 import type { DocumentRecord } from './audit-chain.js';
+import type { TaskRow } from '../tasks/tasks-repository.js';
 
 /** Which step executions an export covers. */
 export interface ExportFilter {
@@ -48,30 +49,19 @@ export interface ExportRow {
   documents: string[];
 }
 
-interface ExportDbRow {
-  id: string;
-  instance_id: string;
+/** A task row as the export reads it, with its instance's business key and status. */
+type ExportDbRow = Pick<
+  TaskRow,
+  'id' | 'instance_id' | 'definition_key' | 'element_id' | 'step' | 'name' | 'role' | 'assignee' | 'completed_by' | 'created_at' | 'completed_at' | 'starts_at' | 'due_at' | 'standard_ms' | 'documents'
+> & {
   business_key: string | null;
   instance_status: string | null;
-  definition_key: string;
   version: number | string;
-  element_id: string;
-  step: string | null;
-  name: string | null;
-  role: string | null;
-  assignee: string | null;
-  completed_by: string | null;
   status: string;
-  created_at: string;
-  completed_at: string | null;
-  starts_at: string | null;
-  due_at: string | null;
-  standard_ms: number | string | null;
   working_ms: number | string | null;
   wall_ms: number | string | null;
   breached: number | boolean | null;
-  documents: string | null;
-}
+};
 
 const COLUMNS = [
   'tasks.id',

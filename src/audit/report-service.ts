@@ -1,6 +1,7 @@
 // SLA reports over the task projection: per-step, per-role or per-month working-time statistics, and the list of breaches.
 import type { Knex } from 'knex';
 import type { Database } from '../db/knex.js';
+import type { TaskRow } from '../tasks/tasks-repository.js';
 
 export type ReportGroupBy = 'step' | 'role' | 'month';
 
@@ -95,23 +96,13 @@ interface ModeRow {
   standard_ms: number | string;
 }
 
-interface BreachRow {
-  id: string;
-  instance_id: string;
-  definition_key: string;
+/** A task row as the breach list reads it. */
+type BreachRow = Pick<TaskRow, 'id' | 'instance_id' | 'definition_key' | 'element_id' | 'step' | 'name' | 'role' | 'assignee' | 'created_at' | 'completed_at' | 'standard_ms'> & {
   version: number | string;
-  element_id: string;
-  step: string | null;
-  name: string | null;
-  role: string | null;
-  assignee: string | null;
   status: string;
-  created_at: string;
-  completed_at: string | null;
   due_at: string;
-  standard_ms: number | string | null;
   working_ms: number | string | null;
-}
+};
 
 const GROUP_KEYS: Record<ReportGroupBy, string[]> = {
   step: ['definition_key', 'version', 'element_id'],
