@@ -16,7 +16,7 @@ import { measureStep } from '../sop/step-clock.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
 import type { WorkingCalendar } from '../sop/working-calendar.js';
 import { projectTasks } from '../tasks/task-projection.js';
-import { mayAct } from '../tasks/task-access.js';
+import { isHiddenFrom, mayAct } from '../tasks/task-access.js';
 import type { TaskRecord, TaskRow, TasksRepository } from '../tasks/tasks-repository.js';
 import { InstanceLocks } from './instance-locks.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
@@ -85,10 +85,12 @@ export function workflowService(deps: WorkflowDeps) {
     throw new ForbiddenError(`starting ${definition.key} needs the role ${startRole ?? `owner:${unit ?? '*'}`}`);
   }
 
-  async function loadTask(taskId: string): Promise<{ task: TaskRecord; definition: DefinitionVersion }> {
+  async function loadTask(taskId: string, user: User): Promise<{ task: TaskRecord; definition: DefinitionVersion }> {
     const task = await tasks.byId(taskId);
     if (!task) throw new NotFoundError(`task ${taskId} not found`);
-    return { task, definition: await definitionById(task.definitionId) };
+    const definition = await definitionById(task.definitionId);
+    if (isHiddenFrom(user, task, definition.metadata.unit)) throw new NotFoundError(`task ${taskId} not found`);
+    return { task, definition };
   }
 
   function checkOpen(task: TaskRecord, user: User): void {
@@ -137,7 +139,7 @@ export function workflowService(deps: WorkflowDeps) {
     },
 
     async complete(user: User, taskId: string, input: CompletionInput): Promise<TaskRecord> {
-      const { task: seen, definition } = await loadTask(taskId);
+      const { task: seen, definition } = await loadTask(taskId, user);
       if (!mayAct(user, seen, definition.metadata.unit)) throw new ForbiddenError(`task ${taskId} needs the role ${seen.role ?? 'owner'}`);
       checkOpen(seen, user);
       return locks.run(seen.instanceId, async () => {
@@ -230,7 +232,7 @@ export function workflowService(deps: WorkflowDeps) {
     },
 
     async claim(user: User, taskId: string): Promise<TaskRecord> {
-      const { task, definition } = await loadTask(taskId);
+      const { task, definition } = await loadTask(taskId, user);
       if (!mayAct(user, task, definition.metadata.unit)) throw new ForbiddenError(`task ${taskId} needs the role ${task.role ?? 'owner'}`);
       checkOpen(task, user);
       if (task.assignee === user.id) return task;
@@ -250,7 +252,7 @@ export function workflowService(deps: WorkflowDeps) {
     },
 
     async unclaim(user: User, taskId: string): Promise<TaskRecord> {
-      const { task, definition } = await loadTask(taskId);
+      const { task, definition } = await loadTask(taskId, user);
       const unit = definition.metadata.unit;
       if (!mayAct(user, task, unit) && !isOwnerOf(user, unit)) throw new ForbiddenError(`task ${taskId} needs the role ${task.role ?? 'owner'}`);
       if (task.status === 'completed' || task.status === 'cancelled') throw new ConflictError(`task ${task.id} is ${task.status}`, task.status);

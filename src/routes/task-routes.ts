@@ -4,7 +4,7 @@ import { currentUser } from '../auth/auth-plugin.js';
 import { isAdmin } from '../auth/roles.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
-import { mayRead } from '../tasks/task-access.js';
+import { isHiddenFrom, mayRead } from '../tasks/task-access.js';
 import { taskView } from '../tasks/task-view.js';
 import type { TaskRecord, TaskStatus } from '../tasks/tasks-repository.js';
 import { completeBody, errorSchema, idParams, pageOf, taskListQuery, taskSchema } from './schemas.js';
@@ -65,6 +65,7 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
     const task = await tasks.byId(request.params.id);
     if (!task) throw new NotFoundError(`task ${request.params.id} not found`);
     const definition = await workflow.definitionById(task.definitionId);
+    if (isHiddenFrom(user, task, definition.metadata.unit)) throw new NotFoundError(`task ${request.params.id} not found`);
     if (!mayRead(user, task, definition.metadata.unit)) throw new ForbiddenError(`task ${task.id} is not yours to read`);
     return view(task);
   });

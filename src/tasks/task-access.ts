@@ -14,6 +14,14 @@ export function mayAct(user: User, task: TaskRecord, unit: string | null): boole
   return holdsRole(user, task.role);
 }
 
+/**
+ * A task of another applicant's case is not shown to an applicant at all: reading or acting on it answers
+ * 404, as if it did not exist. Staff of the unit (owners, auditors, admins) still see it.
+ */
+export function isHiddenFrom(user: User, task: TaskRecord, unit: string | null): boolean {
+  return task.candidateUserId !== null && task.candidateUserId !== user.id && !isOwnerOf(user, unit) && !isAuditorOf(user, unit);
+}
+
 export function mayRead(user: User, task: TaskRecord, unit: string | null): boolean {
   return mayAct(user, task, unit) || task.assignee === user.id || task.completedBy === user.id || isOwnerOf(user, unit) || isAuditorOf(user, unit);
 }
