@@ -4,6 +4,7 @@ import * as initial from './001_initial.js';
 import * as stepDurations from './002_step_durations.js';
 import * as calendars from './003_calendars.js';
 import * as attachments from './004_attachments.js';
+import * as delegations from './005_delegations.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,4 +16,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['002_step_durations', stepDurations],
   ['003_calendars', calendars],
   ['004_attachments', attachments],
+  ['005_delegations', delegations],
 ];

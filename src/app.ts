@@ -20,6 +20,7 @@ import calendarRoutes from './routes/calendar-routes.js';
 import attachmentRoutes from './routes/attachment-routes.js';
 import exportRoutes from './routes/export-routes.js';
 import reportRoutes from './routes/report-routes.js';
+import delegationRoutes from './routes/delegation-routes.js';
 
 export interface AppOptions {
   /** The service's notion of now; tests move it instead of sleeping. Default: the system clock. */
@@ -89,7 +90,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
-  await app.register(authPlugin, { users: services.users });
+  await app.register(authPlugin, { users: services.users, delegations: services.delegations });
   await app.register(healthRoutes);
   await app.register(userRoutes);
   await app.register(definitionRoutes);
@@ -100,5 +101,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(attachmentRoutes);
   await app.register(exportRoutes);
   await app.register(reportRoutes);
+  await app.register(delegationRoutes);
   return app;
 }

@@ -14,6 +14,7 @@ import { tasksRepository } from './tasks/tasks-repository.js';
 import { calendarStore } from './sop/calendar-store.js';
 import { overdueSweeper } from './tasks/overdue-sweeper.js';
 import { attachmentsRepository } from './tasks/attachments.js';
+import { delegationsService } from './auth/delegations.js';
 
 export function createServices(db: Database, log: Logger, clock: () => Date, signingKey: SigningKey, options: { maxLiveEngines?: number; calendarRefreshMs?: number } = {}) {
   const { knex } = db;
@@ -29,7 +30,8 @@ export function createServices(db: Database, log: Logger, clock: () => Date, sig
   const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
-  return { db, clock, users, audit, definitions, instances, tasks, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey };
+  const delegations = delegationsService({ knex, users, audit, clock });
+  return { db, clock, users, audit, definitions, instances, tasks, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, delegations };
 }
 
 export type Services = ReturnType<typeof createServices>;

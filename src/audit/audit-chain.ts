@@ -18,7 +18,8 @@ export type AuditEventType =
   | 'user.created'
   | 'user.updated'
   | 'user.token-rotated'
-  | 'attachment.added';
+  | 'attachment.added'
+  | 'delegation.created';
 
 export interface DocumentRecord {
   name: string;

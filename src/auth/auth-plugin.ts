@@ -4,6 +4,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { UnauthenticatedError } from '../errors.js';
 import { hashToken, sameHash } from './tokens.js';
 import type { User, UsersRepository } from './users-repository.js';
+import type { DelegationsService } from './delegations.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,7 +22,7 @@ export function currentUser(request: FastifyRequest): User {
   return request.user;
 }
 
-const authPlugin: FastifyPluginAsync<{ users: UsersRepository }> = async (app, { users }) => {
+const authPlugin: FastifyPluginAsync<{ users: UsersRepository; delegations: DelegationsService }> = async (app, { users, delegations }) => {
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public) return;
@@ -32,6 +33,12 @@ const authPlugin: FastifyPluginAsync<{ users: UsersRepository }> = async (app, {
     const found = await users.findByTokenHash(hash);
     if (!found || !sameHash(found.tokenHash, hash) || !found.active) throw new UnauthenticatedError('unknown or inactive token');
     const { tokenHash: _hash, ...user } = found;
+    // A running delegation lends its role for this request; the audit trail names whom the delegate acts for.
+    const acting = await delegations.activeFor(user.id);
+    if (acting.size > 0) {
+      user.actingFor = Object.fromEntries([...acting].filter(([role]) => !user.roles.includes(role)));
+      user.roles = [...new Set([...user.roles, ...acting.keys()])];
+    }
     request.user = user;
   });
 };

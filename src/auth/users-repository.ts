@@ -9,6 +9,8 @@ export interface User {
   roles: string[];
   active: boolean;
   createdAt: string;
+  /** Roles held now through a delegation (Plh./Plt.), each with the official acted for; set per request. */
+  actingFor?: Record<string, { delegationId: string; forUser: string }>;
 }
 
 interface UserRow {

@@ -214,7 +214,11 @@ export function workflowService(deps: WorkflowDeps) {
                 wallMs,
                 standardMs: task.standardMs,
                 breached,
-                data: confidential ? { confidential: true } : { variables: values },
+                data: {
+                  ...(confidential ? { confidential: true } : { variables: values }),
+                  // Done by an acting official: the trail names both (Plh. for the role's holder).
+                  ...(task.role && user.actingFor?.[task.role] ? { actingFor: user.actingFor[task.role]?.forUser, delegationId: user.actingFor[task.role]?.delegationId } : {}),
+                },
               },
             ]);
             const open = (await tasks.openForInstance(instance.id, trx)).filter((t) => t.id !== task.id);

@@ -26,6 +26,7 @@ export function auditEventView(e: AuditEvent) {
     wallMs: e.wallMs,
     standardMs: e.standardMs,
     breached: e.breached,
+    actingFor: typeof e.data?.actingFor === 'string' ? e.data.actingFor : null,
     prevHash: e.prevHash,
     hash: e.hash,
   };

@@ -226,6 +226,8 @@ export const auditEventSchema = z
     wallMs: z.number().nullable(),
     standardMs: z.number().nullable(),
     breached: z.boolean().nullable(),
+    /** Set when an acting official (Plh./Plt.) did this for the role's holder: that holder's user id. */
+    actingFor: z.string().nullable(),
     prevHash: z.string(),
     hash: z.string(),
   })
