@@ -27,7 +27,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, sig
   const deploy = deployService({ knex, definitions, audit, log, clock });
   const calendars = calendarStore({ knex, audit, log, clock, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit);
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, log, clock });
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, users, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
   const delegations = delegationsService({ knex, users, audit, clock });

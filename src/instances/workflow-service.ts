@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, ForbiddenError, InvalidFormError, NotFoundError, ValidationError } from '../errors.js';
+import type { UsersRepository } from '../auth/users-repository.js';
 import type { AttachmentsRepository } from '../tasks/attachments.js';
 import type { User } from '../auth/users-repository.js';
 import { holdsRole, isAdmin, isOwnerOf } from '../auth/roles.js';
@@ -31,6 +32,7 @@ export interface WorkflowDeps {
   runtime: ProcessRuntime;
   calendars: CalendarStore;
   attachments: AttachmentsRepository;
+  users: UsersRepository;
   log: Logger;
   clock: () => Date;
 }
@@ -42,7 +44,7 @@ function taskEvents(type: 'task.created' | 'task.cancelled', rows: Array<Pick<Ta
 const asRow = (t: TaskRecord): Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'> => ({ id: t.id, element_id: t.elementId, step: t.step, role: t.role, standard_ms: t.standardMs });
 
 export function workflowService(deps: WorkflowDeps) {
-  const { knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, log, clock } = deps;
+  const { knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, users, log, clock } = deps;
   const locks = new InstanceLocks();
   const versions = new Map<string, DefinitionVersion>();
 
@@ -271,6 +273,41 @@ export function workflowService(deps: WorkflowDeps) {
         ]);
       });
       log.info({ instanceId: task.instanceId, taskId: task.id, userId: user.id, event: 'task.unclaimed' }, 'task unclaimed');
+      return (await tasks.byId(task.id)) as TaskRecord;
+    },
+
+    /** An owner or admin hands an open task to another holder of its role (or, for an applicant's task, nobody else). */
+    async assign(user: User, taskId: string, assigneeId: string): Promise<TaskRecord> {
+      const { task, definition } = await loadTask(taskId, user);
+      const unit = definition.metadata.unit;
+      if (!isOwnerOf(user, unit)) throw new ForbiddenError('assigning a task needs the owner or admin role');
+      if (task.status === 'completed' || task.status === 'cancelled') throw new ConflictError(`task ${task.id} is ${task.status}`, task.status);
+      const target = await users.findById(assigneeId);
+      if (!target || !target.active) throw new NotFoundError(`user ${assigneeId} not found`);
+      if (!mayAct(target, task, unit)) {
+        throw new InvalidFormError([{ name: 'userId', message: `pengguna ini tidak memegang peran ${task.role ?? 'pemilik'} tugas ini` }]);
+      }
+      const at = clock().toISOString();
+      await knex.transaction(async (trx) => {
+        const ok = await tasks.setAssignee(task.id, task.assignee, { assignee: target.id, status: 'claimed', claimed_at: at }, trx);
+        if (!ok) throw new ConflictError(`task ${task.id} changed meanwhile`, 'claimed');
+        await audit.append(trx, [
+          {
+            type: 'task.claimed',
+            at,
+            definitionKey: task.definitionKey,
+            version: task.version,
+            instanceId: task.instanceId,
+            taskId: task.id,
+            elementId: task.elementId,
+            step: task.step,
+            userId: target.id,
+            role: task.role,
+            data: { assignedBy: user.id, previousAssignee: task.assignee },
+          },
+        ]);
+      });
+      log.info({ instanceId: task.instanceId, taskId: task.id, userId: target.id, by: user.id, event: 'task.assigned' }, 'task assigned');
       return (await tasks.byId(task.id)) as TaskRecord;
     },
 

@@ -1,5 +1,6 @@
 // Tasks: the caller's work list, one task, claim, unclaim and complete.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
 import { isAdmin } from '../auth/roles.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
@@ -80,6 +81,22 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
     '/tasks/:id/unclaim',
     { schema: { tags: ['tasks'], summary: 'Give a claimed task back to its role', security, params: idParams, response: { 200: taskSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema } } },
     async (request) => view(await workflow.unclaim(currentUser(request), request.params.id)),
+  );
+
+  app.post(
+    '/tasks/:id/assign',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Reassign an open task to another holder of its role (owner, admin)',
+        description: 'The task becomes claimed by that user. 422 SOP_ERR_INVALID_FORM naming userId when the user does not hold the role; 409 when the task is done.',
+        security,
+        params: idParams,
+        body: z.object({ userId: z.string().min(1).max(100) }).strict(),
+        response: { 200: taskSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema },
+      },
+    },
+    async (request) => view(await workflow.assign(currentUser(request), request.params.id, request.body.userId)),
   );
 
   app.post(
