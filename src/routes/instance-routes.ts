@@ -7,7 +7,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { RESERVED_VARIABLE_NAMES } from '../engine/diagram-lockdown.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { InstanceRecord } from '../instances/instances-repository.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, keysetCursor } from '../http/cursor.js';
 import { taskView } from '../tasks/task-view.js';
 import { cancelBody, errorSchema, idParams, instanceDetail, instanceListQuery, instanceSchema, keyParams, pageOf, startBody } from './schemas.js';
 
@@ -24,7 +24,7 @@ export function maySeeInstance(user: User, instance: InstanceRecord, definition:
   return definition.metadata.roles.some((r) => !r.initiator && user.roles.includes(r.id));
 }
 
-const isAfter = (v: unknown): v is { s: string; i: string } => typeof v === 'object' && v !== null && typeof (v as { s: unknown }).s === 'string' && typeof (v as { i: unknown }).i === 'string';
+const isAfter = keysetCursor(['s', 'i']);
 
 const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
   const { workflow, instances, tasks, definitions } = app.services;

@@ -6,7 +6,7 @@ import { isAnyOwner, isAuditorOf, isOwnerOf } from '../auth/roles.js';
 import type { User } from '../auth/users-repository.js';
 import { reportService } from '../audit/report-service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, keysetCursor } from '../http/cursor.js';
 import { errorSchema, listQuery, pageOf } from './schemas.js';
 
 const security = [{ bearer: [] }];
@@ -72,8 +72,7 @@ const breachSchema = z
   })
   .meta({ id: 'Breach' });
 
-const isAfter = (v: unknown): v is { d: string; i: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { d: unknown }).d === 'string' && typeof (v as { i: unknown }).i === 'string';
+const isAfter = keysetCursor(['d', 'i']);
 
 function isAnyAuditor(user: User): boolean {
   return isAuditorOf(user, null) || user.roles.some((r) => r.startsWith('auditor:'));

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
 import { isAdmin } from '../auth/roles.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, keysetCursor } from '../http/cursor.js';
 import { isHiddenFrom, mayRead } from '../tasks/task-access.js';
 import { taskView } from '../tasks/task-view.js';
 import type { TaskRecord, TaskStatus } from '../tasks/tasks-repository.js';
@@ -12,8 +12,7 @@ import { completeBody, errorSchema, idParams, pageOf, taskListQuery, taskSchema 
 
 const security = [{ bearer: [] }];
 
-const isAfter = (v: unknown): v is { d: string | null; i: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { i: unknown }).i === 'string' && ((v as { d: unknown }).d === null || typeof (v as { d: unknown }).d === 'string');
+const isAfter = keysetCursor(['d', 'i'], ['d']);
 
 const taskRoutes: FastifyPluginAsyncZod = async (app) => {
   const { workflow, tasks, instances, clock } = app.services;

@@ -4,7 +4,7 @@ import { currentUser } from '../auth/auth-plugin.js';
 import { isAdmin } from '../auth/roles.js';
 import { ForbiddenError } from '../errors.js';
 import { z } from 'zod';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { decodeCursor, encodeCursor, keysetCursor } from '../http/cursor.js';
 import { createUserBody, createdUserSchema, errorSchema, idParams, listQuery, pageOf, roleSchema, userSchema } from './schemas.js';
 
 const userDetailSchema = z.object({ id: z.string(), name: z.string(), roles: z.array(z.string()), active: z.boolean(), createdAt: z.string() }).meta({ id: 'UserDetail' });
@@ -31,7 +31,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
     return user;
   };
   const userView = (u: { id: string; name: string; roles: string[]; active: boolean; createdAt: string }) => ({ id: u.id, name: u.name, roles: u.roles, active: u.active, createdAt: u.createdAt });
-  const isAfter = (v: unknown): v is { n: string; i: string } => typeof v === 'object' && v !== null && typeof (v as { n: unknown }).n === 'string' && typeof (v as { i: unknown }).i === 'string';
+  const isAfter = keysetCursor(['n', 'i']);
 
   app.get(
     '/users',
