@@ -71,9 +71,10 @@ export function instancesRepository(knex: Knex) {
       const row = (await trx('instances').select(SUMMARY).where({ id }).first()) as InstanceRow | undefined;
       return row ? toInstance(row) : undefined;
     },
-    async engineState(id: string, trx: Knex = knex): Promise<{ state: EngineState; rev: number; status: InstanceStatus } | undefined> {
-      const row = (await trx('instances').select('engine_state', 'rev', 'status').where({ id }).first()) as InstanceRow | undefined;
-      return row ? { state: fromJson<EngineState>(row.engine_state, {}), rev: Number(row.rev), status: row.status } : undefined;
+    /** The instance with its engine state, read in one query so both belong to the same revision. */
+    async withState(id: string, trx: Knex = knex): Promise<(InstanceRecord & { state: EngineState }) | undefined> {
+      const row = (await trx('instances').select([...SUMMARY, 'engine_state']).where({ id }).first()) as InstanceRow | undefined;
+      return row ? { ...toInstance(row), state: fromJson<EngineState>(row.engine_state, {}) } : undefined;
     },
     async insert(trx: Knex.Transaction, input: Omit<InstanceRecord, 'rev' | 'cancelReason'> & { state: EngineState }): Promise<void> {
       const row: InstanceRow = {

@@ -11,7 +11,7 @@ import { holdsRole, isAdmin, isOwnerOf } from '../auth/roles.js';
 import type { AuditChain, DocumentRecord, NewAuditEvent } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
-import type { ProcessRuntime, RunResult } from '../engine/process-runtime.js';
+import type { EngineState, ProcessRuntime, RunResult } from '../engine/process-runtime.js';
 import { validateCompletion, type CompletionInput } from '../sop/form-validation.js';
 import { measureStep } from '../sop/step-clock.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
@@ -148,7 +148,7 @@ export function workflowService(deps: WorkflowDeps) {
         // Re-read under the lock: another request may have completed the task while this one waited.
         const task = (await tasks.byId(taskId)) as TaskRecord;
         checkOpen(task, user);
-        const instance = (await instances.byId(task.instanceId)) as InstanceRecord;
+        const instance = (await instances.withState(task.instanceId)) as InstanceRecord & { state: EngineState };
         if (instance.status !== 'running') throw new ConflictError(`instance ${instance.id} is ${instance.status}`, instance.status);
         const documents: DocumentRecord[] = [];
         for (const [i, d] of input.documents.entries()) {
@@ -165,10 +165,8 @@ export function workflowService(deps: WorkflowDeps) {
         const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
         const calendar = await calendars.get(definition.metadata.calendar);
         const values = validateCompletion(step, input, instance.variables, calendar);
-        const stored = await instances.engineState(instance.id);
-        if (!stored || stored.rev !== instance.rev) throw new ConflictError(`instance ${instance.id} changed meanwhile`, 'running');
         const { sourceContext } = await deploy.compiled(definition);
-        const { result, keep } = await runtime.signal(instance.id, definition.key, sourceContext, stored, { elementId: task.elementId, executionId: task.executionId }, values);
+        const { result, keep } = await runtime.signal(instance.id, definition.key, sourceContext, instance, { elementId: task.elementId, executionId: task.executionId }, values);
         const now = clock();
         const at = now.toISOString();
         const variables = { ...instance.variables, ...values };

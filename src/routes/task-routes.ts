@@ -19,8 +19,11 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   async function view(task: TaskRecord) {
     const definition = await workflow.definitionById(task.definitionId);
-    const instance = await instances.byId(task.instanceId);
-    return taskView(task, definition, instance?.variables ?? {});
+    // Instance variables matter only to options offered under a `when` condition; most steps have none.
+    const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
+    const conditional = step?.form.some((f) => f.options?.some((o) => o.when)) ?? false;
+    const variables = conditional ? ((await instances.byId(task.instanceId))?.variables ?? {}) : {};
+    return taskView(task, definition, variables);
   }
 
   app.get(
