@@ -8,6 +8,7 @@ import { openDatabase } from './db/knex.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createServices } from './services.js';
 import { loadSigningKey } from './audit/signing-key.js';
+import { contentCipher, loadContentKeyFile, parseContentKey } from './privacy/content-cipher.js';
 import authPlugin from './auth/auth-plugin.js';
 import { installErrorHandler } from './http/error-handler.js';
 import healthRoutes from './routes/health-routes.js';
@@ -61,7 +62,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     await db.knex.destroy();
   });
   await migrateToLatest(db.knex);
-  const services = createServices(db, app.log, options.clock ?? (() => new Date()), loadSigningKey(config.auditKeyFile), {
+  const keys = {
+    signing: loadSigningKey(config.auditKeyFile),
+    content: contentCipher(config.contentKey === undefined ? loadContentKeyFile(config.contentKeyFile) : parseContentKey(config.contentKey)),
+  };
+  const services = createServices(db, app.log, options.clock ?? (() => new Date()), keys, {
     ...(options.maxLiveEngines ? { maxLiveEngines: options.maxLiveEngines } : {}),
     ...(options.calendarRefreshMs === undefined ? {} : { calendarRefreshMs: options.calendarRefreshMs }),
   });

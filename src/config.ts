@@ -1,6 +1,7 @@
 // Parses the service's configuration from the environment once; the only module that reads process.env.
 import { z } from 'zod';
 import { defaultKeyFile } from './audit/signing-key.js';
+import { defaultContentKeyFile, parseContentKey } from './privacy/content-cipher.js';
 
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -14,6 +15,18 @@ const configSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PROCESSES_DIR: z.string().min(1).default('processes'),
   AUDIT_KEY_FILE: z.string().min(1).optional(),
+  CONTENT_KEY: z
+    .string()
+    .refine((v) => {
+      try {
+        parseContentKey(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be 32 bytes in base64 or hex')
+    .optional(),
+  CONTENT_KEY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -27,6 +40,10 @@ export interface Config {
   processesDir: string;
   /** The Ed25519 key (PKCS#8 PEM) that signs audit checkpoints; made at first start when missing. */
   auditKeyFile: string;
+  /** AES-256-GCM key sealing confidential step content: CONTENT_KEY when given, else the key file. */
+  contentKey: string | undefined;
+  /** Made at first start when missing (mode 0600), beside the SQLite file or in ./data. */
+  contentKeyFile: string;
   logLevel: string;
 }
 
@@ -47,6 +64,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminToken: c.ADMIN_TOKEN,
     processesDir: c.PROCESSES_DIR,
     auditKeyFile: c.AUDIT_KEY_FILE ?? defaultKeyFile(c.DATABASE_URL),
+    contentKey: c.CONTENT_KEY,
+    contentKeyFile: c.CONTENT_KEY_FILE ?? defaultContentKeyFile(c.DATABASE_URL),
     logLevel: c.LOG_LEVEL,
   };
 }

@@ -1,6 +1,7 @@
 // Builds the domain services over one database; the app decorates itself with them.
 import type { Logger } from './logger.js';
 import type { SigningKey } from './audit/signing-key.js';
+import type { ContentCipher } from './privacy/content-cipher.js';
 import { accountsService } from './auth/accounts-service.js';
 import { usersRepository } from './auth/users-repository.js';
 import { auditChain } from './audit/audit-chain.js';
@@ -15,9 +16,19 @@ import { calendarStore } from './sop/calendar-store.js';
 import { overdueSweeper } from './tasks/overdue-sweeper.js';
 import { attachmentsRepository } from './tasks/attachments.js';
 import { delegationsService } from './auth/delegations.js';
+import { contentReads } from './privacy/content-reads.js';
 
-export function createServices(db: Database, log: Logger, clock: () => Date, signingKey: SigningKey, options: { maxLiveEngines?: number; calendarRefreshMs?: number } = {}) {
+export interface ServiceKeys {
+  /** Signs audit checkpoints. */
+  signing: SigningKey;
+  /** Seals what is recorded at confidential steps. */
+  content: ContentCipher;
+}
+
+export function createServices(db: Database, log: Logger, clock: () => Date, keys: ServiceKeys, options: { maxLiveEngines?: number; calendarRefreshMs?: number } = {}) {
   const { knex } = db;
+  const signingKey = keys.signing;
+  const contentCipher = keys.content;
   const users = usersRepository(knex);
   const audit = auditChain(knex, db.kind);
   const definitions = definitionsRepository(knex);
@@ -26,12 +37,13 @@ export function createServices(db: Database, log: Logger, clock: () => Date, sig
   const runtime = new ProcessRuntime(options.maxLiveEngines);
   const deploy = deployService({ knex, definitions, audit, log, clock });
   const calendars = calendarStore({ knex, audit, log, clock, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
-  const attachments = attachmentsRepository(knex, audit);
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, users, log, clock });
+  const attachments = attachmentsRepository(knex, audit, contentCipher);
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
   const delegations = delegationsService({ knex, users, audit, clock });
-  return { db, clock, users, audit, definitions, instances, tasks, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, delegations };
+  const confidential = contentReads({ knex, tasks, attachments, audit, cipher: contentCipher, clock });
+  return { db, clock, users, audit, definitions, instances, tasks, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
 }
 
 export type Services = ReturnType<typeof createServices>;

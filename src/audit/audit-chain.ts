@@ -19,6 +19,7 @@ export type AuditEventType =
   | 'user.updated'
   | 'user.token-rotated'
   | 'attachment.added'
+  | 'content.read'
   | 'delegation.created';
 
 export interface DocumentRecord {

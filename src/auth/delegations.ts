@@ -45,6 +45,8 @@ export function delegationsService(deps: { knex: Knex; users: UsersRepository; a
       if (!holder) throw new NotFoundError(`user ${fromUserId} not found`);
       if (NOT_DELEGABLE.test(input.role)) throw new ValidationError('this role cannot be delegated', [{ name: 'role', message: 'admin, owner and auditor roles are not lent' }]);
       if (!holder.roles.includes(input.role)) throw new ForbiddenError(`the delegating user does not hold ${input.role}`);
+      // An acting official holds the role for someone else and does not lend it further.
+      if (holder.actingFor?.[input.role]) throw new ForbiddenError(`${input.role} is held as Plh./Plt. and cannot be delegated further`);
       const delegate = await users.findById(input.to);
       if (!delegate || !delegate.active) throw new NotFoundError(`user ${input.to} not found`);
       if (delegate.id === holder.id) throw new ValidationError('a user cannot delegate to themselves', [{ name: 'to', message: 'must be another user' }]);

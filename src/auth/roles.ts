@@ -16,10 +16,29 @@ export function isAuditorOf(user: User, unit: string | null): boolean {
   return unit !== null && user.roles.includes(`auditor:${unit}`);
 }
 
+/** An auditor of every unit or of one. */
+export function isAnyAuditor(user: User): boolean {
+  return isAuditorOf(user, null) || user.roles.some((r) => r.startsWith('auditor:'));
+}
+
 export function isAnyOwner(user: User): boolean {
   return isAdmin(user) || user.roles.some((r) => r === 'owner' || r.startsWith('owner:'));
 }
 
 export function holdsRole(user: User, role: string | null): boolean {
   return role !== null && user.roles.includes(role);
+}
+
+/** What visibility needs to know of a definition: its unit and its lane roles. */
+export interface ScopedDefinition {
+  metadata: { unit: string | null; roles: ReadonlyArray<{ id: string }> };
+}
+
+/**
+ * A definition is visible to the staff of its unit (owners, auditors; admins and unscoped owners or auditors
+ * everywhere) and to whoever holds one of its lane roles, applicants included. To anyone else it does not exist.
+ */
+export function maySeeDefinition(user: User, definition: ScopedDefinition): boolean {
+  const { unit, roles } = definition.metadata;
+  return isOwnerOf(user, unit) || isAuditorOf(user, unit) || roles.some((r) => user.roles.includes(r.id));
 }

@@ -10,6 +10,7 @@ import { parseBpmn } from '../engine/bpmn-parser.js';
 import { lockdown } from '../engine/diagram-lockdown.js';
 import { compileDefinition, type SourceContext } from '../engine/process-runtime.js';
 import { readSopMetadata, type SopMetadata } from '../sop/sop-metadata.js';
+import { sealedFieldReads } from '../sop/sealed-fields.js';
 import { checkTimeStandards } from '../sop/step-clock.js';
 import type { AuditChain } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from './definitions-repository.js';
@@ -44,7 +45,7 @@ async function prepare(xml: string): Promise<Prepared> {
     throw new InvalidBpmnError([{ elementId: key || 'process', message: 'the process id (the SOP key) must start with a letter and use letters, digits, -, _ or .' }]);
   }
   const { metadata, warnings: sopWarnings } = readSopMetadata(process);
-  const timeProblems = checkTimeStandards(metadata);
+  const timeProblems = [...checkTimeStandards(metadata), ...sealedFieldReads(process, metadata)];
   if (timeProblems.length > 0) throw new InvalidBpmnError(timeProblems);
   let sourceContext: SourceContext;
   try {

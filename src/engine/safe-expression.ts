@@ -239,3 +239,34 @@ export function isExpression(text: unknown): boolean {
 export function hasExpression(text: unknown): boolean {
   return typeof text === 'string' && /\$\{[^}]*\}/.test(text);
 }
+
+function reads(expr: Expr, into: Set<string>): void {
+  switch (expr.kind) {
+    case 'path':
+      into.add(expr.path[0] as string);
+      return;
+    case 'not':
+      reads(expr.operand, into);
+      return;
+    case 'logical':
+    case 'compare':
+      reads(expr.left, into);
+      reads(expr.right, into);
+      return;
+    default:
+      return;
+  }
+}
+
+/** The variable names a text's `${…}` parts read (unparsable parts read nothing: lockdown refuses them). */
+export function templateReads(text: string): string[] {
+  const into = new Set<string>();
+  for (const match of text.matchAll(EXPRESSION)) {
+    try {
+      reads(parseExpression(match[1] as string), into);
+    } catch {
+      // refused elsewhere
+    }
+  }
+  return [...into];
+}

@@ -1,13 +1,13 @@
 // Starts instances and moves tasks: every change (engine state, task rows, audit events) commits in one
 // transaction guarded by the instance's revision, and the live engine is kept only after the commit.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
 import { ConflictError, ForbiddenError, InvalidFormError, NotFoundError, ValidationError } from '../errors.js';
 import type { UsersRepository } from '../auth/users-repository.js';
 import type { AttachmentsRepository } from '../tasks/attachments.js';
 import type { User } from '../auth/users-repository.js';
-import { holdsRole, isAdmin, isOwnerOf } from '../auth/roles.js';
+import { holdsRole, isAdmin, isOwnerOf, maySeeDefinition } from '../auth/roles.js';
 import type { AuditChain, DocumentRecord, NewAuditEvent } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
@@ -17,8 +17,11 @@ import { measureStep } from '../sop/step-clock.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
 import type { WorkingCalendar } from '../sop/working-calendar.js';
 import { projectTasks } from '../tasks/task-projection.js';
-import { isHiddenFrom, mayAct } from '../tasks/task-access.js';
+import { isHiddenFrom, mayAct, mayRead } from '../tasks/task-access.js';
 import type { TaskRecord, TaskRow, TasksRepository } from '../tasks/tasks-repository.js';
+import type { ContentCipher } from '../privacy/content-cipher.js';
+import { sealContent, splitRecorded } from '../privacy/confidential-content.js';
+import { maySeeInstance } from './instance-access.js';
 import { InstanceLocks } from './instance-locks.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 
@@ -35,6 +38,7 @@ export interface WorkflowDeps {
   users: UsersRepository;
   log: Logger;
   clock: () => Date;
+  contentCipher: ContentCipher;
 }
 
 function taskEvents(type: 'task.created' | 'task.cancelled', rows: Array<Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'>>, base: NewAuditEvent): NewAuditEvent[] {
@@ -44,7 +48,7 @@ function taskEvents(type: 'task.created' | 'task.cancelled', rows: Array<Pick<Ta
 const asRow = (t: TaskRecord): Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'> => ({ id: t.id, element_id: t.elementId, step: t.step, role: t.role, standard_ms: t.standardMs });
 
 export function workflowService(deps: WorkflowDeps) {
-  const { knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, users, log, clock } = deps;
+  const { knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, users, log, clock, contentCipher } = deps;
   const locks = new InstanceLocks();
   const versions = new Map<string, DefinitionVersion>();
 
@@ -83,15 +87,26 @@ export function workflowService(deps: WorkflowDeps) {
   function checkStart(user: User, definition: DefinitionVersion): void {
     const { startRole, unit } = definition.metadata;
     if (isAdmin(user)) return;
+    // Another unit's SOP, with no lane role in it: as if it did not exist.
+    if (!maySeeDefinition(user, definition)) throw new NotFoundError(`definition ${definition.key} not found`);
     if (startRole ? holdsRole(user, startRole) : isOwnerOf(user, unit)) return;
     throw new ForbiddenError(`starting ${definition.key} needs the role ${startRole ?? `owner:${unit ?? '*'}`}`);
   }
 
+  /**
+   * A task as the caller may know it: one they may not read, of a case they cannot see (another applicant's,
+   * another unit's), answers 404 as if it did not exist; one of a case they see but may not read, 403 later.
+   */
   async function loadTask(taskId: string, user: User): Promise<{ task: TaskRecord; definition: DefinitionVersion }> {
     const task = await tasks.byId(taskId);
     if (!task) throw new NotFoundError(`task ${taskId} not found`);
     const definition = await definitionById(task.definitionId);
-    if (isHiddenFrom(user, task, definition.metadata.unit)) throw new NotFoundError(`task ${taskId} not found`);
+    const unit = definition.metadata.unit;
+    if (isHiddenFrom(user, task, unit)) throw new NotFoundError(`task ${taskId} not found`);
+    if (!mayRead(user, task, unit)) {
+      const instance = await instances.byId(task.instanceId);
+      if (!instance || !maySeeInstance(user, instance, definition)) throw new NotFoundError(`task ${taskId} not found`);
+    }
     return { task, definition };
   }
 
@@ -102,6 +117,8 @@ export function workflowService(deps: WorkflowDeps) {
 
   return {
     definitionById,
+    /** The task and its definition, or 404 when the caller may not know of it. */
+    visibleTask: (user: User, taskId: string) => loadTask(taskId, user),
 
     async start(user: User, key: string, input: { businessKey?: string; variables?: Record<string, unknown> }): Promise<InstanceRecord> {
       const definition = await definitions.latest(key);
@@ -165,16 +182,19 @@ export function workflowService(deps: WorkflowDeps) {
         const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
         const calendar = await calendars.get(definition.metadata.calendar);
         const values = validateCompletion(step, input, instance.variables, calendar);
+        // At a confidential step only the choices reach the engine and the instance; the text is sealed.
+        const recorded = splitRecorded(step, values, input.output);
+        const sealed = recorded.content ? sealContent(contentCipher, task.id, recorded.content) : null;
         const { sourceContext } = await deploy.compiled(definition);
-        const { result, keep } = await runtime.signal(instance.id, definition.key, sourceContext, instance, { elementId: task.elementId, executionId: task.executionId }, values);
+        const { result, keep } = await runtime.signal(instance.id, definition.key, sourceContext, instance, { elementId: task.elementId, executionId: task.executionId }, recorded.routing);
         const now = clock();
         const at = now.toISOString();
-        const variables = { ...instance.variables, ...values };
+        const variables = { ...instance.variables, ...recorded.routing };
         const clockStart = new Date(task.startsAt ?? task.createdAt);
         const { workingMs, wallMs } = measureStep(calendar, clockStart, now);
         const breached = task.standardMs === null ? null : workingMs > task.standardMs;
         const confidential = step?.confidential === true;
-        const output = input.output.map((o) => ({ name: o.name, ...(o.ref === undefined ? {} : { ref: o.ref }), ...(o.value === undefined || confidential ? {} : { value: o.value }) }));
+        const output = recorded.output;
         try {
           await knex.transaction(async (trx) => {
             const advanced = await instances.advance(trx, instance.id, instance.rev, {
@@ -190,7 +210,8 @@ export function workflowService(deps: WorkflowDeps) {
               assignee: task.assignee ?? user.id,
               documents: JSON.stringify(documents),
               output: JSON.stringify(output),
-              variables: confidential ? null : JSON.stringify(values),
+              variables: JSON.stringify(recorded.routing),
+              sealed_content: sealed,
               working_ms: workingMs,
               wall_ms: wallMs,
               breached,
@@ -215,7 +236,9 @@ export function workflowService(deps: WorkflowDeps) {
                 standardMs: task.standardMs,
                 breached,
                 data: {
-                  ...(confidential ? { confidential: true } : { variables: values }),
+                  variables: recorded.routing,
+                  // The sealed content's hash: proof that what its author reads back is what was recorded.
+                  ...(confidential ? { confidential: true, sealedSha256: sealed ? createHash('sha256').update(sealed).digest('hex') : null } : {}),
                   // Done by an acting official: the trail names both (Plh. for the role's holder).
                   ...(task.role && user.actingFor?.[task.role] ? { actingFor: user.actingFor[task.role]?.forUser, delegationId: user.actingFor[task.role]?.delegationId } : {}),
                 },

@@ -12,7 +12,7 @@ const security = [{ bearer: [] }];
 const attachmentSchema = z.object({ id: z.string(), name: z.string(), sha256: z.string(), size: z.number().int(), contentType: z.string() }).meta({ id: 'Attachment' });
 
 const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { tasks, workflow, attachments, clock } = app.services;
+  const { workflow, attachments, confidential, clock } = app.services;
   await app.register(multipart, { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5, fieldSize: 1000, parts: 6 } });
 
   app.post(
@@ -30,9 +30,7 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const user = currentUser(request);
-      const task = await tasks.byId(request.params.id);
-      if (!task) throw new NotFoundError(`task ${request.params.id} not found`);
-      const definition = await workflow.definitionById(task.definitionId);
+      const { task, definition } = await workflow.visibleTask(user, request.params.id);
       if (!mayAct(user, task, definition.metadata.unit)) throw new ForbiddenError(`task ${task.id} needs the role ${task.role ?? 'owner'}`);
       if (task.status === 'completed' || task.status === 'cancelled') throw new ConflictError(`task ${task.id} is ${task.status}`, task.status);
       if (!request.isMultipart()) throw new UnsupportedMediaError('upload the file as multipart/form-data with a part named file');
@@ -61,6 +59,7 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
         name: (name || file.name || 'dokumen').slice(0, 500),
         contentType: file.type,
         content: file.content,
+        confidential: definition.metadata.steps.some((s) => s.elementId === task.elementId && s.confidential),
         userId: user.id,
         at: clock().toISOString(),
       });
@@ -71,15 +70,17 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/attachments/:id',
-    { schema: { tags: ['tasks'], summary: 'Download a document (whoever may read its task)', security, params: idParams, response: { 403: errorSchema, 404: errorSchema } } },
+    { schema: { tags: ['tasks'], summary: 'Download a document (whoever may read its task; a file of a confidential step: its uploader only)', security, params: idParams, response: { 403: errorSchema, 404: errorSchema } } },
     async (request, reply) => {
       const user = currentUser(request);
       const info = await attachments.info(request.params.id);
       if (!info) throw new NotFoundError(`attachment ${request.params.id} not found`);
-      const task = await tasks.byId(info.taskId);
-      const definition = task ? await workflow.definitionById(task.definitionId) : undefined;
-      if (!task || !definition || !mayRead(user, task, definition.metadata.unit)) throw new ForbiddenError('this document belongs to a task you may not read');
-      const content = (await attachments.content(info.id)) as Buffer;
+      // A document of a case the caller cannot see does not exist for them.
+      const { task, definition } = await workflow.visibleTask(user, info.taskId).catch((err: unknown) => {
+        throw err instanceof NotFoundError ? new NotFoundError(`attachment ${request.params.id} not found`) : err;
+      });
+      if (!mayRead(user, task, definition.metadata.unit)) throw new ForbiddenError('this document belongs to a task you may not read');
+      const content = await confidential.attachmentContent(user, task, info);
       const ascii = info.name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
       return reply
         .type(info.contentType)

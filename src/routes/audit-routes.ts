@@ -2,7 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
-import { isAuditorOf, isOwnerOf } from '../auth/roles.js';
+import { isAnyAuditor, isAuditorOf, isOwnerOf } from '../auth/roles.js';
+import { maySeeInstance } from '../instances/instance-access.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { AuditEvent } from '../audit/audit-chain.js';
 import { auditEventSchema, errorSchema, idParams } from './schemas.js';
@@ -37,7 +38,8 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   const checkpointMessage = (c: { seq: number; hash: string; at: string }) => `sop-audit-checkpoint:v1:${c.seq}:${c.hash}:${c.at}`;
   const checkpointSchema = z.object({ seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/), at: z.string().min(1).max(40), signature: z.string().min(1).max(200) });
   const requireAuditor = (request: Parameters<typeof currentUser>[0]) => {
-    if (!isAuditorOf(currentUser(request), null)) throw new ForbiddenError('this needs the auditor role');
+    // The chain is one for the whole service; an auditor of one unit checks it too.
+    if (!isAnyAuditor(currentUser(request))) throw new ForbiddenError('this needs the auditor role');
   };
 
   app.get(
@@ -56,7 +58,10 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       const user = currentUser(request);
       const instance = await instances.byId(request.params.id);
       if (!instance) throw new NotFoundError(`instance ${request.params.id} not found`);
-      const unit = (await workflow.definitionById(instance.definitionId)).metadata.unit;
+      const definition = await workflow.definitionById(instance.definitionId);
+      // Another unit's case does not exist for the caller; its own applicant sees the case, not its trail.
+      if (!maySeeInstance(user, instance, definition)) throw new NotFoundError(`instance ${request.params.id} not found`);
+      const unit = definition.metadata.unit;
       if (!isAuditorOf(user, unit) && !isOwnerOf(user, unit)) throw new ForbiddenError('the audit trail needs the auditor or owner role');
       return { instanceId: instance.id, events: (await audit.forInstance(instance.id)).map(auditEventView) };
     },

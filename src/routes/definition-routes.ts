@@ -2,7 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
-import { isAnyOwner, isOwnerOf } from '../auth/roles.js';
+import { isAnyOwner, isOwnerOf, maySeeDefinition } from '../auth/roles.js';
+import type { User } from '../auth/users-repository.js';
 import { ForbiddenError, NotFoundError, UnsupportedMediaError } from '../errors.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import { buildSopSheet } from '../sop/sop-sheet.js';
@@ -33,22 +34,37 @@ const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.addContentTypeParser(XML_TYPES, { parseAs: 'string', bodyLimit: MAX_BPMN_BYTES }, (_req, body, done) => done(null, body));
 
-  async function find(key: string, version?: number): Promise<DefinitionVersion> {
+  /** A version the caller may see; another unit's SOP answers 404, as if it did not exist. */
+  async function find(user: User, key: string, version?: number): Promise<DefinitionVersion> {
     const d = version === undefined ? await definitions.latest(key) : await definitions.byVersion(key, version);
-    if (!d) throw new NotFoundError(version === undefined ? `definition ${key} not found` : `definition ${key} version ${version} not found`);
+    // A unit's scope follows the latest version, so an old version stays where the SOP is now.
+    const latest = version === undefined ? d : await definitions.latest(key);
+    if (!d || !latest || !maySeeDefinition(user, latest)) throw new NotFoundError(version === undefined ? `definition ${key} not found` : `definition ${key} version ${version} not found`);
     return d;
   }
 
-  app.get('/definitions', { schema: { tags: ['definitions'], summary: 'Latest version of every SOP', security, response: { 200: pageOf(definitionSummary), 401: errorSchema } } }, async () => ({
-    items: (await definitions.listLatest()).map(definitionView),
-    nextCursor: null,
-  }));
+  app.get(
+    '/definitions',
+    {
+      schema: {
+        tags: ['definitions'],
+        summary: 'Latest version of every SOP the caller may see',
+        description: "Admins and unscoped owners and auditors see every SOP; `owner:<unit>` and `auditor:<unit>` their unit's; everyone also the SOPs in whose lanes they hold a role.",
+        security,
+        response: { 200: pageOf(definitionSummary), 401: errorSchema },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      return { items: (await definitions.listLatest()).filter((d) => maySeeDefinition(user, d)).map(definitionView), nextCursor: null };
+    },
+  );
 
   app.get(
     '/definitions/:key',
     { schema: { tags: ['definitions'], summary: 'One SOP definition', security, params: keyParams, querystring: definitionQuery, response: { 200: definitionDetail, 404: errorSchema } } },
     async (request) => {
-      const d = await find(request.params.key, request.query.version);
+      const d = await find(currentUser(request), request.params.key, request.query.version);
       return { ...definitionView(d), versions: await definitions.versions(d.key) };
     },
   );
@@ -57,7 +73,7 @@ const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
     '/definitions/:key/xml',
     { schema: { tags: ['definitions'], summary: 'The BPMN XML', security, params: keyParams, querystring: definitionQuery, response: { 200: z.string(), 404: errorSchema } } },
     async (request, reply) => {
-      const d = await find(request.params.key, request.query.version);
+      const d = await find(currentUser(request), request.params.key, request.query.version);
       const xml = (await definitions.xml(d.id)) as string;
       return reply.type('application/xml; charset=utf-8').serializer((p: unknown) => p as string).send(xml);
     },
@@ -76,7 +92,7 @@ const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const d = await find(request.params.key, request.query.version);
+      const d = await find(currentUser(request), request.params.key, request.query.version);
       const sheet = buildSopSheet(d.key, d.version, d.metadata);
       if (request.query.format === 'html') {
         // The html page bypasses the JSON response schema; the cast only tells the type provider so.

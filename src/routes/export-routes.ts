@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
-import { isAuditorOf } from '../auth/roles.js';
-import { ForbiddenError } from '../errors.js';
+import { isAuditorOf, maySeeDefinition } from '../auth/roles.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
 import { csvExport, type ExportFilter } from '../audit/csv-export.js';
 import { xesExport } from '../audit/xes-export.js';
 import { errorSchema } from './schemas.js';
@@ -49,6 +49,10 @@ const exportRoutes: FastifyPluginAsyncZod<ExportRoutesOptions> = async (app, opt
       const everyUnit = isAuditorOf(user, null);
       if (!everyUnit && units.length === 0) throw new ForbiddenError('the export needs the auditor role');
       const q = request.query;
+      if (q.definitionKey !== undefined) {
+        const definition = await definitions.latest(q.definitionKey);
+        if (!definition || !maySeeDefinition(user, definition)) throw new NotFoundError(`definition ${q.definitionKey} not found`);
+      }
       const filter: ExportFilter = {
         ...(q.definitionKey === undefined ? {} : { definitionKey: q.definitionKey }),
         ...(q.version === undefined ? {} : { version: q.version }),

@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { RESERVED_VARIABLE_NAMES } from '../engine/diagram-lockdown.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { InstanceRecord } from '../instances/instances-repository.js';
+import { maySeeInstance } from '../instances/instance-access.js';
 import { decodeCursor, encodeCursor, keysetCursor } from '../http/cursor.js';
 import { taskView } from '../tasks/task-view.js';
 import { cancelBody, errorSchema, idParams, instanceDetail, instanceListQuery, instanceSchema, keyParams, pageOf, startBody } from './schemas.js';
@@ -15,13 +16,6 @@ const security = [{ bearer: [] }];
 
 export function instanceView(i: InstanceRecord) {
   return { id: i.id, definitionKey: i.definitionKey, version: i.version, businessKey: i.businessKey, status: i.status, startedBy: i.startedBy, startedAt: i.startedAt, endedAt: i.endedAt };
-}
-
-/** Its starter, the holders of its (non-applicant) lane roles, and the unit's owners and auditors see an instance. */
-export function maySeeInstance(user: User, instance: InstanceRecord, definition: DefinitionVersion): boolean {
-  const unit = definition.metadata.unit;
-  if (instance.startedBy === user.id || isOwnerOf(user, unit) || isAuditorOf(user, unit)) return true;
-  return definition.metadata.roles.some((r) => !r.initiator && user.roles.includes(r.id));
 }
 
 const isAfter = keysetCursor(['s', 'i']);

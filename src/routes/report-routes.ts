@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
-import { isAnyOwner, isAuditorOf, isOwnerOf } from '../auth/roles.js';
+import { isAnyAuditor, isAnyOwner, isAuditorOf, isOwnerOf, maySeeDefinition } from '../auth/roles.js';
 import type { User } from '../auth/users-repository.js';
 import { reportService } from '../audit/report-service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
@@ -74,10 +74,6 @@ const breachSchema = z
 
 const isAfter = keysetCursor(['d', 'i']);
 
-function isAnyAuditor(user: User): boolean {
-  return isAuditorOf(user, null) || user.roles.some((r) => r.startsWith('auditor:'));
-}
-
 const reportRoutes: FastifyPluginAsyncZod = async (app) => {
   const { definitions, clock } = app.services;
   const reports = reportService(app.services.db);
@@ -88,7 +84,7 @@ const reportRoutes: FastifyPluginAsyncZod = async (app) => {
     const everyUnit = isAuditorOf(user, null) || isOwnerOf(user, null);
     if (definitionKey !== undefined) {
       const definition = await definitions.latest(definitionKey);
-      if (!definition) throw new NotFoundError(`definition ${definitionKey} not found`);
+      if (!definition || !maySeeDefinition(user, definition)) throw new NotFoundError(`definition ${definitionKey} not found`);
       const unit = definition.metadata.unit;
       if (!everyUnit && !isAuditorOf(user, unit) && !isOwnerOf(user, unit)) throw new ForbiddenError(`definition ${definitionKey} belongs to another unit`);
     }

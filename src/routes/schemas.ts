@@ -150,8 +150,20 @@ export const taskSchema = z
     documents: z.array(z.object({ name: z.string(), ref: z.string().optional(), attachmentId: z.string().optional(), sha256: z.string().optional() })).nullable(),
     recordedOutput: z.array(z.object({ name: z.string(), ref: z.string().optional(), value: z.string().optional() })).nullable(),
     variables: z.record(z.string(), z.unknown()).nullable(),
+    /** True when content recorded at this confidential step is sealed: only its author reads it, at GET /tasks/:id/content. */
+    contentSealed: z.boolean(),
   })
   .meta({ id: 'Task' });
+
+export const confidentialContentSchema = z
+  .object({
+    taskId: z.string(),
+    recordedBy: z.string(),
+    recordedAt: z.string(),
+    variables: z.record(z.string(), z.string()),
+    output: z.array(z.object({ name: z.string(), value: z.string() })),
+  })
+  .meta({ id: 'ConfidentialContent' });
 
 export const stepSchema = z.object({
   taskId: z.string(),

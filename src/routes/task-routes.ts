@@ -3,19 +3,19 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
 import { isAdmin } from '../auth/roles.js';
-import { ForbiddenError, NotFoundError } from '../errors.js';
+import { ForbiddenError } from '../errors.js';
 import { decodeCursor, encodeCursor, keysetCursor } from '../http/cursor.js';
-import { isHiddenFrom, mayRead } from '../tasks/task-access.js';
+import { mayRead } from '../tasks/task-access.js';
 import { taskView } from '../tasks/task-view.js';
 import type { TaskRecord, TaskStatus } from '../tasks/tasks-repository.js';
-import { completeBody, errorSchema, idParams, pageOf, taskListQuery, taskSchema } from './schemas.js';
+import { completeBody, confidentialContentSchema, errorSchema, idParams, pageOf, taskListQuery, taskSchema } from './schemas.js';
 
 const security = [{ bearer: [] }];
 
 const isAfter = keysetCursor(['d', 'i'], ['d']);
 
 const taskRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { workflow, tasks, instances, clock } = app.services;
+  const { workflow, tasks, instances, confidential, clock } = app.services;
 
   async function view(task: TaskRecord) {
     const definition = await workflow.definitionById(task.definitionId);
@@ -65,13 +65,30 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/tasks/:id', { schema: { tags: ['tasks'], summary: 'One task', security, params: idParams, response: { 200: taskSchema, 403: errorSchema, 404: errorSchema } } }, async (request) => {
     const user = currentUser(request);
-    const task = await tasks.byId(request.params.id);
-    if (!task) throw new NotFoundError(`task ${request.params.id} not found`);
-    const definition = await workflow.definitionById(task.definitionId);
-    if (isHiddenFrom(user, task, definition.metadata.unit)) throw new NotFoundError(`task ${request.params.id} not found`);
+    const { task, definition } = await workflow.visibleTask(user, request.params.id);
     if (!mayRead(user, task, definition.metadata.unit)) throw new ForbiddenError(`task ${task.id} is not yours to read`);
     return view(task);
   });
+
+  app.get(
+    '/tasks/:id/content',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'What was recorded at a confidential step (its author only)',
+        description:
+          'The text fields and output values recorded at a step marked confidential are stored sealed (AES-256-GCM). Only the user who recorded them reads them back, and each read is an audit event (content.read). Everyone else sees that content exists (`contentSealed` on the task), never the content: 403.',
+        security,
+        params: idParams,
+        response: { 200: confidentialContentSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const { task } = await workflow.visibleTask(user, request.params.id);
+      return confidential.taskContent(user, task);
+    },
+  );
 
   app.post(
     '/tasks/:id/claim',

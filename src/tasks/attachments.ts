@@ -2,6 +2,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { AuditChain } from '../audit/audit-chain.js';
+import type { ContentCipher } from '../privacy/content-cipher.js';
+import { attachmentContext } from '../privacy/confidential-content.js';
 import { ValidationError } from '../errors.js';
 
 export interface AttachmentInfo {
@@ -14,6 +16,8 @@ export interface AttachmentInfo {
   sha256: string;
   uploadedBy: string;
   uploadedAt: string;
+  /** Uploaded at a confidential step: stored sealed, readable by its uploader only. */
+  sealed: boolean;
 }
 
 /** Largest accepted file. */
@@ -40,9 +44,10 @@ interface AttachmentRow {
   content?: Buffer;
   uploaded_by: string;
   uploaded_at: string;
+  sealed: boolean | number;
 }
 
-const INFO = ['id', 'task_id', 'instance_id', 'name', 'content_type', 'size', 'sha256', 'uploaded_by', 'uploaded_at'];
+const INFO = ['id', 'task_id', 'instance_id', 'name', 'content_type', 'size', 'sha256', 'uploaded_by', 'uploaded_at', 'sealed'];
 
 function toInfo(row: AttachmentRow): AttachmentInfo {
   return {
@@ -55,6 +60,7 @@ function toInfo(row: AttachmentRow): AttachmentInfo {
     sha256: row.sha256,
     uploadedBy: row.uploaded_by,
     uploadedAt: row.uploaded_at,
+    sealed: Boolean(row.sealed),
   };
 }
 
@@ -71,21 +77,24 @@ export function checkContent(contentType: string, content: Buffer): void {
   if (content.length === 0) throw new ValidationError('the file is empty', [{ name: 'file', message: 'empty' }]);
 }
 
-export function attachmentsRepository(knex: Knex, audit: AuditChain) {
+export function attachmentsRepository(knex: Knex, audit: AuditChain, cipher: ContentCipher) {
   return {
-    async add(input: { taskId: string; instanceId: string; definitionKey: string; version: number; elementId: string; name: string; contentType: string; content: Buffer; userId: string; at: string }): Promise<AttachmentInfo> {
+    async add(input: { taskId: string; instanceId: string; definitionKey: string; version: number; elementId: string; name: string; contentType: string; content: Buffer; confidential: boolean; userId: string; at: string }): Promise<AttachmentInfo> {
       checkContent(input.contentType, input.content);
+      const id = randomUUID();
       const row: AttachmentRow = {
-        id: randomUUID(),
+        id,
         task_id: input.taskId,
         instance_id: input.instanceId,
         name: input.name,
         content_type: input.contentType.split(';')[0]?.trim().toLowerCase() ?? 'application/octet-stream',
         size: input.content.length,
         sha256: createHash('sha256').update(input.content).digest('hex'),
-        content: input.content,
+        // The hash is of the file itself, so the trail proves which file was given; the bytes stored are sealed at a confidential step.
+        content: input.confidential ? cipher.seal(input.content, attachmentContext(id)) : input.content,
         uploaded_by: input.userId,
         uploaded_at: input.at,
+        sealed: input.confidential,
       };
       await knex.transaction(async (trx) => {
         await trx('attachments').insert(row);
@@ -109,9 +118,12 @@ export function attachmentsRepository(knex: Knex, audit: AuditChain) {
       const row = (await trx('attachments').select(INFO).where({ id }).first()) as AttachmentRow | undefined;
       return row ? toInfo(row) : undefined;
     },
+    /** The file's bytes, opened when it was stored sealed. */
     async content(id: string): Promise<Buffer | undefined> {
-      const row = (await knex('attachments').select('content').where({ id }).first()) as { content: Buffer | Uint8Array } | undefined;
-      return row ? Buffer.from(row.content) : undefined;
+      const row = (await knex('attachments').select('content', 'sealed').where({ id }).first()) as { content: Buffer | Uint8Array; sealed: boolean | number } | undefined;
+      if (!row) return undefined;
+      const bytes = Buffer.from(row.content);
+      return row.sealed ? cipher.open(bytes, attachmentContext(id)) : bytes;
     },
   };
 }

@@ -37,6 +37,7 @@ export function taskView(task: TaskRecord, definition: DefinitionVersion, variab
     documents: task.documents,
     recordedOutput: task.output,
     variables: task.variables,
+    contentSealed: task.contentSealed,
   };
 }
 

@@ -33,6 +33,8 @@ export interface TaskRow {
   working_ms?: number | string | null;
   wall_ms?: number | string | null;
   breached?: number | boolean | null;
+  /** Content recorded at a confidential step, sealed with the content key. */
+  sealed_content?: Buffer | Uint8Array | null;
 }
 
 export interface TaskRecord {
@@ -63,6 +65,8 @@ export interface TaskRecord {
   workingMs: number | null;
   wallMs: number | null;
   breached: boolean | null;
+  /** Whether content recorded at a confidential step is sealed on this task (readable by its author only). */
+  contentSealed: boolean;
 }
 
 export function toTaskRecord(row: TaskRow): TaskRecord {
@@ -94,6 +98,7 @@ export function toTaskRecord(row: TaskRow): TaskRecord {
     workingMs: row.working_ms === null || row.working_ms === undefined ? null : Number(row.working_ms),
     wallMs: row.wall_ms === null || row.wall_ms === undefined ? null : Number(row.wall_ms),
     breached: row.breached === null || row.breached === undefined ? null : Boolean(row.breached),
+    contentSealed: row.sealed_content !== null && row.sealed_content !== undefined,
   };
 }
 
@@ -116,6 +121,10 @@ export function tasksRepository(knex: Knex) {
     async byId(id: string, trx: Knex = knex): Promise<TaskRecord | undefined> {
       const row = (await trx('tasks').where({ id }).first()) as TaskRow | undefined;
       return row ? toTaskRecord(row) : undefined;
+    },
+    async sealedContent(id: string): Promise<Buffer | undefined> {
+      const row = (await knex('tasks').select('sealed_content').where({ id }).first()) as { sealed_content: Buffer | Uint8Array | null } | undefined;
+      return row?.sealed_content ? Buffer.from(row.sealed_content) : undefined;
     },
     async openForInstance(instanceId: string, trx: Knex = knex): Promise<TaskRecord[]> {
       const rows = (await trx('tasks').where({ instance_id: instanceId }).whereIn('status', ['open', 'claimed']).orderBy('created_at')) as TaskRow[];

@@ -482,9 +482,9 @@ t.test('open breaches use the app clock; the report and the list are unit-scoped
   t.same((await app.call('GET', '/audit/report?groupBy=role', cobaOwner.token)).json().rows, [], 'its unit has completed no step yet');
   t.same((await app.call('GET', '/audit/report', outsider.token)).json().rows, [], 'an auditor of a unit with no SOPs sees an empty report');
   const otherUnit = await app.call('GET', `/audit/report?definitionKey=${IZIN}`, ujiAuditor.token);
-  t.equal(otherUnit.statusCode, 403);
-  t.equal(otherUnit.json().code, 'SOP_ERR_FORBIDDEN');
-  t.equal((await app.call('GET', `/audit/breaches?definitionKey=${TWO}`, cobaOwner.token)).statusCode, 403);
+  t.equal(otherUnit.statusCode, 404, "another unit's SOP does not exist for a unit auditor");
+  t.equal(otherUnit.json().code, 'SOP_ERR_NOT_FOUND');
+  t.equal((await app.call('GET', `/audit/breaches?definitionKey=${TWO}`, cobaOwner.token)).statusCode, 404);
   t.equal((await app.call('GET', `/audit/breaches?definitionKey=${IZIN}`, cobaOwner.token)).statusCode, 200);
   t.equal((await app.call('GET', '/audit/report?definitionKey=tidak-ada', ADMIN_TOKEN)).statusCode, 404);
   for (const url of ['/audit/report', '/audit/breaches']) {

@@ -100,6 +100,7 @@ export async function startApp(t: { teardown(fn: () => void | Promise<void>): vo
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     AUDIT_KEY_FILE: path.join(dir, 'audit-signing-key.pem'),
+    CONTENT_KEY_FILE: path.join(dir, 'content-key'),
     ADMIN_TOKEN,
     PROCESSES_DIR: options.processesDir ?? REPO_PROCESSES,
     LOG_LEVEL: 'silent',

@@ -38,7 +38,7 @@ t.test('upload, complete by attachmentId, audit the hash, download', async (t) =
   const att = res.json();
   t.match(att, { name: 'Surat Permohonan', size: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex'), contentType: 'application/pdf' });
 
-  t.equal((await upload(outsider.token, multipart([{ name: 'file', value: pdf, filename: 'a.pdf', type: 'application/pdf' }]))).statusCode, 403);
+  t.equal((await upload(outsider.token, multipart([{ name: 'file', value: pdf, filename: 'a.pdf', type: 'application/pdf' }]))).statusCode, 404, 'another SOP\'s case does not exist for them');
   const fake = await upload(staf.token, multipart([{ name: 'file', value: Buffer.from('MZ not a pdf'), filename: 'x.pdf', type: 'application/pdf' }]));
   t.match(fake.json(), { statusCode: 400, details: { fields: [{ name: 'file' }] } });
   const exe = await upload(staf.token, multipart([{ name: 'file', value: Buffer.from('MZ'), filename: 'x.exe', type: 'application/x-msdownload' }]));
@@ -64,6 +64,6 @@ t.test('upload, complete by attachmentId, audit the hash, download', async (t) =
   t.equal(got.headers['content-type'], 'application/pdf');
   t.match(got.headers['content-disposition'], /attachment; filename="Surat Permohonan"/);
   t.same(got.rawPayload, pdf);
-  t.equal((await app.call('GET', `/attachments/${att.id}`, outsider.token)).statusCode, 403);
+  t.equal((await app.call('GET', `/attachments/${att.id}`, outsider.token)).statusCode, 404, 'nor its documents');
   t.equal((await app.call('GET', '/attachments/00000000-0000-0000-0000-000000000000', auditor.token)).statusCode, 404);
 });

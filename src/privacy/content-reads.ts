@@ -1,0 +1,66 @@
+// Reading back what was recorded at a confidential step: only the user who recorded it may, and every read
+// is itself an audit event (`content.read`) committed before the content leaves the service.
+import type { Knex } from 'knex';
+import type { AuditChain } from '../audit/audit-chain.js';
+import type { User } from '../auth/users-repository.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
+import type { AttachmentInfo, AttachmentsRepository } from '../tasks/attachments.js';
+import type { TaskRecord, TasksRepository } from '../tasks/tasks-repository.js';
+import type { ContentCipher } from './content-cipher.js';
+import { openContent, type ConfidentialContent } from './confidential-content.js';
+
+export interface ContentReadDeps {
+  knex: Knex;
+  tasks: TasksRepository;
+  attachments: AttachmentsRepository;
+  audit: AuditChain;
+  cipher: ContentCipher;
+  clock: () => Date;
+}
+
+export const AUTHOR_ONLY = 'isi langkah rahasia hanya dapat dibaca oleh pencatatnya';
+
+export function contentReads(deps: ContentReadDeps) {
+  const { knex, tasks, attachments, audit, cipher, clock } = deps;
+
+  async function logRead(user: User, task: TaskRecord, what: Record<string, unknown>): Promise<void> {
+    await knex.transaction(async (trx) => {
+      await audit.append(trx, [
+        {
+          type: 'content.read',
+          at: clock().toISOString(),
+          definitionKey: task.definitionKey,
+          version: task.version,
+          instanceId: task.instanceId,
+          taskId: task.id,
+          elementId: task.elementId,
+          step: task.step,
+          userId: user.id,
+          role: task.role,
+          data: what,
+        },
+      ]);
+    });
+  }
+
+  return {
+    /** The sealed content of a completed confidential step, for its author. */
+    async taskContent(user: User, task: TaskRecord): Promise<ConfidentialContent & { taskId: string; recordedBy: string; recordedAt: string }> {
+      const sealed = task.contentSealed ? await tasks.sealedContent(task.id) : undefined;
+      if (!sealed || !task.completedBy || !task.completedAt) throw new NotFoundError(`no confidential content was recorded at task ${task.id}`);
+      if (task.completedBy !== user.id) throw new ForbiddenError(AUTHOR_ONLY);
+      const content = openContent(cipher, task.id, sealed);
+      await logRead(user, task, { content: 'task' });
+      return { taskId: task.id, recordedBy: task.completedBy, recordedAt: task.completedAt, ...content };
+    },
+    /** A file uploaded at a confidential step, for its uploader; other files as they are. */
+    async attachmentContent(user: User, task: TaskRecord, info: AttachmentInfo): Promise<Buffer> {
+      if (info.sealed && info.uploadedBy !== user.id) throw new ForbiddenError(AUTHOR_ONLY);
+      const content = (await attachments.content(info.id)) as Buffer;
+      if (info.sealed) await logRead(user, task, { content: 'attachment', attachmentId: info.id, sha256: info.sha256 });
+      return content;
+    },
+  };
+}
+
+export type ContentReads = ReturnType<typeof contentReads>;

@@ -1,0 +1,328 @@
+// One table of role × route → expected answer, over every route of the OpenAPI document: unit scope, applicants'
+// own cases, delegation (running and ended) and confidential content included. Each persona's cell is checked by
+// a real request against the app; a mutating route gets a fresh case per cell so one cell cannot change another.
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { ADMIN_TOKEN, REPO_PROCESSES, startApp, type TestApp } from '../helpers/app.js';
+
+const NTB = 'bkd-ntb-konseling-psikologi';
+const DAY = 86_400_000;
+
+const PERSONAS = [
+  'anonymous',
+  'deactivated',
+  'admin',
+  'owner',
+  'ownerUnit',
+  'ownerOther',
+  'auditor',
+  'auditorUnit',
+  'auditorOther',
+  'applicant',
+  'otherApplicant',
+  'staff',
+  'konselor',
+  'outsider',
+  'delegate',
+  'delegateEnded',
+] as const;
+type Persona = (typeof PERSONAS)[number];
+
+const ROLES: Record<Exclude<Persona, 'anonymous' | 'admin'>, string[]> = {
+  deactivated: ['bkd-ntb/admin-uppk'],
+  owner: ['owner'],
+  ownerUnit: ['owner:bkd-ntb'],
+  ownerOther: ['owner:ipdn'],
+  auditor: ['auditor'],
+  auditorUnit: ['auditor:bkd-ntb'],
+  auditorOther: ['auditor:ipdn'],
+  applicant: ['bkd-ntb/asn'],
+  otherApplicant: ['bkd-ntb/asn'],
+  staff: ['bkd-ntb/admin-uppk'],
+  konselor: ['bkd-ntb/konselor'],
+  outsider: ['ipdn/konselor'],
+  delegate: [],
+  delegateEnded: [],
+};
+
+/** An expected answer: a status, or for a list whether the case's item is in it. */
+type Expect = number | 'listed' | 'unlisted';
+
+interface Fixture {
+  users: Record<Persona, { id: string; token: string | undefined }>;
+  /** The case: started by `applicant`, its first two (applicant) steps done, `verify-and-schedule` open for admin-uppk. */
+  instanceId: string;
+  taskId: string;
+  /** A file uploaded by `staff` to the open task. */
+  attachmentId: string;
+  /** `write-notes` of a second case, completed with confidential notes by `konselor`. */
+  notesTaskId: string;
+  /** A user whose roles and token the admin routes change. */
+  targetId: string;
+  checkpoint: unknown;
+  ntbXml: string;
+}
+
+interface Request {
+  method: string;
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface Row {
+  route: string;
+  /** Builds the request; `fresh` is a new case for a mutating route. */
+  request(f: Fixture, fresh: FreshCase | undefined): Request;
+  fresh?: 'open' | 'claimed';
+  expect: Partial<Record<Persona, Expect>> & { others: Expect };
+  /** For list routes: is the fixture's item in this answer? */
+  listed?(f: Fixture, body: unknown): boolean;
+}
+
+interface FreshCase {
+  instanceId: string;
+  taskId: string;
+}
+
+const completion = {
+  documents: [{ name: 'Jadwal konseling secara luring atau daring' }],
+  output: [{ name: 'Jadwal konseling' }],
+  variables: { modus: 'luring', jadwalSesi: '2026-03-03T09:00:00+08:00' },
+};
+
+const items = (body: unknown) => (body as { items: Array<Record<string, unknown>> }).items;
+
+/** The lane and unit staff who may read the open task, and those who may act on it. */
+const readers = { admin: 200, owner: 200, ownerUnit: 200, auditor: 200, auditorUnit: 200, staff: 200, delegate: 200 } as const;
+/** Those to whom the case does not exist. */
+const strangers = { otherApplicant: 404, ownerOther: 404, auditorOther: 404, outsider: 404, delegateEnded: 404 } as const;
+
+const MATRIX: Row[] = [
+  { route: 'GET /health', request: () => ({ method: 'GET', url: '/health' }), expect: { anonymous: 200, deactivated: 200, others: 200 } },
+  { route: 'GET /docs/json', request: () => ({ method: 'GET', url: '/docs/json' }), expect: { anonymous: 200, deactivated: 200, others: 200 } },
+  { route: 'GET /me', request: () => ({ method: 'GET', url: '/me' }), expect: { others: 200 } },
+  { route: 'POST /users', request: () => ({ method: 'POST', url: '/users', body: { name: 'Baru', roles: ['bkd-ntb/konselor'] } }), expect: { admin: 201, others: 403 } },
+  { route: 'GET /users', request: () => ({ method: 'GET', url: '/users' }), expect: { admin: 200, others: 403 } },
+  { route: 'PATCH /users/:id', request: (f) => ({ method: 'PATCH', url: `/users/${f.targetId}`, body: { roles: ['bkd-ntb/konselor'] } }), expect: { admin: 200, others: 403 } },
+  { route: 'POST /users/:id/token', request: (f) => ({ method: 'POST', url: `/users/${f.targetId}/token` }), expect: { admin: 200, others: 403 } },
+
+  {
+    route: 'GET /definitions',
+    request: () => ({ method: 'GET', url: '/definitions' }),
+    listed: (_f, body) => items(body).some((d) => d.key === NTB),
+    expect: { ownerOther: 'unlisted', auditorOther: 'unlisted', outsider: 'unlisted', delegateEnded: 'unlisted', others: 'listed' },
+  },
+  { route: 'GET /definitions/:key', request: () => ({ method: 'GET', url: `/definitions/${NTB}` }), expect: { ...strangers, otherApplicant: 200, others: 200 } },
+  { route: 'GET /definitions/:key/xml', request: () => ({ method: 'GET', url: `/definitions/${NTB}/xml` }), expect: { ...strangers, otherApplicant: 200, others: 200 } },
+  { route: 'GET /definitions/:key/sop', request: () => ({ method: 'GET', url: `/definitions/${NTB}/sop?format=html` }), expect: { ...strangers, otherApplicant: 200, others: 200 } },
+  {
+    // The same XML as the latest version: allowed callers get 200 and nothing changes.
+    route: 'POST /definitions',
+    request: (f) => ({ method: 'POST', url: '/definitions', body: f.ntbXml, headers: { 'content-type': 'application/xml' } }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, others: 403 },
+  },
+  {
+    route: 'POST /definitions/:key/instances',
+    request: () => ({ method: 'POST', url: `/definitions/${NTB}/instances`, body: {} }),
+    expect: { ...strangers, admin: 201, applicant: 201, otherApplicant: 201, others: 403 },
+  },
+
+  {
+    route: 'GET /instances',
+    request: () => ({ method: 'GET', url: `/instances?definitionKey=${NTB}&limit=200` }),
+    listed: (f, body) => items(body).some((i) => i.id === f.instanceId),
+    expect: { otherApplicant: 'unlisted', ownerOther: 'unlisted', auditorOther: 'unlisted', outsider: 'unlisted', delegateEnded: 'unlisted', others: 'listed' },
+  },
+  { route: 'GET /instances/:id', request: (f) => ({ method: 'GET', url: `/instances/${f.instanceId}` }), expect: { ...strangers, others: 200 } },
+  {
+    route: 'POST /instances/:id/cancel',
+    fresh: 'open',
+    request: (_f, c) => ({ method: 'POST', url: `/instances/${c?.instanceId}/cancel`, body: { reason: 'uji akses' } }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, ...strangers, others: 403 },
+  },
+
+  {
+    route: 'GET /tasks',
+    request: () => ({ method: 'GET', url: `/tasks?definitionKey=${NTB}&limit=200` }),
+    listed: (f, body) => items(body).some((i) => i.id === f.taskId),
+    expect: { admin: 'listed', staff: 'listed', delegate: 'listed', others: 'unlisted' },
+  },
+  { route: 'GET /tasks/:id', request: (f) => ({ method: 'GET', url: `/tasks/${f.taskId}` }), expect: { ...readers, ...strangers, others: 403 } },
+  {
+    route: 'GET /tasks/:id/content',
+    request: (f) => ({ method: 'GET', url: `/tasks/${f.notesTaskId}/content` }),
+    expect: { konselor: 200, ...strangers, others: 403 },
+  },
+  { route: 'POST /tasks/:id/claim', fresh: 'open', request: (_f, c) => ({ method: 'POST', url: `/tasks/${c?.taskId}/claim` }), expect: { admin: 200, staff: 200, delegate: 200, ...strangers, others: 403 } },
+  {
+    // Claimed by staff: staff gives it back, owners take it back from them, a delegate holding the role finds it taken.
+    route: 'POST /tasks/:id/unclaim',
+    fresh: 'claimed',
+    request: (_f, c) => ({ method: 'POST', url: `/tasks/${c?.taskId}/unclaim` }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, staff: 200, delegate: 409, ...strangers, others: 403 },
+  },
+  {
+    route: 'POST /tasks/:id/assign',
+    fresh: 'open',
+    request: (f, c) => ({ method: 'POST', url: `/tasks/${c?.taskId}/assign`, body: { userId: f.users.staff.id } }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, ...strangers, others: 403 },
+  },
+  {
+    route: 'POST /tasks/:id/complete',
+    fresh: 'open',
+    request: (_f, c) => ({ method: 'POST', url: `/tasks/${c?.taskId}/complete`, body: completion }),
+    expect: { admin: 200, staff: 200, delegate: 200, ...strangers, others: 403 },
+  },
+  {
+    route: 'POST /tasks/:id/attachments',
+    fresh: 'open',
+    request: (_f, c) => multipart(`/tasks/${c?.taskId}/attachments`),
+    expect: { admin: 201, staff: 201, delegate: 201, ...strangers, others: 403 },
+  },
+  { route: 'GET /attachments/:id', request: (f) => ({ method: 'GET', url: `/attachments/${f.attachmentId}` }), expect: { ...readers, ...strangers, others: 403 } },
+
+  {
+    route: 'GET /audit/instances/:id',
+    request: (f) => ({ method: 'GET', url: `/audit/instances/${f.instanceId}` }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, auditor: 200, auditorUnit: 200, ...strangers, others: 403 },
+  },
+  {
+    route: 'GET /audit/report',
+    request: () => ({ method: 'GET', url: `/audit/report?definitionKey=${NTB}` }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, auditor: 200, auditorUnit: 200, ownerOther: 404, auditorOther: 404, others: 403 },
+  },
+  {
+    route: 'GET /audit/breaches',
+    request: () => ({ method: 'GET', url: `/audit/breaches?definitionKey=${NTB}` }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, auditor: 200, auditorUnit: 200, ownerOther: 404, auditorOther: 404, others: 403 },
+  },
+  {
+    route: 'GET /audit/export',
+    request: () => ({ method: 'GET', url: `/audit/export?format=csv&definitionKey=${NTB}` }),
+    expect: { admin: 200, auditor: 200, auditorUnit: 200, auditorOther: 404, others: 403 },
+  },
+  { route: 'GET /audit/verify', request: () => ({ method: 'GET', url: '/audit/verify' }), expect: { admin: 200, auditor: 200, auditorUnit: 200, auditorOther: 200, others: 403 } },
+  { route: 'GET /audit/checkpoint', request: () => ({ method: 'GET', url: '/audit/checkpoint' }), expect: { admin: 200, auditor: 200, auditorUnit: 200, auditorOther: 200, others: 403 } },
+  {
+    route: 'POST /audit/checkpoint/verify',
+    request: (f) => ({ method: 'POST', url: '/audit/checkpoint/verify', body: f.checkpoint }),
+    expect: { admin: 200, auditor: 200, auditorUnit: 200, auditorOther: 200, others: 403 },
+  },
+
+  { route: 'GET /calendars', request: () => ({ method: 'GET', url: '/calendars' }), expect: { others: 200 } },
+  { route: 'PUT /calendars/:id', request: () => ({ method: 'PUT', url: '/calendars/wita', body: { name: 'WITA' } }), expect: { admin: 200, others: 403 } },
+
+  {
+    // Each persona lends admin-uppk: only its own holder may; a Plh. does not lend it further.
+    route: 'POST /delegations',
+    request: (f) => ({
+      method: 'POST',
+      url: '/delegations',
+      body: { to: f.targetId, role: 'bkd-ntb/admin-uppk', from: '2026-03-10T00:00:00Z', until: '2026-03-11T00:00:00Z', reason: 'cuti' },
+    }),
+    expect: { staff: 201, others: 403 },
+  },
+  { route: 'GET /delegations', request: () => ({ method: 'GET', url: '/delegations' }), expect: { others: 200 } },
+];
+
+function multipart(url: string): Request {
+  const boundary = 'matrix-boundary';
+  return {
+    method: 'POST',
+    url,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    body: `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="jadwal.txt"\r\nContent-Type: text/plain\r\n\r\njadwal\r\n--${boundary}--\r\n`,
+  };
+}
+
+async function ok(app: TestApp, method: string, url: string, token: string | undefined, body?: unknown, expected = 200): Promise<Record<string, unknown>> {
+  const res = await app.call(method, url, token, body);
+  if (res.statusCode !== expected) throw new Error(`${method} ${url} → ${res.statusCode} ${res.body}`);
+  return res.json() as Record<string, unknown>;
+}
+
+/** Completes the open tasks of a case, each by the given token, until `until` is open; returns its id. */
+async function advance(app: TestApp, instanceId: string, tokens: Record<string, string>, until: string, values: Record<string, Record<string, unknown>> = {}): Promise<string> {
+  for (let i = 0; i < 10; i++) {
+    const task = items(await ok(app, 'GET', `/tasks?instanceId=${instanceId}`, ADMIN_TOKEN))[0] as { id: string; elementId: string; role: string; requires: string[]; output: string[]; form: Array<{ name: string; type: string; required: boolean; options?: Array<{ value: string }> }> };
+    if (task.elementId === until) return task.id;
+    const variables: Record<string, unknown> = { ...values[task.elementId] };
+    for (const f of task.form) if (f.required && !(f.name in variables)) variables[f.name] = f.type === 'enum' ? f.options?.[0]?.value : 'isian uji';
+    await ok(app, 'POST', `/tasks/${task.id}/complete`, tokens[task.role], { documents: task.requires.map((name) => ({ name })), output: task.output.map((name) => ({ name })), variables });
+  }
+  throw new Error(`${until} never opened`);
+}
+
+t.test('role × route access matrix', async (t) => {
+  const app = await startApp(t);
+  const users = { anonymous: { id: '', token: undefined }, admin: { id: 'admin', token: ADMIN_TOKEN } } as Fixture['users'];
+  for (const [persona, roles] of Object.entries(ROLES)) {
+    const u = await app.user(roles, persona);
+    users[persona as Persona] = u;
+  }
+  const token = (p: Persona) => users[p].token as string;
+  // A delegation running now (the case's task is theirs while it runs), and one that ended yesterday.
+  const now = app.clock.now.getTime();
+  await ok(app, 'POST', '/delegations', token('staff'), { to: users.delegate.id, role: 'bkd-ntb/admin-uppk', from: new Date(now - DAY).toISOString(), until: new Date(now + 30 * DAY).toISOString(), reason: 'Plh. selama cuti' }, 201);
+  await ok(app, 'POST', '/delegations', token('staff'), { to: users.delegateEnded.id, role: 'bkd-ntb/admin-uppk', from: new Date(now - 3 * DAY).toISOString(), until: new Date(now - DAY).toISOString(), reason: 'Plh. yang sudah berakhir' }, 201);
+  await ok(app, 'PATCH', `/users/${users.deactivated.id}`, ADMIN_TOKEN, { active: false });
+
+  const tokens = { 'bkd-ntb/asn': token('applicant'), 'bkd-ntb/admin-uppk': token('staff'), 'bkd-ntb/konselor': token('konselor') };
+  const newCase = async (): Promise<FreshCase> => {
+    const instanceId = (await ok(app, 'POST', `/definitions/${NTB}/instances`, token('applicant'), {}, 201)).id as string;
+    return { instanceId, taskId: await advance(app, instanceId, tokens, 'verify-and-schedule') };
+  };
+  const main = await newCase();
+  const upload = await app.call('POST', `/tasks/${main.taskId}/attachments`, token('staff'), multipart('').body, multipart('').headers);
+  const notesCase = (await ok(app, 'POST', `/definitions/${NTB}/instances`, token('applicant'), {}, 201)).id as string;
+  const notesTaskId = await advance(app, notesCase, tokens, 'write-notes', { 'verify-and-schedule': { modus: 'luring', jadwalSesi: '2026-03-03T09:00:00+08:00' } });
+  await ok(app, 'POST', `/tasks/${notesTaskId}/complete`, token('konselor'), {
+    documents: [{ name: 'Deskripsi hasil konseling' }],
+    output: [{ name: 'Laporan hasil konseling', value: 'laporan rahasia' }],
+    variables: { catatanRingkas: 'catatan rahasia' },
+  });
+  const target = await app.user(['bkd-ntb/konselor'], 'target');
+  const fixture: Fixture = {
+    users,
+    instanceId: main.instanceId,
+    taskId: main.taskId,
+    attachmentId: upload.json().id as string,
+    notesTaskId,
+    targetId: target.id,
+    checkpoint: (({ seq, hash, at, signature }) => ({ seq, hash, at, signature }))(await ok(app, 'GET', '/audit/checkpoint', ADMIN_TOKEN)),
+    ntbXml: fs.readFileSync(path.join(REPO_PROCESSES, `${NTB}.bpmn`), 'utf8'),
+  };
+
+  // Every route of the OpenAPI document has its row (the Swagger UI's own pages aside).
+  const doc = (await ok(app, 'GET', '/docs/json', undefined)) as { paths: Record<string, Record<string, unknown>> };
+  const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`));
+  const covered = new Set(MATRIX.map((r) => r.route));
+  t.same(documented.filter((r) => !covered.has(r) && !r.startsWith('GET /docs')), [], 'every route is in the matrix');
+  t.same([...covered].filter((r) => !documented.includes(r) && r !== 'GET /docs/json'), [], 'and the matrix names no route that does not exist');
+
+  const failures: string[] = [];
+  let cells = 0;
+  for (const row of MATRIX) {
+    for (const persona of PERSONAS) {
+      const expected: Expect = row.expect[persona] ?? (persona === 'anonymous' || persona === 'deactivated' ? 401 : row.expect.others);
+      const currentFresh = row.fresh ? await newCase() : undefined;
+      if (row.fresh === 'claimed' && currentFresh) await ok(app, 'POST', `/tasks/${currentFresh.taskId}/claim`, token('staff'));
+      const req = row.request(fixture, currentFresh);
+      const res = await app.call(req.method, req.url, users[persona].token, req.body, req.headers);
+      cells++;
+      let got: Expect = res.statusCode;
+      if (typeof expected === 'string' && res.statusCode === 200 && row.listed) got = row.listed(fixture, res.json()) ? 'listed' : 'unlisted';
+      if (got !== expected) failures.push(`${row.route} as ${persona}: expected ${expected}, got ${got} ${res.statusCode >= 400 ? res.body.slice(0, 160) : ''}`);
+      else if (typeof expected === 'number' && expected >= 400 && res.json().statusCode !== expected) failures.push(`${row.route} as ${persona}: the error body does not carry its status`);
+    }
+  }
+  t.same(failures, [], `${cells} cells (${MATRIX.length} routes × ${PERSONAS.length} personas) answer as the matrix says`);
+
+  // What the table cannot show: the refused calls left no trace in the audit trail of the main case.
+  const events = (await ok(app, 'GET', `/audit/instances/${main.instanceId}`, ADMIN_TOKEN)).events as Array<{ type: string; userId: string }>;
+  const strangersIds = new Set((['otherApplicant', 'ownerOther', 'auditorOther', 'outsider', 'delegateEnded', 'konselor', 'auditor'] as const).map((p) => users[p].id));
+  t.notOk(events.some((e) => strangersIds.has(e.userId)), 'nobody refused left an event on the case');
+  t.ok((await ok(app, 'GET', '/audit/verify', ADMIN_TOKEN)).ok, 'and the chain verifies');
+});
