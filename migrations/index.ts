@@ -5,6 +5,7 @@ import * as stepDurations from './002_step_durations.js';
 import * as calendars from './003_calendars.js';
 import * as attachments from './004_attachments.js';
 import * as delegations from './005_delegations.js';
+import * as listAndReportIndexes from './007_list_and_report_indexes.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,4 +18,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['003_calendars', calendars],
   ['004_attachments', attachments],
   ['005_delegations', delegations],
+  ['007_list_and_report_indexes', listAndReportIndexes],
 ];

@@ -69,7 +69,8 @@ export class TaskMix {
       let status = 'completed';
       if (isLast) status = statusOverride ?? (x < 0.12 ? 'open' : x < 0.17 ? 'claimed' : x < 0.2 ? 'cancelled' : 'completed');
       last = status;
-      const standardMs = s.timeStandard ? Math.round(30 * 60_000 * (1 + Math.floor(r() * 16))) : null;
+      // A step's standard comes from its diagram: the same on every row of the step.
+      const standardMs = s.timeStandard ? standardOf(s.timeStandard.iso) : null;
       const created = at;
       const working = Math.round((standardMs ?? 3_600_000) * (0.2 + r() * 1.3));
       const completed = status === 'completed' ? created + working * 3 : null;
@@ -124,6 +125,36 @@ export class TaskMix {
   }
 }
 
+/** Milliseconds of an ISO 8601 duration of days, hours and minutes (what the SOPs' waktu use). */
+function standardOf(iso) {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(iso ?? '');
+  if (!m) return 3_600_000;
+  return ((Number(m[1] ?? 0) * 8 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 60_000 || 3_600_000;
+}
+
+const statements = new Map();
+
+/**
+ * One multi-row INSERT through knex.raw, its SQL text built once per table and row count: knex's query compiler
+ * would otherwise spend more time than the database on 500 rows × 30 columns. SQLite binds at most 32766
+ * variables per statement, PostgreSQL 65535: 30 columns × 500 rows stays below both.
+ */
+async function insertRows(trx, table, rows) {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]);
+  const key = `${table}:${rows.length}`;
+  let sql = statements.get(key);
+  if (!sql) {
+    const one = `(${columns.map(() => '?').join(', ')})`;
+    sql = `insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: rows.length }, () => one).join(', ')}`;
+    statements.set(key, sql);
+  }
+  const bindings = new Array(rows.length * columns.length);
+  let i = 0;
+  for (const r of rows) for (const c of columns) bindings[i++] = r[c];
+  await trx.raw(sql, bindings);
+}
+
 /** Inserts instances until `target` task rows exist in total (or `completedTarget` completed ones); returns the count added. */
 export async function fillTasks(knex, mix, { target, completedOnly = false, batch = 500, log = () => undefined }) {
   const count = async () => Number((await knex('tasks').count({ n: '*' }).where(completedOnly ? { status: 'completed' } : {}))[0].n);
@@ -140,9 +171,8 @@ export async function fillTasks(knex, mix, { target, completedOnly = false, batc
           instances.push(instance);
           for (const row of t) if (!completedOnly || row.status === 'completed') tasks.push(row);
         }
-        // SQLite binds at most 32766 variables per statement: 30 columns × 500 rows stays below.
-        await trx.batchInsert('instances', instances, batch);
-        await trx.batchInsert('tasks', tasks, batch);
+        await insertRows(trx, 'instances', instances);
+        await insertRows(trx, 'tasks', tasks);
         have += tasks.length;
       }
     });

@@ -21,6 +21,13 @@ async function definitionsOf(knex) {
   return rows.map((r) => ({ ...r, version: Number(r.version), metadata: JSON.parse(r.metadata) }));
 }
 
+/** Distinct plans with how many of the queries used each. */
+function distinct(plans) {
+  const counts = new Map();
+  for (const p of plans) counts.set(p, (counts.get(p) ?? 0) + 1);
+  return [...counts].map(([p, n]) => (n > 1 ? `${n} × ${p}` : p));
+}
+
 async function explain(knex, kind, sql, bindings) {
   if (kind === 'sqlite') {
     const rows = await knex.raw(`explain query plan ${sql}`, bindings);
@@ -43,7 +50,7 @@ async function listPlans(knex, kind, user, role) {
   }
   const plans = [];
   for (const [sql, bindings] of seen) plans.push(await explain(knex, kind, sql, bindings));
-  return plans;
+  return distinct(plans);
 }
 
 /** The plans of the report's two queries (the service's own report service, from dist/). */
@@ -59,7 +66,7 @@ async function reportPlans(knex, kind) {
   }
   const plans = [];
   for (const [sql, bindings] of seen) plans.push(await explain(knex, kind, sql, bindings));
-  return plans;
+  return distinct(plans);
 }
 
 /**
