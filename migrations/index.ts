@@ -6,6 +6,7 @@ import * as calendars from './003_calendars.js';
 import * as attachments from './004_attachments.js';
 import * as delegations from './005_delegations.js';
 import * as confidentialContent from './006_confidential_content.js';
+import * as listAndReportIndexes from './007_list_and_report_indexes.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -19,4 +20,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['004_attachments', attachments],
   ['005_delegations', delegations],
   ['006_confidential_content', confidentialContent],
+  ['007_list_and_report_indexes', listAndReportIndexes],
 ];

@@ -80,8 +80,6 @@ interface StatsRow {
   step?: string | null;
   name?: string | null;
   n: number | string;
-  median_ms: number | string;
-  p90_ms: number | string;
   with_standard: number | string;
   within_standard: number | string;
   breaches: number | string | null;
@@ -114,24 +112,18 @@ const num = (v: number | string | null | undefined): number => Number(v ?? 0);
 const nullableNum = (v: number | string | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
 /**
- * The nearest-rank percentile: with the group's n values sorted ascending and ranked 1..n by ROW_NUMBER(),
- * the p-th percentile is the value at rank ceil(p/100 · n). It is always one of the observed values, exact,
- * never interpolated (the median of an even count is the lower middle value). ceil(p·n/100) is written as the
- * integer division (n·p + 99) / 100, which SQLite and PostgreSQL both truncate the same way for positive
- * integers, so no dialect-only CEIL is needed.
+ * The nearest-rank percentile's rank: with a group's n values sorted ascending and ranked 1..n, the p-th
+ * percentile is the value at rank ceil(p/100 · n). It is always one of the observed values, exact, never
+ * interpolated (the median of an even count is the lower middle value).
  */
-function percentileAt(knex: Knex, p: number, alias: string): Knex.Raw {
-  return knex.raw(`max(case when ?? = (?? * ${p} + 99) / 100 then ?? end) as ??`, ['rn', 'n', 'working_ms', alias]);
+function rankOf(p: number, n: number): number {
+  return Math.floor((n * p + 99) / 100);
 }
 
 /** Restricts to the caller's definition keys; none at all matches nothing (an empty IN list is not portable SQL). */
 function onlyKeys(query: Knex.QueryBuilder, keys: string[]): void {
   if (keys.length > 0) query.whereIn('definition_key', keys);
   else query.whereRaw('1 = 0');
-}
-
-function partitionBy(keys: string[]): string {
-  return keys.map(() => '??').join(', ');
 }
 
 export function reportService(db: Pick<Database, 'knex' | 'kind'>) {
@@ -153,60 +145,62 @@ export function reportService(db: Pick<Database, 'knex' | 'kind'>) {
   }
 
   return {
-    /** One row per group, ordered by definition key, version, then step number (and element id), role or month; nulls last. */
+    /**
+     * One row per group, ordered by definition key, version, then step number (and element id), role or month; nulls last.
+     * The counts come from one GROUP BY that, grouped by step, reads the report index (007) in order without sorting;
+     * each percentile is then one seek to its rank inside its group's index range (ORDER BY working_ms LIMIT 1
+     * OFFSET rank - 1), and the standard one small GROUP BY over the group. So the report reads the index about
+     * three times over and never sorts a million rows, where ROW_NUMBER() over every row did.
+     */
     async report(q: ReportQuery): Promise<ReportRow[]> {
       const keys = GROUP_KEYS[q.groupBy];
-      const ranked = knex
-        .from(completed(q).as('b'))
-        .select(
-          ...keys,
-          ...(q.groupBy === 'step' ? ['step', 'name', 'role'] : []),
-          'working_ms',
-          'standard_ms',
-          'breached',
-          knex.raw(`row_number() over (partition by ${partitionBy(keys)} order by ??) as ??`, [...keys, 'working_ms', 'rn']),
-          knex.raw(`count(*) over (partition by ${partitionBy(keys)}) as ??`, [...keys, 'n']),
-        );
       const stats = knex
-        .from(ranked.as('r'))
+        .from(completed(q).as('b'))
         .select(keys)
         .select(
-          knex.raw('max(??) as ??', ['n', 'n']),
-          percentileAt(knex, 50, 'median_ms'),
-          percentileAt(knex, 90, 'p90_ms'),
+          knex.raw('count(*) as ??', ['n']),
           knex.raw('sum(case when ?? is not null then 1 else 0 end) as ??', ['standard_ms', 'with_standard']),
           knex.raw('sum(case when ?? is not null and ?? <= ?? then 1 else 0 end) as ??', ['standard_ms', 'working_ms', 'standard_ms', 'within_standard']),
           knex.raw('sum(case when ?? then 1 else 0 end) as ??', ['breached', 'breaches']),
         )
         .groupBy(keys);
-      if (q.groupBy === 'step') stats.select(knex.raw('max(??) as ??', ['step', 'step']), knex.raw('max(??) as ??', ['name', 'name']), knex.raw('max(??) as ??', ['role', 'role']));
+      const statRows = (await stats) as StatsRow[];
 
-      // The step's standard: the most common standard_ms of the group's rows (ties go to the larger value).
-      const perStandard = knex
-        .from(completed(q).as('b'))
-        .select(...keys, 'standard_ms')
-        .count({ c: '*' })
-        .whereNotNull('standard_ms')
-        .groupBy([...keys, 'standard_ms']);
-      const modes = knex
-        .from(
-          knex
-            .from(perStandard.as('m'))
-            .select(...keys, 'standard_ms', knex.raw(`row_number() over (partition by ${partitionBy(keys)} order by ?? desc, ?? desc) as ??`, [...keys, 'c', 'standard_ms', 'mrn']))
-            .as('mm'),
-        )
-        .select(...keys, 'standard_ms')
-        .where('mrn', 1);
+      /** The completed, measured executions of one group. */
+      const inGroup = (r: StatsRow): Knex.QueryBuilder => {
+        const query = knex.from(completed(q).as('b'));
+        for (const k of keys) {
+          const value = (r as unknown as Record<string, unknown>)[k];
+          if (value === null || value === undefined) query.whereNull(k);
+          else query.where(k, k === 'version' ? Number(value) : (value as string));
+        }
+        return query;
+      };
+      const valueAt = async (r: StatsRow, rank: number): Promise<number> => {
+        const row = (await inGroup(r).select('working_ms').orderBy('working_ms').limit(1).offset(rank - 1).first()) as { working_ms: number | string };
+        return Number(row.working_ms);
+      };
+      const details = await Promise.all(
+        statRows.map(async (r) => {
+          const n = num(r.n);
+          const [medianMs, p90Ms, mode, names] = await Promise.all([
+            valueAt(r, rankOf(50, n)),
+            valueAt(r, rankOf(90, n)),
+            // The step's standard: the most common standard_ms of the group's rows (ties go to the larger value).
+            inGroup(r).select('standard_ms').count({ c: '*' }).whereNotNull('standard_ms').groupBy('standard_ms').orderBy([{ column: 'c', order: 'desc' }, { column: 'standard_ms', order: 'desc' }]).first() as Promise<ModeRow | undefined>,
+            // A step's number, name and role are the same on each of its rows (they come from its version's diagram).
+            q.groupBy === 'step' ? (inGroup(r).select('step', 'name', 'role').first() as Promise<Pick<StatsRow, 'step' | 'name' | 'role'>>) : undefined,
+          ]);
+          return { medianMs, p90Ms, standardMs: mode ? Number(mode.standard_ms) : null, names };
+        }),
+      );
 
-      const [statRows, modeRows] = (await Promise.all([stats, modes])) as [StatsRow[], ModeRow[]];
-      const keyOf = (r: StatsRow | ModeRow) => JSON.stringify(keys.map((k) => (k === 'version' ? Number(r.version) : ((r as unknown as Record<string, unknown>)[k] ?? null))));
-      const standardOf = new Map(modeRows.map((m) => [keyOf(m), Number(m.standard_ms)]));
-
-      const rows = statRows.map((r): ReportRow => {
+      const rows = statRows.map((r, i): ReportRow => {
         const withStandard = num(r.with_standard);
+        const d = details[i] as (typeof details)[number];
         const group: Partial<ReportRow> =
           q.groupBy === 'step'
-            ? { elementId: r.element_id as string, step: r.step ?? null, name: r.name ?? null, role: r.role ?? null }
+            ? { elementId: r.element_id as string, step: d.names?.step ?? null, name: d.names?.name ?? null, role: d.names?.role ?? null }
             : q.groupBy === 'role'
               ? { role: r.role ?? null }
               : { month: r.month as string };
@@ -215,9 +209,9 @@ export function reportService(db: Pick<Database, 'knex' | 'kind'>) {
           version: Number(r.version),
           ...group,
           count: num(r.n),
-          medianMs: num(r.median_ms),
-          p90Ms: num(r.p90_ms),
-          standardMs: standardOf.get(keyOf(r)) ?? null,
+          medianMs: d.medianMs,
+          p90Ms: d.p90Ms,
+          standardMs: d.standardMs,
           compliance: withStandard === 0 ? null : num(r.within_standard) / withStandard,
           breaches: num(r.breaches),
         };

@@ -147,35 +147,66 @@ export function tasksRepository(knex: Knex) {
       const n = await (expected === null ? q.whereNull('assignee') : q.where({ assignee: expected })).update(changes);
       return n === 1;
     },
-    /** Keyset page ordered by due date (none last), then id. */
+    /**
+     * Keyset page ordered by due date (none last), then id. One query with ORs over roles and statuses would sort
+     * every open task the caller may see, so a page would cost more as the table grows; instead each branch (one
+     * role and status, the caller's own claims, the caller's applicant tasks) reads one index range already in
+     * page order and stops at the page size, and the branches are merged here. Tasks without a due date come
+     * last, so they are read only when the dated ones do not fill the page.
+     */
     async list(q: TaskQuery): Promise<TaskRecord[]> {
-      const query = knex('tasks').whereIn('status', q.statuses);
-      if (q.visibleRoles) {
-        const roles = q.visibleRoles;
-        query.where((w) => {
-          // A user without roles matches no role; '1 = 0' keeps the rest of the condition valid on every database.
-          w.where((r) => (roles.length ? r.whereIn('role', roles) : r.whereRaw('1 = 0')).where((c) => c.whereNull('candidate_user_id').orWhere('candidate_user_id', q.userId)));
-          w.orWhere('assignee', q.userId).orWhere('candidate_user_id', q.userId);
-        });
-      }
-      if (q.role) query.where('role', q.role);
-      if (q.assigneeIsMe) query.where('assignee', q.userId);
-      if (q.definitionKey) query.where('definition_key', q.definitionKey);
-      if (q.instanceId) query.where('instance_id', q.instanceId);
-      if (q.overdueAt) query.whereNotNull('due_at').where('due_at', '<', q.overdueAt);
-      const after = q.after;
-      if (after) {
-        if (after.dueAt === null) query.whereNull('due_at').where('id', '>', after.id);
-        else {
-          const dueAt = after.dueAt;
-          query.where((w) => w.where('due_at', '>', dueAt).orWhere((x) => x.where('due_at', dueAt).where('id', '>', after.id)).orWhereNull('due_at'));
+      // A role's tasks are many: one branch per role and status follows the (role, status, due_at, id) index in page
+      // order. The caller's own claims and applicant tasks are few: one branch each, over every asked-for status.
+      type Reach = { statuses: TaskStatus[]; apply: (w: Knex.QueryBuilder) => void };
+      const reaches: Reach[] = [];
+      const perStatus = (apply: Reach['apply']) => q.statuses.forEach((status) => reaches.push({ statuses: [status], apply }));
+      if (q.visibleRoles === undefined) perStatus(() => undefined);
+      else {
+        for (const role of q.visibleRoles) {
+          if (q.role !== undefined && q.role !== role) continue;
+          perStatus((w) => w.where('role', role).where((c) => c.whereNull('candidate_user_id').orWhere('candidate_user_id', q.userId)));
         }
+        reaches.push({ statuses: q.statuses, apply: (w) => w.where('assignee', q.userId) });
+        reaches.push({ statuses: q.statuses, apply: (w) => w.where('candidate_user_id', q.userId) });
       }
-      const rows = (await query
-        .orderByRaw('(case when due_at is null then 1 else 0 end)')
-        .orderBy('due_at')
-        .orderBy('id')
-        .limit(q.limit)) as TaskRow[];
+      const branch = (reach: Reach): Knex.QueryBuilder => {
+        const query = knex('tasks');
+        if (reach.statuses.length === 1) query.where('status', reach.statuses[0] as TaskStatus);
+        else query.whereIn('status', reach.statuses);
+        reach.apply(query);
+        if (q.role) query.where('role', q.role);
+        if (q.assigneeIsMe) query.where('assignee', q.userId);
+        if (q.definitionKey) query.where('definition_key', q.definitionKey);
+        if (q.instanceId) query.where('instance_id', q.instanceId);
+        if (q.overdueAt) query.whereNotNull('due_at').where('due_at', '<', q.overdueAt);
+        return query;
+      };
+      const run = async (make: (reach: Reach) => Knex.QueryBuilder): Promise<TaskRow[]> => {
+        const pages = await Promise.all(reaches.map((reach) => make(reach).limit(q.limit) as Promise<TaskRow[]>));
+        const byId = new Map<string, TaskRow>();
+        for (const page of pages) for (const row of page) byId.set(row.id, row);
+        return [...byId.values()];
+      };
+      const after = q.after;
+      const byId = (a: TaskRow, b: TaskRow) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      let rows: TaskRow[] = [];
+      if (!after || after.dueAt !== null) {
+        const dueAt = after?.dueAt;
+        const dated = await run((reach) => {
+          const query = branch(reach).whereNotNull('due_at');
+          if (dueAt !== undefined && dueAt !== null) query.where((w) => w.where('due_at', '>', dueAt).orWhere((x) => x.where('due_at', dueAt).where('id', '>', (after as { id: string }).id)));
+          return query.orderBy('due_at').orderBy('id');
+        });
+        rows = dated.sort((a, b) => ((a.due_at as string) < (b.due_at as string) ? -1 : (a.due_at as string) > (b.due_at as string) ? 1 : byId(a, b))).slice(0, q.limit);
+      }
+      if (rows.length < q.limit) {
+        const undated = await run((reach) => {
+          const query = branch(reach).whereNull('due_at');
+          if (after && after.dueAt === null) query.where('id', '>', after.id);
+          return query.orderBy('id');
+        });
+        rows.push(...undated.sort(byId).slice(0, q.limit - rows.length));
+      }
       return rows.map(toTaskRecord);
     },
   };

@@ -1,0 +1,108 @@
+// Baseline 1: the bare bpmn-engine running the same SOP diagram in memory, with the service's own engine options
+// (safe expressions, no scripts) and the definition parsed and serialized once, as the service does.
+//  - live: one engine per instance, execute, then signal each user task as it waits (no state leaves memory);
+//  - recover: per step, a new engine recovers the previous step's state, resumes, signals, and gives its state.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Engine } from 'bpmn-engine';
+import { root } from './server.mjs';
+
+const dist = (p) => import(path.join(root, 'dist', 'src', p));
+
+export async function loadDiagram(key) {
+  const { parseBpmn } = await dist('engine/bpmn-parser.js');
+  const { compileDefinition } = await dist('engine/process-runtime.js');
+  const { baseEngineOptions } = await dist('engine/engine-options.js');
+  const xml = fs.readFileSync(path.join(root, 'processes', `${key}.bpmn`), 'utf8');
+  const parsed = await parseBpmn(xml);
+  const sourceContext = await compileDefinition(key, parsed.moddleContext);
+  return { xml, sourceContext, baseEngineOptions };
+}
+
+function waitingTasks(engine) {
+  return engine.execution.getPostponed().filter((a) => a.type === 'bpmn:UserTask');
+}
+
+function assign(engine, variables) {
+  for (const d of engine.execution.definitions) for (const p of d.getRunningProcesses()) p.environment.assignVariables(variables);
+}
+
+/** Runs one instance to its end, signalling every task; `choice` drives the decision. Returns the steps done. */
+async function runLive(key, sourceContext, options, variables) {
+  const engine = new Engine({ ...options, name: key, sourceContext });
+  await engine.execute({ variables: {} });
+  let steps = 0;
+  for (let w = waitingTasks(engine); w.length > 0; w = waitingTasks(engine)) {
+    assign(engine, variables);
+    engine.execution.signal({ id: w[0].id, executionId: w[0].executionId });
+    steps++;
+  }
+  return steps;
+}
+
+async function runRecovering(key, sourceContext, options, variables, phases) {
+  let engine = new Engine({ ...options, name: key, sourceContext });
+  await engine.execute({ variables: {} });
+  let state = await engine.getState();
+  let steps = 0;
+  for (;;) {
+    let t = performance.now();
+    engine = new Engine({ ...options, name: key, sourceContext });
+    engine.recover(state);
+    phases.recover += performance.now() - t;
+    t = performance.now();
+    await engine.resume();
+    phases.resume += performance.now() - t;
+    const w = waitingTasks(engine);
+    if (w.length === 0) break;
+    t = performance.now();
+    assign(engine, variables);
+    engine.execution.signal({ id: w[0].id, executionId: w[0].executionId });
+    phases.signal += performance.now() - t;
+    t = performance.now();
+    state = await engine.getState();
+    phases.getState += performance.now() - t;
+    steps++;
+  }
+  return steps;
+}
+
+/**
+ * Steps/s for `seconds` each way. The decision is answered "tidak" so an instance runs all of its user tasks
+ * (six in the Kalteng SOP).
+ */
+export async function engineBaseline({ key = 'bkd-kalteng-konsultasi-ekinerja', seconds = 5, variables = { penjelasanCukup: 'tidak' } } = {}) {
+  const { sourceContext, baseEngineOptions } = await loadDiagram(key);
+  const measure = async (fn) => {
+    for (let i = 0; i < 20; i++) await fn(); // warm-up
+    let steps = 0;
+    let instances = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < seconds * 1000) {
+      steps += await fn();
+      instances++;
+    }
+    const ms = performance.now() - t0;
+    return { steps, instances, ms, stepsPerSecond: (steps / ms) * 1000 };
+  };
+  const live = await measure(() => runLive(key, sourceContext, baseEngineOptions, variables));
+  const phases = { recover: 0, resume: 0, signal: 0, getState: 0 };
+  const recovering = await measure(() => runRecovering(key, sourceContext, baseEngineOptions, variables, phases));
+  // The warm-up's phases are in the sums too; per step they are the same, so divide by every step measured.
+  const allSteps = recovering.steps + 20 * (recovering.steps / recovering.instances);
+  const perStep = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, v / allSteps]));
+  // Execute alone: what a start costs the engine.
+  const t0 = performance.now();
+  let starts = 0;
+  while (performance.now() - t0 < 1000) {
+    const engine = new Engine({ ...baseEngineOptions, name: key, sourceContext });
+    await engine.execute({ variables: {} });
+    starts++;
+  }
+  const startsPerSecond = (starts / (performance.now() - t0)) * 1000;
+  return { key, live, recovering, perStepMs: perStep, startsPerSecond, stepsPerInstance: live.steps / live.instances };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await engineBaseline({ seconds: Number(process.argv[2] ?? 3) }), null, 1));
+}

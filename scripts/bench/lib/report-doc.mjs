@@ -1,0 +1,153 @@
+// Turns one bench run into its section of docs/BENCHMARKS.md (between the bench markers; the rest of the file
+// is kept) and the PASS/FAIL verdict of each of issue 9's targets.
+import fs from 'node:fs';
+
+const START = '<!-- bench:start (written by `npm run bench`; edit scripts/bench/lib/report-doc.mjs, not this section) -->';
+const END = '<!-- bench:end -->';
+
+const f0 = (n) => (n === null || n === undefined || Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en-US'));
+const f1 = (n) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(1));
+const f2 = (n) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(2));
+const mib = (b) => (b === null || b === undefined ? '–' : `${(b / 2 ** 20).toFixed(0)} MiB`);
+const pct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
+
+export function verdictsOf(r) {
+  const v = [];
+  const live = r.engine?.live.stepsPerSecond;
+  if (r.httpSqlite) {
+    const c = r.httpSqlite.completions.perSecond;
+    v.push({ target: 'task completions over HTTP on SQLite ≥ 300/s', value: `${f0(c)}/s`, pass: c >= 300 });
+    if (live) v.push({ target: 'task completions over HTTP on SQLite ≥ 0.5 × live engine steps/s', value: `${f0(c)}/s vs 0.5 × ${f0(live)} = ${f0(live / 2)}/s (ratio ${f2(c / live)})`, pass: c >= live / 2 });
+    const s = r.httpSqlite.starts.perSecond;
+    v.push({ target: 'instance starts over HTTP (SQLite) ≥ 300/s', value: `${f0(s)}/s`, pass: s >= 300 });
+  }
+  if (r.httpPg) {
+    const s = r.httpPg.starts.perSecond;
+    v.push({ target: 'instance starts over HTTP (PostgreSQL) ≥ 300/s', value: `${f0(s)}/s`, pass: s >= 300 });
+  }
+  if (r.tasks?.length) {
+    const worst = Math.max(...r.tasks.map((t) => t.p99));
+    v.push({ target: 'GET /tasks p99 < 20 ms at every size', value: `worst p99 ${worst} ms`, pass: worst < 20 });
+    const small = r.tasks.find((t) => t.rows === 10_000);
+    const big = r.tasks.find((t) => t.rows === 1_000_000);
+    if (small && big) v.push({ target: 'GET /tasks p50 at 1M rows ≤ 1.5 × p50 at 10k', value: `${big.p50} ms vs ${small.p50} ms (× ${f2(big.p50 / Math.max(small.p50, 0.001))})`, pass: big.p50 <= 1.5 * small.p50 });
+  }
+  if (r.report) {
+    const million = r.report.completed >= 1_000_000;
+    v.push({ target: 'GET /audit/report over 1M step events < 2 s', value: `${f0(r.report.median)} ms median of ${r.report.runs.length} over ${f0(r.report.completed)} completed steps${million ? '' : ' (fewer than 1M: not the target size)'}`, pass: r.report.median < 2000 && million });
+  }
+  if (r.soak) {
+    v.push({ target: 'soak: RSS at the end within 10 % of RSS after warm-up', value: `${mib(r.soak.rssAfterWarmup)} → ${mib(r.soak.rssEnd)} (${pct(r.soak.growth)}) over ${r.soak.minutes} min`, pass: Math.abs(r.soak.growth) <= 0.1 && r.soak.failures === 0 });
+  }
+  return v;
+}
+
+function httpRows(name, h, r) {
+  if (!h) return [];
+  const live = r.engine?.live.stepsPerSecond;
+  const rec = r.engine?.recovering.stepsPerSecond;
+  const exec = r.engine?.startsPerSecond;
+  const raw = r.sqliteRaw?.perSecond;
+  const ratio = (a, b) => (b ? f2(a / b) : '–');
+  return [
+    `| ${name} starts | ${f0(h.starts.perSecond)}/s | ${h.starts.p50} ms | ${h.starts.p99} ms | ${f0(h.starts.ok)} (${h.starts.non2xx} non-2xx) | × ${ratio(h.starts.perSecond, exec)} of engine execute/s | – |`,
+    `| ${name} completions | ${f0(h.completions.perSecond)}/s | ${h.completions.p50} ms | ${h.completions.p99} ms | ${f0(h.completions.ok)} (${h.completions.non2xx} non-2xx) | × ${ratio(h.completions.perSecond, live)} of live steps/s, × ${ratio(h.completions.perSecond, rec)} of recovering steps/s | × ${ratio(h.completions.perSecond, raw)} of raw SQLite tx/s |`,
+  ];
+}
+
+export function markdownOf(r, verdicts) {
+  const m = r.machine;
+  const o = r.options;
+  const lines = [];
+  lines.push(`## Issue 9 benchmark (\`npm run bench\`), ${m.date.slice(0, 10)}, commit ${m.commit}`);
+  lines.push('');
+  lines.push(
+    `Machine: ${m.cores} cores (${m.cpu}), ${m.ramGiB} GiB RAM, ${m.os}; Node ${m.node}, SQLite ${m.sqlite} (better-sqlite3 ${m.betterSqlite3}), PostgreSQL ${m.postgres ?? '–'}, bpmn-engine ${m.bpmnEngine}, autocannon ${m.autocannon}. ` +
+      `Run at ${m.date}; the load generator shares the machine's cores with the server. Parts run: ${o.only.join(', ')}. ` +
+      `SOP: \`${o.key}\` (HTTP completions complete its first step, \`register-request\`, with its kelengkapan *Lembar Konsultasi* and outputs *Data Pemohon*, *Lembar Konsultasi*).`,
+  );
+  lines.push('');
+  lines.push('| target | measured | |');
+  lines.push('|---|---|---|');
+  for (const v of verdicts) lines.push(`| ${v.target} | ${v.value} | **${v.pass ? 'PASS' : 'FAIL'}** |`);
+  lines.push('');
+  if (r.engine || r.sqliteRaw) {
+    lines.push('Baselines, same run:');
+    lines.push('');
+    lines.push('| baseline | figure |');
+    lines.push('|---|---|');
+    if (r.engine) {
+      const e = r.engine;
+      lines.push(`| bare bpmn-engine, live engine (execute, then signal every user task; ${e.stepsPerInstance} per instance) | ${f0(e.live.stepsPerSecond)} steps/s |`);
+      lines.push(
+        `| bare bpmn-engine, recover → resume → signal → getState per step | ${f0(e.recovering.stepsPerSecond)} steps/s (${f1(e.perStepMs.recover)} ms recover + ${f1(e.perStepMs.resume)} ms resume + ${f1(e.perStepMs.signal)} ms signal + ${f1(e.perStepMs.getState)} ms getState) |`,
+      );
+      lines.push(`| bare bpmn-engine, execute to the first wait (what a start costs the engine) | ${f0(e.startsPerSecond)} starts/s |`);
+    }
+    if (r.sqliteRaw) lines.push(`| raw SQLite: one completion's statements in one transaction (better-sqlite3, ${f0(r.sqliteRaw.stateBytes)} B engine state) | ${f0(r.sqliteRaw.perSecond)} tx/s |`);
+    lines.push('');
+  }
+  if (r.httpSqlite || r.httpPg) {
+    lines.push(`Service over HTTP (autocannon, ${o.connections} connections, starts for ${o.seconds} s, then one completion per open first-step task):`);
+    lines.push('');
+    lines.push('| | rate | p50 | p99 | requests | vs engine | vs database |');
+    lines.push('|---|---|---|---|---|---|---|');
+    lines.push(...httpRows('SQLite', r.httpSqlite, r), ...httpRows('PostgreSQL', r.httpPg, r));
+    lines.push('');
+    for (const [name, h] of [
+      ['SQLite', r.httpSqlite],
+      ['PostgreSQL', r.httpPg],
+    ]) {
+      if (h) lines.push(`${name}: audit chain verifies: ${h.auditVerified} (${f0(h.auditEvents)} events); server RSS at the end ${mib(h.rssEnd)}.`);
+    }
+    lines.push('');
+  }
+  if (r.tasks?.length) {
+    lines.push(`\`GET /tasks\` (default page of 50, open and claimed) for a user holding only \`${o.role}\`, one connection, SQLite; rows generated in bulk over every deployed SOP:`);
+    lines.push('');
+    lines.push('| task rows | the role\'s rows | open for the role | p50 | p99 | query plan |');
+    lines.push('|---|---|---|---|---|---|');
+    for (const t of r.tasks) lines.push(`| ${f0(t.rows)} | ${f0(t.roleRows)} | ${f0(t.visible)} | ${t.p50} ms | ${t.p99} ms | ${t.plans.map((p) => `\`${p}\``).join('<br>')} |`);
+    lines.push('');
+  }
+  if (r.report) {
+    lines.push(`\`GET /audit/report\` (admin: every SOP, by step) over ${f0(r.report.completed)} completed steps (${r.report.groups} groups): ${r.report.runs.join(', ')} ms.`);
+    lines.push(`Plans: ${r.report.plans.map((p) => `\`${p}\``).join('; ')}`);
+    lines.push('');
+  }
+  if (r.soak) {
+    const s = r.soak;
+    lines.push(
+      `Soak: ${s.minutes} min, ${s.casesPerSecond} whole cases/s begun (start, then list and complete each task), ${f0(s.finished)} cases and ${f0(s.steps)} completions, ${s.failures} failures${s.firstError ? ` (first: ${s.firstError})` : ''}; warm-up ${s.warmupSeconds} s.`,
+    );
+    lines.push('');
+    lines.push('| s | RSS | heap used |');
+    lines.push('|---|---|---|');
+    const every = Math.max(1, Math.ceil(s.samples.length / 20));
+    s.samples.forEach((x, i) => {
+      if (i % every === 0 || i === s.samples.length - 1) lines.push(`| ${x.s} | ${mib(x.rss)} | ${mib(x.heapUsed)} |`);
+    });
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** Writes the section into `file` (replacing the previous one, else before the first `## ` heading). */
+export function writeSection(r, { file, write }) {
+  const verdicts = verdictsOf(r);
+  const markdown = markdownOf(r, verdicts);
+  if (write) {
+    const doc = fs.readFileSync(file, 'utf8');
+    const block = `${START}\n${markdown}\n${END}`;
+    let next;
+    const a = doc.indexOf(START.slice(0, 20));
+    const b = doc.indexOf(END);
+    if (a >= 0 && b > a) next = doc.slice(0, a) + block + doc.slice(b + END.length);
+    else {
+      const at = doc.indexOf('\n## ');
+      next = at < 0 ? `${doc.trimEnd()}\n\n${block}\n` : `${doc.slice(0, at + 1)}${block}\n\n${doc.slice(at + 1)}`;
+    }
+    fs.writeFileSync(file, next);
+  }
+  return { markdown, verdicts };
+}

@@ -1,0 +1,145 @@
+// Spawns `node dist/src/server.js` on a free port against a temporary SQLite file or a fresh PostgreSQL
+// database, and samples its memory: RSS from /proc, heap through an IPC channel (mem-probe.mjs, preloaded).
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const memProbe = path.join(path.dirname(fileURLToPath(import.meta.url)), 'mem-probe.mjs');
+
+/** A port nobody listens on now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function pgAdmin(adminUrl, sql) {
+  const c = new pg.Client(adminUrl);
+  await c.connect();
+  try {
+    return await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A fresh, empty PostgreSQL database on the server of `adminUrl`; drop() removes it. */
+export async function freshPostgres(adminUrl) {
+  const name = `sop_bench_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  await pgAdmin(adminUrl, `create database ${name}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), name, drop: () => pgAdmin(adminUrl, `drop database if exists ${name} with (force)`).catch(() => undefined) };
+}
+
+export async function postgresVersion(adminUrl) {
+  try {
+    return (await pgAdmin(adminUrl, 'show server_version')).rows[0].server_version;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts one service process. `databaseUrl` is sqlite:<file> or postgres://…; `extraArgs` go to node
+ * (e.g. --cpu-prof). Resolves when /health answers.
+ */
+export async function startServer({ databaseUrl, workDir, env = {}, nodeArgs = [], logLevel = 'warn' }) {
+  const port = await freePort();
+  const admin = `bench-admin-${randomUUID()}`;
+  // A test runner's instrumentation (NODE_OPTIONS, tap's variables) must not slow the service down.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !/^_?TAP/.test(k)));
+  const child = spawn(process.execPath, [...nodeArgs, '--import', memProbe, path.join(root, 'dist', 'src', 'server.js')], {
+    cwd: workDir,
+    env: {
+      ...clean,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      ADMIN_TOKEN: admin,
+      AUDIT_KEY_FILE: path.join(workDir, `key-${port}.pem`),
+      PROCESSES_DIR: path.join(root, 'processes'),
+      LOG_LEVEL: logLevel,
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  for (let i = 0; i < 600; i++) {
+    if (exited) throw new Error(`server on ${port} exited at start`);
+    try {
+      const r = await fetch(`${base}/health`);
+      if (r.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (i === 599) throw new Error(`server on ${port} did not come up`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pending = new Map();
+  child.on('message', (m) => {
+    if (m?.type === 'mem' && pending.has(m.id)) {
+      pending.get(m.id)(m.usage);
+      pending.delete(m.id);
+    }
+  });
+  return {
+    port,
+    base,
+    admin,
+    pid: child.pid,
+    child,
+    /** Resident set size of the process in bytes, from /proc (Linux). */
+    rss() {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      return kb * 1024;
+    },
+    /** process.memoryUsage() of the server, asked over IPC. */
+    memory() {
+      const id = randomUUID();
+      return new Promise((resolve) => {
+        pending.set(id, resolve);
+        child.send({ type: 'mem', id });
+        setTimeout(() => {
+          if (pending.delete(id)) resolve(null);
+        }, 2000);
+      });
+    },
+    async stop() {
+      if (exited) return;
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await done;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** JSON over HTTP with a bearer token; throws on a status of 400 or more. */
+export async function api(base, method, urlPath, token, body) {
+  const res = await fetch(base + urlPath, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : undefined;
+  if (res.status >= 400) throw new Error(`${method} ${urlPath} → ${res.status} ${text.slice(0, 300)}`);
+  return json;
+}

@@ -1,0 +1,81 @@
+// The soak: whole cases (start, then list and complete each task until the instance ends) begun at a steady
+// rate for a while, the server's RSS (from /proc) and heap (over IPC) sampled every 10 s.
+import { api } from './server.mjs';
+
+export function completionBody(task, choice = 0) {
+  const variables = {};
+  for (const f of task.form ?? []) variables[f.name] = f.type === 'enum' ? (f.options[choice % f.options.length] ?? f.options[0]).value : f.type === 'boolean' ? true : 'uji';
+  return { documents: task.requires.map((name, i) => ({ name, ref: `DOC-${i}` })), output: task.output.map((name) => ({ name })), variables };
+}
+
+async function runCase(server, token, key, n) {
+  const inst = await api(server.base, 'POST', `/definitions/${key}/instances`, token, { businessKey: `soak-${n}` });
+  for (let step = 0; step < 20; step++) {
+    const list = await api(server.base, 'GET', `/tasks?instanceId=${inst.id}`, token);
+    const task = list.items[0];
+    if (!task) return step;
+    // Alternate the decision so both paths run.
+    await api(server.base, 'POST', `/tasks/${task.id}/complete`, token, completionBody(task, n));
+  }
+  throw new Error(`instance ${inst.id} did not end`);
+}
+
+export async function soak({ server, token, key, minutes, casesPerSecond = 4, sampleSeconds = 10, log = () => undefined }) {
+  const totalMs = minutes * 60_000;
+  const warmupMs = Math.min(120_000, totalMs * 0.2);
+  const samples = [];
+  const t0 = Date.now();
+  let started = 0;
+  let finished = 0;
+  let steps = 0;
+  let failures = 0;
+  let firstError = null;
+  const inflight = new Set();
+  const sample = async () => {
+    const mem = await server.memory();
+    samples.push({ s: Math.round((Date.now() - t0) / 1000), rss: server.rss(), heapUsed: mem?.heapUsed ?? null, heapTotal: mem?.heapTotal ?? null, finished });
+    const last = samples[samples.length - 1];
+    log(`  soak ${last.s}s: rss ${(last.rss / 2 ** 20).toFixed(0)} MiB, heap ${((last.heapUsed ?? 0) / 2 ** 20).toFixed(0)} MiB, ${finished} cases done`);
+  };
+  await sample();
+  const sampler = setInterval(() => void sample(), sampleSeconds * 1000);
+  const interval = 1000 / casesPerSecond;
+  while (Date.now() - t0 < totalMs) {
+    const n = started++;
+    const p = runCase(server, token, key, n).then(
+      (s) => {
+        finished++;
+        steps += s;
+      },
+      (err) => {
+        failures++;
+        firstError ??= String(err.message ?? err);
+      },
+    );
+    inflight.add(p);
+    p.finally(() => inflight.delete(p));
+    const next = t0 + started * interval;
+    await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+  }
+  await Promise.all(inflight);
+  clearInterval(sampler);
+  await sample();
+  const afterWarmup = samples.find((x) => x.s * 1000 >= warmupMs) ?? samples[0];
+  const end = samples[samples.length - 1];
+  return {
+    minutes,
+    casesPerSecond,
+    started,
+    finished,
+    steps,
+    failures,
+    firstError,
+    warmupSeconds: Math.round(warmupMs / 1000),
+    samples,
+    rssAfterWarmup: afterWarmup.rss,
+    rssEnd: end.rss,
+    heapAfterWarmup: afterWarmup.heapUsed,
+    heapEnd: end.heapUsed,
+    growth: end.rss / afterWarmup.rss - 1,
+  };
+}

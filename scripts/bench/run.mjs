@@ -1,0 +1,215 @@
+// `npm run bench`: issue 9's benchmark in one run. Baselines (bare bpmn-engine, raw SQLite transactions), the
+// service over HTTP on SQLite and PostgreSQL (autocannon), GET /tasks at 10k/100k/1M task rows, the SLA report
+// over 1M completed steps, and a soak; writes its section of docs/BENCHMARKS.md with PASS/FAIL per target.
+//
+// Usage: node scripts/bench/run.mjs [--only engine,sqlite-raw,http-sqlite,http-pg,tasks,report,soak]
+//   [--seconds 15] [--connections 16] [--rows 1000000] [--report-rows 1000000] [--soak-minutes 10]
+//   [--soak-rate 4] [--pg postgres://postgres@127.0.0.1:5432/test] [--profile] [--no-write] [--json out.json]
+// Quick look: --only engine,http-sqlite --seconds 5 --no-write
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { engineBaseline } from './lib/engine-baseline.mjs';
+import { sqliteBaseline } from './lib/sqlite-baseline.mjs';
+import { api, freshPostgres, postgresVersion, root, startServer } from './lib/server.mjs';
+import { loadCompletions, loadStarts } from './lib/http-load.mjs';
+import { openKnex } from './lib/bulk.mjs';
+import { listsAndReport } from './lib/lists.mjs';
+import { completionBody, soak } from './lib/soak.mjs';
+import { summarize } from './profile-summary.mjs';
+import { writeSection } from './lib/report-doc.mjs';
+
+const PARTS = ['engine', 'sqlite-raw', 'http-sqlite', 'http-pg', 'tasks', 'report', 'soak'];
+
+function parseArgs(argv) {
+  const out = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
+    const [k, inline] = a.slice(2).split('=');
+    const next = argv[i + 1];
+    if (inline !== undefined) out[k] = inline;
+    else if (next === undefined || next.startsWith('--')) out[k] = true;
+    else out[k] = argv[++i];
+  }
+  return out;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const only = new Set(typeof args.only === 'string' ? args.only.split(',') : PARTS);
+for (const p of only) if (!PARTS.includes(p)) throw new Error(`--only: unknown part ${p} (${PARTS.join(', ')})`);
+const opt = {
+  key: args.key ?? 'bkd-kalteng-konsultasi-ekinerja',
+  seconds: Number(args.seconds ?? 15),
+  connections: Number(args.connections ?? 16),
+  rows: Number(args.rows ?? 1_000_000),
+  reportRows: Number(args['report-rows'] ?? args.rows ?? 1_000_000),
+  soakMinutes: Number(args['soak-minutes'] ?? 10),
+  soakRate: Number(args['soak-rate'] ?? 4),
+  pg: typeof args.pg === 'string' ? args.pg : (process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'),
+  role: args.role ?? 'bkd-kalteng/jfu-tu',
+  profile: args.profile === true,
+  write: args['no-write'] !== true,
+};
+const FIRST_STEP = 'register-request';
+
+const log = (...m) => console.log(...m);
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sop-bench-'));
+
+function machine() {
+  const cpus = os.cpus();
+  const require = createRequire(import.meta.url);
+  const pkg = (name) => JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+  const git = (...a) => {
+    try {
+      return execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  };
+  const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
+  let sqlite = 'unknown';
+  try {
+    const Database = require(require.resolve('better-sqlite3', { paths: [root] }));
+    const db = new Database(':memory:');
+    sqlite = db.prepare('select sqlite_version() v').get().v;
+    db.close();
+  } catch {
+    /* reported as unknown */
+  }
+  return {
+    date: new Date().toISOString(),
+    commit: git('rev-parse', '--short', 'HEAD') + (dirty ? ' (with uncommitted changes)' : ''),
+    cores: cpus.length,
+    cpu: cpus[0]?.model ?? 'unknown',
+    ramGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    sqlite,
+    betterSqlite3: pkg('better-sqlite3'),
+    bpmnEngine: pkg('bpmn-engine'),
+    autocannon: pkg('autocannon'),
+  };
+}
+
+/** A server on a fresh database; the caller stops it. */
+async function serverOn(kind, name, extra = {}) {
+  if (kind === 'sqlite') {
+    const databaseUrl = `sqlite:${path.join(workDir, `${name}.db`)}`;
+    const server = await startServer({ databaseUrl, workDir, ...extra });
+    return { server, databaseUrl, drop: async () => undefined };
+  }
+  const db = await freshPostgres(opt.pg);
+  try {
+    const server = await startServer({ databaseUrl: db.url, workDir, ...extra });
+    return { server, databaseUrl: db.url, drop: db.drop };
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
+}
+
+/** Starts/s for `seconds`, then completes every first-step task those starts opened. */
+async function httpPart(kind) {
+  const profileDir = path.join(workDir, `prof-${kind}`);
+  const { server, databaseUrl, drop } = await serverOn(kind, `http-${kind}`, opt.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {});
+  try {
+    const def = await api(server.base, 'GET', `/definitions/${opt.key}`, server.admin);
+    const user = await api(server.base, 'POST', '/users', server.admin, { name: 'bench petugas', roles: def.roles.map((r) => r.id) });
+    // Warm the process (JIT, caches) before measuring.
+    await loadStarts({ base: server.base, token: user.token, key: opt.key, connections: opt.connections, seconds: 2 });
+    const starts = await loadStarts({ base: server.base, token: user.token, key: opt.key, connections: opt.connections, seconds: opt.seconds });
+    log(`  ${kind} starts: ${starts.perSecond.toFixed(0)}/s, p50 ${starts.p50} ms, p99 ${starts.p99} ms (${starts.non2xx} non-2xx)`);
+    const knex = openKnex(databaseUrl);
+    const ids = (await knex('tasks').select('id').where({ element_id: FIRST_STEP, status: 'open' }).orderBy('created_at')).map((r) => r.id);
+    await knex.destroy();
+    // The step's kelengkapan and output, as GET /tasks/:id shows them.
+    const sample = await api(server.base, 'GET', `/tasks/${ids[0]}`, user.token);
+    const body = completionBody(sample);
+    const completions = await loadCompletions({ base: server.base, token: user.token, ids, body: () => body, connections: opt.connections });
+    log(`  ${kind} completions: ${completions.perSecond.toFixed(0)}/s over ${ids.length} tasks, p50 ${completions.p50} ms, p99 ${completions.p99} ms (${completions.non2xx} non-2xx)`);
+    const verify = await api(server.base, 'GET', '/audit/verify', server.admin);
+    const rss = server.rss();
+    await server.stop();
+    let profile = null;
+    if (opt.profile) {
+      const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) {
+        profile = summarize(path.join(profileDir, file), 12);
+        log(profile.byFile);
+      }
+    }
+    return { starts, completions, openTasks: ids.length, auditVerified: verify.ok, auditEvents: verify.events, rssEnd: rss, profile };
+  } finally {
+    await server.stop();
+    await drop();
+  }
+}
+
+async function main() {
+  const result = { machine: machine(), options: { ...opt, only: [...only] } };
+  result.machine.postgres = only.has('http-pg') ? await postgresVersion(opt.pg) : null;
+  log(`bench: ${JSON.stringify(result.machine)}`);
+  if (!fs.existsSync(path.join(root, 'dist', 'src', 'server.js'))) throw new Error('dist/ is missing: run npm run build first');
+  try {
+    if (only.has('engine')) {
+      log('engine baseline (bare bpmn-engine, in memory)…');
+      result.engine = await engineBaseline({ key: opt.key, seconds: Math.max(3, Math.min(10, opt.seconds / 2)) });
+      log(`  live ${result.engine.live.stepsPerSecond.toFixed(0)} steps/s, recovering ${result.engine.recovering.stepsPerSecond.toFixed(0)} steps/s, execute ${result.engine.startsPerSecond.toFixed(0)} starts/s`);
+    }
+    if (only.has('sqlite-raw')) {
+      log('raw SQLite transactions…');
+      result.sqliteRaw = await sqliteBaseline({ file: path.join(workDir, 'raw.db'), key: opt.key, seconds: Math.max(3, Math.min(10, opt.seconds / 2)) });
+      log(`  ${result.sqliteRaw.perSecond.toFixed(0)} tx/s`);
+    }
+    if (only.has('http-sqlite')) {
+      log('service over HTTP, SQLite…');
+      result.httpSqlite = await httpPart('sqlite');
+    }
+    if (only.has('http-pg')) {
+      log('service over HTTP, PostgreSQL…');
+      result.httpPg = await httpPart('postgres');
+    }
+    if (only.has('tasks') || only.has('report')) {
+      log('GET /tasks and the report over bulk rows (SQLite)…');
+      const { server, databaseUrl, drop } = await serverOn('sqlite', 'bulk');
+      try {
+        const sizes = only.has('tasks') ? [10_000, 100_000, 1_000_000].filter((n) => n <= opt.rows) : [];
+        if (only.has('tasks') && !sizes.includes(opt.rows)) sizes.push(opt.rows);
+        const r = await listsAndReport({ server, databaseUrl, kind: 'sqlite', role: opt.role, sizes, reportRows: only.has('report') ? opt.reportRows : 0, log });
+        result.tasks = only.has('tasks') ? r.lists : null;
+        result.report = r.report;
+      } finally {
+        await server.stop();
+        await drop();
+      }
+    }
+    if (only.has('soak')) {
+      log(`soak, ${opt.soakMinutes} min at ${opt.soakRate} cases/s (SQLite)…`);
+      const { server, drop } = await serverOn('sqlite', 'soak');
+      try {
+        const def = await api(server.base, 'GET', `/definitions/${opt.key}`, server.admin);
+        const user = await api(server.base, 'POST', '/users', server.admin, { name: 'bench soak', roles: def.roles.map((r) => r.id) });
+        result.soak = await soak({ server, token: user.token, key: opt.key, minutes: opt.soakMinutes, casesPerSecond: opt.soakRate, log });
+      } finally {
+        await server.stop();
+        await drop();
+      }
+    }
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+  const { markdown, verdicts } = writeSection(result, { file: path.join(root, 'docs', 'BENCHMARKS.md'), write: opt.write });
+  log('');
+  log(markdown);
+  if (typeof args.json === 'string') fs.writeFileSync(args.json, JSON.stringify(result, null, 1));
+  process.exitCode = verdicts.every((v) => v.pass) ? 0 : 1;
+}
+
+main().catch((err) => {
+  console.error(err);
+  fs.rmSync(workDir, { recursive: true, force: true });
+  process.exitCode = 2;
+});
