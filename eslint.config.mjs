@@ -1,4 +1,4 @@
-// Lint: typescript-eslint's recommended rules over src/, migrations/, test/ and scripts/.
+// Lint: typescript-eslint's recommended rules over src/, migrations/, test/, scripts/ and the web page (web/, browser globals).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -13,5 +13,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       'no-console': 'off',
     },
+  },
+  {
+    files: ['web/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
   },
 );

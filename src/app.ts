@@ -22,6 +22,7 @@ import attachmentRoutes from './routes/attachment-routes.js';
 import exportRoutes from './routes/export-routes.js';
 import reportRoutes from './routes/report-routes.js';
 import delegationRoutes from './routes/delegation-routes.js';
+import webPlugin from './web/web-plugin.js';
 
 export interface AppOptions {
   /** The service's notion of now; tests move it instead of sleeping. Default: the system clock. */
@@ -107,5 +108,6 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(exportRoutes);
   await app.register(reportRoutes);
   await app.register(delegationRoutes);
+  await app.register(webPlugin);
   return app;
 }

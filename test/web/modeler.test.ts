@@ -1,0 +1,84 @@
+// The modeler in Chromium: an owner changes a step's time standard in the SOP panel and deploys v2 (the rest of the
+// sop extension survives the round trip through bpmn-js), compares the two sheets, and sees a refused diagram's
+// problems on the elements they name.
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { REPO_PROCESSES } from '../helpers/app.js';
+import { PHONE, screenshot, startWebApp } from '../helpers/browser.js';
+
+const KEY = 'bkd-kalteng-konsultasi-ekinerja';
+
+t.test('an owner changes a time standard and deploys v2', async (t) => {
+  const web = await startWebApp(t);
+  t.teardown(() => {
+    if (web.problems.length) t.comment(`browser problems:\n${web.problems.join('\n')}`);
+  });
+  const owner = await web.user(['owner:bkd-kalteng'], 'Pemilik Proses BKD');
+  const page = await web.open(owner.token, 'pemodel');
+  t.same(await page.locator('nav.tabs a').allInnerTexts(), ['Pemodel SOP'], 'an owner of one unit sees the modeler only');
+  t.same(await page.locator('#model-definition option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), [KEY], "only the unit's SOPs");
+
+  // Select the consultation step on the canvas: the panel shows its mutu baku.
+  await page.click('#modeler-canvas .djs-element[data-element-id="give-consultation"]');
+  await page.waitForSelector('#sop-panel #sop-waktu-n');
+  t.equal(await page.inputValue('#sop-step'), '4', 'Langkah as printed');
+  t.equal(await page.inputValue('#sop-waktu-text'), '30 Menit');
+  t.equal(await page.inputValue('#sop-waktu-unit'), 'menit');
+  t.match(await page.inputValue('#sop-requires'), /Peraturan perundang-undangan/);
+  await screenshot(page, 'web-modeler');
+
+  await page.fill('#sop-waktu-n', '45');
+  await page.press('#sop-waktu-n', 'Tab');
+  await page.waitForFunction(() => document.querySelector('#sop-duration')?.textContent === 'PT45M');
+  t.equal(await page.inputValue('#sop-waktu-text'), '45 Menit');
+  t.match(await page.locator('#dirty').innerText(), /belum dideploy/);
+
+  await page.click('#deploy');
+  await page.waitForSelector('#modeler-notices .notice.ok');
+  t.match(await page.locator('#modeler-notices .notice.ok').innerText(), /Versi 2/);
+
+  const def = (await web.call('GET', `/definitions/${KEY}`, owner.token)).json();
+  t.equal(def.version, 2, 'v2 exists');
+  const v1 = (await web.call('GET', `/definitions/${KEY}/sop?version=1`, owner.token)).json();
+  const v2 = (await web.call('GET', `/definitions/${KEY}/sop?version=2`, owner.token)).json();
+  const consultation = v2.steps.find((s: { elementId: string }) => s.elementId === 'give-consultation');
+  t.same(consultation.timeStandard, { text: '45 Menit', iso: 'PT45M' }, 'with the new waktu');
+  const expected = structuredClone(v1);
+  expected.version = 2;
+  expected.steps.find((s: { elementId: string }) => s.elementId === 'give-consultation').timeStandard = { text: '45 Menit', iso: 'PT45M' };
+  t.same(v2, expected, 'everything else of the sop extension survives the modeler');
+
+  // The version list and the sheets' difference.
+  await page.waitForSelector('#version-list tr[data-version="2"].shown');
+  t.equal(await page.locator('#version-list tbody tr').count(), 2);
+  await page.click('#diff-run');
+  await page.waitForSelector('#sheet-diff');
+  t.match(await page.locator('#diff-summary').innerText(), /1 baris berbeda antara versi 1 dan versi 2/);
+  const changed = page.locator('#sheet-diff tr.diff-changed[data-element-id="give-consultation"] td.cell-changed');
+  t.equal(await changed.count(), 1, 'only the waktu cell changed');
+  t.match(await changed.innerText(), /30 Menit \(PT30M\)\s*→\s*45 Menit \(PT45M\)/);
+  await page.locator('.versions').scrollIntoViewIfNeeded();
+  await screenshot(page, 'web-modeler-versions');
+
+  // A diagram with a script task is refused: the server's message, and the element marked on the canvas.
+  const xml = fs.readFileSync(path.join(REPO_PROCESSES, `${KEY}.bpmn`), 'utf8');
+  const evil = xml.replace(/<bpmn:userTask id="study-substance"([\s\S]*?)<\/bpmn:userTask>/, '<bpmn:scriptTask id="study-substance" name="Jalankan skrip" scriptFormat="javascript"><bpmn:script>1</bpmn:script></bpmn:scriptTask>');
+  t.not(evil, xml);
+  await page.setInputFiles('#open-file', { name: 'evil.bpmn', mimeType: 'application/xml', buffer: Buffer.from(evil) });
+  await page.waitForSelector('#modeler-notices .notice.ok');
+  await page.click('#deploy');
+  await page.waitForSelector('#deploy-error');
+  t.match(await page.locator('#deploy-error').innerText(), /Deploy ditolak \(400\)/);
+  t.match((await page.locator('#deploy-error li[data-element-id="study-substance"]').allInnerTexts()).join('\n'), /script tasks are not allowed/);
+  await page.waitForSelector('#modeler-canvas .djs-element.sop-problem[data-element-id="study-substance"]');
+  await screenshot(page, 'web-modeler-problems');
+  t.equal((await web.call('GET', `/definitions/${KEY}`, owner.token)).json().version, 2, 'nothing deployed');
+
+  const phone = await web.open(owner.token, 'pemodel', PHONE);
+  await phone.waitForSelector('#modeler-canvas .djs-element[data-element-id="give-consultation"]');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  t.ok(overflow <= 1, `no sideways scrolling at phone width (overflow ${overflow}px)`);
+  await screenshot(phone, 'web-modeler-phone');
+  t.same(web.problems, [], 'no errors in the browser');
+});

@@ -1,0 +1,48 @@
+// Sign-in in Chromium: a wrong token is refused with the server's message; the page then shows the pages the
+// user's roles open, keeps the token for the tab only, and forgets it on sign-out.
+import t from 'tap';
+import { ADMIN_TOKEN } from '../helpers/app.js';
+import { PHONE, screenshot, startWebApp } from '../helpers/browser.js';
+
+t.test('sign in with a token; the roles decide the pages', async (t) => {
+  const web = await startWebApp(t);
+  t.teardown(() => {
+    if (web.problems.length) t.comment(`browser problems:\n${web.problems.join('\n')}`);
+  });
+  const page = await web.browser.newPage();
+  const res = await page.goto(`${web.baseUrl}/`);
+  t.equal(new URL(page.url()).pathname, '/app/', '/ leads to the page');
+  t.match(res?.headers()['content-security-policy'] ?? '', /script-src 'self'/);
+  await page.waitForSelector('#token');
+  await screenshot(page, 'web-signin');
+
+  await page.fill('#token', 'not-a-token');
+  await page.click('form.signin button[type=submit]');
+  const error = page.locator('form.signin .notice.error');
+  await error.waitFor();
+  t.match(await error.innerText(), /Tidak dapat masuk \(401\): unknown or inactive token/);
+  t.equal(await page.evaluate(() => sessionStorage.getItem('sop-token')), null, 'a refused token is not kept');
+
+  await page.fill('#token', ADMIN_TOKEN);
+  await page.click('form.signin button[type=submit]');
+  await page.waitForSelector('header.top .me');
+  t.same(await page.locator('nav.tabs a').allInnerTexts(), ['Daftar Tugas', 'Pemodel SOP', 'Dasbor Audit'], 'an admin sees every page');
+  t.equal(await page.evaluate(() => sessionStorage.getItem('sop-token')), ADMIN_TOKEN, 'kept in sessionStorage');
+  await page.reload();
+  await page.waitForSelector('header.top .me');
+  t.pass('a reload keeps the session');
+  await page.click('#signout');
+  await page.waitForSelector('#token');
+  t.equal(await page.evaluate(() => sessionStorage.getItem('sop-token')), null, 'sign-out forgets the token');
+
+  const nobody = await web.user([], 'Tanpa Peran');
+  const empty = await web.open(nobody.token);
+  t.match(await empty.locator('#page .notice').innerText(), /tidak membuka halaman apa pun/);
+
+  const phone = await web.browser.newPage();
+  await phone.setViewportSize(PHONE);
+  await phone.goto(`${web.baseUrl}/app/`);
+  await phone.waitForSelector('#token');
+  await screenshot(phone, 'web-signin-phone');
+  t.same(web.problems, [], 'no errors in the browser');
+});

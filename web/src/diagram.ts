@@ -1,0 +1,89 @@
+// A read-only diagram (bpmn-js NavigatedViewer) with markers on elements, shared by the tasklist and the audit dashboard.
+import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import sop from '../../src/sop/sop-moddle.json';
+
+export interface CanvasApi {
+  addMarker(element: string, marker: string): void;
+  removeMarker(element: string, marker: string): void;
+  zoom(level: 'fit-viewport' | number, center?: 'auto'): number;
+  resized(): void;
+}
+
+export interface RegistryElement {
+  id: string;
+  type: string;
+  businessObject: { $type: string; name?: string; extensionElements?: { values?: Array<{ $type: string; [k: string]: unknown }> }; [k: string]: unknown };
+}
+
+export interface RegistryApi {
+  get(id: string): RegistryElement | undefined;
+  getAll(): RegistryElement[];
+  filter(fn: (e: RegistryElement) => boolean): RegistryElement[];
+}
+
+export interface OverlaysApi {
+  add(element: string, type: string, overlay: { position: { top?: number; left?: number; bottom?: number; right?: number }; html: HTMLElement }): string;
+  remove(filter: { type?: string; element?: string }): void;
+}
+
+export interface EventBusApi {
+  on(event: string, callback: (event: { element: RegistryElement }) => void): void;
+}
+
+export class DiagramView {
+  readonly viewer: NavigatedViewer;
+  private markers: Array<[string, string]> = [];
+  private loaded: string | null = null;
+
+  constructor(container: HTMLElement) {
+    this.viewer = new NavigatedViewer({ container, moddleExtensions: { sop } });
+  }
+
+  get canvas(): CanvasApi {
+    return this.viewer.get<CanvasApi>('canvas');
+  }
+  get registry(): RegistryApi {
+    return this.viewer.get<RegistryApi>('elementRegistry');
+  }
+  get overlays(): OverlaysApi {
+    return this.viewer.get<OverlaysApi>('overlays');
+  }
+  get events(): EventBusApi {
+    return this.viewer.get<EventBusApi>('eventBus');
+  }
+
+  /** Imports the XML unless it is already shown (`id` names it, e.g. key@version), then fits it to the viewport. */
+  async show(id: string, xml: () => Promise<string>): Promise<void> {
+    if (this.loaded !== id) {
+      await this.viewer.importXML(await xml());
+      this.loaded = id;
+      this.markers = [];
+    }
+    this.canvas.resized();
+    this.canvas.zoom('fit-viewport', 'auto');
+  }
+
+  mark(elementId: string, marker: string): void {
+    if (!this.registry.get(elementId)) return;
+    this.canvas.addMarker(elementId, marker);
+    this.markers.push([elementId, marker]);
+  }
+
+  clearMarks(): void {
+    for (const [id, marker] of this.markers) this.canvas.removeMarker(id, marker);
+    this.markers = [];
+  }
+}
+
+/** XML of a definition version, fetched once per page load. */
+const xmlCache = new Map<string, Promise<string>>();
+export function definitionXml(key: string, version: number, load: (url: string) => Promise<string>): Promise<string> {
+  const id = `${key}@${version}`;
+  let cached = xmlCache.get(id);
+  if (!cached) {
+    cached = load(`/definitions/${encodeURIComponent(key)}/xml?version=${version}`);
+    cached.catch(() => xmlCache.delete(id));
+    xmlCache.set(id, cached);
+  }
+  return cached;
+}

@@ -1,0 +1,2 @@
+// Side-effect CSS imports: esbuild bundles them into app.css.
+declare module '*.css';

@@ -1,0 +1,122 @@
+// The page's shell: sign-in with a pasted token, then the pages the user's roles open (hash routes #/tugas, #/pemodel, #/audit).
+import 'bpmn-js/dist/assets/diagram-js.css';
+import 'bpmn-js/dist/assets/bpmn-js.css';
+import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
+import './styles.css';
+import { ApiError, getJson, token, whenUnauthenticated } from './api.js';
+import { h, replace } from './dom.js';
+import { errorBox } from './errors.js';
+import { createSession, type PageName, type Session } from './session.js';
+import type { Definition, Me, Page } from './types.js';
+import { mountTasklist } from './tasklist.js';
+import { mountModeler } from './modeler.js';
+import { mountAudit } from './audit.js';
+
+const TITLES: Record<PageName, string> = { tugas: 'Daftar Tugas', pemodel: 'Pemodel SOP', audit: 'Dasbor Audit' };
+const MOUNT: Record<PageName, (container: HTMLElement, session: Session) => Promise<void>> = {
+  tugas: mountTasklist,
+  pemodel: mountModeler,
+  audit: mountAudit,
+};
+
+const root = document.getElementById('app') as HTMLElement;
+let session: Session | null = null;
+
+function signIn(message?: string): void {
+  session = null;
+  const input = h('input', { type: 'password', id: 'token', name: 'token', autocomplete: 'off', required: true, placeholder: 'token API' });
+  const status = h('div', { class: 'status' });
+  const form = h(
+    'form',
+    {
+      class: 'signin card',
+      on: {
+        submit: (event) => {
+          event.preventDefault();
+          const value = input.value.trim();
+          if (!value) return;
+          token.set(value);
+          start().catch((err: unknown) => {
+            token.clear();
+            replace(status, errorBox(err, 'Tidak dapat masuk'));
+          });
+        },
+      },
+    },
+    h('h1', {}, 'SOP BPMN'),
+    h('p', {}, 'Masuk dengan token API Anda (diberikan oleh admin). Token disimpan hanya di tab ini sampai Anda keluar.'),
+    h('label', { for: 'token' }, 'Token'),
+    input,
+    h('button', { type: 'submit', class: 'primary' }, 'Masuk'),
+    status,
+  );
+  if (message) status.append(errorBox(new Error(message), 'Sesi berakhir'));
+  replace(root, h('main', { class: 'signin-page' }, form));
+  input.focus();
+}
+
+async function start(): Promise<void> {
+  const [me, definitions] = await Promise.all([getJson<Me>('/me'), getJson<Page<Definition>>('/definitions')]);
+  session = createSession(me, definitions.items);
+  await route();
+}
+
+function currentPage(s: Session): PageName | null {
+  const asked = location.hash.replace(/^#\/?/, '') as PageName;
+  if (s.pages.includes(asked)) return asked;
+  return s.pages[0] ?? null;
+}
+
+async function route(): Promise<void> {
+  const s = session;
+  if (!s) return signIn();
+  const page = currentPage(s);
+  const nav = h(
+    'nav',
+    { class: 'tabs', 'aria-label': 'Halaman' },
+    s.pages.map((p) => h('a', { href: `#/${p}`, class: p === page ? 'active' : '', 'aria-current': p === page ? 'page' : undefined, dataset: { page: p } }, TITLES[p])),
+  );
+  const header = h(
+    'header',
+    { class: 'top' },
+    h('span', { class: 'brand' }, 'SOP BPMN'),
+    nav,
+    h(
+      'span',
+      { class: 'who' },
+      h('span', { class: 'me', title: s.me.roles.join(', ') }, s.me.name),
+      h('button', { type: 'button', class: 'link', id: 'signout', on: { click: () => (token.clear(), signIn()) } }, 'Keluar'),
+    ),
+  );
+  const main = h('main', { id: 'page', dataset: { page: page ?? 'none' } });
+  replace(root, header, main);
+  if (!page) {
+    main.append(h('div', { class: 'notice' }, `Peran Anda (${s.me.roles.join(', ') || 'tanpa peran'}) tidak membuka halaman apa pun. Hubungi admin.`));
+    return;
+  }
+  document.title = `${TITLES[page]} · SOP BPMN`;
+  try {
+    await MOUNT[page](main, s);
+  } catch (err) {
+    main.append(errorBox(err, 'Halaman tidak dapat dimuat'));
+  }
+}
+
+// A token that stops working mid-session (rotated, deactivated) returns to sign-in; a refused sign-in says so itself.
+whenUnauthenticated((message) => {
+  if (!session) return;
+  token.clear();
+  signIn(message);
+});
+window.addEventListener('hashchange', () => {
+  if (session) void route();
+});
+
+if (token.get()) {
+  start().catch((err: unknown) => {
+    token.clear();
+    signIn(err instanceof ApiError ? err.message : String(err));
+  });
+} else {
+  signIn();
+}

@@ -1,0 +1,256 @@
+// Modeler (owner): bpmn-js with the sop extension, our SOP panel, deploy with the server's problems on the elements
+// they name, the version list and the difference between two versions' SOP sheets.
+import Modeler from 'bpmn-js/lib/Modeler';
+import sop from '../../src/sop/sop-moddle.json';
+import { ApiError, getJson, getText, query, send } from './api.js';
+import { h, replace } from './dom.js';
+import { errorBox, okBox } from './errors.js';
+import { formatTime } from './format.js';
+import type { Session } from './session.js';
+import { diffTable } from './sheet-diff.js';
+import { SopPanel, type ModelerServices } from './sop-panel.js';
+import type { DefinitionDetail, SopSheet } from './types.js';
+
+interface DeployResult {
+  definitions: Array<{ key: string; version: number }>;
+  warnings: Array<{ elementId: string; message: string }>;
+}
+
+interface CanvasApi {
+  addMarker(id: string, marker: string): void;
+  removeMarker(id: string, marker: string): void;
+  zoom(level: 'fit-viewport', center?: 'auto'): number;
+}
+
+export async function mountModeler(container: HTMLElement, session: Session): Promise<void> {
+  const owned = session.definitions.filter((d) => session.owns(d));
+  const canvasBox = h('div', { class: 'modeler-canvas', id: 'modeler-canvas' });
+  const modeler = new Modeler({ container: canvasBox, moddleExtensions: { sop } });
+  const services: ModelerServices = {
+    moddle: modeler.get('moddle'),
+    modeling: modeler.get('modeling'),
+    eventBus: modeler.get('eventBus'),
+    elementRegistry: modeler.get('elementRegistry'),
+  };
+  const canvas = modeler.get<CanvasApi>('canvas');
+  const selection = modeler.get<{ select(element: unknown): void }>('selection');
+  const panel = new SopPanel(services);
+  const notices = h('div', { id: 'modeler-notices', class: 'notices' });
+  const dirty = h('span', { class: 'dirty muted small', id: 'dirty' });
+  const definitionSelect = h('select', { id: 'model-definition', 'aria-label': 'SOP' }, owned.map((d) => h('option', { value: d.key }, d.name)));
+  const versionSelect = h('select', { id: 'model-version', 'aria-label': 'Versi' });
+  const versionsBox = h('div', { id: 'versions' });
+  const diffA = h('select', { id: 'diff-a', 'aria-label': 'Versi lama' });
+  const diffB = h('select', { id: 'diff-b', 'aria-label': 'Versi baru' });
+  const diffBox = h('div', { id: 'diff-result' });
+  const fileInput = h('input', { type: 'file', id: 'open-file', accept: '.bpmn,.xml,application/xml', class: 'visually-hidden' });
+  let marked: Array<[string, string]> = [];
+  let detail: DefinitionDetail | null = null;
+
+  modeler.on('commandStack.changed', () => {
+    dirty.textContent = 'Ada perubahan yang belum dideploy.';
+  });
+
+  function clearMarks(): void {
+    for (const [id, marker] of marked) canvas.removeMarker(id, marker);
+    marked = [];
+  }
+
+  function mark(elementId: string, marker: string): boolean {
+    if (!services.elementRegistry.get(elementId)) return false;
+    canvas.addMarker(elementId, marker);
+    marked.push([elementId, marker]);
+    return true;
+  }
+
+  async function importXml(xml: string): Promise<void> {
+    clearMarks();
+    const { warnings } = await modeler.importXML(xml);
+    canvas.zoom('fit-viewport', 'auto');
+    dirty.textContent = '';
+    panel.show(null);
+    if (warnings.length) notices.append(h('div', { class: 'notice' }, `Diagram dibuka dengan ${warnings.length} peringatan impor.`));
+  }
+
+  async function loadDefinition(key: string, version?: number): Promise<void> {
+    replace(notices);
+    detail = await getJson<DefinitionDetail>(`/definitions/${encodeURIComponent(key)}${query({ version })}`);
+    const latest = detail.versions.at(-1)?.version ?? detail.version;
+    const shown = version ?? latest;
+    await importXml(await getText(`/definitions/${encodeURIComponent(key)}/xml?version=${shown}`));
+    renderVersions(key, shown);
+  }
+
+  function renderVersions(key: string, shown: number): void {
+    if (!detail) return;
+    const versions = detail.versions;
+    replace(versionSelect, [...versions].reverse().map((v) => h('option', { value: v.version, ...(v.version === shown ? { selected: true } : {}) }, `versi ${v.version}`)));
+    const options = (selected: number) => [...versions].reverse().map((v) => h('option', { value: v.version, ...(v.version === selected ? { selected: true } : {}) }, `versi ${v.version}`));
+    const last = versions.at(-1)?.version ?? 1;
+    replace(diffA, options(Math.max(1, last - 1)));
+    replace(diffB, options(last));
+    replace(
+      versionsBox,
+      h(
+        'table',
+        { class: 'grid', id: 'version-list' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'Versi'), h('th', {}, 'Dideploy'), h('th', {}, 'Sidik (SHA-256)'), h('th', {}, ''))),
+        h(
+          'tbody',
+          {},
+          [...versions].reverse().map((v) =>
+            h(
+              'tr',
+              { dataset: { version: String(v.version) }, class: v.version === shown ? 'shown' : '' },
+              h('td', {}, `${v.version}`),
+              h('td', {}, formatTime(v.deployedAt, session.timeZone(key))),
+              h('td', {}, h('code', { title: v.hash }, v.hash.slice(0, 12))),
+              h('td', {}, v.version === shown ? 'dibuka' : h('button', { type: 'button', class: 'link', on: { click: () => void loadDefinition(key, v.version).catch(show) } }, 'Buka')),
+            ),
+          ),
+        ),
+      ),
+    );
+    replace(diffBox);
+  }
+
+  function show(err: unknown): void {
+    replace(notices, errorBox(err));
+  }
+
+  async function deploy(): Promise<void> {
+    clearMarks();
+    replace(notices);
+    const button = container.querySelector<HTMLButtonElement>('#deploy');
+    if (button) button.disabled = true;
+    try {
+      const { xml } = await modeler.saveXML({ format: true });
+      const { status, json } = await send<DeployResult>('POST', '/definitions', { raw: xml ?? '', contentType: 'application/xml' });
+      const deployed = json.definitions[0];
+      const message =
+        status === 201 && deployed ? `Versi ${deployed.version} dari ${deployed.key} dideploy.` : `Tidak ada perubahan: diagram sama dengan versi terakhir${deployed ? ` (versi ${deployed.version})` : ''}.`;
+      if (deployed) {
+        // A new SOP (opened from a file) joins the list.
+        if (!owned.some((d) => d.key === deployed.key)) {
+          const fresh = await getJson<DefinitionDetail>(`/definitions/${encodeURIComponent(deployed.key)}`);
+          owned.push(fresh);
+          definitionSelect.append(h('option', { value: fresh.key }, fresh.name));
+        }
+        definitionSelect.value = deployed.key;
+        await loadDefinition(deployed.key);
+      }
+      notices.append(okBox(message));
+      if (json.warnings.length) {
+        notices.append(
+          h(
+            'div',
+            { class: 'notice warn', id: 'deploy-warnings' },
+            h('strong', {}, 'Peringatan:'),
+            h('ul', {}, json.warnings.map((w) => h('li', { dataset: { elementId: w.elementId } }, h('code', {}, w.elementId), ` ${w.message}`))),
+          ),
+        );
+        for (const w of json.warnings) mark(w.elementId, 'sop-warning');
+      }
+    } catch (err) {
+      const box = errorBox(err, 'Deploy ditolak');
+      box.id = 'deploy-error';
+      replace(notices, box);
+      if (err instanceof ApiError) {
+        for (const id of new Set((err.body.details?.problems ?? []).map((p) => p.elementId))) mark(id, 'sop-problem');
+        // Each problem naming an element on the canvas gets a link that selects it.
+        for (const li of box.querySelectorAll<HTMLElement>('li[data-element-id]')) {
+          const id = li.dataset.elementId ?? '';
+          if (services.elementRegistry.get(id)) li.append(' ', h('button', { type: 'button', class: 'link', on: { click: () => selection.select(services.elementRegistry.get(id)) } }, 'tunjukkan'));
+        }
+      }
+    } finally {
+      if (button) button.disabled = false;
+    }
+  }
+
+  async function download(): Promise<void> {
+    const { xml } = await modeler.saveXML({ format: true });
+    const url = URL.createObjectURL(new Blob([xml ?? ''], { type: 'application/xml' }));
+    const a = h('a', { href: url, download: `${definitionSelect.value || 'diagram'}.bpmn` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  async function compare(): Promise<void> {
+    const key = definitionSelect.value;
+    try {
+      const [a, b] = await Promise.all([
+        getJson<SopSheet>(`/definitions/${encodeURIComponent(key)}/sop?version=${diffA.value}`),
+        getJson<SopSheet>(`/definitions/${encodeURIComponent(key)}/sop?version=${diffB.value}`),
+      ]);
+      replace(diffBox, diffTable(a, b));
+    } catch (err) {
+      replace(diffBox, errorBox(err, 'Lembar SOP tidak dapat dibandingkan'));
+    }
+  }
+
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    if (!file) return;
+    void file
+      .text()
+      .then(importXml)
+      .then(() => {
+        replace(notices, okBox(`Berkas ${file.name} dibuka. Deploy untuk menjadikannya versi baru.`));
+        dirty.textContent = 'Ada perubahan yang belum dideploy.';
+      })
+      .catch((err: unknown) => replace(notices, errorBox(err, 'Berkas tidak dapat dibuka')))
+      .finally(() => (fileInput.value = ''));
+  });
+  definitionSelect.addEventListener('change', () => void loadDefinition(definitionSelect.value).catch(show));
+  versionSelect.addEventListener('change', () => void loadDefinition(definitionSelect.value, Number(versionSelect.value)).catch(show));
+
+  replace(
+    container,
+    h(
+      'div',
+      { class: 'modeler' },
+      h(
+        'div',
+        { class: 'toolbar card' },
+        h('label', { for: 'model-definition' }, 'SOP'),
+        definitionSelect,
+        versionSelect,
+        h('button', { type: 'button', class: 'primary', id: 'deploy', on: { click: () => void deploy() } }, 'Deploy versi baru'),
+        h('label', { class: 'button', for: 'open-file' }, 'Buka berkas .bpmn'),
+        fileInput,
+        h('button', { type: 'button', id: 'download', on: { click: () => void download() } }, 'Unduh .bpmn'),
+        dirty,
+      ),
+      notices,
+      h(
+        'div',
+        { class: 'modeler-split' },
+        h('div', { class: 'card canvas-card' }, canvasBox, h('p', { class: 'narrow-only muted small' }, 'Di layar sempit palet disembunyikan: pilih elemen untuk mengubah data SOP-nya.')),
+        panel.root,
+      ),
+      h(
+        'section',
+        { class: 'card versions' },
+        h('h3', {}, 'Versi'),
+        versionsBox,
+        h(
+          'div',
+          { class: 'toolbar compare' },
+          h('span', {}, 'Bandingkan lembar SOP'),
+          diffA,
+          h('span', {}, 'dengan'),
+          diffB,
+          h('button', { type: 'button', id: 'diff-run', on: { click: () => void compare() } }, 'Bandingkan'),
+        ),
+        diffBox,
+      ),
+    ),
+  );
+
+  const first = owned[0];
+  if (first) await loadDefinition(first.key);
+  else notices.append(h('div', { class: 'notice' }, 'Belum ada SOP di unit Anda. Buka berkas .bpmn lalu deploy.'));
+}

@@ -1,0 +1,52 @@
+// Who is signed in and what their roles open: admin everything, owners the modeler, lane roles the tasklist, auditors the dashboard.
+import type { Definition, Me } from './types.js';
+
+export type PageName = 'tugas' | 'pemodel' | 'audit';
+
+export interface Session {
+  me: Me;
+  definitions: Definition[];
+  pages: PageName[];
+  /** Whether the user may deploy / audit the definition's unit. */
+  owns(definition: Definition): boolean;
+  audits(definition: Definition): boolean;
+  roleName(roleId: string | null): string;
+  timeZone(definitionKey: string): string;
+  definition(key: string): Definition | undefined;
+}
+
+/** The unit of a definition: the prefix of its lane role ids (`bkd-kalteng/kabid` → `bkd-kalteng`). */
+export function unitOf(definition: Definition): string | null {
+  const role = definition.roles.find((r) => r.id.includes('/'));
+  return role ? (role.id.split('/')[0] ?? null) : null;
+}
+
+export function createSession(me: Me, definitions: Definition[]): Session {
+  const roles = new Set(me.roles);
+  const admin = roles.has('admin');
+  const scoped = (kind: 'owner' | 'auditor') => (d: Definition) => {
+    if (admin || roles.has(kind)) return true;
+    const unit = unitOf(d);
+    return unit !== null && roles.has(`${kind}:${unit}`);
+  };
+  const owns = scoped('owner');
+  const audits = scoped('auditor');
+  const anyOf = (kind: string) => admin || me.roles.some((r) => r === kind || r.startsWith(`${kind}:`));
+  const pages: PageName[] = [];
+  if (admin || me.roles.some((r) => r.includes('/'))) pages.push('tugas');
+  if (anyOf('owner')) pages.push('pemodel');
+  if (anyOf('auditor')) pages.push('audit');
+  const roleNames = new Map<string, string>();
+  for (const d of definitions) for (const r of d.roles) roleNames.set(r.id, r.name);
+  const byKey = new Map(definitions.map((d) => [d.key, d]));
+  return {
+    me,
+    definitions,
+    pages,
+    owns,
+    audits,
+    roleName: (id) => (id ? (roleNames.get(id) ?? id) : '–'),
+    timeZone: (key) => byKey.get(key)?.timeZone ?? 'Asia/Jakarta',
+    definition: (key) => byKey.get(key),
+  };
+}

@@ -1,0 +1,338 @@
+// Tasklist (staff): the open tasks of my roles by due date, overdue in red; claim; a form generated from the task; complete; the case's diagram.
+import { getJson, getText, send } from './api.js';
+import { DiagramView, definitionXml } from './diagram.js';
+import { h, replace } from './dom.js';
+import { errorBox, okBox } from './errors.js';
+import { formatTime, STATUS } from './format.js';
+import type { Session } from './session.js';
+import type { FormField, InstanceDetail, Page, Task } from './types.js';
+
+const OFFSETS: Record<string, string> = { 'Asia/Jakarta': '+07:00', 'Asia/Makassar': '+08:00', 'Asia/Jayapura': '+09:00' };
+
+export async function mountTasklist(container: HTMLElement, session: Session): Promise<void> {
+  const list = h('ul', { id: 'tasks', class: 'task-list' });
+  const count = h('span', { class: 'count' });
+  const detail = h('section', { id: 'task-detail', class: 'detail card' }, h('p', { class: 'muted' }, 'Pilih tugas dari daftar.'));
+  const notices = h('div', { class: 'notices' });
+  const diagramBox = h('div', { class: 'diagram', id: 'task-diagram' });
+  const diagram = new DiagramView(diagramBox);
+  let tasks: Task[] = [];
+  let overdue = new Set<string>();
+  let selected: string | null = null;
+
+  const startable = session.definitions.filter((d) => session.me.roles.includes('admin') || d.roles.some((r) => session.me.roles.includes(r.id)));
+  const startSelect = h('select', { id: 'start-definition', 'aria-label': 'SOP' }, startable.map((d) => h('option', { value: d.key }, d.name)));
+  const businessKey = h('input', { id: 'business-key', placeholder: 'Nomor kasus (opsional)', maxlength: 200 });
+  const startForm = h(
+    'form',
+    {
+      class: 'toolbar card',
+      on: {
+        submit: (event) => {
+          event.preventDefault();
+          void (async () => {
+            try {
+              const started = await send<{ id: string }>('POST', `/definitions/${encodeURIComponent(startSelect.value)}/instances`, {
+                body: businessKey.value.trim() ? { businessKey: businessKey.value.trim() } : {},
+              });
+              businessKey.value = '';
+              await reload();
+              const first = tasks.find((t) => t.instanceId === started.json.id);
+              replace(notices, okBox(first ? 'Layanan dimulai; tugas pertamanya dipilih.' : 'Layanan dimulai; tugas pertamanya ada pada peran lain.'));
+              if (first) await select(first.id);
+            } catch (err) {
+              replace(notices, errorBox(err, 'Layanan tidak dapat dimulai'));
+            }
+          })();
+        },
+      },
+    },
+    h('label', { for: 'start-definition' }, 'Mulai layanan'),
+    startSelect,
+    businessKey,
+    h('button', { type: 'submit' }, 'Mulai'),
+  );
+
+  replace(
+    container,
+    h(
+      'div',
+      { class: 'tasklist' },
+      startable.length ? startForm : null,
+      notices,
+      h(
+        'div',
+        { class: 'split' },
+        h(
+          'aside',
+          { class: 'card list-pane' },
+          h('h2', {}, 'Tugas saya ', count),
+          h('p', { class: 'muted small' }, 'Menurut batas waktu; yang terlambat berwarna merah.'),
+          list,
+        ),
+        h('div', { class: 'detail-pane' }, h('section', { class: 'card' }, h('h3', {}, 'Diagram kasus'), diagramBox, legend()), detail),
+      ),
+    ),
+  );
+
+  async function reload(): Promise<void> {
+    const [open, late] = await Promise.all([getJson<Page<Task>>('/tasks?limit=200'), getJson<Page<Task>>('/tasks?overdue=true&limit=200')]);
+    tasks = open.items;
+    overdue = new Set(late.items.map((t) => t.id));
+    count.textContent = `(${tasks.length})`;
+    replace(
+      list,
+      tasks.length
+        ? tasks.map((t) =>
+            h(
+              'li',
+              { class: `task ${overdue.has(t.id) ? 'overdue' : ''} ${t.id === selected ? 'selected' : ''}`, dataset: { taskId: t.id, elementId: t.elementId } },
+              h(
+                'button',
+                { type: 'button', on: { click: () => void select(t.id) } },
+                h('span', { class: 'step' }, t.step ? `Langkah ${t.step}` : 'Langkah –'),
+                h('span', { class: 'name' }, t.name ?? t.elementId),
+                h('span', { class: 'meta' }, `${session.definition(t.definitionKey)?.name ?? t.definitionKey} · ${session.roleName(t.role)}`),
+                h(
+                  'span',
+                  { class: 'due' },
+                  t.dueAt ? `Batas: ${formatTime(t.dueAt, session.timeZone(t.definitionKey))}` : 'Tanpa batas waktu',
+                  overdue.has(t.id) ? h('span', { class: 'badge late' }, 'Terlambat') : null,
+                  t.status === 'claimed' ? h('span', { class: 'badge' }, t.assignee === session.me.id ? 'Diklaim saya' : 'Diklaim') : null,
+                ),
+              ),
+            ),
+          )
+        : h('li', { class: 'muted empty' }, 'Tidak ada tugas terbuka untuk peran Anda.'),
+    );
+  }
+
+  async function select(id: string): Promise<void> {
+    selected = id;
+    for (const li of list.querySelectorAll<HTMLElement>('li.task')) li.classList.toggle('selected', li.dataset.taskId === id);
+    let task = tasks.find((t) => t.id === id);
+    try {
+      task ??= await getJson<Task>(`/tasks/${encodeURIComponent(id)}`);
+      renderDetail(task);
+      await showDiagram(task);
+    } catch (err) {
+      replace(detail, errorBox(err, 'Tugas tidak dapat dibuka'));
+    }
+  }
+
+  async function showDiagram(task: Task): Promise<void> {
+    await diagram.show(`${task.definitionKey}@${task.version}`, () => definitionXml(task.definitionKey, task.version, getText));
+    diagram.clearMarks();
+    try {
+      const instance = await getJson<InstanceDetail>(`/instances/${encodeURIComponent(task.instanceId)}`);
+      for (const s of instance.steps) if (s.status === 'completed') diagram.mark(s.elementId, 'step-done');
+      for (const t of instance.openTasks) if (t.elementId !== task.elementId) diagram.mark(t.elementId, 'step-open');
+    } catch {
+      // An applicant's own step may not show the whole case; the current step is still highlighted.
+    }
+    diagram.mark(task.elementId, 'step-current');
+  }
+
+  function renderDetail(task: Task): void {
+    const tz = session.timeZone(task.definitionKey);
+    const mine = task.assignee === session.me.id;
+    const late = overdue.has(task.id);
+    const act = async (action: 'claim' | 'unclaim') => {
+      try {
+        const updated = (await send<Task>('POST', `/tasks/${encodeURIComponent(task.id)}/${action}`)).json;
+        await reload();
+        renderDetail(updated);
+        detail.prepend(okBox(action === 'claim' ? 'Tugas diklaim.' : 'Tugas dilepaskan.'));
+      } catch (err) {
+        detail.prepend(errorBox(err, action === 'claim' ? 'Tidak dapat mengklaim' : 'Tidak dapat melepaskan'));
+      }
+    };
+    const form = completionForm(task, tz, async () => {
+      const done = task;
+      await reload();
+      const next = tasks.find((t) => t.instanceId === done.instanceId);
+      if (next) await select(next.id);
+      else {
+        selected = null;
+        replace(detail, h('p', { class: 'muted' }, 'Pilih tugas dari daftar.'));
+        diagram.clearMarks();
+      }
+      detail.prepend(okBox(`Tugas selesai: ${done.step ? `Langkah ${done.step}, ` : ''}${done.name ?? done.elementId}.${next ? ' Langkah berikutnya dipilih.' : ''}`));
+    });
+    replace(
+      detail,
+      h('h2', {}, task.step ? `Langkah ${task.step}: ` : '', task.name ?? task.elementId),
+      h(
+        'dl',
+        { class: 'facts' },
+        fact('SOP', `${session.definition(task.definitionKey)?.name ?? task.definitionKey} (versi ${task.version})`),
+        fact('Pelaksana', session.roleName(task.role)),
+        fact('Waktu', task.timeStandard?.text ?? 'tidak ditetapkan'),
+        fact('Mulai dihitung', formatTime(task.startsAt ?? task.createdAt, tz)),
+        fact('Batas waktu', h('span', { class: late ? 'late-text' : '' }, task.dueAt ? formatTime(task.dueAt, tz) : '–', late ? h('span', { class: 'badge late' }, 'Terlambat') : null)),
+        fact('Status', `${STATUS[task.status] ?? task.status}${task.assignee ? (mine ? ' oleh Anda' : ' oleh petugas lain') : ''}`),
+      ),
+      task.confidential ? h('p', { class: 'notice confidential' }, h('span', { class: 'badge' }, 'Rahasia'), ' Isi langkah ini hanya dapat dibaca oleh pencatatnya.') : null,
+      h(
+        'div',
+        { class: 'actions' },
+        task.status === 'open' ? h('button', { type: 'button', id: 'claim', on: { click: () => void act('claim') } }, 'Klaim') : null,
+        task.status === 'claimed' && mine ? h('button', { type: 'button', id: 'unclaim', class: 'secondary', on: { click: () => void act('unclaim') } }, 'Lepaskan') : null,
+      ),
+      form,
+    );
+  }
+
+  await reload();
+  const first = tasks[0];
+  if (first) await select(first.id);
+}
+
+function fact(label: string, value: string | HTMLElement): HTMLElement[] {
+  return [h('dt', {}, label), h('dd', {}, value)];
+}
+
+function legend(): HTMLElement {
+  return h(
+    'p',
+    { class: 'legend small' },
+    h('span', { class: 'swatch current' }),
+    ' langkah ini ',
+    h('span', { class: 'swatch done' }),
+    ' sudah selesai ',
+    h('span', { class: 'swatch open' }),
+    ' terbuka di peran lain',
+  );
+}
+
+/** The completion form: Kelengkapan as a checklist with a reference or an uploaded file each, Output, then the task's own fields. */
+function completionForm(task: Task, timeZone: string, onDone: () => Promise<void>): HTMLFormElement {
+  const status = h('div', { class: 'status' });
+  const documents = task.requires.map((name, i) => ({
+    name,
+    check: h('input', { type: 'checkbox', id: `doc-${i}`, name: `doc-${i}`, dataset: { document: name } }),
+    ref: h('input', { id: `doc-ref-${i}`, placeholder: 'Nomor/rujukan dokumen', maxlength: 2000, 'aria-label': `Rujukan ${name}` }),
+    file: h('input', { type: 'file', id: `doc-file-${i}`, 'aria-label': `Berkas ${name}`, accept: '.pdf,.png,.jpg,.jpeg,.txt,.docx,.xlsx' }),
+  }));
+  const outputs = task.output.map((name, i) => ({
+    name,
+    check: h('input', { type: 'checkbox', id: `out-${i}`, name: `out-${i}`, dataset: { output: name } }),
+    value: h('input', { id: `out-value-${i}`, placeholder: 'Isi/uraian output', maxlength: 100_000, 'aria-label': `Isi ${name}` }),
+  }));
+  const fields = task.form.map((f) => ({ field: f, input: fieldInput(f) }));
+  const form = h(
+    'form',
+    {
+      id: 'complete-form',
+      class: 'complete',
+      on: {
+        submit: (event) => {
+          event.preventDefault();
+          void submit();
+        },
+      },
+    },
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Kelengkapan'),
+      documents.length
+        ? documents.map((d) => h('div', { class: 'check-row' }, h('label', { for: d.check.id }, d.check, ' ', d.name), h('div', { class: 'inline' }, d.ref, d.file)))
+        : h('p', { class: 'muted small' }, 'Tidak ada kelengkapan yang dipersyaratkan.'),
+    ),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, 'Output'),
+      outputs.length
+        ? outputs.map((o) => h('div', { class: 'check-row' }, h('label', { for: o.check.id }, o.check, ' ', o.name), o.value))
+        : h('p', { class: 'muted small' }, 'Tidak ada output yang dipersyaratkan.'),
+    ),
+    fields.length
+      ? h(
+          'fieldset',
+          {},
+          h('legend', {}, 'Isian'),
+          fields.map(({ field, input }) =>
+            h(
+              'div',
+              { class: 'field' },
+              h('label', { for: input.id }, field.label || field.name, field.required ? h('span', { class: 'req', title: 'wajib' }, ' *') : null),
+              input,
+              field.slots ? h('small', { class: 'muted' }, `Jam sesi (${timeZone}): ${field.slots.map((s) => `${s.start}–${s.end}`).join(', ')}`) : null,
+            ),
+          ),
+        )
+      : null,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'complete' }, 'Selesaikan tugas')),
+    status,
+  );
+
+  async function submit(): Promise<void> {
+    const button = form.querySelector<HTMLButtonElement>('#complete');
+    if (button) button.disabled = true;
+    replace(status);
+    try {
+      const docs: Array<{ name: string; ref?: string; attachmentId?: string }> = [];
+      for (const d of documents) {
+        if (!d.check.checked) continue;
+        const entry: { name: string; ref?: string; attachmentId?: string } = { name: d.name };
+        if (d.ref.value.trim()) entry.ref = d.ref.value.trim();
+        const file = d.file.files?.[0];
+        if (file) {
+          const body = new FormData();
+          body.append('name', d.name);
+          body.append('file', file, file.name);
+          entry.attachmentId = (await send<{ id: string }>('POST', `/tasks/${encodeURIComponent(task.id)}/attachments`, { raw: body })).json.id;
+        }
+        docs.push(entry);
+      }
+      const output = outputs.filter((o) => o.check.checked).map((o) => (o.value.value.trim() ? { name: o.name, value: o.value.value.trim() } : { name: o.name }));
+      const variables: Record<string, unknown> = {};
+      for (const { field, input } of fields) {
+        const value = readField(field, input, timeZone);
+        if (value !== undefined) variables[field.name] = value;
+      }
+      await send<Task>('POST', `/tasks/${encodeURIComponent(task.id)}/complete`, { body: { documents: docs, output, variables } });
+      await onDone();
+    } catch (err) {
+      replace(status, errorBox(err, 'Tugas belum dapat diselesaikan'));
+    } finally {
+      if (button) button.disabled = false;
+    }
+  }
+  return form;
+}
+
+function fieldInput(f: FormField): HTMLInputElement | HTMLSelectElement {
+  const id = `field-${f.name}`;
+  switch (f.type) {
+    case 'enum':
+      return h('select', { id, name: f.name, required: f.required }, h('option', { value: '' }, '— pilih —'), (f.options ?? []).map((o) => h('option', { value: o.value }, o.label || o.value)));
+    case 'boolean':
+      return h('select', { id, name: f.name, required: f.required }, h('option', { value: '' }, '— pilih —'), h('option', { value: 'true' }, 'Ya'), h('option', { value: 'false' }, 'Tidak'));
+    case 'datetime':
+      return h('input', { id, name: f.name, type: 'datetime-local', required: f.required });
+    case 'number':
+      return h('input', { id, name: f.name, type: 'number', step: 'any', required: f.required });
+    default:
+      return h('input', { id, name: f.name, type: 'text', required: f.required, maxlength: 10_000 });
+  }
+}
+
+function readField(f: FormField, input: HTMLInputElement | HTMLSelectElement, timeZone: string): unknown {
+  const raw = input.value.trim();
+  if (raw === '') return undefined;
+  switch (f.type) {
+    case 'boolean':
+      return raw === 'true';
+    case 'number':
+      return Number(raw);
+    case 'datetime':
+      // datetime-local has no zone: it is the SOP's office time.
+      return `${raw.length === 16 ? `${raw}:00` : raw}${OFFSETS[timeZone] ?? 'Z'}`;
+    default:
+      return raw;
+  }
+}
+

@@ -1,0 +1,141 @@
+// The JSON shapes of the routes the page calls (see ../shared/DESIGN.md and src/routes/schemas.ts).
+export interface Me {
+  id: string;
+  name: string;
+  roles: string[];
+}
+
+export interface Role {
+  id: string;
+  name: string;
+  initiator: boolean;
+}
+
+export interface Definition {
+  key: string;
+  version: number;
+  name: string;
+  organisation: string | null;
+  timeZone: string;
+  stepCount: number;
+  roles: Role[];
+}
+
+export interface DefinitionDetail extends Definition {
+  versions: Array<{ version: number; deployedAt: string; hash: string }>;
+}
+
+export interface TimeStandard {
+  text: string;
+  iso: string | null;
+}
+
+export interface FormField {
+  name: string;
+  label: string;
+  type: 'string' | 'boolean' | 'enum' | 'datetime' | 'number';
+  required: boolean;
+  options?: Array<{ value: string; label: string }>;
+  slots?: Array<{ start: string; end: string }>;
+}
+
+export interface Task {
+  id: string;
+  instanceId: string;
+  definitionKey: string;
+  version: number;
+  elementId: string;
+  name: string | null;
+  step: string | null;
+  role: string | null;
+  assignee: string | null;
+  status: 'open' | 'claimed' | 'completed' | 'cancelled';
+  createdAt: string;
+  claimedAt: string | null;
+  completedAt: string | null;
+  startsAt: string | null;
+  dueAt: string | null;
+  timeStandard: TimeStandard | null;
+  requires: string[];
+  output: string[];
+  confidential: boolean;
+  form: FormField[];
+  documents: Array<{ name: string; ref?: string; attachmentId?: string; sha256?: string }> | null;
+  recordedOutput: Array<{ name: string; ref?: string; value?: string }> | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface InstanceDetail {
+  id: string;
+  definitionKey: string;
+  version: number;
+  businessKey: string | null;
+  status: 'running' | 'completed' | 'cancelled';
+  startedBy: string;
+  startedAt: string;
+  endedAt: string | null;
+  steps: Array<{ taskId: string; elementId: string; step: string | null; name: string | null; role: string | null; status: string; completedAt: string | null; dueAt: string | null }>;
+  openTasks: Task[];
+}
+
+export interface SheetStep {
+  no: string;
+  elementId: string;
+  activity: string;
+  actor: { role: string | null; name: string | null };
+  requires: string[];
+  timeStandard: TimeStandard | null;
+  output: string[];
+  note: string | null;
+  confidential: boolean;
+  decision: boolean;
+}
+
+export interface SopSheet {
+  key: string;
+  version: number;
+  title: string;
+  organisation: string | null;
+  number: string | null;
+  timeZone: string;
+  steps: SheetStep[];
+}
+
+export interface ReportRow {
+  definitionKey: string;
+  version: number;
+  elementId?: string;
+  step?: string | null;
+  name?: string | null;
+  role?: string | null;
+  count: number;
+  medianMs: number;
+  p90Ms: number;
+  standardMs: number | null;
+  compliance: number | null;
+  breaches: number;
+}
+
+export interface Breach {
+  taskId: string;
+  instanceId: string;
+  definitionKey: string;
+  version: number;
+  elementId: string;
+  step: string | null;
+  name: string | null;
+  role: string | null;
+  assignee: string | null;
+  status: string;
+  createdAt: string;
+  dueAt: string;
+  completedAt: string | null;
+  standardMs: number | null;
+  workingMs: number | null;
+  overdueMs: number;
+  open: boolean;
+}
