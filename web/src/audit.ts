@@ -20,7 +20,7 @@ export function heatOf(row: ReportRow | undefined, openBreaches: number): Heat {
 
 const HEAT_LABEL: Record<Heat, string> = { 'heat-ok': 'patuh', 'heat-warn': 'sebagian terlambat', 'heat-breach': 'Terlambat', 'heat-none': 'belum ada data' };
 
-export async function mountAudit(container: HTMLElement, session: Session): Promise<void> {
+export async function mountAudit(container: HTMLElement, session: Session): Promise<() => void> {
   const audited = session.definitions.filter((d) => session.audits(d));
   const definitionSelect = h('select', { id: 'audit-definition', 'aria-label': 'SOP' }, audited.map((d) => h('option', { value: d.key }, d.name)));
   const versionSelect = h('select', { id: 'audit-version', 'aria-label': 'Versi' });
@@ -213,7 +213,8 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
 
   if (audited.length === 0) {
     replace(notices, h('div', { class: 'notice' }, 'Tidak ada SOP dalam unit audit Anda.'));
-    return;
+  } else {
+    await reload();
   }
-  await reload();
+  return () => diagram.viewer.destroy();
 }

@@ -1,15 +1,15 @@
 // Tasklist (staff): the open tasks of my roles by due date, overdue in red; claim; a form generated from the task; complete; the case's diagram.
-import { getJson, getText, send } from './api.js';
+import { getAll, getJson, getText, send } from './api.js';
 import { DiagramView, definitionXml } from './diagram.js';
 import { h, replace } from './dom.js';
 import { errorBox, okBox } from './errors.js';
 import { formatTime, STATUS } from './format.js';
 import type { Session } from './session.js';
-import type { FormField, InstanceDetail, Page, Task } from './types.js';
+import type { FormField, InstanceDetail, Task } from './types.js';
 
 const OFFSETS: Record<string, string> = { 'Asia/Jakarta': '+07:00', 'Asia/Makassar': '+08:00', 'Asia/Jayapura': '+09:00' };
 
-export async function mountTasklist(container: HTMLElement, session: Session): Promise<void> {
+export async function mountTasklist(container: HTMLElement, session: Session): Promise<() => void> {
   const list = h('ul', { id: 'tasks', class: 'task-list' });
   const count = h('span', { class: 'count' });
   const detail = h('section', { id: 'task-detail', class: 'detail card' }, h('p', { class: 'muted' }, 'Pilih tugas dari daftar.'));
@@ -76,10 +76,10 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   );
 
   async function reload(): Promise<void> {
-    const [open, late] = await Promise.all([getJson<Page<Task>>('/tasks?limit=200'), getJson<Page<Task>>('/tasks?overdue=true&limit=200')]);
+    const [open, late] = await Promise.all([getAll<Task>('/tasks?limit=200', 600), getAll<Task>('/tasks?overdue=true&limit=200', 600)]);
     tasks = open.items;
     overdue = new Set(late.items.map((t) => t.id));
-    count.textContent = `(${tasks.length})`;
+    count.textContent = `(${tasks.length}${open.truncated ? '+' : ''})`;
     replace(
       list,
       tasks.length
@@ -186,6 +186,7 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   await reload();
   const first = tasks[0];
   if (first) await select(first.id);
+  return () => diagram.viewer.destroy();
 }
 
 function fact(label: string, value: string | HTMLElement): HTMLElement[] {
