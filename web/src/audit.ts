@@ -6,7 +6,7 @@ import { h, replace } from './dom.js';
 import { errorBox } from './errors.js';
 import { formatMs, formatTime, percent } from './format.js';
 import type { Session } from './session.js';
-import type { Breach, DefinitionDetail, Page, ReportRow } from './types.js';
+import type { Breach, DefinitionDetail, Page, ReportRow, SopSheet } from './types.js';
 
 export type Heat = 'heat-ok' | 'heat-warn' | 'heat-breach' | 'heat-none';
 
@@ -74,11 +74,14 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
       [...detail.versions].reverse().map((v) => h('option', { value: v.version, ...(v.version === shown ? { selected: true } : {}) }, `versi ${v.version}`)),
     );
     const tz = session.timeZone(key);
-    const [report, breaches] = await Promise.all([
+    const [report, breaches, sheet] = await Promise.all([
       getJson<{ rows: ReportRow[] }>(`/audit/report${query({ definitionKey: key, version: shown, groupBy: 'step' })}`),
       getJson<Page<Breach>>(`/audit/breaches${query({ definitionKey: key, limit: 200 })}`),
+      // The sheet names every step's Langkah and Pelaksana, also those with no execution yet.
+      getJson<SopSheet>(`/definitions/${encodeURIComponent(key)}/sop?version=${shown}`),
       diagram.show(`${key}@${shown}`, () => definitionXml(key, shown, getText)),
     ]);
+    const sheetSteps = new Map(sheet.steps.map((st) => [st.elementId, st]));
     const rows = new Map(report.rows.map((r) => [r.elementId ?? '', r]));
     const openByStep = new Map<string, number>();
     for (const b of breaches.items) if (b.open && b.version === shown) openByStep.set(b.elementId, (openByStep.get(b.elementId) ?? 0) + 1);
@@ -90,13 +93,16 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
     const table: HTMLElement[] = [];
     for (const element of tasks) {
       const row = rows.get(element.id);
+      const sheetStep = sheetSteps.get(element.id);
+      const stepNo = sheetStep?.no ?? row?.step ?? '';
+      const actor = sheetStep?.actor.name ?? session.roleName(row?.role ?? sheetStep?.actor.role ?? null);
       const open = openByStep.get(element.id) ?? 0;
       const heat = heatOf(row, open);
       diagram.mark(element.id, heat);
       const summary = row
         ? `Median ${formatMs(row.medianMs)} · P90 ${formatMs(row.p90Ms)} · Standar ${row.standardMs === null ? 'tidak ditetapkan' : formatMs(row.standardMs)} · ${row.count} selesai, ${row.breaches} melewati standar`
         : 'Belum ada eksekusi yang selesai';
-      const title = `${row?.step ? `Langkah ${row.step}: ` : ''}${element.businessObject.name ?? element.id}`;
+      const title = `${stepNo ? `Langkah ${stepNo}: ` : ''}${element.businessObject.name ?? element.id} (${actor})`;
       describe.set(
         element.id,
         h('div', {}, h('strong', {}, title), h('br'), summary, open ? h('span', { class: 'badge late' }, `${open} masih terlambat`) : null, h('span', { class: `badge ${heat}` }, HEAT_LABEL[heat])),
@@ -111,13 +117,13 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
         h(
           'tr',
           { class: heat, dataset: { elementId: element.id } },
-          h('td', {}, row?.step ?? ''),
+          h('td', {}, stepNo),
           h('td', {}, element.businessObject.name ?? element.id),
-          h('td', {}, session.roleName(row?.role ?? null)),
+          h('td', {}, actor),
           h('td', {}, row ? String(row.count) : '0'),
           h('td', {}, row ? formatMs(row.medianMs) : '–'),
           h('td', {}, row ? formatMs(row.p90Ms) : '–'),
-          h('td', {}, row ? formatMs(row.standardMs) : '–'),
+          h('td', {}, row?.standardMs != null ? formatMs(row.standardMs) : (sheetStep?.timeStandard?.text ?? '–')),
           h('td', { class: 'heat-cell' }, row ? percent(row.compliance) : '–'),
           h('td', {}, row ? String(row.breaches) : '0', open ? ` + ${open} terbuka` : ''),
         ),

@@ -16,6 +16,7 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   const notices = h('div', { class: 'notices' });
   const diagramBox = h('div', { class: 'diagram', id: 'task-diagram' });
   const diagram = new DiagramView(diagramBox);
+  const detailPane = h('div', { class: 'detail-pane' }, h('section', { class: 'card' }, h('h3', {}, 'Diagram kasus'), diagramBox, legend()), detail);
   let tasks: Task[] = [];
   let overdue = new Set<string>();
   let selected: string | null = null;
@@ -70,7 +71,7 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
           h('p', { class: 'muted small' }, 'Menurut batas waktu; yang terlambat berwarna merah.'),
           list,
         ),
-        h('div', { class: 'detail-pane' }, h('section', { class: 'card' }, h('h3', {}, 'Diagram kasus'), diagramBox, legend()), detail),
+        detailPane,
       ),
     ),
   );
@@ -89,7 +90,13 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
               { class: `task ${overdue.has(t.id) ? 'overdue' : ''} ${t.id === selected ? 'selected' : ''}`, dataset: { taskId: t.id, elementId: t.elementId } },
               h(
                 'button',
-                { type: 'button', on: { click: () => void select(t.id) } },
+                {
+                  type: 'button',
+                  on: {
+                    // On a narrow screen the task opens below the list: bring it into view.
+                    click: () => void select(t.id).then(() => matchMedia('(max-width: 900px)').matches && detailPane.scrollIntoView({ block: 'start' })),
+                  },
+                },
                 h('span', { class: 'step' }, t.step ? `Langkah ${t.step}` : 'Langkah –'),
                 h('span', { class: 'name' }, t.name ?? t.elementId),
                 h('span', { class: 'meta' }, `${session.definition(t.definitionKey)?.name ?? t.definitionKey} · ${session.roleName(t.role)}`),
