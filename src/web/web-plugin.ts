@@ -73,6 +73,8 @@ const NOT_BUILT = Buffer.from(
   '<!doctype html><html lang="id"><meta charset="utf-8"><title>SOP</title><p>Halaman web belum dibangun: jalankan <code>npm run build</code> lalu mulai ulang layanan.</p></html>',
 );
 
+const NOT_FOUND = Buffer.from('<!doctype html><html lang="id"><meta charset="utf-8"><title>SOP</title><p>Halaman tidak ditemukan. <a href="/app/">Kembali</a></p></html>');
+
 const webPlugin: FastifyPluginAsync<WebPluginOptions> = async (app, options) => {
   const dir = options.dir ?? defaultWebDir();
   // Every route of this plugin answers without a token; the API behind it still asks for one.
@@ -88,6 +90,11 @@ const webPlugin: FastifyPluginAsync<WebPluginOptions> = async (app, options) => 
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/app/'));
   app.get('/app', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/app/'));
+
+  // Anything else under /app/ is a page that does not exist, not an API call needing a token.
+  app.get('/app/*', { schema: { hide: true } }, async (_request, reply) =>
+    reply.status(404).header('content-type', TYPES['.html']).header('content-security-policy', CONTENT_SECURITY_POLICY).send(NOT_FOUND),
+  );
 
   for (const [name, file] of files) {
     const url = name === 'index.html' ? '/app/' : `/app/${name}`;

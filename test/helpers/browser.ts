@@ -1,7 +1,9 @@
 // Drives Debian's Chromium (playwright-core) against the real app listening on 127.0.0.1, for the web page's end-to-end tests.
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { defaultWebDir } from '../../src/web/web-plugin.js';
 import { startApp, tempDir, type TestApp, type TestAppOptions } from './app.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -23,6 +25,7 @@ export interface WebApp extends TestApp {
 /** Starts the real app on a port of its own and a headless Chromium with a fresh profile; both end with the test. */
 export async function startWebApp(t: { teardown(fn: () => void | Promise<void>): void }, options: TestAppOptions = {}): Promise<WebApp> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it with apt-get install -y chromium (.ci/run does so)`);
+  if (!fs.existsSync(path.join(defaultWebDir(), 'app.js'))) throw new Error('the web page is not built: run npm run build first (npm test does)');
   const app = await startApp(t, options);
   await app.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.app.server.address() as AddressInfo;
@@ -30,7 +33,8 @@ export async function startWebApp(t: { teardown(fn: () => void | Promise<void>):
   const browser = await chromium.launchPersistentContext(tempDir(t), {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // --disable-dev-shm-usage: containers often give /dev/shm 64 MB, too little for Chromium's renderer.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     viewport: DESKTOP,
     timeout: PAGE_TIMEOUT_MS,
     locale: 'id-ID',

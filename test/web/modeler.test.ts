@@ -35,8 +35,7 @@ t.test('an owner changes a time standard and deploys v2', async (t) => {
   t.match(await page.locator('#dirty').innerText(), /belum dideploy/);
 
   await page.click('#deploy');
-  await page.waitForSelector('#modeler-notices .notice.ok');
-  t.match(await page.locator('#modeler-notices .notice.ok').innerText(), /Versi 2/);
+  await page.locator('#modeler-notices .notice.ok', { hasText: 'Versi 2' }).waitFor();
 
   const def = (await web.call('GET', `/definitions/${KEY}`, owner.token)).json();
   t.equal(def.version, 2, 'v2 exists');
@@ -61,12 +60,22 @@ t.test('an owner changes a time standard and deploys v2', async (t) => {
   await page.locator('.versions').scrollIntoViewIfNeeded();
   await screenshot(page, 'web-modeler-versions');
 
+  // A lane: its pelaksana's role id and whether it is the applicant's lane.
+  const lane = page.locator('#modeler-canvas .djs-element[data-element-id="lane-kabid"]');
+  const box = await lane.boundingBox();
+  t.ok(box, 'the Kabid lane is drawn');
+  await lane.click({ position: { x: 8, y: (box?.height ?? 20) / 2 } });
+  await page.waitForSelector('#sop-panel #sop-role');
+  t.equal(await page.inputValue('#sop-role'), 'bkd-kalteng/kabid');
+  t.equal(await page.inputValue('#sop-lane-name'), 'Kabid');
+  t.notOk(await page.isChecked('#sop-initiator'), 'not the applicant');
+
   // A diagram with a script task is refused: the server's message, and the element marked on the canvas.
   const xml = fs.readFileSync(path.join(REPO_PROCESSES, `${KEY}.bpmn`), 'utf8');
   const evil = xml.replace(/<bpmn:userTask id="study-substance"([\s\S]*?)<\/bpmn:userTask>/, '<bpmn:scriptTask id="study-substance" name="Jalankan skrip" scriptFormat="javascript"><bpmn:script>1</bpmn:script></bpmn:scriptTask>');
   t.not(evil, xml);
   await page.setInputFiles('#open-file', { name: 'evil.bpmn', mimeType: 'application/xml', buffer: Buffer.from(evil) });
-  await page.waitForSelector('#modeler-notices .notice.ok');
+  await page.locator('#modeler-notices .notice.ok', { hasText: 'evil.bpmn' }).waitFor();
   await page.click('#deploy');
   await page.waitForSelector('#deploy-error');
   t.match(await page.locator('#deploy-error').innerText(), /Deploy ditolak \(400\)/);

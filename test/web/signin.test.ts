@@ -31,6 +31,15 @@ t.test('sign in with a token; the roles decide the pages', async (t) => {
   await page.reload();
   await page.waitForSelector('header.top .me');
   t.pass('a reload keeps the session');
+  // Moving between the pages releases one bpmn-js and draws the next.
+  await page.click('nav.tabs a[data-page="pemodel"]');
+  await page.waitForSelector('#modeler-canvas .djs-element[data-element-id]');
+  await page.click('nav.tabs a[data-page="audit"]');
+  await page.waitForSelector('#audit-diagram .djs-element[data-element-id]');
+  t.equal(await page.locator('.djs-container').count(), 1, 'one diagram on the page at a time');
+  await page.click('nav.tabs a[data-page="tugas"]');
+  await page.waitForSelector('#tasks');
+  t.equal(await page.locator('nav.tabs a.active').innerText(), 'Daftar Tugas');
   await page.click('#signout');
   await page.waitForSelector('#token');
   t.equal(await page.evaluate(() => sessionStorage.getItem('sop-token')), null, 'sign-out forgets the token');

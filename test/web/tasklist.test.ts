@@ -54,8 +54,10 @@ t.test('a staff member claims and completes a task with documents and output', a
   await page.fill('#out-value-0', 'Pemohon: Budi');
   await page.check('input[data-output="Lembar Konsultasi"]');
   await page.click('#complete');
-  await page.waitForSelector('#task-detail .notice.ok');
-  t.match(await page.locator('#task-detail .notice.ok').innerText(), /Tugas selesai/);
+  // The claim's notice is still there until the completion answers; wait for the completion's own.
+  const completed = page.locator('#task-detail .notice.ok', { hasText: 'Tugas selesai' });
+  await completed.waitFor();
+  t.match(await completed.innerText(), /Tugas selesai: Langkah 1, Menerima/);
 
   const done = (await web.call('GET', `/tasks/${lateTask.id}`, staff.token)).json();
   t.equal(done.status, 'completed');

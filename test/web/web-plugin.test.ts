@@ -32,6 +32,9 @@ t.test('the page and its bundle answer without a token; the API does not', async
   t.equal((await app.call('GET', '/app/app.css')).statusCode, 200);
 
   t.equal((await app.call('GET', '/me')).statusCode, 401, 'the API still needs a token');
+  const missing = await app.call('GET', '/app/nope.js');
+  t.equal(missing.statusCode, 404, 'an unknown file under /app/ is not found, without asking for a token');
+  t.match(missing.body, /Halaman tidak ditemukan/);
   t.equal((await app.call('GET', '/app/../src/config.ts')).statusCode, 401, 'nothing outside the bundle is served');
   const docs = await app.call('GET', '/docs/json');
   t.notOk(JSON.stringify(docs.json().paths).includes('/app'), 'the page is not part of the API document');

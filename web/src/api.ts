@@ -79,6 +79,19 @@ export async function getJson<T>(url: string): Promise<T> {
   return (await (await request('GET', url)).json()) as T;
 }
 
+/** Every item of a paged list (`{items, nextCursor}`), following the cursor up to `max` items. */
+export async function getAll<T>(url: string, max = 1000): Promise<{ items: T[]; truncated: boolean }> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = url.includes('?') ? '&' : '?';
+    const page: { items: T[]; nextCursor: string | null } = await getJson(cursor ? `${url}${sep}cursor=${encodeURIComponent(cursor)}` : url);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && items.length < max);
+  return { items, truncated: cursor !== null };
+}
+
 export async function getText(url: string): Promise<string> {
   return (await request('GET', url)).text();
 }

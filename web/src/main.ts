@@ -13,7 +13,9 @@ import { mountModeler } from './modeler.js';
 import { mountAudit } from './audit.js';
 
 const TITLES: Record<PageName, string> = { tugas: 'Daftar Tugas', pemodel: 'Pemodel SOP', audit: 'Dasbor Audit' };
-const MOUNT: Record<PageName, (container: HTMLElement, session: Session) => Promise<void>> = {
+/** A page draws itself into the container and returns what to release when the user leaves it. */
+type Mount = (container: HTMLElement, session: Session) => Promise<() => void>;
+const MOUNT: Record<PageName, Mount> = {
   tugas: mountTasklist,
   pemodel: mountModeler,
   audit: mountAudit,
@@ -21,9 +23,17 @@ const MOUNT: Record<PageName, (container: HTMLElement, session: Session) => Prom
 
 const root = document.getElementById('app') as HTMLElement;
 let session: Session | null = null;
+let leave: (() => void) | null = null;
+
+/** Releases the current page (its bpmn-js instance and listeners). */
+function leavePage(): void {
+  leave?.();
+  leave = null;
+}
 
 function signIn(message?: string): void {
   session = null;
+  leavePage();
   const input = h('input', { type: 'password', id: 'token', name: 'token', autocomplete: 'off', required: true, placeholder: 'token API' });
   const status = h('div', { class: 'status' });
   const form = h(
@@ -88,6 +98,7 @@ async function route(): Promise<void> {
       h('button', { type: 'button', class: 'link', id: 'signout', on: { click: () => (token.clear(), signIn()) } }, 'Keluar'),
     ),
   );
+  leavePage();
   const main = h('main', { id: 'page', dataset: { page: page ?? 'none' } });
   replace(root, header, main);
   if (!page) {
@@ -96,7 +107,7 @@ async function route(): Promise<void> {
   }
   document.title = `${TITLES[page]} · SOP BPMN`;
   try {
-    await MOUNT[page](main, s);
+    leave = await MOUNT[page](main, s);
   } catch (err) {
     main.append(errorBox(err, 'Halaman tidak dapat dimuat'));
   }

@@ -22,7 +22,7 @@ interface CanvasApi {
   zoom(level: 'fit-viewport', center?: 'auto'): number;
 }
 
-export async function mountModeler(container: HTMLElement, session: Session): Promise<void> {
+export async function mountModeler(container: HTMLElement, session: Session): Promise<() => void> {
   const owned = session.definitions.filter((d) => session.owns(d));
   const canvasBox = h('div', { class: 'modeler-canvas', id: 'modeler-canvas' });
   const modeler = new Modeler({ container: canvasBox, moddleExtensions: { sop } });
@@ -253,4 +253,5 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
   const first = owned[0];
   if (first) await loadDefinition(first.key);
   else notices.append(h('div', { class: 'notice' }, 'Belum ada SOP di unit Anda. Buka berkas .bpmn lalu deploy.'));
+  return () => modeler.destroy();
 }

@@ -1,21 +1,22 @@
 // Tasklist (staff): the open tasks of my roles by due date, overdue in red; claim; a form generated from the task; complete; the case's diagram.
-import { getJson, getText, send } from './api.js';
+import { getAll, getJson, getText, send } from './api.js';
 import { DiagramView, definitionXml } from './diagram.js';
 import { h, replace } from './dom.js';
 import { errorBox, okBox } from './errors.js';
 import { formatTime, STATUS } from './format.js';
 import type { Session } from './session.js';
-import type { FormField, InstanceDetail, Page, Task } from './types.js';
+import type { FormField, InstanceDetail, Task } from './types.js';
 
 const OFFSETS: Record<string, string> = { 'Asia/Jakarta': '+07:00', 'Asia/Makassar': '+08:00', 'Asia/Jayapura': '+09:00' };
 
-export async function mountTasklist(container: HTMLElement, session: Session): Promise<void> {
+export async function mountTasklist(container: HTMLElement, session: Session): Promise<() => void> {
   const list = h('ul', { id: 'tasks', class: 'task-list' });
   const count = h('span', { class: 'count' });
   const detail = h('section', { id: 'task-detail', class: 'detail card' }, h('p', { class: 'muted' }, 'Pilih tugas dari daftar.'));
   const notices = h('div', { class: 'notices' });
   const diagramBox = h('div', { class: 'diagram', id: 'task-diagram' });
   const diagram = new DiagramView(diagramBox);
+  const detailPane = h('div', { class: 'detail-pane' }, h('section', { class: 'card' }, h('h3', {}, 'Diagram kasus'), diagramBox, legend()), detail);
   let tasks: Task[] = [];
   let overdue = new Set<string>();
   let selected: string | null = null;
@@ -70,16 +71,16 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
           h('p', { class: 'muted small' }, 'Menurut batas waktu; yang terlambat berwarna merah.'),
           list,
         ),
-        h('div', { class: 'detail-pane' }, h('section', { class: 'card' }, h('h3', {}, 'Diagram kasus'), diagramBox, legend()), detail),
+        detailPane,
       ),
     ),
   );
 
   async function reload(): Promise<void> {
-    const [open, late] = await Promise.all([getJson<Page<Task>>('/tasks?limit=200'), getJson<Page<Task>>('/tasks?overdue=true&limit=200')]);
+    const [open, late] = await Promise.all([getAll<Task>('/tasks?limit=200', 600), getAll<Task>('/tasks?overdue=true&limit=200', 600)]);
     tasks = open.items;
     overdue = new Set(late.items.map((t) => t.id));
-    count.textContent = `(${tasks.length})`;
+    count.textContent = `(${tasks.length}${open.truncated ? '+' : ''})`;
     replace(
       list,
       tasks.length
@@ -89,7 +90,13 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
               { class: `task ${overdue.has(t.id) ? 'overdue' : ''} ${t.id === selected ? 'selected' : ''}`, dataset: { taskId: t.id, elementId: t.elementId } },
               h(
                 'button',
-                { type: 'button', on: { click: () => void select(t.id) } },
+                {
+                  type: 'button',
+                  on: {
+                    // On a narrow screen the task opens below the list: bring it into view.
+                    click: () => void select(t.id).then(() => matchMedia('(max-width: 900px)').matches && detailPane.scrollIntoView({ block: 'start' })),
+                  },
+                },
                 h('span', { class: 'step' }, t.step ? `Langkah ${t.step}` : 'Langkah –'),
                 h('span', { class: 'name' }, t.name ?? t.elementId),
                 h('span', { class: 'meta' }, `${session.definition(t.definitionKey)?.name ?? t.definitionKey} · ${session.roleName(t.role)}`),
@@ -186,6 +193,7 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   await reload();
   const first = tasks[0];
   if (first) await select(first.id);
+  return () => diagram.viewer.destroy();
 }
 
 function fact(label: string, value: string | HTMLElement): HTMLElement[] {
