@@ -15,6 +15,7 @@ const configSchema = z.object({
   PROCESSES_DIR: z.string().min(1).default('processes'),
   AUDIT_KEY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export interface Config {
@@ -28,6 +29,8 @@ export interface Config {
   /** The Ed25519 key (PKCS#8 PEM) that signs audit checkpoints; made at first start when missing. */
   auditKeyFile: string;
   logLevel: string;
+  /** Service processes sharing the port (node:cluster); 1 = this process serves alone. */
+  workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -48,5 +51,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     processesDir: c.PROCESSES_DIR,
     auditKeyFile: c.AUDIT_KEY_FILE ?? defaultKeyFile(c.DATABASE_URL),
     logLevel: c.LOG_LEVEL,
+    workers: c.WORKERS,
   };
 }
