@@ -9,7 +9,8 @@ export function openKnex(databaseUrl) {
       client: 'better-sqlite3',
       connection: { filename: databaseUrl.slice('sqlite:'.length) },
       useNullAsDefault: true,
-      pool: { min: 1, max: 1, afterCreate: (c, done) => (c.pragma('busy_timeout = 10000'), done(null, c)) },
+      // A page cache large enough for the task indexes: random UUID keys otherwise make every insert a disk read.
+      pool: { min: 1, max: 1, afterCreate: (c, done) => (c.pragma('busy_timeout = 10000'), c.pragma('cache_size = -262144'), done(null, c)) },
     });
   }
   return knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 4 } });
