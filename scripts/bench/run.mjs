@@ -4,7 +4,8 @@
 //
 // Usage: node scripts/bench/run.mjs [--only engine,sqlite-raw,http-sqlite,http-pg,tasks,report,soak]
 //   [--seconds 15] [--connections 16] [--rows 1000000] [--report-rows 1000000] [--soak-minutes 10]
-//   [--soak-rate 4] [--workers 2] [--pg postgres://postgres@127.0.0.1:5432/test] [--profile] [--no-write] [--json out.json]
+//   [--soak-rate 4] [--workers 2] [--from-json saved.json: only re-render the section from a saved run]
+//   [--pg postgres://postgres@127.0.0.1:5432/test] [--profile] [--no-write] [--json out.json]
 // The HTTP parts run the service as one process and again with WORKERS=<--workers> (node:cluster); 1 skips that.
 // Quick look: --only engine,http-sqlite --seconds 5 --no-write
 import { execFileSync } from 'node:child_process';
@@ -154,6 +155,14 @@ async function httpPart(kind, workers = 1) {
 }
 
 async function main() {
+  if (typeof args['from-json'] === 'string') {
+    // Re-render the section from a saved run (--json), e.g. after a change to the report's wording.
+    const saved = JSON.parse(fs.readFileSync(args['from-json'], 'utf8'));
+    const { markdown, verdicts } = writeSection(saved, { file: path.join(root, 'docs', 'BENCHMARKS.md'), write: opt.write });
+    log(markdown);
+    process.exitCode = verdicts.every((v) => v.pass) ? 0 : 1;
+    return;
+  }
   const result = { machine: machine(), options: { ...opt, only: [...only] } };
   result.machine.postgres = only.has('http-pg') ? await postgresVersion(opt.pg) : null;
   log(`bench: ${JSON.stringify(result.machine)}`);
