@@ -28,6 +28,7 @@ const configSchema = z.object({
     .optional(),
   CONTENT_KEY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export interface Config {
@@ -45,6 +46,8 @@ export interface Config {
   /** Made at first start when missing (mode 0600), beside the SQLite file or in ./data. */
   contentKeyFile: string;
   logLevel: string;
+  /** Service processes sharing the port (node:cluster); 1 = this process serves alone. */
+  workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -67,5 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contentKey: c.CONTENT_KEY,
     contentKeyFile: c.CONTENT_KEY_FILE ?? defaultContentKeyFile(c.DATABASE_URL),
     logLevel: c.LOG_LEVEL,
+    workers: c.WORKERS,
   };
 }

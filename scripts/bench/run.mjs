@@ -4,7 +4,9 @@
 //
 // Usage: node scripts/bench/run.mjs [--only engine,sqlite-raw,http-sqlite,http-pg,tasks,report,soak]
 //   [--seconds 15] [--connections 16] [--rows 1000000] [--report-rows 1000000] [--soak-minutes 10]
-//   [--soak-rate 4] [--pg postgres://postgres@127.0.0.1:5432/test] [--profile] [--no-write] [--json out.json]
+//   [--soak-rate 4] [--workers 2] [--from-json saved.json: only re-render the section from a saved run]
+//   [--pg postgres://postgres@127.0.0.1:5432/test] [--profile] [--no-write] [--json out.json]
+// The HTTP parts run the service as one process and again with WORKERS=<--workers> (node:cluster); 1 skips that.
 // Quick look: --only engine,http-sqlite --seconds 5 --no-write
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -51,6 +53,7 @@ const opt = {
   pg: typeof args.pg === 'string' ? args.pg : (process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'),
   role: args.role ?? 'bkd-kalteng/jfu-tu',
   profile: args.profile === true,
+  workers: Number(args.workers ?? 2),
   write: args['no-write'] !== true,
 };
 const FIRST_STEP = 'register-request';
@@ -112,16 +115,19 @@ async function serverOn(kind, name, extra = {}) {
 }
 
 /** Starts/s for `seconds`, then completes every first-step task those starts opened. */
-async function httpPart(kind) {
-  const profileDir = path.join(workDir, `prof-${kind}`);
-  const { server, databaseUrl, drop } = await serverOn(kind, `http-${kind}`, opt.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {});
+async function httpPart(kind, workers = 1) {
+  const profileDir = path.join(workDir, `prof-${kind}-${workers}`);
+  const { server, databaseUrl, drop } = await serverOn(kind, `http-${kind}-${workers}`, {
+    ...(opt.profile && workers === 1 ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+    env: { WORKERS: String(workers) },
+  });
   try {
     const def = await api(server.base, 'GET', `/definitions/${opt.key}`, server.admin);
     const user = await api(server.base, 'POST', '/users', server.admin, { name: 'bench petugas', roles: def.roles.map((r) => r.id) });
     // Warm the process (JIT, caches) before measuring.
     await loadStarts({ base: server.base, token: user.token, key: opt.key, connections: opt.connections, seconds: 2 });
     const starts = await loadStarts({ base: server.base, token: user.token, key: opt.key, connections: opt.connections, seconds: opt.seconds });
-    log(`  ${kind} starts: ${starts.perSecond.toFixed(0)}/s, p50 ${starts.p50} ms, p99 ${starts.p99} ms (${starts.non2xx} non-2xx)`);
+    log(`  ${kind} ×${workers} starts: ${starts.perSecond.toFixed(0)}/s, p50 ${starts.p50} ms, p99 ${starts.p99} ms (${starts.non2xx} non-2xx)`);
     const knex = openKnex(databaseUrl);
     const ids = (await knex('tasks').select('id').where({ element_id: FIRST_STEP, status: 'open' }).orderBy('created_at')).map((r) => r.id);
     await knex.destroy();
@@ -129,19 +135,19 @@ async function httpPart(kind) {
     const sample = await api(server.base, 'GET', `/tasks/${ids[0]}`, user.token);
     const body = completionBody(sample);
     const completions = await loadCompletions({ base: server.base, token: user.token, ids, body: () => body, connections: opt.connections });
-    log(`  ${kind} completions: ${completions.perSecond.toFixed(0)}/s over ${ids.length} tasks, p50 ${completions.p50} ms, p99 ${completions.p99} ms (${completions.non2xx} non-2xx)`);
+    log(`  ${kind} ×${workers} completions: ${completions.perSecond.toFixed(0)}/s over ${ids.length} tasks, p50 ${completions.p50} ms, p99 ${completions.p99} ms (${completions.non2xx} non-2xx)`);
     const verify = await api(server.base, 'GET', '/audit/verify', server.admin);
     const rss = server.rss();
     await server.stop();
     let profile = null;
-    if (opt.profile) {
+    if (fs.existsSync(profileDir)) {
       const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
       if (file) {
         profile = summarize(path.join(profileDir, file), 12);
         log(profile.byFile);
       }
     }
-    return { starts, completions, openTasks: ids.length, auditVerified: verify.ok, auditEvents: verify.events, rssEnd: rss, profile };
+    return { workers, starts, completions, openTasks: ids.length, auditVerified: verify.ok, auditEvents: verify.events, rssEnd: rss, profile };
   } finally {
     await server.stop();
     await drop();
@@ -149,6 +155,14 @@ async function httpPart(kind) {
 }
 
 async function main() {
+  if (typeof args['from-json'] === 'string') {
+    // Re-render the section from a saved run (--json), e.g. after a change to the report's wording.
+    const saved = JSON.parse(fs.readFileSync(args['from-json'], 'utf8'));
+    const { markdown, verdicts } = writeSection(saved, { file: path.join(root, 'docs', 'BENCHMARKS.md'), write: opt.write });
+    log(markdown);
+    process.exitCode = verdicts.every((v) => v.pass) ? 0 : 1;
+    return;
+  }
   const result = { machine: machine(), options: { ...opt, only: [...only] } };
   result.machine.postgres = only.has('http-pg') ? await postgresVersion(opt.pg) : null;
   log(`bench: ${JSON.stringify(result.machine)}`);
@@ -167,10 +181,12 @@ async function main() {
     if (only.has('http-sqlite')) {
       log('service over HTTP, SQLite…');
       result.httpSqlite = await httpPart('sqlite');
+      if (opt.workers > 1) result.httpSqliteCluster = await httpPart('sqlite', opt.workers);
     }
     if (only.has('http-pg')) {
       log('service over HTTP, PostgreSQL…');
       result.httpPg = await httpPart('postgres');
+      if (opt.workers > 1) result.httpPgCluster = await httpPart('postgres', opt.workers);
     }
     if (only.has('tasks') || only.has('report')) {
       log('GET /tasks and the report over bulk rows (SQLite)…');

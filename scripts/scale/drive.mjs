@@ -1,7 +1,9 @@
-// Scale-out proof: N service processes on one PostgreSQL database, a client driving instances of a SOP through
-// them at random, optionally killing a process with SIGKILL every few seconds and restarting it.
-// Usage: node scripts/scale/drive.mjs [--instances 1000] [--concurrency 16] [--processes 2] [--kill-every 3000]
-//        [--race 50] [--key bkd-kalteng-konsultasi-ekinerja] [--pg postgres://postgres@127.0.0.1:5432/test] [--json]
+// Scale-out proof: N service processes on one PostgreSQL database (or one SQLite file), each optionally with
+// several cluster workers, a client driving instances of a SOP through them at random, optionally killing a
+// process with SIGKILL every few seconds and restarting it.
+// Usage: node scripts/scale/drive.mjs [--instances 1000] [--concurrency 16] [--processes 2] [--workers 1]
+//        [--kill-every 3000] [--race 50] [--db postgres|sqlite] [--key bkd-kalteng-konsultasi-ekinerja]
+//        [--pg postgres://postgres@127.0.0.1:5432/test] [--json]
 // Prints one line of figures; exits 1 when an instance is stuck, a completion is lost or applied twice,
 // the race has other than one winner, or the audit chain does not verify.
 import { spawn } from 'node:child_process';
@@ -10,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -27,6 +30,8 @@ const args = Object.fromEntries(
 const INSTANCES = Number(args.instances ?? 100);
 const CONCURRENCY = Number(args.concurrency ?? 8);
 const PROCESSES = Number(args.processes ?? 2);
+const WORKERS = Number(args.workers ?? 1);
+const DB = args.db ?? 'postgres';
 const KILL_EVERY = Number(args['kill-every'] ?? 0);
 const RACE = Number(args.race ?? 50);
 const KEY = args.key ?? 'bkd-kalteng-konsultasi-ekinerja';
@@ -45,12 +50,16 @@ async function admin(sql) {
 }
 
 const dbName = `sop_scale_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-const dbUrl = (() => {
-  const u = new URL(PG_URL);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sop-scale-'));
+const sqliteFile = path.join(workDir, 'scale.db');
+const dbUrl =
+  DB === 'sqlite'
+    ? `sqlite:${sqliteFile}`
+    : (() => {
+        const u = new URL(PG_URL);
+        u.pathname = `/${dbName}`;
+        return u.toString();
+      })();
 
 /** One service process; restartable. */
 class Service {
@@ -72,7 +81,7 @@ class Service {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !/^_?TAP/.test(k)));
     this.child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'server.js')], {
       cwd: root,
-      env: { ...env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: dbUrl, ADMIN_TOKEN: ADMIN, AUDIT_KEY_FILE: path.join(workDir, 'key.pem'), LOG_LEVEL: 'error' },
+      env: { ...env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: dbUrl, ADMIN_TOKEN: ADMIN, AUDIT_KEY_FILE: path.join(workDir, 'key.pem'), LOG_LEVEL: 'error', WORKERS: String(WORKERS) },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     for (let i = 0; i < 200; i++) {
@@ -155,7 +164,7 @@ async function finish(token, id, n) {
 }
 
 async function main() {
-  await admin(`create database ${dbName}`);
+  if (DB === 'postgres') await admin(`create database ${dbName}`);
   const began = Date.now();
   let chaos;
   try {
@@ -204,20 +213,35 @@ async function main() {
     const losers = statuses.filter((s) => s === 409).length;
 
     // The database's own account.
-    const db = new pg.Client(dbUrl);
-    await db.connect();
-    const q = async (sql, params) => (await db.query(sql, params)).rows;
+    const acked = [...stats.acknowledged];
+    let q;
+    let close;
+    if (DB === 'sqlite') {
+      const db = new Database(sqliteFile, { readonly: true });
+      // $1 becomes ?, an array a JSON text read back with json_each, ::int goes: the same questions in SQLite.
+      q = async (sql, params = []) =>
+        db
+          .prepare(sql.replace(/::int/g, '').replace(/= any\(\$1\)/g, 'in (select value from json_each(?))').replace(/\$1/g, '?'))
+          .all(...params.map((p) => (Array.isArray(p) ? JSON.stringify(p) : p)));
+      close = async () => db.close();
+    } else {
+      const db = new pg.Client(dbUrl);
+      await db.connect();
+      q = async (sql, params) => (await db.query(sql, params)).rows;
+      close = () => db.end();
+    }
     const notEnded = (await q(`select count(*)::int n from instances where business_key like 'scale-%' and status <> 'completed'`))[0].n;
     const twice = (await q(`select count(*)::int n from (select task_id from audit_events where type = 'task.completed' group by task_id having count(*) > 1) x`))[0].n;
-    const acked = [...stats.acknowledged];
     const lost = acked.length ? (await q(`select count(*)::int n from tasks where id = any($1) and status <> 'completed'`, [acked]))[0].n : 0;
     const raceEvents = (await q(`select count(*)::int n from audit_events where type = 'task.completed' and task_id = $1`, [task.id]))[0].n;
     const completedTasks = (await q(`select count(*)::int n from tasks where status = 'completed'`))[0].n;
-    await db.end();
+    await close();
     const verify = (await call('GET', '/audit/verify', ADMIN)).json;
 
     const figures = {
+      db: DB,
       processes: PROCESSES,
+      workers: WORKERS,
       instances: ids.length,
       orphanedStarts: orphans.length,
       notEnded,
@@ -239,7 +263,7 @@ async function main() {
   } finally {
     if (chaos) clearInterval(chaos);
     await Promise.all(services.map((s) => s.stop().catch(() => s.kill())));
-    await admin(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
+    if (DB === 'postgres') await admin(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -83,6 +83,8 @@ interface StatsRow {
   with_standard: number | string;
   within_standard: number | string;
   breaches: number | string | null;
+  min_standard: number | string | null;
+  max_standard: number | string | null;
 }
 
 interface ModeRow {
@@ -162,6 +164,8 @@ export function reportService(db: Pick<Database, 'knex' | 'kind'>) {
           knex.raw('sum(case when ?? is not null then 1 else 0 end) as ??', ['standard_ms', 'with_standard']),
           knex.raw('sum(case when ?? is not null and ?? <= ?? then 1 else 0 end) as ??', ['standard_ms', 'working_ms', 'standard_ms', 'within_standard']),
           knex.raw('sum(case when ?? then 1 else 0 end) as ??', ['breached', 'breaches']),
+          knex.raw('min(??) as ??', ['standard_ms', 'min_standard']),
+          knex.raw('max(??) as ??', ['standard_ms', 'max_standard']),
         )
         .groupBy(keys);
       const statRows = (await stats) as StatsRow[];
@@ -186,8 +190,13 @@ export function reportService(db: Pick<Database, 'knex' | 'kind'>) {
           const [medianMs, p90Ms, mode, names] = await Promise.all([
             valueAt(r, rankOf(50, n)),
             valueAt(r, rankOf(90, n)),
-            // The step's standard: the most common standard_ms of the group's rows (ties go to the larger value).
-            inGroup(r).select('standard_ms').count({ c: '*' }).whereNotNull('standard_ms').groupBy('standard_ms').orderBy([{ column: 'c', order: 'desc' }, { column: 'standard_ms', order: 'desc' }]).first() as Promise<ModeRow | undefined>,
+            // The step's standard: the most common standard_ms of the group's rows (ties go to the larger value). A step's
+            // rows of one version share their diagram's standard, so usually min = max settles it without counting.
+            r.max_standard === null || r.max_standard === undefined
+              ? undefined
+              : Number(r.min_standard) === Number(r.max_standard)
+                ? ({ standard_ms: r.max_standard } as ModeRow)
+                : (inGroup(r).select('standard_ms').count({ c: '*' }).whereNotNull('standard_ms').groupBy('standard_ms').orderBy([{ column: 'c', order: 'desc' }, { column: 'standard_ms', order: 'desc' }]).first() as Promise<ModeRow | undefined>),
             // A step's number, name and role are the same on each of its rows (they come from its version's diagram).
             q.groupBy === 'step' ? (inGroup(r).select('step', 'name', 'role').first() as Promise<Pick<StatsRow, 'step' | 'name' | 'role'>>) : undefined,
           ]);

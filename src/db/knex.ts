@@ -12,6 +12,7 @@ export interface Database {
 
 interface SqliteConnection {
   pragma(sql: string): unknown;
+  prepare(sql: string): unknown;
 }
 
 /** Creates the knex instance; for SQLite the file's folder is created when missing. */
@@ -32,6 +33,11 @@ export function openDatabase(databaseUrl: string): Database {
           conn.pragma('synchronous = NORMAL');
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
+          // knex opens every transaction with a deferred BEGIN: a transaction that reads before it writes would then
+          // fail at once with SQLITE_BUSY when another process (WORKERS > 1, or a second service on the file) wrote
+          // in between, busy_timeout or not. BEGIN IMMEDIATE takes the write lock first, waiting up to busy_timeout.
+          const prepare = conn.prepare.bind(conn);
+          conn.prepare = (sql: string) => prepare(sql === 'BEGIN;' ? 'BEGIN IMMEDIATE;' : sql);
           done(null, conn);
         },
       },

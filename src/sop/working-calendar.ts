@@ -72,8 +72,21 @@ function minuteOf(value: string, where: string): number {
   return Number(m[1] ?? m[3]) * 60 + Number(m[2] ?? m[4]);
 }
 
-// Compiled per call rather than cached: a calendar is small, and a cache would go stale if a caller edited one.
+// Compiling parses every holiday date with luxon, a good part of a request's time when done on each call. The result
+// is remembered per calendar object together with the calendar's JSON, and used only while that JSON is unchanged,
+// so a caller that edits a calendar in place still gets its edit (the JSON costs microseconds, the compile far more).
+const compiledCache = new WeakMap<WorkingCalendar, { json: string; compiled: Compiled }>();
+
 function compile(cal: WorkingCalendar): Compiled {
+  const json = JSON.stringify(cal);
+  const known = compiledCache.get(cal);
+  if (known && known.json === json) return known.compiled;
+  const compiled = compileNow(cal);
+  compiledCache.set(cal, { json, compiled });
+  return compiled;
+}
+
+function compileNow(cal: WorkingCalendar): Compiled {
   const zone = IANAZone.create(cal.timeZone);
   if (!zone.isValid) throw new RangeError(`calendar ${cal.id}: unknown time zone '${cal.timeZone}'`);
   const minutes: Array<Array<[number, number]>> = [[]];

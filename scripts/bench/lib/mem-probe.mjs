@@ -1,9 +1,20 @@
-// Preloaded into a benchmarked server (node --import): answers the bench's IPC question with process.memoryUsage().
-// It only reports; the service itself does not know it is there.
-if (typeof process.send === 'function') {
+// Preloaded into a benchmarked server (node --import): answers the bench's IPC question with process.memoryUsage(),
+// and with WORKERS > 1 tells the bench when every cluster worker listens. It only reports; the service itself does
+// not know it is there.
+import cluster from 'node:cluster';
+
+if (typeof process.send === 'function' && cluster.isPrimary) {
   process.on('message', (m) => {
     if (m && m.type === 'mem') process.send({ type: 'mem', id: m.id, usage: process.memoryUsage() });
   });
+  const workers = Number(process.env.WORKERS ?? 1);
+  if (workers > 1) {
+    let listening = 0;
+    cluster.on('listening', () => {
+      listening += 1;
+      if (listening === workers) process.send({ type: 'workers-listening' });
+    });
+  }
   // The IPC channel must not keep a closing server alive.
   process.channel?.unref();
 }

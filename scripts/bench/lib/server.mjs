@@ -75,6 +75,12 @@ export async function startServer({ databaseUrl, workDir, env = {}, nodeArgs = [
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const base = `http://127.0.0.1:${port}`;
+  const workers = Number(env.WORKERS ?? 1);
+  // With cluster workers, /health answers as soon as the first listens; measure only once all of them do.
+  const allListening = new Promise((resolve) => {
+    if (workers <= 1) return resolve();
+    child.on('message', (m) => m?.type === 'workers-listening' && resolve());
+  });
   let exited = false;
   child.once('exit', () => {
     exited = true;
@@ -90,6 +96,7 @@ export async function startServer({ databaseUrl, workDir, env = {}, nodeArgs = [
     if (i === 599) throw new Error(`server on ${port} did not come up`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  await Promise.race([allListening, new Promise((r) => setTimeout(r, 60_000))]);
   const pending = new Map();
   child.on('message', (m) => {
     if (m?.type === 'mem' && pending.has(m.id)) {
@@ -103,11 +110,19 @@ export async function startServer({ databaseUrl, workDir, env = {}, nodeArgs = [
     admin,
     pid: child.pid,
     child,
-    /** Resident set size of the process in bytes, from /proc (Linux). */
+    /** Resident set size in bytes, from /proc (Linux): the process and, with WORKERS > 1, its workers. */
     rss() {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      return kb * 1024;
+      const of = (pid) => {
+        try {
+          const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+          const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+          const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+          return kb * 1024 + children.reduce((sum, c) => sum + of(c), 0);
+        } catch {
+          return 0;
+        }
+      };
+      return of(child.pid);
     },
     /** process.memoryUsage() of the server, asked over IPC. */
     memory() {
