@@ -1,7 +1,7 @@
 // The tasklist in Chromium: a staff member sees the overdue task in red, claims it, is told what is missing,
 // then completes it with its documents (one uploaded) and output; the API shows exactly that.
 import t from 'tap';
-import { TestClock } from '../helpers/app.js';
+import { ADMIN_TOKEN, TestClock } from '../helpers/app.js';
 import { PHONE, screenshot, startWebApp } from '../helpers/browser.js';
 
 const KEY = 'bkd-kalteng-konsultasi-ekinerja';
@@ -73,5 +73,51 @@ t.test('a staff member claims and completes a task with documents and output', a
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   t.ok(overflow <= 1, `no sideways scrolling at phone width (overflow ${overflow}px)`);
   await screenshot(phone, 'web-tasklist-phone');
+  t.same(web.problems, [], 'no errors in the browser');
+});
+
+t.test("a counsellor reads back the notes sealed at a confidential step, and the read is audited", async (t) => {
+  const web = await startWebApp(t, { clock: new TestClock(new Date('2026-03-02T01:00:00Z')) });
+  t.teardown(() => {
+    if (web.problems.length) t.comment(`browser problems:\n${web.problems.join('\n')}`);
+  });
+  const NTB = 'bkd-ntb-konseling-psikologi';
+  const asn = await web.user(['bkd-ntb/asn'], 'Ani');
+  const uppk = await web.user(['bkd-ntb/admin-uppk'], 'Admin UPPK');
+  const konselor = await web.user(['bkd-ntb/konselor'], 'Konselor Dewi');
+  const tokens: Record<string, string> = { 'bkd-ntb/asn': asn.token, 'bkd-ntb/admin-uppk': uppk.token, 'bkd-ntb/konselor': konselor.token };
+  const values: Record<string, Record<string, unknown>> = {
+    'fill-registration': { bentukDiinginkan: 'luring', unitKerja: 'BKD', permasalahan: 'beban kerja' },
+    'verify-and-schedule': { modus: 'luring', jadwalSesi: '2026-03-03T09:00:00+08:00' },
+    'write-notes': { catatanRingkas: 'Konseli merasa lebih tenang setelah sesi.' },
+  };
+  const instance = (await web.call('POST', `/definitions/${NTB}/instances`, asn.token, {})).json();
+  let notesTask = '';
+  for (let i = 0; i < 5 && !notesTask; i++) {
+    const [task] = (await web.call('GET', `/tasks?instanceId=${instance.id}`, ADMIN_TOKEN)).json().items;
+    const output = task.output.map((name: string) => (task.elementId === 'write-notes' ? { name, value: 'Laporan tersegel' } : { name }));
+    const res = await web.call('POST', `/tasks/${task.id}/complete`, tokens[task.role], { documents: task.requires.map((name: string) => ({ name })), output, variables: values[task.elementId] ?? {} });
+    t.equal(res.statusCode, 200, `${task.elementId} completed`);
+    if (task.elementId === 'write-notes') notesTask = task.id;
+  }
+
+  const page = await web.open(konselor.token, 'tugas');
+  const record = page.locator(`#sealed-records li[data-task-id="${notesTask}"]`);
+  await record.waitFor();
+  t.match(await record.innerText(), /Langkah 5/);
+  t.notMatch(await record.innerText(), /lebih tenang/, 'the content is not shown before it is asked for');
+  await record.locator('button').click();
+  await record.locator('dl.facts').waitFor();
+  const shown = await record.locator('dl.facts').innerText();
+  t.match(shown, /Konseli merasa lebih tenang setelah sesi\./);
+  t.match(shown, /Laporan tersegel/);
+  await screenshot(page, 'web-sealed-notes', { fullPage: true });
+  const events = (await web.call('GET', `/audit/instances/${instance.id}`, ADMIN_TOKEN)).json().events as Array<{ type: string; userId: string }>;
+  t.same(events.filter((e) => e.type === 'content.read').map((e) => e.userId), [konselor.id], 'one audited read, by the author');
+
+  const colleague = await web.user(['bkd-ntb/konselor'], 'Konselor Eko');
+  const other = await web.open(colleague.token, 'tugas');
+  await other.waitForSelector('#tasks li');
+  t.ok(await other.locator('#sealed-card').isHidden(), 'another counsellor has no sealed records to read');
   t.same(web.problems, [], 'no errors in the browser');
 });

@@ -5,7 +5,7 @@ import { h, replace } from './dom.js';
 import { errorBox, okBox } from './errors.js';
 import { formatTime, STATUS } from './format.js';
 import type { Session } from './session.js';
-import type { FormField, InstanceDetail, Task } from './types.js';
+import type { FormField, InstanceDetail, SealedContent, Task } from './types.js';
 
 const OFFSETS: Record<string, string> = { 'Asia/Jakarta': '+07:00', 'Asia/Makassar': '+08:00', 'Asia/Jayapura': '+09:00' };
 
@@ -17,6 +17,14 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   const diagramBox = h('div', { class: 'diagram', id: 'task-diagram' });
   const diagram = new DiagramView(diagramBox);
   const detailPane = h('div', { class: 'detail-pane' }, h('section', { class: 'card' }, h('h3', {}, 'Diagram kasus'), diagramBox, legend()), detail);
+  const sealedList = h('ul', { id: 'sealed-records', class: 'sealed-list' });
+  const sealedCard = h(
+    'section',
+    { class: 'card sealed', id: 'sealed-card', hidden: true },
+    h('h2', {}, 'Catatan rahasia saya'),
+    h('p', { class: 'muted small' }, 'Isi langkah rahasia yang Anda catat, tersegel untuk Anda saja. Setiap pembacaan tercatat dalam jejak audit.'),
+    sealedList,
+  );
   let tasks: Task[] = [];
   let overdue = new Set<string>();
   let selected: string | null = null;
@@ -73,6 +81,7 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
         ),
         detailPane,
       ),
+      sealedCard,
     ),
   );
 
@@ -80,6 +89,7 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
     const [open, late] = await Promise.all([getAll<Task>('/tasks?limit=200', 600), getAll<Task>('/tasks?overdue=true&limit=200', 600)]);
     tasks = open.items;
     overdue = new Set(late.items.map((t) => t.id));
+    void listSealed();
     count.textContent = `(${tasks.length}${open.truncated ? '+' : ''})`;
     replace(
       list,
@@ -112,6 +122,54 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
           )
         : h('li', { class: 'muted empty' }, 'Tidak ada tugas terbuka untuk peran Anda.'),
     );
+  }
+
+  /** The confidential steps this user completed, each with a button that reads its content back (an audited read). */
+  async function listSealed(): Promise<void> {
+    try {
+      const done = await getAll<Task>('/tasks?assignee=me&status=completed&limit=200', 600);
+      const mine = done.items.filter((t) => t.contentSealed);
+      sealedCard.hidden = mine.length === 0;
+      replace(
+        sealedList,
+        mine.map((t) => {
+          const body = h('div', { class: 'sealed-body' });
+          const read = h('button', { type: 'button', class: 'secondary', dataset: { read: t.id } }, 'Baca isi');
+          read.addEventListener('click', () => {
+            void (async () => {
+              try {
+                const content = await getJson<SealedContent>(`/tasks/${encodeURIComponent(t.id)}/content`);
+                const label = (name: string) => t.form.find((f) => f.name === name)?.label || name;
+                replace(
+                  body,
+                  h(
+                    'dl',
+                    { class: 'facts' },
+                    Object.entries(content.variables).flatMap(([name, value]) => fact(label(name), value)),
+                    content.output.flatMap((o) => fact(`Output: ${o.name}`, o.value)),
+                  ),
+                );
+              } catch (err) {
+                replace(body, errorBox(err, 'Isi rahasia tidak dapat dibaca'));
+              }
+            })();
+          });
+          return h(
+            'li',
+            { dataset: { taskId: t.id } },
+            h('span', { class: 'step' }, t.step ? `Langkah ${t.step}` : 'Langkah –'),
+            ' ',
+            h('span', { class: 'name' }, t.name ?? t.elementId),
+            h('span', { class: 'meta muted small' }, ` · ${session.definition(t.definitionKey)?.name ?? t.definitionKey} · dicatat ${t.completedAt ? formatTime(t.completedAt, session.timeZone(t.definitionKey)) : ''}`),
+            ' ',
+            read,
+            body,
+          );
+        }),
+      );
+    } catch (err) {
+      replace(notices, errorBox(err, 'Catatan rahasia tidak dapat dimuat'));
+    }
   }
 
   async function select(id: string): Promise<void> {

@@ -62,6 +62,8 @@ export interface Task {
   form: FormField[];
   documents: Array<{ name: string; ref?: string; attachmentId?: string; sha256?: string }> | null;
   recordedOutput: Array<{ name: string; ref?: string; value?: string }> | null;
+  /** Content recorded at a confidential step is sealed: only its author reads it, at /tasks/:id/content. */
+  contentSealed: boolean;
 }
 
 export interface Page<T> {
@@ -138,4 +140,13 @@ export interface Breach {
   workingMs: number | null;
   overdueMs: number;
   open: boolean;
+}
+
+/** What its author recorded at a confidential step (GET /tasks/:id/content). */
+export interface SealedContent {
+  taskId: string;
+  recordedBy: string;
+  recordedAt: string;
+  variables: Record<string, string>;
+  output: Array<{ name: string; value: string }>;
 }
