@@ -4,8 +4,13 @@ import type { User } from '../auth/users-repository.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { InstanceRecord } from './instances-repository.js';
 
-export function maySeeInstance(user: User, instance: InstanceRecord, definition: DefinitionVersion): boolean {
+/** Every case of a definition: the unit's owners and auditors, and the holders of its non-applicant lane roles. */
+export function maySeeEveryInstanceOf(user: User, definition: Pick<DefinitionVersion, 'metadata'>): boolean {
   const unit = definition.metadata.unit;
-  if (instance.startedBy === user.id || isOwnerOf(user, unit) || isAuditorOf(user, unit)) return true;
-  return definition.metadata.roles.some((r) => !r.initiator && user.roles.includes(r.id));
+  return isOwnerOf(user, unit) || isAuditorOf(user, unit) || definition.metadata.roles.some((r) => !r.initiator && user.roles.includes(r.id));
+}
+
+/** One case: also its starter. */
+export function maySeeInstance(user: User, instance: InstanceRecord, definition: DefinitionVersion): boolean {
+  return instance.startedBy === user.id || maySeeEveryInstanceOf(user, definition);
 }

@@ -16,6 +16,7 @@ import { validateCompletion, type CompletionInput } from '../sop/form-validation
 import { measureStep } from '../sop/step-clock.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
 import type { WorkingCalendar } from '../sop/working-calendar.js';
+import { aboutTask } from '../tasks/task-audit.js';
 import { projectTasks } from '../tasks/task-projection.js';
 import { isHiddenFrom, mayAct, mayRead } from '../tasks/task-access.js';
 import type { TaskRecord, TaskRow, TasksRepository } from '../tasks/tasks-repository.js';
@@ -271,7 +272,7 @@ export function workflowService(deps: WorkflowDeps) {
           throw new ConflictError(`task ${task.id} was claimed or completed meanwhile`, now.status);
         }
         await audit.append(trx, [
-          { type: 'task.claimed', at, definitionKey: task.definitionKey, version: task.version, instanceId: task.instanceId, taskId: task.id, elementId: task.elementId, step: task.step, userId: user.id, role: task.role },
+          { type: 'task.claimed', at, ...aboutTask(task), userId: user.id },
         ]);
       });
       log.info({ instanceId: task.instanceId, taskId: task.id, userId: user.id, event: 'task.claimed' }, 'task claimed');
@@ -290,7 +291,7 @@ export function workflowService(deps: WorkflowDeps) {
         const ok = await tasks.setAssignee(task.id, task.assignee, { assignee: null, status: 'open', claimed_at: null }, trx);
         if (!ok) throw new ConflictError(`task ${task.id} changed meanwhile`, 'claimed');
         await audit.append(trx, [
-          { type: 'task.unclaimed', at, definitionKey: task.definitionKey, version: task.version, instanceId: task.instanceId, taskId: task.id, elementId: task.elementId, step: task.step, userId: user.id, role: task.role, data: { previousAssignee: task.assignee } },
+          { type: 'task.unclaimed', at, ...aboutTask(task), userId: user.id, data: { previousAssignee: task.assignee } },
         ]);
       });
       log.info({ instanceId: task.instanceId, taskId: task.id, userId: user.id, event: 'task.unclaimed' }, 'task unclaimed');
@@ -313,19 +314,7 @@ export function workflowService(deps: WorkflowDeps) {
         const ok = await tasks.setAssignee(task.id, task.assignee, { assignee: target.id, status: 'claimed', claimed_at: at }, trx);
         if (!ok) throw new ConflictError(`task ${task.id} changed meanwhile`, 'claimed');
         await audit.append(trx, [
-          {
-            type: 'task.claimed',
-            at,
-            definitionKey: task.definitionKey,
-            version: task.version,
-            instanceId: task.instanceId,
-            taskId: task.id,
-            elementId: task.elementId,
-            step: task.step,
-            userId: target.id,
-            role: task.role,
-            data: { assignedBy: user.id, previousAssignee: task.assignee },
-          },
+          { type: 'task.claimed', at, ...aboutTask(task), userId: target.id, data: { assignedBy: user.id, previousAssignee: task.assignee } },
         ]);
       });
       log.info({ instanceId: task.instanceId, taskId: task.id, userId: target.id, by: user.id, event: 'task.assigned' }, 'task assigned');

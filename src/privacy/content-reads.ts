@@ -5,6 +5,7 @@ import type { AuditChain } from '../audit/audit-chain.js';
 import type { User } from '../auth/users-repository.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { AttachmentInfo, AttachmentsRepository } from '../tasks/attachments.js';
+import { aboutTask } from '../tasks/task-audit.js';
 import type { TaskRecord, TasksRepository } from '../tasks/tasks-repository.js';
 import type { ContentCipher } from './content-cipher.js';
 import { openContent, type ConfidentialContent } from './confidential-content.js';
@@ -26,19 +27,7 @@ export function contentReads(deps: ContentReadDeps) {
   async function logRead(user: User, task: TaskRecord, what: Record<string, unknown>): Promise<void> {
     await knex.transaction(async (trx) => {
       await audit.append(trx, [
-        {
-          type: 'content.read',
-          at: clock().toISOString(),
-          definitionKey: task.definitionKey,
-          version: task.version,
-          instanceId: task.instanceId,
-          taskId: task.id,
-          elementId: task.elementId,
-          step: task.step,
-          userId: user.id,
-          role: task.role,
-          data: what,
-        },
+        { type: 'content.read', at: clock().toISOString(), ...aboutTask(task), userId: user.id, data: what },
       ]);
     });
   }

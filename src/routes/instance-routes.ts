@@ -7,7 +7,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { RESERVED_VARIABLE_NAMES } from '../engine/diagram-lockdown.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { InstanceRecord } from '../instances/instances-repository.js';
-import { maySeeInstance } from '../instances/instance-access.js';
+import { maySeeEveryInstanceOf, maySeeInstance } from '../instances/instance-access.js';
 import { decodeCursor, encodeCursor, keysetCursor } from '../http/cursor.js';
 import { taskView } from '../tasks/task-view.js';
 import { cancelBody, errorSchema, idParams, instanceDetail, instanceListQuery, instanceSchema, keyParams, pageOf, startBody } from './schemas.js';
@@ -53,9 +53,7 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
       const after = decodeCursor(request.query.cursor, isAfter);
       const latest = await definitions.listLatest();
       const everything = latest.every((d) => isOwnerOf(user, d.metadata.unit) || isAuditorOf(user, d.metadata.unit));
-      const keys = latest
-        .filter((d) => isOwnerOf(user, d.metadata.unit) || isAuditorOf(user, d.metadata.unit) || d.metadata.roles.some((r) => !r.initiator && user.roles.includes(r.id)))
-        .map((d) => d.key);
+      const keys = latest.filter((d) => maySeeEveryInstanceOf(user, d)).map((d) => d.key);
       const rows = await instances.list({
         ...(request.query.definitionKey ? { definitionKey: request.query.definitionKey } : {}),
         ...(request.query.status ? { status: request.query.status } : {}),
