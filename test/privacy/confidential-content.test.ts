@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import t from 'tap';
 import { ADMIN_TOKEN, REPO_PROCESSES, startApp, testDatabases, type TestApp } from '../helpers/app.js';
+import { advanceCase } from '../helpers/drive-case.js';
 
 const KEY = 'bkd-ntb-konseling-psikologi';
 const VALUES: Record<string, Record<string, unknown>> = {
@@ -12,35 +13,12 @@ const VALUES: Record<string, Record<string, unknown>> = {
   'verify-and-schedule': { modus: 'luring', jadwalSesi: '2026-03-03T09:00:00+08:00' },
 };
 
-interface Task {
-  id: string;
-  elementId: string;
-  role: string;
-  requires: string[];
-  output: string[];
-  form: Array<{ name: string; type: string; required: boolean; options?: Array<{ value: string }> }>;
-}
-
-/** The fixture's choices, and a plain value for every other required field. */
-function formValues(task: Task): Record<string, unknown> {
-  const values: Record<string, unknown> = { ...VALUES[task.elementId] };
-  for (const f of task.form) {
-    if (!f.required || f.name in values) continue;
-    values[f.name] = f.type === 'enum' ? f.options?.[0]?.value : f.type === 'boolean' ? false : f.type === 'number' ? 1 : 'isian uji';
-  }
-  return values;
-}
-
-/** Completes the instance's open tasks in order, each by the holder of its role, until `until` is open. */
-async function advanceTo(app: TestApp, instanceId: string, tokens: Record<string, string>, until: string): Promise<Task> {
-  for (let i = 0; i < 20; i++) {
-    const task = (await app.call('GET', `/tasks?instanceId=${instanceId}`, ADMIN_TOKEN)).json().items[0] as Task;
-    if (task.elementId === until) return task;
-    const body = { documents: task.requires.map((name) => ({ name })), output: task.output.map((name) => ({ name })), variables: formValues(task) };
-    const res = await app.call('POST', `/tasks/${task.id}/complete`, tokens[task.role], body);
-    if (res.statusCode !== 200) throw new Error(`complete ${task.elementId} → ${res.statusCode} ${res.body}`);
-  }
-  throw new Error(`${until} never opened`);
+/** An applicant, an UPPK admin and a counsellor of BKD NTB, and the tokens that work each lane. */
+async function ntbStaff(app: TestApp) {
+  const asn = await app.user(['bkd-ntb/asn'], 'Ani');
+  const admin = await app.user(['bkd-ntb/admin-uppk'], 'Admin UPPK');
+  const konselor = await app.user(['bkd-ntb/konselor'], 'Konselor Dewi');
+  return { asn, konselor, tokens: { 'bkd-ntb/asn': asn.token, 'bkd-ntb/admin-uppk': admin.token, 'bkd-ntb/konselor': konselor.token } };
 }
 
 function logSink(): { stream: Writable; text: () => string } {
@@ -53,15 +31,12 @@ for (const database of await testDatabases()) {
     const log = logSink();
     const app = await startApp(t, { database, app: { logStream: log.stream } });
     const marker = `RAHASIA-${Date.now().toString(36)}`;
-    const asn = await app.user(['bkd-ntb/asn'], 'Ani');
-    const admin = await app.user(['bkd-ntb/admin-uppk'], 'Admin UPPK');
-    const konselor = await app.user(['bkd-ntb/konselor'], 'Konselor Dewi');
+    const { asn, konselor, tokens } = await ntbStaff(app);
     const colleague = await app.user(['bkd-ntb/konselor'], 'Konselor Eko');
     const auditor = await app.user(['auditor'], 'Auditor');
     const owner = await app.user(['owner:bkd-ntb'], 'Pemilik');
-    const tokens = { 'bkd-ntb/asn': asn.token, 'bkd-ntb/admin-uppk': admin.token, 'bkd-ntb/konselor': konselor.token };
     const instanceId = (await app.call('POST', `/definitions/${KEY}/instances`, asn.token, {})).json().id as string;
-    const notes = await advanceTo(app, instanceId, tokens, 'write-notes');
+    const notes = await advanceCase(app, instanceId, tokens, 'write-notes', VALUES);
 
     // The evidence file of the confidential step is sealed too.
     const boundary = 'x-boundary';
@@ -166,12 +141,9 @@ for (const database of await testDatabases()) {
 
 t.test('sealed content survives a restart with the same key and does not open with another', async (t) => {
   const first = await startApp(t);
-  const asn = await first.user(['bkd-ntb/asn']);
-  const admin = await first.user(['bkd-ntb/admin-uppk']);
-  const konselor = await first.user(['bkd-ntb/konselor']);
-  const tokens = { 'bkd-ntb/asn': asn.token, 'bkd-ntb/admin-uppk': admin.token, 'bkd-ntb/konselor': konselor.token };
+  const { asn, konselor, tokens } = await ntbStaff(first);
   const instanceId = (await first.call('POST', `/definitions/${KEY}/instances`, asn.token, {})).json().id as string;
-  const notes = await advanceTo(first, instanceId, tokens, 'write-notes');
+  const notes = await advanceCase(first, instanceId, tokens, 'write-notes', VALUES);
   const body = { documents: [{ name: 'Deskripsi hasil konseling' }], output: [{ name: 'Laporan hasil konseling' }], variables: { catatanRingkas: 'sesi pertama' } };
   t.equal((await first.call('POST', `/tasks/${notes.id}/complete`, konselor.token, body)).statusCode, 200);
   await first.close();
@@ -195,12 +167,9 @@ t.test('sealed content survives a restart with the same key and does not open wi
 
 t.test('an ordinary step keeps its values in clear and has no sealed content', async (t) => {
   const app = await startApp(t);
-  const asn = await app.user(['bkd-ntb/asn']);
-  const admin = await app.user(['bkd-ntb/admin-uppk']);
-  const konselor = await app.user(['bkd-ntb/konselor']);
-  const tokens = { 'bkd-ntb/asn': asn.token, 'bkd-ntb/admin-uppk': admin.token, 'bkd-ntb/konselor': konselor.token };
+  const { asn, tokens } = await ntbStaff(app);
   const instanceId = (await app.call('POST', `/definitions/${KEY}/instances`, asn.token, {})).json().id as string;
-  await advanceTo(app, instanceId, tokens, 'write-notes');
+  await advanceCase(app, instanceId, tokens, 'write-notes', VALUES);
   const registration = (await app.call('GET', `/instances/${instanceId}`, ADMIN_TOKEN)).json().steps.find((s: { elementId: string }) => s.elementId === 'fill-registration');
   const task = (await app.call('GET', `/tasks/${registration.taskId}`, ADMIN_TOKEN)).json();
   t.match(task.variables, { bentukDiinginkan: 'luring', permasalahan: 'isian uji' }, 'an ordinary step keeps its values');

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { ADMIN_TOKEN, REPO_PROCESSES, startApp, type TestApp } from '../helpers/app.js';
+import { advanceCase } from '../helpers/drive-case.js';
 
 const NTB = 'bkd-ntb-konseling-psikologi';
 const DAY = 86_400_000;
@@ -243,18 +244,6 @@ async function ok(app: TestApp, method: string, url: string, token: string | und
   return res.json() as Record<string, unknown>;
 }
 
-/** Completes the open tasks of a case, each by the given token, until `until` is open; returns its id. */
-async function advance(app: TestApp, instanceId: string, tokens: Record<string, string>, until: string, values: Record<string, Record<string, unknown>> = {}): Promise<string> {
-  for (let i = 0; i < 10; i++) {
-    const task = items(await ok(app, 'GET', `/tasks?instanceId=${instanceId}`, ADMIN_TOKEN))[0] as { id: string; elementId: string; role: string; requires: string[]; output: string[]; form: Array<{ name: string; type: string; required: boolean; options?: Array<{ value: string }> }> };
-    if (task.elementId === until) return task.id;
-    const variables: Record<string, unknown> = { ...values[task.elementId] };
-    for (const f of task.form) if (f.required && !(f.name in variables)) variables[f.name] = f.type === 'enum' ? f.options?.[0]?.value : 'isian uji';
-    await ok(app, 'POST', `/tasks/${task.id}/complete`, tokens[task.role], { documents: task.requires.map((name) => ({ name })), output: task.output.map((name) => ({ name })), variables });
-  }
-  throw new Error(`${until} never opened`);
-}
-
 t.test('role × route access matrix', async (t) => {
   const app = await startApp(t);
   const users = { anonymous: { id: '', token: undefined }, admin: { id: 'admin', token: ADMIN_TOKEN } } as Fixture['users'];
@@ -272,12 +261,12 @@ t.test('role × route access matrix', async (t) => {
   const tokens = { 'bkd-ntb/asn': token('applicant'), 'bkd-ntb/admin-uppk': token('staff'), 'bkd-ntb/konselor': token('konselor') };
   const newCase = async (): Promise<FreshCase> => {
     const instanceId = (await ok(app, 'POST', `/definitions/${NTB}/instances`, token('applicant'), {}, 201)).id as string;
-    return { instanceId, taskId: await advance(app, instanceId, tokens, 'verify-and-schedule') };
+    return { instanceId, taskId: (await advanceCase(app, instanceId, tokens, 'verify-and-schedule')).id };
   };
   const main = await newCase();
   const upload = await app.call('POST', `/tasks/${main.taskId}/attachments`, token('staff'), multipart('').body, multipart('').headers);
   const notesCase = (await ok(app, 'POST', `/definitions/${NTB}/instances`, token('applicant'), {}, 201)).id as string;
-  const notesTaskId = await advance(app, notesCase, tokens, 'write-notes', { 'verify-and-schedule': { modus: 'luring', jadwalSesi: '2026-03-03T09:00:00+08:00' } });
+  const notesTaskId = (await advanceCase(app, notesCase, tokens, 'write-notes', { 'verify-and-schedule': { modus: 'luring', jadwalSesi: '2026-03-03T09:00:00+08:00' } })).id;
   await ok(app, 'POST', `/tasks/${notesTaskId}/complete`, token('konselor'), {
     documents: [{ name: 'Deskripsi hasil konseling' }],
     output: [{ name: 'Laporan hasil konseling', value: 'laporan rahasia' }],

@@ -1,0 +1,40 @@
+// Drives a case through the API: completes its open tasks in order, each by the holder of its role, until a given step is open.
+import { ADMIN_TOKEN, type TestApp } from './app.js';
+
+export interface OpenTask {
+  id: string;
+  elementId: string;
+  role: string;
+  requires: string[];
+  output: string[];
+  form: Array<{ name: string; type: string; required: boolean; options?: Array<{ value: string }> }>;
+}
+
+/** The given choices for the step, and a plain value for every other required field. */
+export function formValues(task: OpenTask, values: Record<string, Record<string, unknown>> = {}): Record<string, unknown> {
+  const filled: Record<string, unknown> = { ...values[task.elementId] };
+  for (const f of task.form) {
+    if (!f.required || f.name in filled) continue;
+    filled[f.name] = f.type === 'enum' ? f.options?.[0]?.value : f.type === 'boolean' ? false : f.type === 'number' ? 1 : 'isian uji';
+  }
+  return filled;
+}
+
+/** Completes the case's first open task, with its documents, outputs and form values, until `until` is the one open; returns it. */
+export async function advanceCase(
+  app: Pick<TestApp, 'call'>,
+  instanceId: string,
+  tokens: Record<string, string>,
+  until: string,
+  values: Record<string, Record<string, unknown>> = {},
+): Promise<OpenTask> {
+  for (let i = 0; i < 20; i++) {
+    const task = (await app.call('GET', `/tasks?instanceId=${instanceId}`, ADMIN_TOKEN)).json().items[0] as OpenTask | undefined;
+    if (!task) throw new Error(`no open task on the way to ${until}`);
+    if (task.elementId === until) return task;
+    const body = { documents: task.requires.map((name) => ({ name })), output: task.output.map((name) => ({ name })), variables: formValues(task, values) };
+    const res = await app.call('POST', `/tasks/${task.id}/complete`, tokens[task.role], body);
+    if (res.statusCode !== 200) throw new Error(`complete ${task.elementId} → ${res.statusCode} ${res.body}`);
+  }
+  throw new Error(`${until} never opened`);
+}
