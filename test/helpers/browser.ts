@@ -1,4 +1,5 @@
 // Drives Debian's Chromium (playwright-core) against the real app listening on 127.0.0.1, for the web page's end-to-end tests.
+import type { Test } from 'tap';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -71,4 +72,13 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   const dir = new URL('../../docs/screenshots/', import.meta.url);
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: new URL(`${name}.png`, dir).pathname, fullPage: options.fullPage ?? false });
+}
+
+/** Opens a tab at phone width once `ready` shows, and checks the page does not scroll sideways; saves its screenshot. */
+export async function checkPhoneWidth(t: Pick<Test, 'ok'>, web: WebApp, token: string, tab: string, ready: string, shot: string): Promise<void> {
+  const phone = await web.open(token, tab, PHONE);
+  await phone.waitForSelector(ready);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  t.ok(overflow <= 1, `no sideways scrolling at phone width (overflow ${overflow}px)`);
+  await screenshot(phone, shot);
 }

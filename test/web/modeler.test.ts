@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { REPO_PROCESSES } from '../helpers/app.js';
-import { PHONE, screenshot, startWebApp } from '../helpers/browser.js';
+import { checkPhoneWidth, screenshot, startWebApp } from '../helpers/browser.js';
 
 const KEY = 'bkd-kalteng-konsultasi-ekinerja';
 
@@ -84,10 +84,6 @@ t.test('an owner changes a time standard and deploys v2', async (t) => {
   await screenshot(page, 'web-modeler-problems');
   t.equal((await web.call('GET', `/definitions/${KEY}`, owner.token)).json().version, 2, 'nothing deployed');
 
-  const phone = await web.open(owner.token, 'pemodel', PHONE);
-  await phone.waitForSelector('#modeler-canvas .djs-element[data-element-id="give-consultation"]');
-  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  t.ok(overflow <= 1, `no sideways scrolling at phone width (overflow ${overflow}px)`);
-  await screenshot(phone, 'web-modeler-phone');
+  await checkPhoneWidth(t, web, owner.token, 'pemodel', '#modeler-canvas .djs-element[data-element-id="give-consultation"]', 'web-modeler-phone');
   t.same(web.problems, [], 'no errors in the browser');
 });

@@ -2,7 +2,7 @@
 // then completes it with its documents (one uploaded) and output; the API shows exactly that.
 import t from 'tap';
 import { ADMIN_TOKEN, TestClock } from '../helpers/app.js';
-import { PHONE, screenshot, startWebApp } from '../helpers/browser.js';
+import { checkPhoneWidth, screenshot, startWebApp } from '../helpers/browser.js';
 
 const KEY = 'bkd-kalteng-konsultasi-ekinerja';
 const ROLES = ['bkd-kalteng/kepala-badan', 'bkd-kalteng/kabid', 'bkd-kalteng/jft', 'bkd-kalteng/kasubbid-umum-kepegawaian', 'bkd-kalteng/jfu-tu'];
@@ -68,11 +68,7 @@ t.test('a staff member claims and completes a task with documents and output', a
   await page.waitForSelector('#task-diagram .djs-element.step-done[data-element-id="register-request"]');
   await page.waitForSelector('#task-diagram .djs-element.step-current[data-element-id="assign-escort"]');
 
-  const phone = await web.open(staff.token, 'tugas', PHONE);
-  await phone.waitForSelector('#task-detail h2');
-  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  t.ok(overflow <= 1, `no sideways scrolling at phone width (overflow ${overflow}px)`);
-  await screenshot(phone, 'web-tasklist-phone');
+  await checkPhoneWidth(t, web, staff.token, 'tugas', '#task-detail h2', 'web-tasklist-phone');
   t.same(web.problems, [], 'no errors in the browser');
 });
 

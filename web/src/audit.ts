@@ -2,7 +2,7 @@
 // median/p90 against the standard on hover; the breach list; CSV/XES export; the audit chain's verification.
 import { ApiError, getBlob, getJson, getText, query } from './api.js';
 import { DiagramView, definitionXml, type RegistryElement } from './diagram.js';
-import { h, replace } from './dom.js';
+import { h, legend, replace } from './dom.js';
 import { errorBox } from './errors.js';
 import { formatMs, formatTime, percent } from './format.js';
 import type { Session } from './session.js';
@@ -199,18 +199,12 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
         { class: 'card' },
         h('h3', {}, 'Peta kepatuhan waktu per langkah'),
         diagramBox,
-        h(
-          'p',
-          { class: 'legend small' },
-          h('span', { class: 'swatch heat-ok' }),
-          ' semua dalam standar ',
-          h('span', { class: 'swatch heat-warn' }),
-          ' ≥ 80% dalam standar ',
-          h('span', { class: 'swatch heat-breach' }),
-          ' < 80% atau masih terlambat ',
-          h('span', { class: 'swatch heat-none' }),
-          ' belum ada data',
-        ),
+        legend([
+          ['heat-ok', 'semua dalam standar'],
+          ['heat-warn', '≥ 80% dalam standar'],
+          ['heat-breach', '< 80% atau masih terlambat'],
+          ['heat-none', 'belum ada data'],
+        ]),
         info,
       ),
       h('div', { class: 'audit-split' }, h('section', { class: 'card' }, h('h3', {}, 'Kepatuhan per langkah'), stepsBox), h('section', { class: 'card' }, h('h3', {}, 'Pelanggaran standar waktu'), breachesBox)),

@@ -43,3 +43,8 @@ export function replace(parent: Element, ...children: Array<Child | Child[]>): v
   parent.replaceChildren();
   append(parent, ...children);
 }
+
+/** A colour key: one swatch (its CSS class) and its label per entry, as the diagrams' legends show them. */
+export function legend(entries: ReadonlyArray<readonly [swatch: string, label: string]>): HTMLParagraphElement {
+  return h('p', { class: 'legend small' }, entries.flatMap(([swatch, label], i) => [h('span', { class: `swatch ${swatch}` }), i < entries.length - 1 ? ` ${label} ` : ` ${label}`]));
+}

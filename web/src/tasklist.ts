@@ -1,7 +1,7 @@
 // Tasklist (staff): the open tasks of my roles by due date, overdue in red; claim; a form generated from the task; complete; the case's diagram.
 import { getAll, getJson, getText, send } from './api.js';
 import { DiagramView, definitionXml } from './diagram.js';
-import { h, replace } from './dom.js';
+import { h, legend, replace } from './dom.js';
 import { errorBox, okBox } from './errors.js';
 import { formatTime, STATUS } from './format.js';
 import type { Session } from './session.js';
@@ -16,7 +16,7 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   const notices = h('div', { class: 'notices' });
   const diagramBox = h('div', { class: 'diagram', id: 'task-diagram' });
   const diagram = new DiagramView(diagramBox);
-  const detailPane = h('div', { class: 'detail-pane' }, h('section', { class: 'card' }, h('h3', {}, 'Diagram kasus'), diagramBox, legend()), detail);
+  const detailPane = h('div', { class: 'detail-pane' }, h('section', { class: 'card' }, h('h3', {}, 'Diagram kasus'), diagramBox, legend(DIAGRAM_LEGEND)), detail);
   const sealedList = h('ul', { id: 'sealed-records', class: 'sealed-list' });
   const sealedCard = h(
     'section',
@@ -258,18 +258,11 @@ function fact(label: string, value: string | HTMLElement): HTMLElement[] {
   return [h('dt', {}, label), h('dd', {}, value)];
 }
 
-function legend(): HTMLElement {
-  return h(
-    'p',
-    { class: 'legend small' },
-    h('span', { class: 'swatch current' }),
-    ' langkah ini ',
-    h('span', { class: 'swatch done' }),
-    ' sudah selesai ',
-    h('span', { class: 'swatch open' }),
-    ' terbuka di peran lain',
-  );
-}
+const DIAGRAM_LEGEND = [
+  ['current', 'langkah ini'],
+  ['done', 'sudah selesai'],
+  ['open', 'terbuka di peran lain'],
+] as const;
 
 /** The completion form: Kelengkapan as a checklist with a reference or an uploaded file each, Output, then the task's own fields. */
 function completionForm(task: Task, timeZone: string, onDone: () => Promise<void>): HTMLFormElement {
