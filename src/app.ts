@@ -27,7 +27,7 @@ import webPlugin from './web/web-plugin.js';
 export interface AppOptions {
   /** The service's notion of now; tests move it instead of sleeping. Default: the system clock. */
   clock?: () => Date;
-  /** Live engines kept in memory (default 500). */
+  /** Live bpmn-engine engines kept in memory for instances on bpmn-engine (default 500). */
   maxLiveEngines?: number;
   /** How long calendars are cached before a read reloads them (default 30 s); tests use 0 to reload on every read. */
   calendarRefreshMs?: number;
@@ -58,9 +58,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     );
   });
 
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, {
+    backgroundCheckpoints: { onError: (message) => app.log.warn({ err: message }, 'SQLite checkpoint failed') },
+    cacheMiB: config.sqliteCacheMiB,
+  });
   app.addHook('onClose', async () => {
-    await db.knex.destroy();
+    await db.close();
   });
   await migrateToLatest(db.knex);
   const keys = {
@@ -69,6 +72,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   };
   const services = createServices(db, app.log, options.clock ?? (() => new Date()), keys, {
     ...(options.maxLiveEngines ? { maxLiveEngines: options.maxLiveEngines } : {}),
+    executor: config.executor,
     ...(options.calendarRefreshMs === undefined ? {} : { calendarRefreshMs: options.calendarRefreshMs }),
   });
   app.decorate('services', services);

@@ -48,6 +48,11 @@ export function definitionsRepository(knex: Knex) {
       const row = (await trx('definitions').select(COLUMNS).where({ key }).orderBy('version', 'desc').first()) as DefinitionRow | undefined;
       return row ? toDefinition(row) : undefined;
     },
+    /** The id of a key's newest version, without its metadata: versions never change, so callers cache them by id. */
+    async latestId(key: string): Promise<string | undefined> {
+      const row = (await knex('definitions').select('id').where({ key }).orderBy('version', 'desc').first()) as { id: string } | undefined;
+      return row?.id;
+    },
     async byVersion(key: string, version: number): Promise<DefinitionVersion | undefined> {
       const row = (await knex('definitions').select(COLUMNS).where({ key, version }).first()) as DefinitionRow | undefined;
       return row ? toDefinition(row) : undefined;

@@ -8,7 +8,8 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { ForbiddenError, InvalidBpmnError, type ElementProblem } from '../errors.js';
 import { parseBpmn } from '../engine/bpmn-parser.js';
 import { lockdown } from '../engine/diagram-lockdown.js';
-import { compileDefinition, type SourceContext } from '../engine/process-runtime.js';
+import { compileDefinition, type CompiledProcess } from '../engine/process-runtime.js';
+import { compileFlowModel } from '../engine/flow-model.js';
 import { readSopMetadata, type SopMetadata } from '../sop/sop-metadata.js';
 import { sealedFieldReads } from '../sop/sealed-fields.js';
 import { checkTimeStandards } from '../sop/step-clock.js';
@@ -17,7 +18,7 @@ import type { DefinitionsRepository, DefinitionVersion } from './definitions-rep
 
 export interface CompiledDefinition {
   definition: DefinitionVersion;
-  sourceContext: SourceContext;
+  process: CompiledProcess;
 }
 
 export interface DeployResult {
@@ -30,7 +31,7 @@ interface Prepared {
   key: string;
   name: string;
   metadata: SopMetadata;
-  sourceContext: SourceContext;
+  process: CompiledProcess;
   warnings: ElementProblem[];
 }
 
@@ -47,13 +48,13 @@ async function prepare(xml: string): Promise<Prepared> {
   const { metadata, warnings: sopWarnings } = readSopMetadata(process);
   const timeProblems = [...checkTimeStandards(metadata), ...sealedFieldReads(process, metadata)];
   if (timeProblems.length > 0) throw new InvalidBpmnError(timeProblems);
-  let sourceContext: SourceContext;
+  let compiled: CompiledProcess;
   try {
-    sourceContext = await compileDefinition(key, parsed.moddleContext);
+    compiled = { flow: compileFlowModel(process), sourceContext: await compileDefinition(key, parsed.moddleContext) };
   } catch (err) {
     throw new InvalidBpmnError([{ elementId: key, message: `the engine cannot load this diagram: ${(err as Error).message}` }]);
   }
-  return { key, name: metadata.name, metadata, sourceContext, warnings: [...warnings, ...sopWarnings] };
+  return { key, name: metadata.name, metadata, process: compiled, warnings: [...warnings, ...sopWarnings] };
 }
 
 export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
@@ -97,7 +98,7 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
       const prepared = await prepare(xml);
       if (!mayDeployUnit(prepared.metadata.unit)) throw new ForbiddenError(`deploying ${prepared.key} needs owner:${prepared.metadata.unit ?? '*'}`);
       const { created, definition } = await store(xml, prepared, userId);
-      compiled.set(definition.id, Promise.resolve({ definition, sourceContext: prepared.sourceContext }));
+      compiled.set(definition.id, Promise.resolve({ definition, process: prepared.process }));
       if (created) log.info({ definitionKey: definition.key, version: definition.version, event: 'definition.deployed' }, 'definition deployed');
       return { created, definitions: [{ key: definition.key, version: definition.version }], warnings: prepared.warnings };
     },
@@ -135,7 +136,7 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
           const xml = await definitions.xml(definition.id);
           if (xml === undefined) throw new Error(`definition ${definition.id} has no XML`);
           const prepared = await prepare(xml);
-          return { definition, sourceContext: prepared.sourceContext };
+          return { definition, process: prepared.process };
         })();
         entry.catch(() => compiled.delete(definition.id));
         compiled.set(definition.id, entry);

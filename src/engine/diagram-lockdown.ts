@@ -4,6 +4,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
 import { checkTemplate, parseExpression } from './safe-expression.js';
 import { parseSlots } from '../sop/sop-metadata.js';
+import { unsupportedByInterpreter } from './flow-model.js';
 
 /** Flow elements the service runs; anything else is refused by name rather than failing at run time. */
 const SUPPORTED_FLOW_ELEMENTS = new Set([
@@ -192,6 +193,8 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
         problems.push({ elementId: el.id ?? process.id ?? 'process', message: `${el.$type} is not supported by this service` });
         continue;
       }
+      const unsupported = unsupportedByInterpreter(el);
+      if (unsupported) problems.push({ elementId: el.id ?? 'task', message: unsupported });
       const eventDefinitions = (el.eventDefinitions as ModdleElement[] | undefined) ?? [];
       for (const def of eventDefinitions) {
         if (def.$type !== 'bpmn:TimerEventDefinition' && def.$type !== 'bpmn:TerminateEventDefinition') {

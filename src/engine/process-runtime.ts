@@ -1,16 +1,30 @@
-// The only module that drives bpmn-engine: compiles a definition once, starts instances, and advances
-// them from their stored state. The database is the truth; live engines are a bounded cache keyed by revision.
+// Starts instances and advances them from their stored state; the database is the truth. New instances run on
+// the flow interpreter (a small JSON state, nothing kept in memory). Instances whose stored state is bpmn-engine's
+// (started before the interpreter, or with EXECUTOR=bpmn-engine) stay on bpmn-engine until they end; for those,
+// live engines are a bounded cache keyed by revision. The only module that drives bpmn-engine.
 import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import type { ParseResult } from 'bpmn-moddle';
 import { EngineRunError } from '../errors.js';
 import { baseEngineOptions } from './engine-options.js';
+import type { FlowModel } from './flow-model.js';
+import { isFlowState, signalFlow, startFlow } from './flow-interpreter.js';
 
 /** The serialized definition bpmn-engine builds from a moddle context; reused by every engine of that version. */
 export type SourceContext = unknown;
 
-/** What is stored per instance: bpmn-engine's state without the (large, per-version) serialized source. */
+/** What is stored per instance: the flow interpreter's state, or bpmn-engine's without the per-version source. */
 export type EngineState = Record<string, unknown>;
+
+/** A deployed version in the two forms the runtime runs. */
+export interface CompiledProcess {
+  /** Null for a version the interpreter cannot run (see compileFlowModel): its cases run on bpmn-engine. */
+  flow: FlowModel | null;
+  sourceContext: SourceContext;
+}
+
+/** What runs new instances; existing ones keep the executor their state was written by. */
+export type Executor = 'flow' | 'bpmn-engine';
 
 export interface WaitingTask {
   elementId: string;
@@ -81,10 +95,17 @@ interface LiveEngine {
 export class ProcessRuntime {
   private readonly live = new Map<string, LiveEngine>();
 
-  constructor(private readonly maxLive = 500) {}
+  constructor(
+    private readonly maxLive = 500,
+    private readonly executor: Executor = 'flow',
+  ) {}
 
-  async start(name: string, sourceContext: SourceContext, variables: Record<string, unknown>): Promise<{ result: RunResult; keep: (instanceId: string, rev: number) => void }> {
-    const { engine, errors, listener } = createEngine(name, sourceContext);
+  async start(name: string, compiled: CompiledProcess, variables: Record<string, unknown>): Promise<{ result: RunResult; keep: (instanceId: string, rev: number) => void }> {
+    if (this.executor === 'flow' && compiled.flow) {
+      const run = startFlow(compiled.flow, variables);
+      return { result: { ...run, state: run.state as unknown as EngineState }, keep: () => {} };
+    }
+    const { engine, errors, listener } = createEngine(name, compiled.sourceContext);
     await engine.execute({ listener, variables });
     failIfErrored(errors, engine);
     const result = snapshot(engine);
@@ -92,20 +113,27 @@ export class ProcessRuntime {
   }
 
   /**
-   * Completes one waiting user task with form variables and runs the process to its next wait.
-   * `rev` is the stored revision of `state`; a live engine of another revision is discarded.
+   * Completes one waiting user task and runs the process to its next wait. `routing` are the task's form values,
+   * `variables` the instance's with them. `rev` is the stored revision of `state`; a live engine of another
+   * revision is discarded.
    */
   async signal(
     instanceId: string,
     name: string,
-    sourceContext: SourceContext,
+    compiled: CompiledProcess,
     stored: { state: EngineState; rev: number },
     task: WaitingTask,
-    variables: Record<string, unknown>,
+    values: { routing: Record<string, unknown>; variables: Record<string, unknown> },
   ): Promise<{ result: RunResult; keep: (rev: number) => void }> {
+    if (isFlowState(stored.state)) {
+      if (!compiled.flow) throw new EngineRunError(`the process could not advance: ${name} cannot run on the flow interpreter`);
+      const run = signalFlow(compiled.flow, stored.state, task, values.variables);
+      return { result: { ...run, state: run.state as unknown as EngineState }, keep: () => {} };
+    }
+    const variables = values.routing;
     let live = this.live.get(instanceId);
     this.live.delete(instanceId);
-    if (!live || live.rev !== stored.rev) live = await this.recover(name, sourceContext, stored.state, stored.rev);
+    if (!live || live.rev !== stored.rev) live = await this.recover(name, compiled.sourceContext, stored.state, stored.rev);
     const { engine, errors } = live;
     const execution = engine.execution;
     const processes = (execution.definitions as AnyEngine[]).flatMap((d) => d.getRunningProcesses() as AnyEngine[]);

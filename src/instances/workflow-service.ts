@@ -63,7 +63,10 @@ export function workflowService(deps: WorkflowDeps) {
     return d;
   }
 
-  /** Writes a run's outcome: new tasks, vanished tasks, instance end, and their audit events. */
+  /**
+   * Writes a run's outcome: new tasks, vanished tasks, instance end, and their audit events after `first` (the event
+   * that caused the run). The chain is appended once, last, so that PostgreSQL holds its head for the least time.
+   */
   async function applyRun(
     trx: Knex.Transaction,
     calendar: WorkingCalendar,
@@ -73,13 +76,14 @@ export function workflowService(deps: WorkflowDeps) {
     result: RunResult,
     now: Date,
     userId: string,
+    first: NewAuditEvent,
   ): Promise<{ created: TaskRow[] }> {
     const { created, vanished } = projectTasks(definition, calendar, instance, open, result.waiting, now);
     const at = now.toISOString();
     const base: NewAuditEvent = { type: 'task.created', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId };
     await tasks.insert(trx, created);
     for (const t of vanished) await tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
-    const events = [...taskEvents('task.cancelled', vanished.map(asRow), base), ...taskEvents('task.created', created, base)];
+    const events = [first, ...taskEvents('task.cancelled', vanished.map(asRow), base), ...taskEvents('task.created', created, base)];
     if (result.completed) events.push({ ...base, type: 'instance.completed' });
     await audit.append(trx, events);
     return { created };
@@ -122,14 +126,15 @@ export function workflowService(deps: WorkflowDeps) {
     visibleTask: (user: User, taskId: string) => loadTask(taskId, user),
 
     async start(user: User, key: string, input: { businessKey?: string; variables?: Record<string, unknown> }): Promise<InstanceRecord> {
-      const definition = await definitions.latest(key);
-      if (!definition) throw new NotFoundError(`definition ${key} not found`);
+      const latestId = await definitions.latestId(key);
+      if (!latestId) throw new NotFoundError(`definition ${key} not found`);
+      const definition = await definitionById(latestId);
       checkStart(user, definition);
-      const { sourceContext } = await deploy.compiled(definition);
+      const { process } = await deploy.compiled(definition);
       const variables = { ...(input.variables ?? {}) };
       // Read before the transaction: on SQLite it holds the only connection a calendar refresh could use.
       const calendar = await calendars.get(definition.metadata.calendar);
-      const { result, keep } = await runtime.start(definition.key, sourceContext, variables);
+      const { result, keep } = await runtime.start(definition.key, process, variables);
       const now = clock();
       const at = now.toISOString();
       const instance: InstanceRecord = {
@@ -148,10 +153,8 @@ export function workflowService(deps: WorkflowDeps) {
       };
       const { created } = await knex.transaction(async (trx) => {
         await instances.insert(trx, { ...instance, state: result.state });
-        await audit.append(trx, [
-          { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId: user.id, data: { businessKey: instance.businessKey } },
-        ]);
-        return applyRun(trx, calendar, definition, instance, [], result, now, user.id);
+        const started: NewAuditEvent = { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId: user.id, data: { businessKey: instance.businessKey } };
+        return applyRun(trx, calendar, definition, instance, [], result, now, user.id, started);
       });
       keep(instance.id, 1);
       log.info({ instanceId: instance.id, definitionKey: key, version: definition.version, tasks: created.map((t) => t.id), event: 'instance.started' }, 'instance started');
@@ -186,11 +189,11 @@ export function workflowService(deps: WorkflowDeps) {
         // At a confidential step only the choices reach the engine and the instance; the text is sealed.
         const recorded = splitRecorded(step, values, input.output);
         const sealed = recorded.content ? sealContent(contentCipher, task.id, recorded.content) : null;
-        const { sourceContext } = await deploy.compiled(definition);
-        const { result, keep } = await runtime.signal(instance.id, definition.key, sourceContext, instance, { elementId: task.elementId, executionId: task.executionId }, recorded.routing);
+        const { process } = await deploy.compiled(definition);
+        const variables = { ...instance.variables, ...recorded.routing };
+        const { result, keep } = await runtime.signal(instance.id, definition.key, process, instance, { elementId: task.elementId, executionId: task.executionId }, { routing: recorded.routing, variables });
         const now = clock();
         const at = now.toISOString();
-        const variables = { ...instance.variables, ...recorded.routing };
         const clockStart = new Date(task.startsAt ?? task.createdAt);
         const { workingMs, wallMs } = measureStep(calendar, clockStart, now);
         const breached = task.standardMs === null ? null : workingMs > task.standardMs;
@@ -218,35 +221,33 @@ export function workflowService(deps: WorkflowDeps) {
               breached,
             });
             if (!moved) throw new ConflictError(`task ${task.id} was completed meanwhile`, 'completed');
-            await audit.append(trx, [
-              {
-                type: 'task.completed',
-                at,
-                definitionKey: definition.key,
-                version: definition.version,
-                instanceId: instance.id,
-                taskId: task.id,
-                elementId: task.elementId,
-                step: task.step,
-                userId: user.id,
-                role: task.role,
-                documents,
-                output,
-                workingMs,
-                wallMs,
-                standardMs: task.standardMs,
-                breached,
-                data: {
-                  variables: recorded.routing,
-                  // The sealed content's hash: proof that what its author reads back is what was recorded.
-                  ...(confidential ? { confidential: true, sealedSha256: sealed ? createHash('sha256').update(sealed).digest('hex') : null } : {}),
-                  // Done by an acting official: the trail names both (Plh. for the role's holder).
-                  ...(task.role && user.actingFor?.[task.role] ? { actingFor: user.actingFor[task.role]?.forUser, delegationId: user.actingFor[task.role]?.delegationId } : {}),
-                },
+            const completed: NewAuditEvent = {
+              type: 'task.completed',
+              at,
+              definitionKey: definition.key,
+              version: definition.version,
+              instanceId: instance.id,
+              taskId: task.id,
+              elementId: task.elementId,
+              step: task.step,
+              userId: user.id,
+              role: task.role,
+              documents,
+              output,
+              workingMs,
+              wallMs,
+              standardMs: task.standardMs,
+              breached,
+              data: {
+                variables: recorded.routing,
+                // The sealed content's hash: proof that what its author reads back is what was recorded.
+                ...(confidential ? { confidential: true, sealedSha256: sealed ? createHash('sha256').update(sealed).digest('hex') : null } : {}),
+                // Done by an acting official: the trail names both (Plh. for the role's holder).
+                ...(task.role && user.actingFor?.[task.role] ? { actingFor: user.actingFor[task.role]?.forUser, delegationId: user.actingFor[task.role]?.delegationId } : {}),
               },
-            ]);
+            };
             const open = (await tasks.openForInstance(instance.id, trx)).filter((t) => t.id !== task.id);
-            await applyRun(trx, calendar, definition, { ...instance, variables }, open, result, now, user.id);
+            await applyRun(trx, calendar, definition, { ...instance, variables }, open, result, now, user.id, completed);
           });
         } catch (err) {
           runtime.forget(instance.id);
@@ -255,7 +256,21 @@ export function workflowService(deps: WorkflowDeps) {
         keep(instance.rev + 1);
         log.info({ instanceId: instance.id, taskId: task.id, elementId: task.elementId, userId: user.id, workingMs, breached, event: 'task.completed' }, 'task completed');
         if (result.completed) log.info({ instanceId: instance.id, event: 'instance.completed' }, 'instance completed');
-        return (await tasks.byId(task.id)) as TaskRecord;
+        // The row as this transaction wrote it (read under the lock above, changed by the transition), not read again.
+        return {
+          ...task,
+          status: 'completed',
+          completedAt: at,
+          completedBy: user.id,
+          assignee: task.assignee ?? user.id,
+          documents,
+          output,
+          variables: recorded.routing,
+          workingMs,
+          wallMs,
+          breached,
+          contentSealed: sealed !== null,
+        };
       });
     },
 

@@ -6,7 +6,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import type { AuditChain } from '../audit/audit-chain.js';
 import type { Logger } from '../logger.js';
 import holidayData from './holidays-id.json' with { type: 'json' };
-import { defaultCalendar, workingTimeBetween, type IsoWeekday, type OfficeInterval, type WorkingCalendar } from './working-calendar.js';
+import { defaultCalendar, freezeCalendar, workingTimeBetween, type IsoWeekday, type OfficeInterval, type WorkingCalendar } from './working-calendar.js';
 
 export interface CalendarHoliday {
   date: string;
@@ -76,7 +76,7 @@ export function calendarStore(deps: { knex: Knex; audit: AuditChain; log: Logger
 
   async function reload(): Promise<void> {
     const rows = (await knex('calendars').select()) as CalendarRow[];
-    cache = new Map(rows.map((r) => [r.id, toCalendar(r)]));
+    cache = new Map(rows.map((r) => [r.id, freezeCalendar(toCalendar(r))]));
     loadedAt = Date.now();
   }
 

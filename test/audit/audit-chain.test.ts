@@ -5,6 +5,7 @@ import { openDatabase } from '../../src/db/knex.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { auditChain } from '../../src/audit/audit-chain.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { freshPostgresUrl, testDatabases } from '../helpers/app.js';
 
 t.test('appends, verifies, and names the first broken event', async (t) => {
   const db = openDatabase(`sqlite:${path.join(tempDir(t), 'a.db')}`);
@@ -66,3 +67,28 @@ t.test('a signed checkpoint stops matching once an old event is changed, and sur
   t.match((await second.call('POST', '/audit/checkpoint/verify', ADMIN_TOKEN, kept)).json(), { signatureValid: true, chainMatches: false, recomputedHash: null });
   t.match((await second.call('GET', '/audit/verify', ADMIN_TOKEN)).json(), { ok: false, brokenAt: 2 });
 });
+
+for (const database of await testDatabases()) {
+  t.test(`an append longer than one insert stays one chain (${database})`, async (t) => {
+    const url = database === 'postgres' ? await freshPostgresUrl(t) : `sqlite:${path.join(tempDir(t), 'long.db')}`;
+    const db = openDatabase(url);
+    t.teardown(() => db.close());
+    await migrateToLatest(db.knex);
+    const chain = auditChain(db.knex, db.kind);
+    const events = Array.from({ length: 450 }, (_, i) => ({ type: 'task.created' as const, at: '2026-01-05T01:00:00.000Z', instanceId: 'i1', taskId: `t${i}` }));
+    await db.knex.transaction((trx) => chain.append(trx, events.slice(0, 1)));
+    const written = await db.knex.transaction((trx) => chain.append(trx, events.slice(1)));
+    t.same(written.map((e) => e.seq), Array.from({ length: 449 }, (_, i) => i + 2), 'three inserts, seq in order');
+    t.same(await chain.head(), { seq: 450, hash: written.at(-1)?.hash, at: '2026-01-05T01:00:00.000Z' }, 'the head moved with the last insert');
+    t.same(await chain.verify(), { ok: true, events: 450 });
+    await t.rejects(
+      db.knex.transaction(async (trx) => {
+        await chain.append(trx, events.slice(0, 3));
+        throw new Error('rolled back');
+      }),
+      /rolled back/,
+    );
+    t.same((await chain.head()).seq, 450, 'a rolled-back append leaves no trace');
+    t.same(await chain.verify(), { ok: true, events: 450 });
+  });
+}

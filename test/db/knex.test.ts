@@ -1,11 +1,14 @@
 // Given the service's SQLite connection, when it opens a transaction, then it holds the file's write lock from
 // BEGIN on: another process cannot slip a write in between this transaction's reads and its writes.
+import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import knexFactory from 'knex';
 import { tempDir } from '../helpers/app.js';
-import { openDatabase } from '../../src/db/knex.js';
+import { cachingPrepare, openDatabase } from '../../src/db/knex.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { startWalCheckpointer } from '../../src/db/wal-checkpointer.js';
+import { loadConfig } from '../../src/config.js';
 
 t.test('an SQLite transaction takes the write lock at BEGIN (IMMEDIATE)', async (t) => {
   const file = path.join(tempDir(t), 'lock.db');
@@ -29,4 +32,97 @@ t.test('an SQLite transaction takes the write lock at BEGIN (IMMEDIATE)', async 
   await other.raw('BEGIN IMMEDIATE');
   await other.raw('COMMIT');
   t.pass('the lock is released at commit');
+});
+
+t.test('prepared statements are reused by their SQL, least recently used dropped first', async (t) => {
+  const prepared: string[] = [];
+  const prepare = cachingPrepare((sql) => {
+    prepared.push(sql);
+    return { sql };
+  }, 2);
+  const a = prepare('select 1');
+  t.equal(prepare('select 1'), a, 'the same statement object again');
+  t.same(prepare('BEGIN;'), { sql: 'BEGIN IMMEDIATE;' }, 'BEGIN takes the write lock');
+  prepare('select 1');
+  prepare('select 2');
+  t.same(prepared, ['select 1', 'BEGIN IMMEDIATE;', 'select 2']);
+  prepare('BEGIN;');
+  t.same(prepared.at(-1), 'BEGIN IMMEDIATE;', 'the least recently used (BEGIN) was dropped when a third came');
+  t.equal(prepare('select 2'), prepare('select 2'));
+
+  const db = openDatabase(`sqlite:${path.join(tempDir(t), 'cache.db')}`);
+  t.teardown(() => db.close());
+  await db.knex.schema.createTable('t', (table) => table.integer('n'));
+  for (let n = 0; n < 3; n++) await db.knex('t').insert({ n });
+  await db.knex.schema.alterTable('t', (table) => table.text('s'));
+  await db.knex('t').insert({ n: 9, s: 'baru' });
+  t.same(await db.knex('t').select('n', 's').orderBy('n'), [{ n: 0, s: null }, { n: 1, s: null }, { n: 2, s: null }, { n: 9, s: 'baru' }], 'a cached statement still works after the table changed');
+});
+
+t.test('the serving connection leaves WAL checkpoints to a thread of their own', async (t) => {
+  const file = path.join(tempDir(t), 'wal.db');
+  const errors: string[] = [];
+  const db = openDatabase(`sqlite:${file}`, { backgroundCheckpoints: { onError: (m) => errors.push(m) } });
+  await migrateToLatest(db.knex);
+  t.same(await db.knex.raw('pragma wal_autocheckpoint'), [{ wal_autocheckpoint: 0 }], 'no checkpoint inside a commit');
+  t.same(await db.knex.raw('pragma cache_size'), [{ cache_size: -16000 }], "better-sqlite3's own page cache (16,000 KiB) unless asked");
+  const before = fs.statSync(file).size;
+  const rows = Array.from({ length: 400 }, (_, i) => ({ id: `u${i}`, name: 'x'.repeat(2000), roles: '[]', token_hash: `${i}`.padStart(64, '0'), active: true, created_at: '2026-01-01T00:00:00Z' }));
+  for (let i = 0; i < rows.length; i += 20) await db.knex('users').insert(rows.slice(i, i + 20));
+  t.ok(fs.statSync(`${file}-wal`).size > 800_000, 'the rows are in the log');
+  let after = before;
+  for (let i = 0; i < 40 && after < before + 800_000; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    after = fs.statSync(file).size;
+  }
+  t.ok(after >= before + 800_000, `the thread copied the log into the file (${before} → ${after} bytes)`);
+  await db.close();
+  t.notOk(fs.existsSync(`${file}-wal`), 'the log is gone after close');
+  t.same(errors, []);
+  const again = openDatabase(`sqlite:${file}`);
+  t.teardown(() => again.close());
+  t.equal(((await again.knex('users').count({ n: '*' })) as Array<{ n: number }>)[0]?.n, 400, 'every row is in the file');
+});
+
+t.test('a log that keeps growing starts over', async (t) => {
+  const file = path.join(tempDir(t), 'big.db');
+  const db = openDatabase(`sqlite:${file}`);
+  t.teardown(() => db.close());
+  await db.knex.raw('pragma wal_autocheckpoint = 0');
+  await db.knex.raw('pragma journal_size_limit = 0');
+  await db.knex.schema.createTable('t', (table) => table.text('s'));
+  for (let i = 0; i < 50; i++) await db.knex('t').insert({ s: 'x'.repeat(20_000) });
+  t.ok(fs.statSync(`${file}-wal`).size > 1_000_000);
+  const errors: string[] = [];
+  const checkpointer = startWalCheckpointer(file, (m) => errors.push(m), { intervalMs: 20, restartFrames: 10 });
+  let size = fs.statSync(`${file}-wal`).size;
+  for (let i = 0; i < 100 && size > 100_000; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    // Writes go on meanwhile; the one after a restart begins the log afresh and trims the file.
+    await db.knex('t').insert({ s: 'y' });
+    size = fs.statSync(`${file}-wal`).size;
+  }
+  t.ok(size < 100_000, `the log started over (${size} bytes)`);
+  await checkpointer.stop();
+  await checkpointer.stop();
+  t.same(errors, []);
+  t.ok(((await db.knex('t').count({ n: '*' })) as Array<{ n: number }>)[0]!.n > 50);
+});
+
+t.test('a checkpointer whose thread failed reports it and still stops', async (t) => {
+  const file = path.join(tempDir(t), 'none.db');
+  fs.writeFileSync(file, 'not a database');
+  const errors: string[] = [];
+  const checkpointer = startWalCheckpointer(file, (m) => errors.push(m), { intervalMs: 10 });
+  for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  t.match(errors[0], /not a database/);
+  await checkpointer.stop();
+});
+
+t.test('the serving connection gets the page cache it asks for', async (t) => {
+  const db = openDatabase(`sqlite:${path.join(tempDir(t), 'cache-size.db')}`, { cacheMiB: 16 });
+  t.teardown(() => db.close());
+  t.same(await db.knex.raw('pragma cache_size'), [{ cache_size: -16384 }], '16 MiB, in KiB as SQLite counts a negative size');
+  t.equal(loadConfig({}).sqliteCacheMiB, 16, 'the service asks for 16 MiB by default');
+  t.throws(() => loadConfig({ SQLITE_CACHE_MIB: '1' }), /SQLITE_CACHE_MIB/);
 });

@@ -35,6 +35,7 @@ t.test('refuses code in every form it can take', async (t) => {
     ['java delegate', '<bpmn:userTask id="u" camunda:class="org.Evil"/>', 'u', 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"'],
     ['timer', '<bpmn:startEvent id="s"><bpmn:timerEventDefinition id="td"><bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:startEvent>', 's'],
     ['service task', '<bpmn:serviceTask id="svc"/>', 'svc'],
+    ['multi-instance task', '<bpmn:userTask id="mi"><bpmn:multiInstanceLoopCharacteristics isSequential="true"/></bpmn:userTask>', 'mi'],
     ['message event', '<bpmn:intermediateCatchEvent id="m"><bpmn:messageEventDefinition id="md"/></bpmn:intermediateCatchEvent>', 'm'],
     ['bad form field name', '<bpmn:userTask id="u"><bpmn:extensionElements><sop:form><sop:field name="__proto__" type="string"/></sop:form></bpmn:extensionElements></bpmn:userTask>', 'u'],
     ['flow without condition out of a decision', '<bpmn:exclusiveGateway id="g" default="a"/><bpmn:userTask id="u"/><bpmn:sequenceFlow id="a" sourceRef="g" targetRef="u"/><bpmn:sequenceFlow id="b" sourceRef="g" targetRef="u"/>', 'b'],
