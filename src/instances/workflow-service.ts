@@ -166,10 +166,12 @@ export function workflowService(deps: WorkflowDeps) {
       if (!mayAct(user, seen, definition.metadata.unit)) throw new ForbiddenError(`task ${taskId} needs the role ${seen.role ?? 'owner'}`);
       checkOpen(seen, user);
       return locks.run(seen.instanceId, async () => {
-        // Re-read under the lock: another request may have completed the task while this one waited.
+        // Re-read under the lock: another request, here or in another process, may have completed the task meanwhile.
+        // The instance first: a task still open after it was read was open in that state too, so the engine finds it
+        // waiting there (the other order let another process's commit fall between the reads: a 500, not a 409).
+        const instance = (await instances.withState(seen.instanceId)) as InstanceRecord & { state: EngineState };
         const task = (await tasks.byId(taskId)) as TaskRecord;
         checkOpen(task, user);
-        const instance = (await instances.withState(task.instanceId)) as InstanceRecord & { state: EngineState };
         if (instance.status !== 'running') throw new ConflictError(`instance ${instance.id} is ${instance.status}`, instance.status);
         const documents: DocumentRecord[] = [];
         for (const [i, d] of input.documents.entries()) {
