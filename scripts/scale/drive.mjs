@@ -66,6 +66,7 @@ class Service {
   constructor(i) {
     this.port = BASE_PORT + i;
     this.base = `http://127.0.0.1:${this.port}`;
+    this.logFile = path.join(workDir, `service-${i}.log`);
     this.child = null;
     this.ready = false;
     this.starting = null;
@@ -79,11 +80,14 @@ class Service {
   async boot() {
     // A test runner's instrumentation (NODE_OPTIONS, tap's variables) must not slow the services down.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !/^_?TAP/.test(k)));
+    const out = fs.openSync(this.logFile, 'a');
     this.child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'server.js')], {
       cwd: root,
       env: { ...env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: dbUrl, ADMIN_TOKEN: ADMIN, AUDIT_KEY_FILE: path.join(workDir, 'key.pem'), LOG_LEVEL: 'error', WORKERS: String(WORKERS) },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // Error-level log lines go to a file per process: printed when the run fails.
+      stdio: ['ignore', out, 'inherit'],
     });
+    fs.closeSync(out);
     for (let i = 0; i < 200; i++) {
       try {
         const r = await fetch(`${this.base}/health`);
@@ -167,10 +171,13 @@ async function main() {
   if (DB === 'postgres') await admin(`create database ${dbName}`);
   const began = Date.now();
   let chaos;
+  let passed = false;
   try {
     await Promise.all(services.map((s) => s.start()));
     const def = await call('GET', `/definitions/${KEY}`, ADMIN);
+    if (def.status !== 200) throw new Error(`GET /definitions/${KEY} → ${def.status} ${JSON.stringify(def.json)}`);
     const user = await call('POST', '/users', ADMIN, { name: 'scale driver', roles: def.json.roles.map((r) => r.id) });
+    if (user.status !== 201) throw new Error(`POST /users → ${user.status} ${JSON.stringify(user.json)}`);
     const token = user.json.token;
     if (KILL_EVERY > 0) {
       chaos = setInterval(() => {
@@ -205,10 +212,14 @@ async function main() {
     const body = bodyFor(task, 0);
     const attempts = services.flatMap((s) =>
       Array.from({ length: RACE }, () =>
-        fetch(`${s.base}/tasks/${task.id}/complete`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status),
+        fetch(`${s.base}/tasks/${task.id}/complete`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({
+          status: r.status,
+          text: await r.text(),
+        })),
       ),
     );
-    const statuses = await Promise.all(attempts);
+    const answers = await Promise.all(attempts);
+    const statuses = answers.map((a) => a.status);
     const winners = statuses.filter((s) => s === 200).length;
     const losers = statuses.filter((s) => s === 409).length;
 
@@ -254,15 +265,23 @@ async function main() {
       kills: stats.kills,
       driveSeconds: Math.round(driveMs / 100) / 10,
       instancesPerSecond: Math.round((ids.length / driveMs) * 10000) / 10,
-      race: { attempts: statuses.length, winners, conflicts: losers, auditEvents: raceEvents },
+      race: { attempts: statuses.length, winners, conflicts: losers, others: answers.filter((a) => a.status !== 200 && a.status !== 409).map((a) => `${a.status} ${a.text.slice(0, 300)}`), auditEvents: raceEvents },
       audit: verify,
     };
     const ok = notEnded === 0 && lost === 0 && twice === 0 && winners === 1 && losers === statuses.length - 1 && raceEvents === 1 && verify.ok;
     console.log(args.json ? JSON.stringify({ ok, ...figures }) : `scale: ${ok ? 'PASS' : 'FAIL'} ${JSON.stringify(figures)}`);
     process.exitCode = ok ? 0 : 1;
+    passed = ok;
   } finally {
     if (chaos) clearInterval(chaos);
     await Promise.all(services.map((s) => s.stop().catch(() => s.kill())));
+    // A failed run (or a failed setup call) shows what the services logged at error level.
+    if (!passed) {
+      for (const s of services) {
+        const lines = fs.existsSync(s.logFile) ? fs.readFileSync(s.logFile, 'utf8').trim().split('\n').filter(Boolean) : [];
+        for (const line of lines.slice(-20)) console.error(`[service ${s.port}] ${line}`);
+      }
+    }
     if (DB === 'postgres') await admin(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
     fs.rmSync(workDir, { recursive: true, force: true });
   }
