@@ -127,7 +127,7 @@ async function httpPart(kind, workers = 1) {
     // Warm the process (JIT, caches) before measuring.
     await loadStarts({ base: server.base, token: user.token, key: opt.key, connections: opt.connections, seconds: 2 });
     const starts = await loadStarts({ base: server.base, token: user.token, key: opt.key, connections: opt.connections, seconds: opt.seconds });
-    log(`  ${kind} ×${workers} starts: ${starts.perSecond.toFixed(0)}/s, p50 ${starts.p50} ms, p99 ${starts.p99} ms (${starts.non2xx} non-2xx)`);
+    log(`  ${kind} ×${workers} starts: ${starts.perSecond.toFixed(0)}/s, p50 ${starts.p50} ms, p99 ${starts.p99} ms (${starts.non2xx} non-2xx; ${JSON.stringify(starts.statuses)})`);
     const knex = openKnex(databaseUrl);
     const ids = (await knex('tasks').select('id').where({ element_id: FIRST_STEP, status: 'open' }).orderBy('created_at')).map((r) => r.id);
     await knex.destroy();
@@ -135,7 +135,7 @@ async function httpPart(kind, workers = 1) {
     const sample = await api(server.base, 'GET', `/tasks/${ids[0]}`, user.token);
     const body = completionBody(sample);
     const completions = await loadCompletions({ base: server.base, token: user.token, ids, body: () => body, connections: opt.connections });
-    log(`  ${kind} ×${workers} completions: ${completions.perSecond.toFixed(0)}/s over ${ids.length} tasks, p50 ${completions.p50} ms, p99 ${completions.p99} ms (${completions.non2xx} non-2xx)`);
+    log(`  ${kind} ×${workers} completions: ${completions.perSecond.toFixed(0)}/s over ${ids.length} tasks, p50 ${completions.p50} ms, p99 ${completions.p99} ms (${completions.non2xx} non-2xx; ${JSON.stringify(completions.statuses)})`);
     const verify = await api(server.base, 'GET', '/audit/verify', server.admin);
     const rss = server.rss();
     await server.stop();
@@ -143,8 +143,9 @@ async function httpPart(kind, workers = 1) {
     if (fs.existsSync(profileDir)) {
       const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
       if (file) {
-        profile = summarize(path.join(profileDir, file), 12);
+        profile = summarize(path.join(profileDir, file), 25);
         log(profile.byFile);
+        log(profile.byFunction);
       }
     }
     return { workers, starts, completions, openTasks: ids.length, auditVerified: verify.ok, auditEvents: verify.events, rssEnd: rss, profile };

@@ -2,6 +2,8 @@
 // (safe expressions, no scripts) and the definition parsed and serialized once, as the service does.
 //  - live: one engine per instance, execute, then signal each user task as it waits (no state leaves memory);
 //  - recover: per step, a new engine recovers the previous step's state, resumes, signals, and gives its state.
+// And the same for the service's own flow interpreter (which runs new instances since issue 9): per step it parses
+// the stored JSON state, signals and serializes the new state, as a completion does.
 import fs from 'node:fs';
 import path from 'node:path';
 import { Engine } from 'bpmn-engine';
@@ -14,9 +16,23 @@ export async function loadDiagram(key) {
   const { compileDefinition } = await dist('engine/process-runtime.js');
   const { baseEngineOptions } = await dist('engine/engine-options.js');
   const xml = fs.readFileSync(path.join(root, 'processes', `${key}.bpmn`), 'utf8');
+  const { compileFlowModel } = await dist('engine/flow-model.js');
   const parsed = await parseBpmn(xml);
   const sourceContext = await compileDefinition(key, parsed.moddleContext);
-  return { xml, sourceContext, baseEngineOptions };
+  const process = parsed.definitions.rootElements.find((e) => e.$type === 'bpmn:Process' && e.isExecutable);
+  return { xml, sourceContext, flow: compileFlowModel(process), baseEngineOptions };
+}
+
+/** The flow interpreter from stored JSON at every step: parse, signal, serialize; steps done. */
+function runFlow(interpreter, flow, variables) {
+  let stored = JSON.stringify(interpreter.startFlow(flow, {}).state);
+  let steps = 0;
+  for (;;) {
+    const state = JSON.parse(stored);
+    if (state.waiting.length === 0) return steps;
+    stored = JSON.stringify(interpreter.signalFlow(flow, state, state.waiting[0], variables).state);
+    steps++;
+  }
 }
 
 function waitingTasks(engine) {
@@ -72,7 +88,8 @@ async function runRecovering(key, sourceContext, options, variables, phases) {
  * (six in the Kalteng SOP).
  */
 export async function engineBaseline({ key = 'bkd-kalteng-konsultasi-ekinerja', seconds = 5, variables = { penjelasanCukup: 'tidak' } } = {}) {
-  const { sourceContext, baseEngineOptions } = await loadDiagram(key);
+  const { sourceContext, flow, baseEngineOptions } = await loadDiagram(key);
+  const interpreter = await dist('engine/flow-interpreter.js');
   const measure = async (fn) => {
     for (let i = 0; i < 20; i++) await fn(); // warm-up
     let steps = 0;
@@ -100,7 +117,15 @@ export async function engineBaseline({ key = 'bkd-kalteng-konsultasi-ekinerja', 
     starts++;
   }
   const startsPerSecond = (starts / (performance.now() - t0)) * 1000;
-  return { key, live, recovering, perStepMs: perStep, startsPerSecond, stepsPerInstance: live.steps / live.instances };
+  const flowSteps = await measure(async () => runFlow(interpreter, flow, variables));
+  const t1 = performance.now();
+  let flowStarts = 0;
+  while (performance.now() - t1 < 1000) {
+    JSON.stringify(interpreter.startFlow(flow, {}).state);
+    flowStarts++;
+  }
+  const flowInterpreter = { steps: flowSteps, startsPerSecond: (flowStarts / (performance.now() - t1)) * 1000 };
+  return { key, live, recovering, perStepMs: perStep, startsPerSecond, stepsPerInstance: live.steps / live.instances, flowInterpreter };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -12,6 +12,8 @@ function figures(r) {
     perSecond: ok / r.duration,
     p50: r.latency.p50,
     p99: r.latency.p99,
+    // Answers by status code, so that a failed request says what it was.
+    statuses: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, s.count])),
   };
 }
 

@@ -119,6 +119,10 @@ export function markdownOf(r, verdicts) {
         `| bare bpmn-engine, recover → resume → signal → getState per step | ${f0(e.recovering.stepsPerSecond)} steps/s (${f1(e.perStepMs.recover)} ms recover + ${f1(e.perStepMs.resume)} ms resume + ${f1(e.perStepMs.signal)} ms signal + ${f1(e.perStepMs.getState)} ms getState) |`,
       );
       lines.push(`| bare bpmn-engine, execute to the first wait (what a start costs the engine) | ${f0(e.startsPerSecond)} starts/s |`);
+      if (e.flowInterpreter) {
+        lines.push(`| the service's flow interpreter, per step from stored JSON (parse → signal → serialize) | ${f0(e.flowInterpreter.steps.stepsPerSecond)} steps/s |`);
+        lines.push(`| the service's flow interpreter, start to the first wait, state serialized | ${f0(e.flowInterpreter.startsPerSecond)} starts/s |`);
+      }
     }
     if (r.sqliteRaw) lines.push(`| raw SQLite: one completion's statements in one transaction (better-sqlite3, ${f0(r.sqliteRaw.stateBytes)} B engine state) | ${f0(r.sqliteRaw.perSecond)} tx/s |`);
     lines.push('');

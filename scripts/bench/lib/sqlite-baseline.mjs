@@ -9,13 +9,13 @@ import { root } from './server.mjs';
 
 const dist = (p) => import(path.join(root, 'dist', p));
 
-/** A state the size the service stores: the Kalteng instance's engine state after its first step. */
+/** A state the size the service stores: the Kalteng instance's state (the flow interpreter's) after its start. */
 async function realisticState(key) {
   const { loadDiagram } = await import('./engine-baseline.mjs');
   const { ProcessRuntime } = await dist('src/engine/process-runtime.js');
-  const { sourceContext } = await loadDiagram(key);
+  const { sourceContext, flow } = await loadDiagram(key);
   const runtime = new ProcessRuntime(1);
-  const { result } = await runtime.start(key, sourceContext, {});
+  const { result } = await runtime.start(key, { sourceContext, flow }, {});
   return JSON.stringify(result.state);
 }
 
