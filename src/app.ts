@@ -100,7 +100,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
-  await app.register(authPlugin, { users: services.users, delegations: services.delegations });
+  await app.register(authPlugin, { users: services.users, clock: services.clock });
   await app.register(healthRoutes);
   await app.register(userRoutes);
   await app.register(definitionRoutes);

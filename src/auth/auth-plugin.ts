@@ -4,7 +4,6 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { UnauthenticatedError } from '../errors.js';
 import { hashToken, sameHash } from './tokens.js';
 import type { User, UsersRepository } from './users-repository.js';
-import type { DelegationsService } from './delegations.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,7 +21,7 @@ export function currentUser(request: FastifyRequest): User {
   return request.user;
 }
 
-const authPlugin: FastifyPluginAsync<{ users: UsersRepository; delegations: DelegationsService }> = async (app, { users, delegations }) => {
+const authPlugin: FastifyPluginAsync<{ users: UsersRepository; clock: () => Date }> = async (app, { users, clock }) => {
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config?.public) return;
@@ -30,11 +29,10 @@ const authPlugin: FastifyPluginAsync<{ users: UsersRepository; delegations: Dele
     const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) throw new UnauthenticatedError();
     const hash = hashToken(match[1] as string);
-    const found = await users.findByTokenHash(hash);
+    const found = await users.bearer(hash, clock().toISOString());
     if (!found || !sameHash(found.tokenHash, hash) || !found.active) throw new UnauthenticatedError('unknown or inactive token');
-    const { tokenHash: _hash, ...user } = found;
+    const { tokenHash: _hash, acting, ...user } = found;
     // A running delegation lends its role for this request; the audit trail names whom the delegate acts for.
-    const acting = await delegations.activeFor(user.id);
     if (acting.size > 0) {
       user.actingFor = Object.fromEntries([...acting].filter(([role]) => !user.roles.includes(role)));
       user.roles = [...new Set([...user.roles, ...acting.keys()])];

@@ -76,12 +76,6 @@ export function delegationsService(deps: { knex: Knex; users: UsersRepository; a
       return ((await q.limit(500)) as DelegationRow[]).map(toDelegation);
     },
 
-    /** The delegations running now for a user: role → the official they act for. */
-    async activeFor(userId: string): Promise<Map<string, { delegationId: string; forUser: string }>> {
-      const now = clock().toISOString();
-      const rows = (await knex('delegations').where({ to_user: userId }).where('valid_from', '<=', now).where('valid_until', '>', now)) as DelegationRow[];
-      return new Map(rows.map((r) => [r.role, { delegationId: r.id, forUser: r.from_user }]));
-    },
   };
 }
 

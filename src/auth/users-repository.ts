@@ -37,6 +37,20 @@ export function usersRepository(knex: Knex) {
       const row = (await knex('users').where({ token_hash: tokenHash }).first()) as UserRow | undefined;
       return row ? { ...toUser(row), tokenHash: row.token_hash } : undefined;
     },
+    /**
+     * A request's bearer and the delegations (Plh./Plt.) running for them at `at`, in one read: every request asks
+     * both, and on PostgreSQL each query is a round trip. `acting` maps a lent role to the official acted for.
+     */
+    async bearer(tokenHash: string, at: string): Promise<(User & { tokenHash: string; acting: Map<string, { delegationId: string; forUser: string }> }) | undefined> {
+      const rows = (await knex('users')
+        .select('users.*', 'd.id as d_id', 'd.role as d_role', 'd.from_user as d_from_user')
+        .leftJoin('delegations as d', (j) => j.on('d.to_user', 'users.id').andOn('d.valid_from', '<=', knex.raw('?', [at])).andOn('d.valid_until', '>', knex.raw('?', [at])))
+        .where('users.token_hash', tokenHash)) as Array<UserRow & { d_id: string | null; d_role: string | null; d_from_user: string | null }>;
+      const row = rows[0];
+      if (!row) return undefined;
+      const acting = new Map(rows.filter((r) => r.d_id !== null).map((r) => [r.d_role as string, { delegationId: r.d_id as string, forUser: r.d_from_user as string }]));
+      return { ...toUser(row), tokenHash: row.token_hash, acting };
+    },
     async findById(id: string, trx: Knex = knex): Promise<User | undefined> {
       const row = (await trx('users').where({ id }).first()) as UserRow | undefined;
       return row ? toUser(row) : undefined;
