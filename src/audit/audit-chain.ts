@@ -139,65 +139,170 @@ export function hashEvent(row: Omit<AuditRow, 'hash'>): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
+interface Head {
+  seq: number;
+  hash: string;
+}
+
+/** The stored rows of `events` chained after `head`. */
+function chainRows(head: Head, events: NewAuditEvent[]): AuditRow[] {
+  let seq = head.seq;
+  let prev = head.hash;
+  const rows: AuditRow[] = [];
+  for (const e of events) {
+    seq += 1;
+    const row: Omit<AuditRow, 'hash'> = {
+      seq,
+      at: e.at,
+      type: e.type,
+      definition_key: e.definitionKey ?? null,
+      version: e.version ?? null,
+      instance_id: e.instanceId ?? null,
+      task_id: e.taskId ?? null,
+      element_id: e.elementId ?? null,
+      step: e.step ?? null,
+      user_id: e.userId ?? null,
+      role: e.role ?? null,
+      documents: e.documents ? toJson(e.documents) : null,
+      output: e.output ? toJson(e.output) : null,
+      working_ms: e.workingMs ?? null,
+      wall_ms: e.wallMs ?? null,
+      standard_ms: e.standardMs ?? null,
+      breached: e.breached ?? null,
+      data: e.data ? toJson(e.data) : null,
+      prev_hash: prev,
+    };
+    const hash = hashEvent(row);
+    rows.push({ ...row, hash });
+    prev = hash;
+  }
+  return rows;
+}
+
+const lastOf = (rows: AuditRow[]): Head => {
+  const last = rows[rows.length - 1] as AuditRow;
+  return { seq: Number(last.seq), hash: last.hash };
+};
+
+/** `ahead` as CTEs in front of a statement (PostgreSQL); only inserts of new rows, which never wait for a lock. */
+function aheadOf(ahead: Knex.QueryBuilder[]): { ctes: string[]; bindings: unknown[] } {
+  const parts = ahead.map((q) => q.toSQL());
+  for (const p of parts) if (!/^insert into /i.test(p.sql)) throw new Error(`audit append: only inserts may go ahead (${p.sql.slice(0, 40)})`);
+  return { ctes: parts.map((p, i) => `ahead${i} as (${p.sql} returning 1)`), bindings: parts.flatMap((p) => [...p.bindings]) };
+}
+
 export function auditChain(knex: Knex, kind: 'sqlite' | 'postgres') {
+  // PostgreSQL: the head is a row lock held from the statement that takes it to COMMIT, so every client round trip
+  // inside that span is paid by every other writer waiting for it. A process therefore predicts the head: its
+  // appends take turns, each computes its hashes after the previous one's head (known once that one's statement
+  // returned, before it commits), and sends one statement that moves the head only if it still is the predicted
+  // one (the UPDATE waits for the lock, then checks the committed row) and inserts the events only if it moved.
+  // Another process's append, or a rollback after an append, makes the prediction wrong: then the head is locked
+  // and read, and the events appended after it (the plain path). The chain is the same either way.
+  let predicted: Head | null = null;
+  let turn: Promise<void> = Promise.resolve();
+  // Transactions that hold the head already: a second append in one of them must not queue behind an append
+  // that waits for this very transaction's COMMIT.
+  const holding = new WeakSet<Knex.Transaction>();
+
+  /** Locks the head (PostgreSQL) and reads it, after running `ahead` (on PostgreSQL in the same statement). */
+  async function takeHead(trx: Knex.Transaction, ahead: Knex.QueryBuilder[]): Promise<Head> {
+    let stored: { seq: number | string; hash: string };
+    if (kind === 'postgres') {
+      const { ctes, bindings } = aheadOf(ahead);
+      const lock = 'select seq, hash from audit_head where id = 1 for update';
+      const result = (await trx.raw(ctes.length === 0 ? lock : `with ${ctes.join(', ')} ${lock}`, bindings as Knex.RawBinding[])) as { rows: Array<typeof stored> };
+      stored = result.rows[0] as typeof stored;
+    } else {
+      // SQLite has one writer at a time already: no lock, and no round trips to save.
+      for (const q of ahead) await q;
+      stored = (await trx('audit_head').select('seq', 'hash').where({ id: 1 }).first()) as typeof stored;
+    }
+    return { seq: Number(stored.seq), hash: stored.hash };
+  }
+
+  /** Appends after `head`, which this transaction holds; on PostgreSQL the head's update rides with the last insert. */
+  async function appendAfter(trx: Knex.Transaction, events: NewAuditEvent[], head: Head): Promise<AuditRow[]> {
+    const rows = chainRows(head, events);
+    // Plain inserts in chunks, not knex's batchInsert: that one sleeps a millisecond (setTimeout) before it starts,
+    // while this transaction holds the chain head (and, on SQLite, the only connection).
+    const chunks: AuditRow[][] = [];
+    for (let i = 0; i < rows.length; i += 200) chunks.push(rows.slice(i, i + 200));
+    const last = chunks.pop() as AuditRow[];
+    for (const chunk of chunks) await trx('audit_events').insert(chunk);
+    const insert = trx('audit_events').insert(last);
+    const moveHead = trx('audit_head').where({ id: 1 }).update(lastOf(rows));
+    if (kind === 'postgres') {
+      const a = insert.toSQL();
+      const b = moveHead.toSQL();
+      await trx.raw(`with appended as (${a.sql} returning 1) ${b.sql}`, [...a.bindings, ...b.bindings]);
+    } else {
+      await insert;
+      await moveHead;
+    }
+    return rows;
+  }
+
+  /**
+   * One statement (PostgreSQL): the `ahead` inserts; the head taken and moved on only if it is `after`; the events
+   * inserted only if it moved. The UPDATE matches the head row whatever it holds, so it waits for the lock and then
+   * sees the committed row (a WHERE on the old values would skip a row changed since the statement's snapshot).
+   * Gives the rows, or the head as it really is (held by this transaction now).
+   */
+  async function predictedAppend(trx: Knex.Transaction, events: NewAuditEvent[], ahead: Knex.QueryBuilder[], after: Head): Promise<AuditRow[] | Head> {
+    const rows = chainRows(after, events);
+    const head = lastOf(rows);
+    const { ctes, bindings } = aheadOf(ahead);
+    const columns = Object.keys(rows[0] as AuditRow).map((c) => `"${c}"`).join(', ');
+    const hit = '(seq = ? and hash = ?)';
+    const sql =
+      `with ${[
+        ...ctes,
+        `moved as (update audit_head set seq = case when ${hit} then ? else seq end, hash = case when ${hit} then ? else hash end where id = 1 returning seq, hash)`,
+        `appended as (insert into audit_events (${columns}) select ${columns} from json_populate_recordset(null::audit_events, ?::json) where exists (select 1 from moved where hash = ?) returning 1)`,
+      ].join(', ')} ` + 'select seq, hash from moved';
+    const params = [...bindings, after.seq, after.hash, head.seq, after.seq, after.hash, head.hash, JSON.stringify(rows), head.hash];
+    const result = (await trx.raw(sql, params as Knex.RawBinding[])) as { rows: Array<{ seq: number | string; hash: string }> };
+    const now = result.rows[0] as { seq: number | string; hash: string };
+    return now.hash === head.hash ? rows : { seq: Number(now.seq), hash: now.hash };
+  }
+
   return {
     /**
-     * Appends events inside the caller's transaction. The head row is locked first, so concurrent
-     * writers queue on it and the chain never forks.
+     * Appends events inside the caller's transaction. Concurrent writers queue on the head row, so the chain never
+     * forks; the append should be the transaction's last statement, for the head is held until COMMIT.
+     *
+     * `ahead`: inserts of new rows that belong to the same change (an instance, its tasks), not yet run. They run
+     * before the events; on PostgreSQL in the very statement that takes the head, one round trip for all. Only
+     * inserts of new rows: that statement may take the head before it runs them, so nothing in it may wait for a
+     * row another transaction holds while that one waits for the head.
      */
-    async append(trx: Knex.Transaction, events: NewAuditEvent[]): Promise<AuditEvent[]> {
-      if (events.length === 0) return [];
-      const query = trx('audit_head').where({ id: 1 });
-      // SQLite has one writer at a time already; PostgreSQL needs the row lock.
-      const head = (await (kind === 'postgres' ? query.forUpdate() : query).first()) as { seq: number | string; hash: string };
-      let seq = Number(head.seq);
-      let prev = head.hash;
-      const rows: AuditRow[] = [];
-      for (const e of events) {
-        seq += 1;
-        const row: Omit<AuditRow, 'hash'> = {
-          seq,
-          at: e.at,
-          type: e.type,
-          definition_key: e.definitionKey ?? null,
-          version: e.version ?? null,
-          instance_id: e.instanceId ?? null,
-          task_id: e.taskId ?? null,
-          element_id: e.elementId ?? null,
-          step: e.step ?? null,
-          user_id: e.userId ?? null,
-          role: e.role ?? null,
-          documents: e.documents ? toJson(e.documents) : null,
-          output: e.output ? toJson(e.output) : null,
-          working_ms: e.workingMs ?? null,
-          wall_ms: e.wallMs ?? null,
-          standard_ms: e.standardMs ?? null,
-          breached: e.breached ?? null,
-          data: e.data ? toJson(e.data) : null,
-          prev_hash: prev,
-        };
-        const hash = hashEvent(row);
-        rows.push({ ...row, hash });
-        prev = hash;
+    async append(trx: Knex.Transaction, events: NewAuditEvent[], ahead: Knex.QueryBuilder[] = []): Promise<AuditEvent[]> {
+      if (events.length === 0) {
+        for (const q of ahead) await q;
+        return [];
       }
-      // Plain inserts in chunks, not knex's batchInsert: that one sleeps a millisecond (setTimeout) before it starts,
-      // while this transaction holds the chain head (and, on SQLite, the only connection).
-      const chunks: AuditRow[][] = [];
-      for (let i = 0; i < rows.length; i += 200) chunks.push(rows.slice(i, i + 200));
-      const last = chunks.pop() as AuditRow[];
-      for (const chunk of chunks) await trx('audit_events').insert(chunk);
-      const insert = trx('audit_events').insert(last);
-      const moveHead = trx('audit_head').where({ id: 1 }).update({ seq, hash: prev });
-      if (kind === 'postgres') {
-        // One round trip less while the head is locked: the last insert rides in front of the head's update.
-        const a = insert.toSQL();
-        const b = moveHead.toSQL();
-        await trx.raw(`with appended as (${a.sql} returning 1) ${b.sql}`, [...a.bindings, ...b.bindings]);
-      } else {
-        await insert;
-        await moveHead;
+      if (kind !== 'postgres' || holding.has(trx)) {
+        const rows = await appendAfter(trx, events, await takeHead(trx, ahead));
+        if (kind === 'postgres') predicted = lastOf(rows);
+        return rows.map(toEvent);
       }
-      return rows.map(toEvent);
+      const previous = turn;
+      let done!: () => void;
+      turn = new Promise<void>((resolve) => (done = resolve));
+      try {
+        await previous;
+        const guess = predicted;
+        predicted = null;
+        const outcome = guess ? await predictedAppend(trx, events, ahead, guess) : await takeHead(trx, ahead);
+        // A wrong guess (or none): the head is held now, as it really is; append after it.
+        holding.add(trx);
+        const rows = Array.isArray(outcome) ? outcome : await appendAfter(trx, events, outcome);
+        predicted = lastOf(rows);
+        return rows.map(toEvent);
+      } finally {
+        done();
+      }
     },
 
     async forInstance(instanceId: string): Promise<AuditEvent[]> {

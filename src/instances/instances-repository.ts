@@ -76,7 +76,8 @@ export function instancesRepository(knex: Knex) {
       const row = (await trx('instances').select([...SUMMARY, 'engine_state']).where({ id }).first()) as InstanceRow | undefined;
       return row ? { ...toInstance(row), state: fromJson<EngineState>(row.engine_state, {}) } : undefined;
     },
-    async insert(trx: Knex.Transaction, input: Omit<InstanceRecord, 'rev' | 'cancelReason'> & { state: EngineState }): Promise<void> {
+    /** The insert of a new instance, not yet run: the caller awaits it or hands it to the audit append (`ahead`). */
+    insert(trx: Knex.Transaction, input: Omit<InstanceRecord, 'rev' | 'cancelReason'> & { state: EngineState }): Knex.QueryBuilder {
       const row: InstanceRow = {
         id: input.id,
         definition_id: input.definitionId,
@@ -92,7 +93,7 @@ export function instancesRepository(knex: Knex) {
         rev: 1,
         cancel_reason: null,
       };
-      await trx('instances').insert(row);
+      return trx('instances').insert(row);
     },
     /** Writes the next revision; false when someone else wrote `rev + 1` first. */
     async advance(

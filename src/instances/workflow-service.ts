@@ -65,7 +65,8 @@ export function workflowService(deps: WorkflowDeps) {
 
   /**
    * Writes a run's outcome: new tasks, vanished tasks, instance end, and their audit events after `first` (the event
-   * that caused the run). The chain is appended once, last, so that PostgreSQL holds its head for the least time.
+   * that caused the run). The chain is appended once, last, so that PostgreSQL holds its head for the least time;
+   * the inserts of new rows (`ahead`: a new instance; the new tasks) ride in the statement that takes the head.
    */
   async function applyRun(
     trx: Knex.Transaction,
@@ -77,15 +78,15 @@ export function workflowService(deps: WorkflowDeps) {
     now: Date,
     userId: string,
     first: NewAuditEvent,
+    ahead: Knex.QueryBuilder[] = [],
   ): Promise<{ created: TaskRow[] }> {
     const { created, vanished } = projectTasks(definition, calendar, instance, open, result.waiting, now);
     const at = now.toISOString();
     const base: NewAuditEvent = { type: 'task.created', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId };
-    await tasks.insert(trx, created);
     for (const t of vanished) await tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
     const events = [first, ...taskEvents('task.cancelled', vanished.map(asRow), base), ...taskEvents('task.created', created, base)];
     if (result.completed) events.push({ ...base, type: 'instance.completed' });
-    await audit.append(trx, events);
+    await audit.append(trx, events, [...ahead, ...tasks.insert(trx, created)]);
     return { created };
   }
 
@@ -152,9 +153,8 @@ export function workflowService(deps: WorkflowDeps) {
         cancelReason: null,
       };
       const { created } = await knex.transaction(async (trx) => {
-        await instances.insert(trx, { ...instance, state: result.state });
         const started: NewAuditEvent = { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId: user.id, data: { businessKey: instance.businessKey } };
-        return applyRun(trx, calendar, definition, instance, [], result, now, user.id, started);
+        return applyRun(trx, calendar, definition, instance, [], result, now, user.id, started, [instances.insert(trx, { ...instance, state: result.state })]);
       });
       keep(instance.id, 1);
       log.info({ instanceId: instance.id, definitionKey: key, version: definition.version, tasks: created.map((t) => t.id), event: 'instance.started' }, 'instance started');

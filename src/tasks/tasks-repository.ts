@@ -134,9 +134,14 @@ export function tasksRepository(knex: Knex) {
       const rows = (await knex('tasks').where({ instance_id: instanceId }).orderBy([{ column: 'created_at' }, { column: 'id' }])) as TaskRow[];
       return rows.map(toTaskRecord);
     },
-    async insert(trx: Knex.Transaction, rows: TaskRow[]): Promise<void> {
-      // Not knex's batchInsert, which sleeps a millisecond before it starts, inside the caller's transaction.
-      for (let i = 0; i < rows.length; i += 100) await trx('tasks').insert(rows.slice(i, i + 100));
+    /**
+     * The inserts of new task rows, 100 a statement, not yet run: the caller awaits them or hands them to the audit
+     * append (`ahead`). Not knex's batchInsert, which sleeps a millisecond before it starts, inside the transaction.
+     */
+    insert(trx: Knex.Transaction, rows: TaskRow[]): Knex.QueryBuilder[] {
+      const inserts: Knex.QueryBuilder[] = [];
+      for (let i = 0; i < rows.length; i += 100) inserts.push(trx('tasks').insert(rows.slice(i, i + 100)));
+      return inserts;
     },
     /** Moves a task from one of `from` to a new status; false when it was no longer in `from` (a lost race). */
     async transition(trx: Knex.Transaction, id: string, from: TaskStatus[], changes: Partial<TaskRow>): Promise<boolean> {

@@ -92,3 +92,69 @@ for (const database of await testDatabases()) {
     t.same(await chain.verify(), { ok: true, events: 450 });
   });
 }
+
+t.test('PostgreSQL: appends predict the head; a wrong guess (another process, a rollback) still gives one chain', { skip: !(await testDatabases()).includes('postgres') && 'PostgreSQL is not reachable' }, async (t) => {
+  const url = await freshPostgresUrl(t);
+  // Two processes: each its own connection pool and its own chain object (its own guess of the head).
+  const one = openDatabase(url);
+  const two = openDatabase(url);
+  t.teardown(async () => {
+    await one.close();
+    await two.close();
+  });
+  await migrateToLatest(one.knex);
+  const chains = [auditChain(one.knex, one.kind), auditChain(two.knex, two.kind)];
+  const dbs = [one, two];
+  const statements = { predicted: 0, locked: 0, plain: 0 };
+  for (const db of dbs) {
+    db.knex.on('query', (q: { sql: string }) => {
+      if (/^with .*moved as \(update audit_head/s.test(q.sql)) statements.predicted++;
+      if (/^select seq, hash from audit_head where id = 1 for update/.test(q.sql)) statements.locked++;
+      if (/^with appended as \(insert into "audit_events"/.test(q.sql)) statements.plain++;
+    });
+  }
+  const event = (i: number) => ({ type: 'task.created' as const, at: '2026-01-05T01:00:00.000Z', instanceId: `i${i % 7}`, taskId: `t${i}` });
+  const append = (p: number, i: number) => dbs[p]!.knex.transaction((trx) => chains[p]!.append(trx, [event(i), event(i + 1000)]));
+
+  // One process alone: after its first append, every guess is right.
+  for (let i = 0; i < 5; i++) await append(0, i);
+  t.same(statements, { predicted: 4, locked: 1, plain: 1 }, 'one locking read and append, then one statement per append');
+
+  // Both at once, 40 appends each: guesses go wrong and are corrected, nothing forks or waits forever.
+  await Promise.all([0, 1].map((p) => Promise.all(Array.from({ length: 40 }, (_, i) => append(p, 100 + p * 40 + i)))));
+  t.same(await chains[0]!.verify(), { ok: true, events: 170 }, 'one chain of 5 + 80 appends of two events');
+  t.ok(statements.plain > 1, `wrong guesses appended after the real head (${statements.plain - 1} times)`);
+
+  // A rollback after an append: the guess names a head that never was; the next append finds the real one.
+  const before = await chains[0]!.head();
+  await t.rejects(
+    one.knex.transaction(async (trx) => {
+      await chains[0]!.append(trx, [event(9000)]);
+      throw new Error('rolled back');
+    }),
+    /rolled back/,
+  );
+  const after = await append(0, 9001);
+  t.equal(after[0]?.seq, before.seq + 1, 'appended right after the head that was committed');
+  t.equal(after[0]?.prevHash, before.hash);
+
+  // Two appends in one transaction while another transaction of the process waits for its turn: no hang. The
+  // other's guess (the first append's head) is wrong by then: it appends after the second.
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let holds!: () => void;
+  const holding = new Promise<void>((r) => (holds = r));
+  const first = one.knex.transaction(async (trx) => {
+    await chains[0]!.append(trx, [event(9100)]);
+    holds();
+    await gate;
+    return chains[0]!.append(trx, [event(9101)]);
+  });
+  await holding;
+  const queued = append(0, 9200);
+  setTimeout(release, 100);
+  const [inner, outer] = await Promise.all([first, queued]);
+  t.same(inner.map((e) => e.seq), [before.seq + 4], 'the first transaction appends twice (after 2 + 1 events)');
+  t.same(outer.map((e) => e.seq), [before.seq + 5, before.seq + 6], 'the waiting one after it');
+  t.same(await chains[1]!.verify(), { ok: true, events: before.seq + 6 });
+});
