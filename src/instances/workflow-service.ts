@@ -169,8 +169,11 @@ export function workflowService(deps: WorkflowDeps) {
         // Re-read under the lock: another request, here or in another process, may have completed the task meanwhile.
         // The instance first: a task still open after it was read was open in that state too, so the engine finds it
         // waiting there (the other order let another process's commit fall between the reads: a 500, not a 409).
+        // The instance's open tasks, read once here, hold at COMMIT too: every change of a task's status but
+        // claiming (open ⇄ claimed) moves the instance's revision, which the transaction checks first.
         const instance = (await instances.withState(seen.instanceId)) as InstanceRecord & { state: EngineState };
-        const task = (await tasks.byId(taskId)) as TaskRecord;
+        const open = await tasks.openForInstance(instance.id);
+        const task = open.find((t) => t.id === taskId) ?? ((await tasks.byId(taskId)) as TaskRecord);
         checkOpen(task, user);
         if (instance.status !== 'running') throw new ConflictError(`instance ${instance.id} is ${instance.status}`, instance.status);
         const documents: DocumentRecord[] = [];
@@ -248,8 +251,8 @@ export function workflowService(deps: WorkflowDeps) {
                 ...(task.role && user.actingFor?.[task.role] ? { actingFor: user.actingFor[task.role]?.forUser, delegationId: user.actingFor[task.role]?.delegationId } : {}),
               },
             };
-            const open = (await tasks.openForInstance(instance.id, trx)).filter((t) => t.id !== task.id);
-            await applyRun(trx, calendar, definition, { ...instance, variables }, open, result, now, user.id, completed);
+            const others = open.filter((t) => t.id !== task.id);
+            await applyRun(trx, calendar, definition, { ...instance, variables }, others, result, now, user.id, completed);
           });
         } catch (err) {
           runtime.forget(instance.id);
