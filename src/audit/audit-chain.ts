@@ -197,8 +197,9 @@ export function auditChain(knex: Knex, kind: 'sqlite' | 'postgres') {
   // appends take turns, each computes its hashes after the previous one's head (known once that one's statement
   // returned, before it commits), and sends one statement that moves the head only if it still is the predicted
   // one (the UPDATE waits for the lock, then checks the committed row) and inserts the events only if it moved.
-  // Another process's append, or a rollback after an append, makes the prediction wrong: then the head is locked
-  // and read, and the events appended after it (the plain path). The chain is the same either way.
+  // Another process's append, or a rollback after an append, makes the prediction wrong: then that statement has
+  // taken the head as it really is and returns it, and the events go after it in a second statement. The chain is
+  // the same either way.
   let predicted: Head | null = null;
   let turn: Promise<void> = Promise.resolve();
   // Transactions that hold the head already: a second append in one of them must not queue behind an append
