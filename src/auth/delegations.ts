@@ -75,7 +75,6 @@ export function delegationsService(deps: { knex: Knex; users: UsersRepository; a
       if (!isAdmin(user)) q.where((w) => w.where('from_user', user.id).orWhere('to_user', user.id));
       return ((await q.limit(500)) as DelegationRow[]).map(toDelegation);
     },
-
   };
 }
 
