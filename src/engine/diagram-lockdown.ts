@@ -2,7 +2,7 @@
 // must be one the service can persist and resume. Problems name the element they concern.
 import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
-import { checkTemplate, parseExpression } from './safe-expression.js';
+import { checkTemplate, expressionBody, parseExpression } from './safe-expression.js';
 import { parseSlots } from '../sop/sop-metadata.js';
 import { unsupportedByInterpreter } from './flow-model.js';
 
@@ -87,14 +87,13 @@ function checkCondition(flow: ModdleElement, problems: ElementProblem[]): void {
     problems.push({ elementId: id, message: `script condition (${condition.language}) is not allowed: conditions may only compare form variables` });
     return;
   }
-  const body = String(condition.body ?? '').trim();
-  const match = /^\$\{([\s\S]*)\}$/.exec(body);
-  if (!match) {
+  const body = expressionBody(String(condition.body ?? ''));
+  if (body === undefined) {
     problems.push({ elementId: id, message: 'a condition must be one ${…} expression comparing form variables' });
     return;
   }
   try {
-    parseExpression(match[1] as string);
+    parseExpression(body);
   } catch (err) {
     problems.push({ elementId: id, message: `condition refused: ${(err as Error).message}` });
   }
@@ -141,10 +140,10 @@ function checkForm(task: ModdleElement, problems: ElementProblem[]): void {
       for (const option of options) {
         const when = option.when;
         if (typeof when !== 'string' || !when) continue;
-        const m = /^\$\{([\s\S]*)\}$/.exec(when.trim());
+        const inner = expressionBody(when);
         try {
-          if (!m) throw new Error('must be one ${…} expression');
-          parseExpression(m[1] as string);
+          if (inner === undefined) throw new Error('must be one ${…} expression');
+          parseExpression(inner);
         } catch (err) {
           problems.push({ elementId: id, message: `option '${String(option.value)}' of '${name}': ${(err as Error).message}` });
         }

@@ -1,5 +1,5 @@
 // The bpmn-engine options every engine here is built with: safe expressions, no scripts, no services, no logs.
-import { hasExpression, isExpression, resolveTemplate } from './safe-expression.js';
+import { hasExpression, isExpression, readerOf, resolveTemplate } from './safe-expression.js';
 
 interface ExpressionContext {
   environment?: { variables?: Record<string, unknown> };
@@ -11,7 +11,7 @@ export const safeExpressions = {
   hasExpression,
   resolveExpression(text: string, context?: ExpressionContext): unknown {
     const variables = context?.environment?.variables ?? {};
-    return resolveTemplate(text, (name) => (Object.hasOwn(variables, name) ? variables[name] : undefined));
+    return resolveTemplate(text, readerOf(variables));
   },
 };
 

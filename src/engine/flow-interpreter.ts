@@ -10,7 +10,7 @@
 // - a terminate end event ends the instance and withdraws every waiting task.
 // Pure: the same model, state, task and variables always give the same result.
 import { EngineRunError } from '../errors.js';
-import { evaluate, type VariableReader } from './safe-expression.js';
+import { evaluate, readerOf, type VariableReader } from './safe-expression.js';
 import type { FlowEdge, FlowModel, FlowNode } from './flow-model.js';
 
 export const FLOW_STATE_FORMAT = 'sop-flow/1';
@@ -194,10 +194,6 @@ class Run {
   }
 }
 
-function reader(variables: Record<string, unknown>): VariableReader {
-  return (name) => (Object.hasOwn(variables, name) ? variables[name] : undefined);
-}
-
 function result(state: FlowState): FlowRun {
   const completed = state.status !== 'running';
   return { state, waiting: state.waiting.map((w) => ({ ...w })), completed };
@@ -206,7 +202,7 @@ function result(state: FlowState): FlowRun {
 /** Starts an instance: runs every node without an incoming flow until each token waits or ends. */
 export function startFlow(model: FlowModel, variables: Record<string, unknown>): FlowRun {
   const state: FlowState = { format: FLOW_STATE_FORMAT, seq: 0, status: 'running', waiting: [], queued: {}, arrivals: {} };
-  new Run(model, state, reader(variables)).begin();
+  new Run(model, state, readerOf(variables)).begin();
   return result(state);
 }
 
@@ -214,6 +210,6 @@ export function startFlow(model: FlowModel, variables: Record<string, unknown>):
 export function signalFlow(model: FlowModel, stored: FlowState, task: WaitingExecution, variables: Record<string, unknown>): FlowRun {
   if (stored.status !== 'running') throw new EngineRunError(`the process could not advance: the instance is ${stored.status}`);
   const state = structuredClone(stored);
-  new Run(model, state, reader(variables)).complete(task);
+  new Run(model, state, readerOf(variables)).complete(task);
   return result(state);
 }

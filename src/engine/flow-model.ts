@@ -1,7 +1,7 @@
 // The executable process of a locked-down diagram as a plain graph: the nodes the flow interpreter runs and
 // the sequence flows between them, in document order, with conditions parsed once per version.
 import type { ModdleElement } from 'bpmn-moddle';
-import { parseExpression, type Expr } from './safe-expression.js';
+import { expressionBody, parseExpression, type Expr } from './safe-expression.js';
 
 export type NodeKind = 'start' | 'end' | 'terminate' | 'pass' | 'wait' | 'exclusive' | 'inclusive' | 'parallel';
 
@@ -47,9 +47,8 @@ const NOT_FLOW_NODES = new Set(['bpmn:SequenceFlow', 'bpmn:DataObject', 'bpmn:Da
 function conditionOf(flow: ModdleElement): Expr | null {
   const body = (flow.conditionExpression as ModdleElement | undefined)?.body;
   if (body === undefined) return null;
-  const match = /^\$\{([\s\S]*)\}$/.exec(String(body).trim());
   // The lockdown refused any other form before a model is built.
-  return parseExpression(match ? (match[1] as string) : String(body));
+  return parseExpression(expressionBody(String(body)) ?? String(body));
 }
 
 /** Why the interpreter cannot run a node the lockdown of an earlier release admitted, or undefined. */

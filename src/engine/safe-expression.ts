@@ -177,6 +177,16 @@ export function checkTemplate(text: string): string | undefined {
 
 export type VariableReader = (name: string) => unknown;
 
+/** Reads a variables object's own properties only (never its prototype's). */
+export function readerOf(variables: Record<string, unknown>): VariableReader {
+  return (name) => (Object.hasOwn(variables, name) ? variables[name] : undefined);
+}
+
+/** The text inside a condition that is one whole `${…}` (blanks around it ignored), or undefined. */
+export function expressionBody(text: string): string | undefined {
+  return /^\$\{([\s\S]*)\}$/.exec(text.trim())?.[1];
+}
+
 function readPath(read: VariableReader, path: string[]): unknown {
   let value: unknown = read(path[0] as string);
   for (const name of path.slice(1)) {

@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import { MissingDocumentsError, MissingOutputError, InvalidFormError, OutsideCalendarError, type FieldProblem } from '../errors.js';
 import { isWorkingInstant, type WorkingCalendar } from './working-calendar.js';
-import { parseExpression, evaluate } from '../engine/safe-expression.js';
+import { evaluate, expressionBody, parseExpression, readerOf } from '../engine/safe-expression.js';
 import type { FormField, FormOption, SopStep } from './sop-metadata.js';
 
 export interface CompletionInput {
@@ -23,9 +23,9 @@ function missingNames(wanted: string[], given: Array<{ name: string }>): string[
 export function offeredOptions(field: FormField, variables: Record<string, unknown>): FormOption[] {
   return (field.options ?? []).filter((o) => {
     if (!o.when) return true;
-    const inner = /^\$\{([\s\S]*)\}$/.exec(o.when.trim());
-    if (!inner) return false;
-    return Boolean(evaluate(parseExpression(inner[1] as string), (name) => (Object.hasOwn(variables, name) ? variables[name] : undefined)));
+    const inner = expressionBody(o.when);
+    if (inner === undefined) return false;
+    return Boolean(evaluate(parseExpression(inner), readerOf(variables)));
   });
 }
 
