@@ -27,8 +27,6 @@ import webPlugin from './web/web-plugin.js';
 export interface AppOptions {
   /** The service's notion of now; tests move it instead of sleeping. Default: the system clock. */
   clock?: () => Date;
-  /** Live bpmn-engine engines kept in memory for instances on bpmn-engine (default 500). */
-  maxLiveEngines?: number;
   /** How long calendars are cached before a read reloads them (default 30 s); tests use 0 to reload on every read. */
   calendarRefreshMs?: number;
   /** How often the overdue sweeper runs (default 60 s); 0 turns it off (tests call sweepOnce themselves). */
@@ -71,8 +69,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     content: contentCipher(config.contentKey === undefined ? loadContentKeyFile(config.contentKeyFile) : parseContentKey(config.contentKey)),
   };
   const services = createServices(db, app.log, options.clock ?? (() => new Date()), keys, {
-    ...(options.maxLiveEngines ? { maxLiveEngines: options.maxLiveEngines } : {}),
-    executor: config.executor,
+    engineCacheBytes: config.engineCacheMiB * 1024 * 1024,
     ...(options.calendarRefreshMs === undefined ? {} : { calendarRefreshMs: options.calendarRefreshMs }),
   });
   app.decorate('services', services);

@@ -29,7 +29,7 @@ const configSchema = z.object({
   CONTENT_KEY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
-  EXECUTOR: z.enum(['flow', 'bpmn-engine']).default('flow'),
+  ENGINE_CACHE_MIB: z.coerce.number().int().min(0).max(65536).default(128),
   SQLITE_CACHE_MIB: z.coerce.number().int().min(2).max(4096).default(16),
 });
 
@@ -50,8 +50,8 @@ export interface Config {
   logLevel: string;
   /** Service processes sharing the port (node:cluster); 1 = this process serves alone. */
   workers: number;
-  /** What runs new instances: the flow interpreter, or bpmn-engine (for comparison); running ones keep theirs. */
-  executor: 'flow' | 'bpmn-engine';
+  /** Budget of the live bpmn-engine engines kept between requests, in MiB of estimated heap; 0 keeps none. */
+  engineCacheMiB: number;
   /** SQLite page cache of the serving connection, in MiB (better-sqlite3's own default is 16,000 KiB). */
   sqliteCacheMiB: number;
 }
@@ -77,7 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     contentKeyFile: c.CONTENT_KEY_FILE ?? defaultContentKeyFile(c.DATABASE_URL),
     logLevel: c.LOG_LEVEL,
     workers: c.WORKERS,
-    executor: c.EXECUTOR,
+    engineCacheMiB: c.ENGINE_CACHE_MIB,
     sqliteCacheMiB: c.SQLITE_CACHE_MIB,
   };
 }

@@ -8,7 +8,7 @@ import { auditChain } from './audit/audit-chain.js';
 import type { Database } from './db/knex.js';
 import { definitionsRepository } from './definitions/definitions-repository.js';
 import { deployService } from './definitions/deploy-service.js';
-import { ProcessRuntime, type Executor } from './engine/process-runtime.js';
+import { ProcessRuntime } from './engine/process-runtime.js';
 import { instancesRepository } from './instances/instances-repository.js';
 import { workflowService } from './instances/workflow-service.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
@@ -25,7 +25,7 @@ export interface ServiceKeys {
   content: ContentCipher;
 }
 
-export function createServices(db: Database, log: Logger, clock: () => Date, keys: ServiceKeys, options: { maxLiveEngines?: number; calendarRefreshMs?: number; executor?: Executor } = {}) {
+export function createServices(db: Database, log: Logger, clock: () => Date, keys: ServiceKeys, options: { engineCacheBytes?: number; calendarRefreshMs?: number } = {}) {
   const { knex } = db;
   const signingKey = keys.signing;
   const contentCipher = keys.content;
@@ -34,7 +34,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const definitions = definitionsRepository(knex);
   const instances = instancesRepository(knex);
   const tasks = tasksRepository(knex);
-  const runtime = new ProcessRuntime(options.maxLiveEngines, options.executor);
+  const runtime = new ProcessRuntime(options.engineCacheBytes === undefined ? {} : { cacheBytes: options.engineCacheBytes });
   const deploy = deployService({ knex, definitions, audit, log, clock });
   const calendars = calendarStore({ knex, audit, log, clock, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);

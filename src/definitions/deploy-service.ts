@@ -9,7 +9,6 @@ import { ForbiddenError, InvalidBpmnError, type ElementProblem } from '../errors
 import { parseBpmn } from '../engine/bpmn-parser.js';
 import { lockdown } from '../engine/diagram-lockdown.js';
 import { compileDefinition, type CompiledProcess } from '../engine/process-runtime.js';
-import { compileFlowModel } from '../engine/flow-model.js';
 import { readSopMetadata, type SopMetadata } from '../sop/sop-metadata.js';
 import { sealedFieldReads } from '../sop/sealed-fields.js';
 import { checkTimeStandards } from '../sop/step-clock.js';
@@ -50,7 +49,7 @@ async function prepare(xml: string): Promise<Prepared> {
   if (timeProblems.length > 0) throw new InvalidBpmnError(timeProblems);
   let compiled: CompiledProcess;
   try {
-    compiled = { flow: compileFlowModel(process), sourceContext: await compileDefinition(key, parsed.moddleContext) };
+    compiled = await compileDefinition(key, parsed.moddleContext);
   } catch (err) {
     throw new InvalidBpmnError([{ elementId: key, message: `the engine cannot load this diagram: ${(err as Error).message}` }]);
   }

@@ -4,7 +4,6 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
 import { checkTemplate, expressionBody, parseExpression } from './safe-expression.js';
 import { parseSlots } from '../sop/sop-metadata.js';
-import { unsupportedByInterpreter } from './flow-model.js';
 
 /** Flow elements the service runs; anything else is refused by name rather than failing at run time. */
 const SUPPORTED_FLOW_ELEMENTS = new Set([
@@ -192,8 +191,7 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
         problems.push({ elementId: el.id ?? process.id ?? 'process', message: `${el.$type} is not supported by this service` });
         continue;
       }
-      const unsupported = unsupportedByInterpreter(el);
-      if (unsupported) problems.push({ elementId: el.id ?? 'task', message: unsupported });
+      if (el.loopCharacteristics) problems.push({ elementId: el.id ?? 'task', message: 'multi-instance and loop tasks are not supported' });
       const eventDefinitions = (el.eventDefinitions as ModdleElement[] | undefined) ?? [];
       for (const def of eventDefinitions) {
         if (def.$type !== 'bpmn:TimerEventDefinition' && def.$type !== 'bpmn:TerminateEventDefinition') {

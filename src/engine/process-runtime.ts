@@ -1,51 +1,84 @@
-// Starts instances and advances them from their stored state; the database is the truth. New instances run on
-// the flow interpreter (a small JSON state, nothing kept in memory). Instances whose stored state is bpmn-engine's
-// (started before the interpreter, or with EXECUTOR=bpmn-engine) stay on bpmn-engine until they end; for those,
-// live engines are a bounded cache keyed by revision. The only module that drives bpmn-engine.
+// Runs every instance on bpmn-engine from its stored state; the database is the truth. The runtime owns the live
+// engines it keeps between requests: an engine is kept only after its caller's commit succeeded, under the revision
+// that commit wrote, and the cache is bounded by an estimate of the engines' heap, not by their count.
 import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import type { ParseResult } from 'bpmn-moddle';
 import { EngineRunError } from '../errors.js';
 import { baseEngineOptions } from './engine-options.js';
-import type { FlowModel } from './flow-model.js';
-import { isFlowState, signalFlow, startFlow } from './flow-interpreter.js';
+import { LiveEngineCache } from './live-engine-cache.js';
 
 /** The serialized definition bpmn-engine builds from a moddle context; reused by every engine of that version. */
 export type SourceContext = unknown;
 
-/** What is stored per instance: the flow interpreter's state, or bpmn-engine's without the per-version source. */
-export type EngineState = Record<string, unknown>;
-
-/** A deployed version in the two forms the runtime runs. */
-export interface CompiledProcess {
-  /** Null for a version the interpreter cannot run (see compileFlowModel): its cases run on bpmn-engine. */
-  flow: FlowModel | null;
-  sourceContext: SourceContext;
+/**
+ * What is stored per instance: bpmn-engine's execution state without the per-version source
+ * (`{name, state, stopped, environment, definitions}`, see bpmn-engine's `Execution.getState()`).
+ */
+export interface EngineState {
+  name?: string;
+  state?: string;
+  stopped?: boolean;
+  environment?: unknown;
+  definitions?: unknown[];
+  /** Set only on states written by the retired flow interpreter (`sop-flow/1`); those must be moved first. */
+  format?: string;
 }
 
-/** What runs new instances; existing ones keep the executor their state was written by. */
-export type Executor = 'flow' | 'bpmn-engine';
+/** A deployed version in the form the runtime runs. */
+export interface CompiledProcess {
+  sourceContext: SourceContext;
+  /** Estimated heap of one live engine of this version, in bytes (see estimateEngineBytes). */
+  engineBytes: number;
+}
 
+/** A wait a person acts on: a user, manual or untyped task's execution. */
 export interface WaitingTask {
   elementId: string;
   executionId: string;
 }
 
+/** The outcome of running an instance to its next wait. */
 export interface RunResult {
   state: EngineState;
-  /** Every user task waiting now, old and new. */
+  /** Every task waiting now, old and new. */
   waiting: WaitingTask[];
   completed: boolean;
 }
 
+/** An instance as stored: its id, revision and engine state. */
+export interface StoredInstance {
+  id: string;
+  rev: number;
+  state: EngineState;
+}
+
+/** Element types whose executions wait for a person; everything else runs without one. */
+export const HUMAN_TASK_TYPES: ReadonlySet<string> = new Set(['bpmn:UserTask', 'bpmn:ManualTask', 'bpmn:Task']);
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- bpmn-engine's runtime objects are untyped. */
 type AnyEngine = any;
 
-/** Serializes a parsed diagram once for bpmn-engine. */
-export async function compileDefinition(name: string, moddleContext: ParseResult): Promise<SourceContext> {
+/**
+ * A live engine's heap is mostly per-element brokers and queues: measured with `--expose-gc` at 0.70 MB for a
+ * three-task diagram and 0.88 MB for the Kalteng SOP (docs/BENCHMARKS.md), i.e. a base plus a cost per element.
+ */
+const ENGINE_BASE_BYTES = 600 * 1024;
+const ENGINE_ELEMENT_BYTES = 9 * 1024;
+
+/** Estimates one live engine's heap, in bytes, from the number of elements in its serialized source. */
+export function estimateEngineBytes(sourceContext: SourceContext): number {
+  const text = JSON.stringify(sourceContext) ?? '';
+  const elements = (text.match(/"type":"bpmn:/g) ?? []).length;
+  return ENGINE_BASE_BYTES + elements * ENGINE_ELEMENT_BYTES;
+}
+
+/** Serializes a parsed diagram once for bpmn-engine; throws what bpmn-engine throws for a diagram it cannot load. */
+export async function compileDefinition(name: string, moddleContext: ParseResult): Promise<CompiledProcess> {
   const engine: AnyEngine = new Engine({ ...baseEngineOptions, name, moddleContext } as any);
   const [definition] = await engine.getDefinitions();
-  return definition.environment.options.source as SourceContext;
+  const sourceContext = definition.environment.options.source as SourceContext;
+  return { sourceContext, engineBytes: estimateEngineBytes(sourceContext) };
 }
 
 function snapshot(engine: AnyEngine): RunResult {
@@ -61,14 +94,18 @@ function snapshot(engine: AnyEngine): RunResult {
   };
   const waiting: WaitingTask[] = [];
   for (const api of execution.getPostponed() as AnyEngine[]) {
-    if (api.type === 'bpmn:UserTask' || api.type === 'bpmn:ManualTask') {
-      waiting.push({ elementId: String(api.id), executionId: String(api.executionId) });
-    }
+    if (HUMAN_TASK_TYPES.has(api.type)) waiting.push({ elementId: String(api.id), executionId: String(api.executionId) });
   }
   return { state, waiting, completed: execution.state === 'idle' && waiting.length === 0 };
 }
 
-function createEngine(name: string, sourceContext: SourceContext): { engine: AnyEngine; errors: Error[]; listener: EventEmitter } {
+interface LiveEngine {
+  engine: AnyEngine;
+  errors: Error[];
+  listener: EventEmitter;
+}
+
+function createEngine(name: string, sourceContext: SourceContext): LiveEngine {
   const engine: AnyEngine = new Engine({ ...baseEngineOptions, name, sourceContext } as any);
   const errors: Error[] = [];
   engine.on('error', (err: Error) => errors.push(err));
@@ -77,99 +114,84 @@ function createEngine(name: string, sourceContext: SourceContext): { engine: Any
   return { engine, errors, listener };
 }
 
-function failIfErrored(errors: Error[], engine: AnyEngine): void {
+function failIfErrored({ errors, engine }: LiveEngine): void {
   if (errors.length > 0 || engine.execution?.state === 'error') {
     const first = errors[0];
     throw new EngineRunError(`the process could not advance: ${first ? first.message : 'engine error'}`);
   }
 }
 
-interface LiveEngine {
-  engine: AnyEngine;
-  rev: number;
-  listener: EventEmitter;
-  errors: Error[];
+/** Options of a runtime. */
+export interface RuntimeOptions {
+  /** Upper bound of the live engines' estimated heap, in bytes; 0 keeps none. Default 128 MiB. */
+  cacheBytes?: number;
 }
 
-/** Runs instances; keeps up to `maxLive` engines in memory, each valid only for the revision it produced. */
+/**
+ * Runs instances on bpmn-engine. Each run hands its result to the caller's `commit` (the transaction that stores
+ * it); the engine is kept for the next run only when that commit resolves, so a failed or raced commit never
+ * leaves an engine that disagrees with the database.
+ */
 export class ProcessRuntime {
-  private readonly live = new Map<string, LiveEngine>();
+  private readonly cache: LiveEngineCache<LiveEngine>;
 
-  constructor(
-    private readonly maxLive = 500,
-    private readonly executor: Executor = 'flow',
-  ) {}
-
-  async start(name: string, compiled: CompiledProcess, variables: Record<string, unknown>): Promise<{ result: RunResult; keep: (instanceId: string, rev: number) => void }> {
-    if (this.executor === 'flow' && compiled.flow) {
-      const run = startFlow(compiled.flow, variables);
-      return { result: { ...run, state: run.state as unknown as EngineState }, keep: () => {} };
-    }
-    const { engine, errors, listener } = createEngine(name, compiled.sourceContext);
-    await engine.execute({ listener, variables });
-    failIfErrored(errors, engine);
-    const result = snapshot(engine);
-    return { result, keep: (instanceId, rev) => this.remember(instanceId, { engine, rev, listener, errors }) };
+  constructor(options: RuntimeOptions = {}) {
+    this.cache = new LiveEngineCache(options.cacheBytes ?? 128 * 1024 * 1024);
   }
 
   /**
-   * Completes one waiting user task and runs the process to its next wait. `routing` are the task's form values,
-   * `variables` the instance's with them. `rev` is the stored revision of `state`; a live engine of another
-   * revision is discarded.
+   * Starts instance `id` with `variables` and runs it to its first waits; `commit` stores the result as revision 1.
+   * Throws EngineRunError when the engine fails; whatever `commit` throws.
    */
-  async signal(
-    instanceId: string,
+  async start<T>(id: string, name: string, compiled: CompiledProcess, variables: Record<string, unknown>, commit: (result: RunResult) => Promise<T>): Promise<T> {
+    const live = createEngine(name, compiled.sourceContext);
+    await live.engine.execute({ listener: live.listener, variables });
+    failIfErrored(live);
+    const result = snapshot(live.engine);
+    const committed = await commit(result);
+    if (!result.completed) this.cache.set(id, 1, live, compiled.engineBytes);
+    return committed;
+  }
+
+  /**
+   * Completes the waiting task of a stored instance: `routing` (the task's form values) become process variables
+   * that later conditions read, then the instance runs to its next waits; `commit` stores the result as
+   * revision `stored.rev + 1`. Throws EngineRunError when the task is not waiting or the engine fails.
+   */
+  async signal<T>(
+    stored: StoredInstance,
     name: string,
     compiled: CompiledProcess,
-    stored: { state: EngineState; rev: number },
     task: WaitingTask,
-    values: { routing: Record<string, unknown>; variables: Record<string, unknown> },
-  ): Promise<{ result: RunResult; keep: (rev: number) => void }> {
-    if (isFlowState(stored.state)) {
-      if (!compiled.flow) throw new EngineRunError(`the process could not advance: ${name} cannot run on the flow interpreter`);
-      const run = signalFlow(compiled.flow, stored.state, task, values.variables);
-      return { result: { ...run, state: run.state as unknown as EngineState }, keep: () => {} };
+    routing: Record<string, unknown>,
+    commit: (result: RunResult) => Promise<T>,
+  ): Promise<T> {
+    const live = this.cache.take(stored.id, stored.rev) ?? (await this.recover(name, compiled.sourceContext, stored.state));
+    const execution = live.engine.execution;
+    const waiting = (execution.getPostponed() as AnyEngine[]).some((api) => api.id === task.elementId && api.executionId === task.executionId);
+    if (!waiting) throw new EngineRunError(`the process could not advance: ${task.elementId} (${task.executionId}) is not waiting`);
+    for (const definition of execution.definitions as AnyEngine[]) {
+      for (const p of definition.getRunningProcesses() as AnyEngine[]) p.environment.assignVariables(routing);
     }
-    const variables = values.routing;
-    let live = this.live.get(instanceId);
-    this.live.delete(instanceId);
-    if (!live || live.rev !== stored.rev) live = await this.recover(name, compiled.sourceContext, stored.state, stored.rev);
-    const { engine, errors } = live;
-    const execution = engine.execution;
-    const processes = (execution.definitions as AnyEngine[]).flatMap((d) => d.getRunningProcesses() as AnyEngine[]);
-    // Conditions read the process environment's variables (see safeExpressions), so form values go there.
-    for (const p of processes) p.environment.assignVariables(variables);
     execution.signal({ id: task.elementId, executionId: task.executionId });
-    failIfErrored(errors, engine);
-    const result = snapshot(engine);
-    const kept = live;
-    return { result, keep: (rev) => this.remember(instanceId, { ...kept, rev }) };
+    failIfErrored(live);
+    const result = snapshot(live.engine);
+    const committed = await commit(result);
+    if (!result.completed) this.cache.set(stored.id, stored.rev + 1, live, compiled.engineBytes);
+    return committed;
   }
 
-  /** Drops the live engine of an instance (after a failed commit, a cancel, or the end). */
-  forget(instanceId: string): void {
-    this.live.delete(instanceId);
+  /** The cache's current estimated weight in bytes and its number of engines. */
+  get cached(): { engines: number; bytes: number } {
+    return this.cache.size;
   }
 
-  get liveCount(): number {
-    return this.live.size;
-  }
-
-  private async recover(name: string, sourceContext: SourceContext, state: EngineState, rev: number): Promise<LiveEngine> {
-    const { engine, errors, listener } = createEngine(name, sourceContext);
-    engine.recover(structuredClone(state));
-    await engine.resume({ listener });
-    failIfErrored(errors, engine);
-    return { engine, errors, listener, rev };
-  }
-
-  private remember(instanceId: string, live: LiveEngine): void {
-    if (live.engine.execution?.state === 'idle') return;
-    this.live.delete(instanceId);
-    this.live.set(instanceId, live);
-    while (this.live.size > this.maxLive) {
-      const oldest = this.live.keys().next().value as string;
-      this.live.delete(oldest);
-    }
+  private async recover(name: string, sourceContext: SourceContext, state: EngineState): Promise<LiveEngine> {
+    if (state.format !== undefined) throw new EngineRunError(`the process could not advance: its state (${state.format}) was not moved to bpmn-engine`);
+    const live = createEngine(name, sourceContext);
+    live.engine.recover(structuredClone(state));
+    await live.engine.resume({ listener: live.listener });
+    failIfErrored(live);
+    return live;
   }
 }

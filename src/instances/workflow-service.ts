@@ -1,19 +1,18 @@
 // Starts instances and moves tasks: every change (engine state, task rows, audit events) commits in one
 // transaction guarded by the instance's revision, and the live engine is kept only after the commit.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
-import { ConflictError, ForbiddenError, InvalidFormError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, ForbiddenError, InvalidFormError, NotFoundError } from '../errors.js';
 import type { UsersRepository } from '../auth/users-repository.js';
 import type { AttachmentsRepository } from '../tasks/attachments.js';
 import type { User } from '../auth/users-repository.js';
 import { holdsRole, isAdmin, isOwnerOf, maySeeDefinition } from '../auth/roles.js';
-import type { AuditChain, DocumentRecord, NewAuditEvent } from '../audit/audit-chain.js';
+import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
 import type { EngineState, ProcessRuntime, RunResult } from '../engine/process-runtime.js';
 import { validateCompletion, type CompletionInput } from '../sop/form-validation.js';
-import { measureStep } from '../sop/step-clock.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
 import type { WorkingCalendar } from '../sop/working-calendar.js';
 import { aboutTask } from '../tasks/task-audit.js';
@@ -24,6 +23,7 @@ import type { ContentCipher } from '../privacy/content-cipher.js';
 import { sealContent, splitRecorded } from '../privacy/confidential-content.js';
 import { maySeeInstance } from './instance-access.js';
 import { InstanceLocks } from './instance-locks.js';
+import { collectEvidence, completedColumns, completedTask, completionEvent, measureCompletion, type Recorded } from './task-completion.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 
 export interface WorkflowDeps {
@@ -121,6 +121,21 @@ export function workflowService(deps: WorkflowDeps) {
     if (task.assignee && task.assignee !== user.id) throw new ConflictError(`task ${task.id} is claimed by another user`, 'claimed');
   }
 
+  /**
+   * Re-reads a task's instance and open tasks under the instance lock, the instance first: a task still open after
+   * it was read was open in that state too, so the engine finds it waiting there. The open tasks read here hold at
+   * COMMIT too: every change of a task's status but claiming moves the instance's revision, which the transaction
+   * checks first. Throws ConflictError when the task or the instance is no longer open.
+   */
+  async function readForCompletion(seen: TaskRecord, user: User): Promise<{ instance: InstanceRecord & { state: EngineState }; open: TaskRecord[]; task: TaskRecord }> {
+    const instance = (await instances.withState(seen.instanceId)) as InstanceRecord & { state: EngineState };
+    const open = await tasks.openForInstance(instance.id);
+    const task = open.find((t) => t.id === seen.id) ?? ((await tasks.byId(seen.id)) as TaskRecord);
+    checkOpen(task, user);
+    if (instance.status !== 'running') throw new ConflictError(`instance ${instance.id} is ${instance.status}`, instance.status);
+    return { instance, open, task };
+  }
+
   return {
     definitionById,
     /** The task and its definition, or 404 when the caller may not know of it. */
@@ -135,147 +150,68 @@ export function workflowService(deps: WorkflowDeps) {
       const variables = { ...(input.variables ?? {}) };
       // Read before the transaction: on SQLite it holds the only connection a calendar refresh could use.
       const calendar = await calendars.get(definition.metadata.calendar);
-      const { result, keep } = await runtime.start(definition.key, process, variables);
-      const now = clock();
-      const at = now.toISOString();
-      const instance: InstanceRecord = {
-        id: randomUUID(),
-        definitionId: definition.id,
-        definitionKey: definition.key,
-        version: definition.version,
-        businessKey: input.businessKey ?? null,
-        status: result.completed ? 'completed' : 'running',
-        startedBy: user.id,
-        startedAt: at,
-        endedAt: result.completed ? at : null,
-        variables,
-        rev: 1,
-        cancelReason: null,
-      };
-      const { created } = await knex.transaction(async (trx) => {
-        const started: NewAuditEvent = { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId: user.id, data: { businessKey: instance.businessKey } };
-        return applyRun(trx, calendar, definition, instance, [], result, now, user.id, started, [instances.insert(trx, { ...instance, state: result.state })]);
+      const id = randomUUID();
+      return runtime.start(id, definition.key, process, variables, async (result) => {
+        const now = clock();
+        const at = now.toISOString();
+        const instance: InstanceRecord = {
+          id,
+          definitionId: definition.id,
+          definitionKey: definition.key,
+          version: definition.version,
+          businessKey: input.businessKey ?? null,
+          status: result.completed ? 'completed' : 'running',
+          startedBy: user.id,
+          startedAt: at,
+          endedAt: result.completed ? at : null,
+          variables,
+          rev: 1,
+          cancelReason: null,
+        };
+        const { created } = await knex.transaction(async (trx) => {
+          const started: NewAuditEvent = { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: id, userId: user.id, data: { businessKey: instance.businessKey } };
+          return applyRun(trx, calendar, definition, instance, [], result, now, user.id, started, [instances.insert(trx, { ...instance, state: result.state })]);
+        });
+        log.info({ instanceId: id, definitionKey: key, version: definition.version, tasks: created.map((t) => t.id), event: 'instance.started' }, 'instance started');
+        return instance;
       });
-      keep(instance.id, 1);
-      log.info({ instanceId: instance.id, definitionKey: key, version: definition.version, tasks: created.map((t) => t.id), event: 'instance.started' }, 'instance started');
-      return instance;
     },
 
+    /**
+     * Completes a task: authorise → evidence → form values → signal the engine → store the run (task row, engine
+     * state, new and vanished tasks, audit events) in one transaction guarded by the instance's revision.
+     * Throws NotFoundError/ForbiddenError (access), ConflictError (task or instance moved on), ValidationError and
+     * InvalidFormError (input), EngineRunError (the engine could not advance).
+     */
     async complete(user: User, taskId: string, input: CompletionInput): Promise<TaskRecord> {
       const { task: seen, definition } = await loadTask(taskId, user);
       if (!mayAct(user, seen, definition.metadata.unit)) throw new ForbiddenError(`task ${taskId} needs the role ${seen.role ?? 'owner'}`);
       checkOpen(seen, user);
       return locks.run(seen.instanceId, async () => {
-        // Re-read under the lock: another request, here or in another process, may have completed the task meanwhile.
-        // The instance first: a task still open after it was read was open in that state too, so the engine finds it
-        // waiting there (the other order let another process's commit fall between the reads: a 500, not a 409).
-        // The instance's open tasks, read once here, hold at COMMIT too: every change of a task's status but
-        // claiming (open ⇄ claimed) moves the instance's revision, which the transaction checks first.
-        const instance = (await instances.withState(seen.instanceId)) as InstanceRecord & { state: EngineState };
-        const open = await tasks.openForInstance(instance.id);
-        const task = open.find((t) => t.id === taskId) ?? ((await tasks.byId(taskId)) as TaskRecord);
-        checkOpen(task, user);
-        if (instance.status !== 'running') throw new ConflictError(`instance ${instance.id} is ${instance.status}`, instance.status);
-        const documents: DocumentRecord[] = [];
-        for (const [i, d] of input.documents.entries()) {
-          const doc: DocumentRecord = { name: d.name, ...(d.ref === undefined ? {} : { ref: d.ref }) };
-          if (d.attachmentId !== undefined) {
-            const file = await attachments.info(d.attachmentId);
-            // Evidence must have been uploaded to this very task.
-            if (!file || file.taskId !== task.id) throw new ValidationError('unknown attachment', [{ name: `documents.${i}.attachmentId`, message: 'no attachment of this task has this id' }]);
-            doc.attachmentId = file.id;
-            doc.sha256 = file.sha256;
-          }
-          documents.push(doc);
-        }
+        const { instance, open, task } = await readForCompletion(seen, user);
+        const documents = await collectEvidence(attachments, task, input.documents);
         const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
         const calendar = await calendars.get(definition.metadata.calendar);
         const values = validateCompletion(step, input, instance.variables, calendar);
         // At a confidential step only the choices reach the engine and the instance; the text is sealed.
-        const recorded = splitRecorded(step, values, input.output);
-        const sealed = recorded.content ? sealContent(contentCipher, task.id, recorded.content) : null;
+        const split = splitRecorded(step, values, input.output);
+        const recorded: Recorded = { routing: split.routing, output: split.output, sealed: split.content ? sealContent(contentCipher, task.id, split.content) : null, confidential: step?.confidential === true };
         const { process } = await deploy.compiled(definition);
-        const variables = { ...instance.variables, ...recorded.routing };
-        const { result, keep } = await runtime.signal(instance.id, definition.key, process, instance, { elementId: task.elementId, executionId: task.executionId }, { routing: recorded.routing, variables });
-        const now = clock();
-        const at = now.toISOString();
-        const clockStart = new Date(task.startsAt ?? task.createdAt);
-        const { workingMs, wallMs } = measureStep(calendar, clockStart, now);
-        const breached = task.standardMs === null ? null : workingMs > task.standardMs;
-        const confidential = step?.confidential === true;
-        const output = recorded.output;
-        try {
+        return runtime.signal(instance, definition.key, process, task, recorded.routing, async (result) => {
+          const measured = measureCompletion(calendar, task, clock());
+          const variables = { ...instance.variables, ...recorded.routing };
           await knex.transaction(async (trx) => {
-            const advanced = await instances.advance(trx, instance.id, instance.rev, {
-              state: result.state,
-              variables,
-              ...(result.completed ? { status: 'completed' as const, endedAt: at } : {}),
-            });
+            const advanced = await instances.advance(trx, instance.id, instance.rev, { state: result.state, variables, ...(result.completed ? { status: 'completed' as const, endedAt: measured.at } : {}) });
             if (!advanced) throw new ConflictError(`instance ${instance.id} changed meanwhile`, 'running');
-            const moved = await tasks.transition(trx, task.id, ['open', 'claimed'], {
-              status: 'completed',
-              completed_at: at,
-              completed_by: user.id,
-              assignee: task.assignee ?? user.id,
-              documents: JSON.stringify(documents),
-              output: JSON.stringify(output),
-              variables: JSON.stringify(recorded.routing),
-              sealed_content: sealed,
-              working_ms: workingMs,
-              wall_ms: wallMs,
-              breached,
-            });
+            const moved = await tasks.transition(trx, task.id, ['open', 'claimed'], completedColumns(task, user, documents, recorded, measured));
             if (!moved) throw new ConflictError(`task ${task.id} was completed meanwhile`, 'completed');
-            const completed: NewAuditEvent = {
-              type: 'task.completed',
-              at,
-              definitionKey: definition.key,
-              version: definition.version,
-              instanceId: instance.id,
-              taskId: task.id,
-              elementId: task.elementId,
-              step: task.step,
-              userId: user.id,
-              role: task.role,
-              documents,
-              output,
-              workingMs,
-              wallMs,
-              standardMs: task.standardMs,
-              breached,
-              data: {
-                variables: recorded.routing,
-                // The sealed content's hash: proof that what its author reads back is what was recorded.
-                ...(confidential ? { confidential: true, sealedSha256: sealed ? createHash('sha256').update(sealed).digest('hex') : null } : {}),
-                // Done by an acting official: the trail names both (Plh. for the role's holder).
-                ...(task.role && user.actingFor?.[task.role] ? { actingFor: user.actingFor[task.role]?.forUser, delegationId: user.actingFor[task.role]?.delegationId } : {}),
-              },
-            };
             const others = open.filter((t) => t.id !== task.id);
-            await applyRun(trx, calendar, definition, { ...instance, variables }, others, result, now, user.id, completed);
+            await applyRun(trx, calendar, definition, { ...instance, variables }, others, result, new Date(measured.at), user.id, completionEvent(definition, task, user, documents, recorded, measured));
           });
-        } catch (err) {
-          runtime.forget(instance.id);
-          throw err;
-        }
-        keep(instance.rev + 1);
-        log.info({ instanceId: instance.id, taskId: task.id, elementId: task.elementId, userId: user.id, workingMs, breached, event: 'task.completed' }, 'task completed');
-        if (result.completed) log.info({ instanceId: instance.id, event: 'instance.completed' }, 'instance completed');
-        // The row as this transaction wrote it (read under the lock above, changed by the transition), not read again.
-        return {
-          ...task,
-          status: 'completed',
-          completedAt: at,
-          completedBy: user.id,
-          assignee: task.assignee ?? user.id,
-          documents,
-          output,
-          variables: recorded.routing,
-          workingMs,
-          wallMs,
-          breached,
-          contentSealed: sealed !== null,
-        };
+          log.info({ instanceId: instance.id, taskId: task.id, elementId: task.elementId, userId: user.id, workingMs: measured.workingMs, breached: measured.breached, event: 'task.completed' }, 'task completed');
+          if (result.completed) log.info({ instanceId: instance.id, event: 'instance.completed' }, 'instance completed');
+          return completedTask(task, user, documents, recorded, measured);
+        });
       });
     },
 
@@ -358,7 +294,6 @@ export function workflowService(deps: WorkflowDeps) {
           const base: NewAuditEvent = { type: 'task.cancelled', at, definitionKey: instance.definitionKey, version: instance.version, instanceId: instance.id, userId: user.id };
           await audit.append(trx, [...taskEvents('task.cancelled', open.map(asRow), base), { ...base, type: 'instance.cancelled', data: { reason } }]);
         });
-        runtime.forget(instance.id);
         log.info({ instanceId, userId: user.id, event: 'instance.cancelled' }, 'instance cancelled');
         return (await instances.byId(instanceId)) as InstanceRecord;
       });

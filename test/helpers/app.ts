@@ -89,8 +89,6 @@ export interface TestAppOptions {
   dir?: string;
   clock?: TestClock;
   app?: AppOptions;
-  /** What runs new instances (EXECUTOR); default the flow interpreter. */
-  executor?: 'flow' | 'bpmn-engine';
 }
 
 
@@ -106,7 +104,6 @@ export async function startApp(t: { teardown(fn: () => void | Promise<void>): vo
     ADMIN_TOKEN,
     PROCESSES_DIR: options.processesDir ?? REPO_PROCESSES,
     LOG_LEVEL: 'silent',
-    ...(options.executor ? { EXECUTOR: options.executor } : {}),
   });
   const app = await buildApp(config, { clock: clock.fn, sweepIntervalMs: 0, ...options.app });
   let closed = false;
