@@ -14,6 +14,8 @@ export type AuditEventType =
   | 'task.overdue'
   | 'instance.completed'
   | 'instance.cancelled'
+  | 'element.started'
+  | 'element.ended'
   | 'calendar.updated'
   | 'user.created'
   | 'user.updated'

@@ -38,9 +38,25 @@ export interface WaitingTask {
   executionId: string;
 }
 
+/**
+ * Something the engine did in a run that no task row records: a sub-process or call activity entered or left, a
+ * boundary event fired, an error, escalation, link or terminate event passed. In run order.
+ */
+export interface EngineEvent {
+  type: 'element.started' | 'element.ended';
+  elementId: string;
+  /** The BPMN type, e.g. `bpmn:BoundaryEvent`. */
+  elementType: string;
+  executionId: string;
+  /** The event definitions' types of an event (`bpmn:ErrorEventDefinition` …), empty for activities. */
+  eventDefinitions: string[];
+}
+
 /** The outcome of running an instance to its next wait. */
 export interface RunResult {
   state: EngineState;
+  /** What the engine did in this run beyond tasks, for the case's audit trail. */
+  events: EngineEvent[];
   /** Every task waiting now, old and new. */
   waiting: WaitingTask[];
   completed: boolean;
@@ -55,6 +71,18 @@ export interface StoredInstance {
 
 /** Element types whose executions wait for a person; everything else runs without one. */
 export const HUMAN_TASK_TYPES: ReadonlySet<string> = new Set(['bpmn:UserTask', 'bpmn:ManualTask', 'bpmn:Task']);
+
+/** Element types whose start and end are audit events of the case (tasks have their own, gateways none). */
+const AUDITED_ELEMENT_TYPES: ReadonlySet<string> = new Set([
+  'bpmn:SubProcess',
+  'bpmn:Transaction',
+  'bpmn:AdHocSubProcess',
+  'bpmn:CallActivity',
+  'bpmn:BoundaryEvent',
+  'bpmn:IntermediateThrowEvent',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:EndEvent',
+]);
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- bpmn-engine's runtime objects are untyped. */
 type AnyEngine = any;
@@ -81,7 +109,7 @@ export async function compileDefinition(name: string, moddleContext: ParseResult
   return { sourceContext, engineBytes: estimateEngineBytes(sourceContext) };
 }
 
-function snapshot(engine: AnyEngine): RunResult {
+function snapshot(engine: AnyEngine, events: EngineEvent[]): RunResult {
   const execution = engine.execution;
   const definitions = execution.definitions as AnyEngine[];
   // Execution.getState() would serialize the whole source again for every step; the source is per version.
@@ -96,13 +124,28 @@ function snapshot(engine: AnyEngine): RunResult {
   for (const api of execution.getPostponed() as AnyEngine[]) {
     if (HUMAN_TASK_TYPES.has(api.type)) waiting.push({ elementId: String(api.id), executionId: String(api.executionId) });
   }
-  return { state, waiting, completed: execution.state === 'idle' && waiting.length === 0 };
+  return { state, events: events.splice(0), waiting, completed: execution.state === 'idle' && waiting.length === 0 };
 }
 
 interface LiveEngine {
   engine: AnyEngine;
   errors: Error[];
   listener: EventEmitter;
+  /** What the current run did, emptied by each snapshot. */
+  events: EngineEvent[];
+}
+
+function recordElement(events: EngineEvent[], type: EngineEvent['type']): (api: AnyEngine) => void {
+  return (api) => {
+    const content = api?.content ?? {};
+    // A multi-instance or looped element reports each iteration too; the element's own start and end suffice.
+    if (!AUDITED_ELEMENT_TYPES.has(api?.type) || content.isMultiInstance) return;
+    const definitions = ((api.owner?.behaviour?.eventDefinitions ?? []) as Array<{ type?: string }>).map((d) => String(d.type));
+    // An event happens once (its end is the news), and a plain start or end event is just the flow's edge.
+    const isEvent = String(api.type).endsWith('Event');
+    if (isEvent && (type === 'element.started' || (definitions.length === 0 && api.type !== 'bpmn:BoundaryEvent'))) return;
+    events.push({ type, elementId: String(api.id), elementType: String(api.type), executionId: String(api.executionId), eventDefinitions: definitions });
+  };
 }
 
 function createEngine(name: string, sourceContext: SourceContext): LiveEngine {
@@ -111,7 +154,10 @@ function createEngine(name: string, sourceContext: SourceContext): LiveEngine {
   engine.on('error', (err: Error) => errors.push(err));
   const listener = new EventEmitter();
   listener.on('activity.error', (api: AnyEngine) => errors.push(api?.content?.error ?? new Error('activity error')));
-  return { engine, errors, listener };
+  const events: EngineEvent[] = [];
+  listener.on('activity.start', recordElement(events, 'element.started'));
+  listener.on('activity.end', recordElement(events, 'element.ended'));
+  return { engine, errors, listener, events };
 }
 
 function failIfErrored({ errors, engine }: LiveEngine): void {
@@ -147,7 +193,7 @@ export class ProcessRuntime {
     const live = createEngine(name, compiled.sourceContext);
     await live.engine.execute({ listener: live.listener, variables });
     failIfErrored(live);
-    const result = snapshot(live.engine);
+    const result = snapshot(live.engine, live.events);
     const committed = await commit(result);
     if (!result.completed) this.cache.set(id, 1, live, compiled.engineBytes);
     return committed;
@@ -175,7 +221,7 @@ export class ProcessRuntime {
     }
     execution.signal({ id: task.elementId, executionId: task.executionId });
     failIfErrored(live);
-    const result = snapshot(live.engine);
+    const result = snapshot(live.engine, live.events);
     const committed = await commit(result);
     if (!result.completed) this.cache.set(stored.id, stored.rev + 1, live, compiled.engineBytes);
     return committed;
@@ -192,6 +238,8 @@ export class ProcessRuntime {
     live.engine.recover(structuredClone(state));
     await live.engine.resume({ listener: live.listener });
     failIfErrored(live);
+    // Resuming re-announces elements already under way; only what the coming signal causes is news.
+    live.events.length = 0;
     return live;
   }
 }

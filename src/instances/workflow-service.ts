@@ -84,7 +84,8 @@ export function workflowService(deps: WorkflowDeps) {
     const at = now.toISOString();
     const base: NewAuditEvent = { type: 'task.created', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId };
     for (const t of vanished) await tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
-    const events = [first, ...taskEvents('task.cancelled', vanished.map(asRow), base), ...taskEvents('task.created', created, base)];
+    const engineEvents: NewAuditEvent[] = result.events.map((e) => ({ ...base, type: e.type, elementId: e.elementId, data: { elementType: e.elementType, executionId: e.executionId, ...(e.eventDefinitions.length > 0 ? { eventDefinitions: e.eventDefinitions } : {}) } }));
+    const events = [first, ...engineEvents, ...taskEvents('task.cancelled', vanished.map(asRow), base), ...taskEvents('task.created', created, base)];
     if (result.completed) events.push({ ...base, type: 'instance.completed' });
     await audit.append(trx, events, [...ahead, ...tasks.insert(trx, created)]);
     return { created };
