@@ -38,3 +38,22 @@ export async function advanceCase(
   }
   throw new Error(`${until} never opened`);
 }
+
+/**
+ * Completes every open task of a case as `token` (an admin's, by default), in list order, until the case is no
+ * longer running; returns the element ids completed, in order. Throws when a completion fails or `max` is reached.
+ */
+export async function finishCase(app: Pick<TestApp, 'call'>, instanceId: string, token = ADMIN_TOKEN, max = 100): Promise<string[]> {
+  const done: string[] = [];
+  for (let i = 0; i < max; i++) {
+    const status = (await app.call('GET', `/instances/${instanceId}`, token)).json().status as string;
+    if (status !== 'running') return done;
+    const task = (await app.call('GET', `/tasks?instanceId=${instanceId}`, token)).json().items[0] as OpenTask | undefined;
+    if (!task) throw new Error(`case ${instanceId} is running with no open task`);
+    const body = { documents: task.requires.map((name) => ({ name })), output: task.output.map((name) => ({ name })), variables: formValues(task) };
+    const res = await app.call('POST', `/tasks/${task.id}/complete`, token, body);
+    if (res.statusCode !== 200) throw new Error(`complete ${task.elementId} → ${res.statusCode} ${res.body}`);
+    done.push(task.elementId);
+  }
+  throw new Error(`case ${instanceId} did not end within ${max} completions`);
+}

@@ -1,9 +1,11 @@
 // Every BPMN file of ../shared/conformance (OMG MIWG reference models and real-world modeler files) is either
-// deployed and startable, or refused with 400 naming the elements it cannot run: never a 5xx, a hang or a crash.
+// deployed and run to its end with its tasks completed through the API, or refused with 400 naming the elements it
+// cannot run: never a 5xx, a hang or a crash.
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { ADMIN_TOKEN, startApp, tempDir } from '../helpers/app.js';
+import { finishCase } from '../helpers/drive-case.js';
 
 const CORPUS = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'conformance');
 const files = ['miwg', 'realworld'].flatMap((d) =>
@@ -21,7 +23,7 @@ const EXPECTED_OUTCOMES_FILE = path.resolve(import.meta.dirname, '..', 'fixtures
 
 t.test('each corpus file is deployed and started, or refused naming its elements', { skip: files.length === 0 ? 'shared/conformance not present' : false }, async (t) => {
   const app = await startApp(t, { processesDir: tempDir(t) });
-  const outcomes: Record<string, { status: number; started?: boolean; problems?: string[] }> = {};
+  const outcomes: Record<string, { status: number; started?: boolean; completed?: string[]; problems?: string[] }> = {};
   for (const file of files) {
     const xml = fs.readFileSync(path.join(CORPUS, file), 'utf8');
     const began = Date.now();
@@ -37,7 +39,9 @@ t.test('each corpus file is deployed and started, or refused naming its elements
       const { key } = res.json().definitions[0];
       const started = await app.call('POST', `/definitions/${key}/instances`, ADMIN_TOKEN, {});
       t.equal(started.statusCode, 201, `${file} starts: ${started.statusCode === 201 ? 'ok' : started.body}`);
-      outcomes[file] = { status: res.statusCode, started: started.statusCode === 201 };
+      const completed = started.statusCode === 201 ? await finishCase(app, started.json().id as string) : [];
+      t.equal((await app.call('GET', `/instances/${started.json().id}`, ADMIN_TOKEN)).json().status, 'completed', `${file} runs to its end`);
+      outcomes[file] = { status: res.statusCode, started: started.statusCode === 201, completed };
     }
   }
   const v1 = outcomes['realworld/camunda-bpm-platform__invoice.v1.bpmn'];
