@@ -1,7 +1,7 @@
 // Checkpoints an SQLite file's write-ahead log from a worker thread, so that serving requests never waits for it.
 // SQLite's automatic checkpoint runs inside the COMMIT that crosses 1,000 WAL pages, with an fsync of the database
 // file: about 18 ms in which the event loop stood still, once every ~60 state changes, and 70 % of all commit time
-// under load (issue 9). The serving connection turns it off (wal_autocheckpoint = 0) and this thread copies the log
+// under load (docs/BENCHMARKS.md). The serving connection turns it off (wal_autocheckpoint = 0) and this thread copies the log
 // back with PASSIVE checkpoints, which never block a writer. Under steady writes a passive pass never catches up
 // with the end of the log, so the log would never start over: once it holds `restartFrames`, a RESTART checkpoint
 // copies the few frames the passive pass left, holding writers back for that short while, and the next write
