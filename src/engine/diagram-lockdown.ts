@@ -4,22 +4,9 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
 import { checkTemplate, expressionBody, parseExpression } from './safe-expression.js';
 import { parseSlots } from '../sop/sop-metadata.js';
-
-/** Flow elements the service runs; anything else is refused by name rather than failing at run time. */
-const SUPPORTED_FLOW_ELEMENTS = new Set([
-  'bpmn:StartEvent',
-  'bpmn:EndEvent',
-  'bpmn:IntermediateThrowEvent',
-  'bpmn:UserTask',
-  'bpmn:ManualTask',
-  'bpmn:ExclusiveGateway',
-  'bpmn:ParallelGateway',
-  'bpmn:InclusiveGateway',
-  'bpmn:SequenceFlow',
-  'bpmn:DataObject',
-  'bpmn:DataObjectReference',
-  'bpmn:DataStoreReference',
-]);
+import { flowElementsDeep } from './flow-elements.js';
+import { loopSource } from './loop-sources.js';
+import { HUMAN_TASK_TYPES, REFUSED_ELEMENTS, SUPPORTED_EVENT_DEFINITIONS, SUPPORTED_FLOW_ELEMENTS } from './supported-elements.js';
 
 /** Names the bpmn-engine run message puts into process variables; a form field may not shadow them. */
 export const RESERVED_VARIABLE_NAMES = new Set(['fields', 'content', 'properties', 'environment', 'variables', 'constructor', 'prototype', '__proto__', 'this']);
@@ -79,9 +66,12 @@ function checkStrings(el: ModdleElement, id: string, problems: ElementProblem[])
 }
 
 function checkCondition(flow: ModdleElement, problems: ElementProblem[]): void {
-  const condition = flow.conditionExpression as ModdleElement | undefined;
+  checkExpression(flow.conditionExpression as ModdleElement | undefined, flow.id ?? 'sequenceFlow', problems);
+}
+
+/** A condition (flow, loop or completion condition) must be one safe `${…}` expression, never a script. */
+function checkExpression(condition: ModdleElement | undefined, id: string, problems: ElementProblem[]): void {
   if (!condition) return;
-  const id = flow.id ?? 'sequenceFlow';
   if (typeof condition.language === 'string' && condition.language) {
     problems.push({ elementId: id, message: `script condition (${condition.language}) is not allowed: conditions may only compare form variables` });
     return;
@@ -169,10 +159,10 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
     // An event definition is reported on its event, which is what a modeler shows.
     const id = el.$type.endsWith('EventDefinition') ? nearestId(el.$parent) : nearestId(el);
     const type = el.$type;
-    if (type === 'bpmn:ScriptTask') problems.push({ elementId: id, message: 'script tasks are not allowed: nothing in a diagram is run as code' });
-    if (type === 'bpmn:TimerEventDefinition') problems.push({ elementId: id, message: 'timers are not supported: a scheduled step is a task whose clock starts at its startsAt time' });
+    const refusal = REFUSED_ELEMENTS.get(type);
+    if (refusal) problems.push({ elementId: id, message: `${type}: ${refusal}` });
     if (type === 'bpmn:SequenceFlow') checkCondition(el, problems);
-    if (type === 'bpmn:UserTask') checkForm(el, problems);
+    if (HUMAN_TASK_TYPES.has(type)) checkForm(el, problems);
     if (type === 'bpmn:ExclusiveGateway' || type === 'bpmn:InclusiveGateway') checkGateway(el, problems, warnings);
     if (!type.startsWith('bpmn:') && !type.startsWith('bpmndi:') && !type.startsWith('dc:') && !type.startsWith('di:') && !type.startsWith('sop:')) {
       if (CODE_EXTENSION_ELEMENTS.has(localName(type))) problems.push({ elementId: id, message: `${type} is not allowed: nothing in a diagram is run as code` });
@@ -185,22 +175,63 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
     checkStrings(el, id, problems);
   });
 
-  for (const process of executable) {
-    for (const el of (process.flowElements as ModdleElement[] | undefined) ?? []) {
-      if (!SUPPORTED_FLOW_ELEMENTS.has(el.$type)) {
-        problems.push({ elementId: el.id ?? process.id ?? 'process', message: `${el.$type} is not supported by this service` });
-        continue;
-      }
-      if (el.loopCharacteristics) problems.push({ elementId: el.id ?? 'task', message: 'multi-instance and loop tasks are not supported' });
-      const eventDefinitions = (el.eventDefinitions as ModdleElement[] | undefined) ?? [];
-      for (const def of eventDefinitions) {
-        if (def.$type !== 'bpmn:TimerEventDefinition' && def.$type !== 'bpmn:TerminateEventDefinition') {
-          problems.push({ elementId: el.id ?? 'event', message: `${def.$type} is not supported by this service` });
-        }
+  for (const process of executable) checkFlowElements(process, problems);
+  return { problems: dedupe(problems), warnings };
+}
+
+/**
+ * Every flow element, at any depth, must be one the service runs (supported-elements.ts); a refused one was named
+ * with its reason while walking, anything else unknown is named here.
+ */
+function checkFlowElements(process: ModdleElement, problems: ElementProblem[]): void {
+  for (const el of flowElementsDeep(process)) {
+    const id = el.id ?? process.id ?? 'process';
+    if (!SUPPORTED_FLOW_ELEMENTS.has(el.$type)) {
+      if (!REFUSED_ELEMENTS.has(el.$type)) problems.push({ elementId: id, message: `${el.$type} is not supported by this service` });
+      continue;
+    }
+    if (el.loopCharacteristics) checkLoop(el, problems);
+    for (const def of (el.eventDefinitions as ModdleElement[] | undefined) ?? []) {
+      if (!SUPPORTED_EVENT_DEFINITIONS.has(def.$type) && !REFUSED_ELEMENTS.has(def.$type)) {
+        problems.push({ elementId: id, message: `${def.$type} is not supported by this service` });
       }
     }
   }
-  return { problems: dedupe(problems), warnings };
+}
+
+/**
+ * Loops run on tasks people do and on sub-processes. A multi-instance loop needs a collection (one `${…}` read)
+ * or a cardinality (a number or `${…}`), as bpmn-elements requires; its completion condition, like a standard loop's
+ * condition, is a safe expression (the multi-instance one may read loopCounter and nrOf…Instances).
+ */
+function checkLoop(el: ModdleElement, problems: ElementProblem[]): void {
+  const id = el.id ?? 'activity';
+  const loop = el.loopCharacteristics as ModdleElement;
+  if (!HUMAN_TASK_TYPES.has(el.$type) && el.$type !== 'bpmn:SubProcess') {
+    problems.push({ elementId: id, message: 'only tasks people do and sub-processes may loop' });
+    return;
+  }
+  if (loop.$type === 'bpmn:StandardLoopCharacteristics') {
+    checkExpression(loop.loopCondition as ModdleElement | undefined, id, problems);
+    if (!loop.loopCondition && loop.loopMaximum === undefined) problems.push({ elementId: id, message: 'a standard loop needs a loopCondition or a loopMaximum' });
+    return;
+  }
+  const { collection } = loopSource(loop);
+  const cardinality = (loop.loopCardinality as ModdleElement | undefined)?.body;
+  if (!collection && typeof cardinality !== 'string') {
+    problems.push({ elementId: id, message: 'a multi-instance activity needs a collection (camunda:collection or loopDataInputRef) or a loopCardinality' });
+  }
+  for (const text of [collection, cardinality]) {
+    if (typeof text !== 'string' || /^\s*\d+\s*$/.test(text)) continue;
+    const body = expressionBody(text);
+    try {
+      if (body === undefined) throw new Error('must be a number or one ${…} expression');
+      parseExpression(body);
+    } catch (err) {
+      problems.push({ elementId: id, message: `loop refused: ${(err as Error).message}` });
+    }
+  }
+  checkExpression(loop.completionCondition as ModdleElement | undefined, id, problems);
 }
 
 function dedupe(problems: ElementProblem[]): ElementProblem[] {

@@ -1,17 +1,39 @@
-// The bpmn-engine options every engine here is built with: safe expressions, no scripts, no services, no logs.
-import { hasExpression, isExpression, readerOf, resolveTemplate } from './safe-expression.js';
+// The bpmn-engine options every engine here is built with: safe expressions, no scripts, no services, no logs, and
+// the few element behaviours this service changes through bpmn-engine's `elements` seam.
+import * as Elements from 'bpmn-elements';
+import { hasExpression, isExpression, readerOf, resolveTemplate, expressionBody } from './safe-expression.js';
 
 interface ExpressionContext {
   environment?: { variables?: Record<string, unknown> };
+  content?: Record<string, unknown>;
+}
+
+/**
+ * The Camunda names a multi-instance `completionCondition` reads (Camunda 7 user guide, "Multiple Instance"), made
+ * from what bpmn-elements 17 puts into that condition's message content: `index` (the iteration that just ended),
+ * `loopCardinality`, `isSequential` and `loopOutput` (one entry per completed iteration, holes for the others).
+ * Empty for anything that is not an iteration of a loop.
+ */
+export function loopVariables(content: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!content?.isMultiInstance || typeof content.index !== 'number') return {};
+  const instances = Number(content.loopCardinality ?? 0);
+  const output = Array.isArray(content.loopOutput) ? (content.loopOutput as unknown[]) : [];
+  const completed = output.filter((o) => o !== undefined).length;
+  // Parallel iterations all start together (bpmn-elements' batch of 50), so the rest are still active.
+  const active = content.isSequential ? 0 : Math.max(instances - completed, 0);
+  return { loopCounter: content.index, nrOfInstances: instances, nrOfCompletedInstances: completed, nrOfActiveInstances: active };
 }
 
 /** Replaces bpmn-elements' expression handler: only variable reads and comparisons, never calls. */
 export const safeExpressions = {
   isExpression,
   hasExpression,
-  resolveExpression(text: string, context?: ExpressionContext): unknown {
+  resolveExpression(text: unknown, context?: ExpressionContext): unknown {
+    // A loopMaximum or loopCardinality may reach here as a number already.
+    if (typeof text !== 'string') return text;
     const variables = context?.environment?.variables ?? {};
-    return resolveTemplate(text, readerOf(variables));
+    const loop = loopVariables(context?.content);
+    return resolveTemplate(text, readerOf(Object.keys(loop).length > 0 ? { ...variables, ...loop } : variables));
   },
 };
 
@@ -27,8 +49,31 @@ export const noScripts = {
 
 const silent = { debug() {}, error() {}, warn() {} };
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- bpmn-elements' behaviour objects are untyped. */
+/**
+ * BPMN 2.0 (§10.2.8, StandardLoopCharacteristics) repeats an activity *while* `loopCondition` holds; bpmn-elements 17
+ * stops the loop when it holds (it treats the condition as a completion condition). Negating the condition once here
+ * gives the standard's meaning; `loopMaximum` still bounds the iterations.
+ */
+function StandardLoopCharacteristics(activity: any, loopCharacteristics: any): any {
+  const behaviour = { ...(loopCharacteristics.behaviour ?? {}) };
+  const body = typeof behaviour.loopCondition === 'string' ? expressionBody(behaviour.loopCondition) : undefined;
+  if (body !== undefined) behaviour.loopCondition = `\${!(${body})}`;
+  return new (Elements as any).StandardLoopCharacteristics(activity, { ...loopCharacteristics, behaviour });
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** Tasks people confirm: an untyped task waits for a signal like a user or manual task (bpmn-elements' SignalTask). */
+export const humanTaskElements = { Task: Elements.SignalTask };
+
+/** Loops as the BPMN standard defines them (see StandardLoopCharacteristics above). */
+export const loopElements = { StandardLoopCharacteristics };
+
 export const baseEngineOptions = {
   expressions: safeExpressions,
   scripts: noScripts,
   Logger: () => silent,
+  // bpmn-engine 25 spreads these over bpmn-elements' own types (`{...Elements, ...opts.elements}`), so only the
+  // overridden behaviours are listed.
+  elements: { ...humanTaskElements, ...loopElements },
 };

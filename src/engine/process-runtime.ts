@@ -7,6 +7,8 @@ import type { ParseResult } from 'bpmn-moddle';
 import { EngineRunError } from '../errors.js';
 import { baseEngineOptions } from './engine-options.js';
 import { LiveEngineCache } from './live-engine-cache.js';
+import { exposeLoopSources } from './loop-sources.js';
+import { AUDITED_ELEMENT_TYPES, HUMAN_TASK_TYPES } from './supported-elements.js';
 
 /** The serialized definition bpmn-engine builds from a moddle context; reused by every engine of that version. */
 export type SourceContext = unknown;
@@ -32,10 +34,14 @@ export interface CompiledProcess {
   engineBytes: number;
 }
 
-/** A wait a person acts on: a user, manual or untyped task's execution. */
+/** A wait a person acts on: a user, manual or untyped task's execution (one per iteration of a loop). */
 export interface WaitingTask {
   elementId: string;
   executionId: string;
+  /** The iteration's index (0-based) when the task is multi-instance or looped. */
+  loopCounter?: number;
+  /** The multi-instance item this iteration works on: the element variable's name and its value. */
+  elementVariable?: { name: string; value: unknown };
 }
 
 /**
@@ -69,21 +75,6 @@ export interface StoredInstance {
   state: EngineState;
 }
 
-/** Element types whose executions wait for a person; everything else runs without one. */
-export const HUMAN_TASK_TYPES: ReadonlySet<string> = new Set(['bpmn:UserTask', 'bpmn:ManualTask', 'bpmn:Task']);
-
-/** Element types whose start and end are audit events of the case (tasks have their own, gateways none). */
-const AUDITED_ELEMENT_TYPES: ReadonlySet<string> = new Set([
-  'bpmn:SubProcess',
-  'bpmn:Transaction',
-  'bpmn:AdHocSubProcess',
-  'bpmn:CallActivity',
-  'bpmn:BoundaryEvent',
-  'bpmn:IntermediateThrowEvent',
-  'bpmn:IntermediateCatchEvent',
-  'bpmn:EndEvent',
-]);
-
 /* eslint-disable @typescript-eslint/no-explicit-any -- bpmn-engine's runtime objects are untyped. */
 type AnyEngine = any;
 
@@ -103,10 +94,42 @@ export function estimateEngineBytes(sourceContext: SourceContext): number {
 
 /** Serializes a parsed diagram once for bpmn-engine; throws what bpmn-engine throws for a diagram it cannot load. */
 export async function compileDefinition(name: string, moddleContext: ParseResult): Promise<CompiledProcess> {
+  exposeLoopSources(moddleContext.elementsById);
   const engine: AnyEngine = new Engine({ ...baseEngineOptions, name, moddleContext } as any);
   const [definition] = await engine.getDefinitions();
   const sourceContext = definition.environment.options.source as SourceContext;
   return { sourceContext, engineBytes: estimateEngineBytes(sourceContext) };
+}
+
+/**
+ * Every postponed execution of a run, at any depth: bpmn-engine's `getPostponed()` lists a process's direct children
+ * only; a sub-process's children and a loop's iterations are the postponed executions of that activity's execution.
+ */
+function postponedDeep(apis: AnyEngine[], seen = new Set<string>(), into: AnyEngine[] = []): AnyEngine[] {
+  for (const api of apis) {
+    const executionId = String(api.executionId);
+    if (seen.has(executionId)) continue;
+    seen.add(executionId);
+    into.push(api);
+    const nested = api.type === 'bpmn:SubProcess' || api.owner?.behaviour?.loopCharacteristics;
+    if (nested) postponedDeep((api.owner?.execution?.getPostponed() ?? []) as AnyEngine[], seen, into);
+  }
+  return into;
+}
+
+/** The wait a postponed human task is, or undefined for other executions and for a loop's own (root) execution. */
+function waitingTask(api: AnyEngine): WaitingTask | undefined {
+  if (!HUMAN_TASK_TYPES.has(api.type)) return undefined;
+  const loop = api.owner?.behaviour?.loopCharacteristics;
+  const wait: WaitingTask = { elementId: String(api.id), executionId: String(api.executionId) };
+  if (!loop) return wait;
+  // The loop's root execution only counts its iterations; each iteration is the one a person completes.
+  if (wait.executionId === String(api.owner?.execution?.executionId)) return undefined;
+  const content = api.content ?? {};
+  if (typeof content.index === 'number') wait.loopCounter = content.index;
+  const name = loop.behaviour?.elementVariable;
+  if (typeof name === 'string' && loop.behaviour?.collection) wait.elementVariable = { name, value: content[name] ?? null };
+  return wait;
 }
 
 function snapshot(engine: AnyEngine, events: EngineEvent[]): RunResult {
@@ -121,10 +144,24 @@ function snapshot(engine: AnyEngine, events: EngineEvent[]): RunResult {
     definitions: definitions.map((d) => d.getState()),
   };
   const waiting: WaitingTask[] = [];
-  for (const api of execution.getPostponed() as AnyEngine[]) {
-    if (HUMAN_TASK_TYPES.has(api.type)) waiting.push({ elementId: String(api.id), executionId: String(api.executionId) });
+  for (const api of postponedDeep(execution.getPostponed() as AnyEngine[])) {
+    const wait = waitingTask(api);
+    if (wait) waiting.push(wait);
   }
   return { state, events: events.splice(0), waiting, completed: execution.state === 'idle' && waiting.length === 0 };
+}
+
+/**
+ * Gives a task's form values to every scope that may read them next: the running processes and each sub-process
+ * under way, because bpmn-elements gives a sub-process a copy of the variables when it starts.
+ */
+function assignRouting(execution: AnyEngine, routing: Record<string, unknown>): void {
+  const environments = new Set<AnyEngine>();
+  for (const definition of execution.definitions as AnyEngine[]) {
+    for (const p of definition.getRunningProcesses() as AnyEngine[]) environments.add(p.environment);
+  }
+  for (const api of postponedDeep(execution.getPostponed() as AnyEngine[])) if (api.environment) environments.add(api.environment);
+  for (const environment of environments) environment.assignVariables(routing);
 }
 
 interface LiveEngine {
@@ -135,16 +172,35 @@ interface LiveEngine {
   events: EngineEvent[];
 }
 
+/**
+ * The element an engine event is about. An event with a definition (error, escalation, link, terminate …) reports
+ * through that definition's execution, whose type is the definition's: the element is then the message's parent (an
+ * error thrown inside a sub-process even reaches the listener through the sub-process, its api's owner).
+ */
+function reportedElement(api: AnyEngine): { elementId: string; elementType: string; definitions: string[] } {
+  const elementId = String(api.id);
+  const type = String(api.type);
+  const own = api.owner?.id === api.id ? api.owner : undefined;
+  const ownDefinitions = ((own?.behaviour?.eventDefinitions ?? []) as Array<{ type?: string }>).map((d) => String(d.type));
+  if (!type.endsWith('EventDefinition')) return { elementId, elementType: type, definitions: ownDefinitions };
+  const parent = api.content?.parent;
+  const elementType = String(own?.type ?? (parent?.id === api.id ? parent.type : 'bpmn:EndEvent'));
+  return { elementId, elementType, definitions: ownDefinitions.length > 0 ? ownDefinitions : [type] };
+}
+
 function recordElement(events: EngineEvent[], type: EngineEvent['type']): (api: AnyEngine) => void {
   return (api) => {
-    const content = api?.content ?? {};
+    if (!api) return;
+    const { elementId, elementType, definitions } = reportedElement(api);
     // A multi-instance or looped element reports each iteration too; the element's own start and end suffice.
-    if (!AUDITED_ELEMENT_TYPES.has(api?.type) || content.isMultiInstance) return;
-    const definitions = ((api.owner?.behaviour?.eventDefinitions ?? []) as Array<{ type?: string }>).map((d) => String(d.type));
+    if (!AUDITED_ELEMENT_TYPES.has(elementType) || api.content?.isMultiInstance) return;
     // An event happens once (its end is the news), and a plain start or end event is just the flow's edge.
-    const isEvent = String(api.type).endsWith('Event');
-    if (isEvent && (type === 'element.started' || (definitions.length === 0 && api.type !== 'bpmn:BoundaryEvent'))) return;
-    events.push({ type, elementId: String(api.id), elementType: String(api.type), executionId: String(api.executionId), eventDefinitions: definitions });
+    const isEvent = elementType.endsWith('Event');
+    if (isEvent && (type === 'element.started' || (definitions.length === 0 && elementType !== 'bpmn:BoundaryEvent'))) return;
+    const executionId = String(api.executionId);
+    // A thrown error or escalation is reported at its throw and again at its end, when its scope lives on.
+    if (events.some((e) => e.type === type && e.elementId === elementId && e.executionId === executionId)) return;
+    events.push({ type, elementId, elementType, executionId, eventDefinitions: definitions });
   };
 }
 
@@ -157,6 +213,8 @@ function createEngine(name: string, sourceContext: SourceContext): LiveEngine {
   const events: EngineEvent[] = [];
   listener.on('activity.start', recordElement(events, 'element.started'));
   listener.on('activity.end', recordElement(events, 'element.ended'));
+  // An error thrown inside a sub-process that a boundary event interrupts never reports its end: its throw is its end.
+  listener.on('activity.throw', recordElement(events, 'element.ended'));
   return { engine, errors, listener, events };
 }
 
@@ -214,12 +272,13 @@ export class ProcessRuntime {
   ): Promise<T> {
     const live = this.cache.take(stored.id, stored.rev) ?? (await this.recover(name, compiled.sourceContext, stored.state));
     const execution = live.engine.execution;
-    const waiting = (execution.getPostponed() as AnyEngine[]).some((api) => api.id === task.elementId && api.executionId === task.executionId);
+    const waiting = postponedDeep(execution.getPostponed() as AnyEngine[]).find((api) => api.id === task.elementId && api.executionId === task.executionId);
     if (!waiting) throw new EngineRunError(`the process could not advance: ${task.elementId} (${task.executionId}) is not waiting`);
-    for (const definition of execution.definitions as AnyEngine[]) {
-      for (const p of definition.getRunningProcesses() as AnyEngine[]) p.environment.assignVariables(routing);
-    }
-    execution.signal({ id: task.elementId, executionId: task.executionId });
+    assignRouting(execution, routing);
+    // Signalled through its own api, not broadcast with execution.signal(): bpmn-elements 17 loses a compensation
+    // boundary event's record of a task completed by the broadcast, and compensation would then never run. The
+    // message is the task's output; a multi-instance loop counts completed iterations by it.
+    waiting.signal({ id: task.elementId, executionId: task.executionId });
     failIfErrored(live);
     const result = snapshot(live.engine, live.events);
     const committed = await commit(result);

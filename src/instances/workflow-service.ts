@@ -198,7 +198,7 @@ export function workflowService(deps: WorkflowDeps) {
         const split = splitRecorded(step, values, input.output);
         const recorded: Recorded = { routing: split.routing, output: split.output, sealed: split.content ? sealContent(contentCipher, task.id, split.content) : null, confidential: step?.confidential === true };
         const { process } = await deploy.compiled(definition);
-        return runtime.signal(instance, definition.key, process, task, recorded.routing, async (result) => {
+        return runtime.signal(instance, definition.key, process, { elementId: task.elementId, executionId: task.executionId }, recorded.routing, async (result) => {
           const measured = measureCompletion(calendar, task, clock());
           const variables = { ...instance.variables, ...recorded.routing };
           await knex.transaction(async (trx) => {

@@ -16,6 +16,8 @@ export const keyParams = z.object({ key: z.string().min(1).max(200) });
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier').max(100);
 const scalar = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
+/** A start variable: a scalar, or a list of scalars a multi-instance activity iterates over (its collection). */
+const startValue = z.union([scalar, z.array(scalar).max(100)]);
 
 export const roleSchema = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9:/_.-]*$/, 'lower-case role id such as bkd-kalteng/kabid, owner:ipdn, admin');
 
@@ -97,7 +99,7 @@ export const startBody = z
   .object({
     businessKey: z.string().min(1).max(200).optional(),
     variables: z
-      .record(identifier, scalar)
+      .record(identifier, startValue)
       .refine((v) => Object.keys(v).length <= 100, 'at most 100 variables')
       .optional(),
   })
@@ -152,6 +154,10 @@ export const taskSchema = z
     variables: z.record(z.string(), z.unknown()).nullable(),
     /** True when content recorded at this confidential step is sealed: only its author reads it, at GET /tasks/:id/content. */
     contentSealed: z.boolean(),
+    /** The iteration's index (0-based) when the task is one iteration of a multi-instance or looped activity. */
+    loopCounter: z.number().int().nullable(),
+    /** The multi-instance item this task works on: the element variable's name and this iteration's value. */
+    elementVariable: z.object({ name: z.string(), value: z.unknown() }).nullable(),
   })
   .meta({ id: 'Task' });
 

@@ -3,6 +3,7 @@
 import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
 import { templateReads } from '../engine/safe-expression.js';
+import { flowElementsDeep } from '../engine/flow-elements.js';
 import type { SopMetadata } from './sop-metadata.js';
 
 export function sealedFieldReads(process: ModdleElement, metadata: SopMetadata): ElementProblem[] {
@@ -19,7 +20,7 @@ export function sealedFieldReads(process: ModdleElement, metadata: SopMetadata):
       if (step) problems.push({ elementId, message: `reads ${name}, a text field of confidential step ${step}: it is sealed for its author and never reaches the process` });
     }
   };
-  for (const el of (process.flowElements as ModdleElement[] | undefined) ?? []) {
+  for (const el of flowElementsDeep(process)) {
     const body = (el.conditionExpression as ModdleElement | undefined)?.body;
     if (el.$type === 'bpmn:SequenceFlow' && typeof body === 'string') check(String(el.id), templateReads(body));
   }

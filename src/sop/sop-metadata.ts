@@ -1,6 +1,8 @@
 // Reads what the service needs from a diagram's `sop` extension: identity, actors (lanes) and steps (mutu baku).
 import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
+import { flowElementsDeep } from '../engine/flow-elements.js';
+import { HUMAN_TASK_TYPES } from '../engine/supported-elements.js';
 
 export type FormFieldType = 'string' | 'boolean' | 'enum' | 'datetime' | 'number';
 
@@ -146,6 +148,42 @@ function readForm(task: ModdleElement): FormField[] {
   return fields;
 }
 
+/**
+ * The role of a task: its own lane's, else that of the lane holding its enclosing sub-process (bpmn.io lists a
+ * sub-process's children in no lane), else none (then owners and admins do it, see task-access.ts).
+ */
+function roleOf(el: ModdleElement, laneOf: Map<string, SopRole>): SopRole | null {
+  for (let cur: ModdleElement | undefined = el; cur && cur.$type !== 'bpmn:Process'; cur = cur.$parent) {
+    const role = laneOf.get(String(cur.id));
+    if (role) return role;
+  }
+  return null;
+}
+
+/** One SOP row from a task and its `sop:mutuBaku` (step number, kelengkapan, waktu, output) and `sop:form`. */
+function readStep(el: ModdleElement, role: SopRole | null, decision: boolean): SopStep {
+  const elementId = String(el.id);
+  const mutu = extensions(el, 'sop:MutuBaku')[0];
+  const waktu = str(mutu?.waktu);
+  const iso = str(mutu?.duration);
+  return {
+    elementId,
+    no: typeof mutu?.step === 'string' ? mutu.step : '',
+    activity: str(el.name) ?? elementId,
+    role: role?.id ?? null,
+    roleName: role?.name ?? null,
+    initiator: role?.initiator ?? false,
+    requires: texts(mutu?.requires),
+    output: texts(mutu?.output),
+    timeStandard: waktu || iso ? { text: waktu ?? iso ?? '', iso } : null,
+    confidential: mutu?.confidential === true,
+    startsAt: str(mutu?.startsAt),
+    note: str(mutu?.note),
+    form: readForm(el),
+    decision,
+  };
+}
+
 /** Extracts the SOP metadata of an executable process; warnings name elements that lack SOP data. */
 export function readSopMetadata(process: ModdleElement): { metadata: SopMetadata; warnings: ElementProblem[] } {
   const warnings: ElementProblem[] = [];
@@ -170,38 +208,18 @@ export function readSopMetadata(process: ModdleElement): { metadata: SopMetadata
     for (const ref of (lane.flowNodeRef as ModdleElement[] | undefined) ?? []) laneOf.set(String(ref.id), role);
   }
 
-  const flowElements = (process.flowElements as ModdleElement[] | undefined) ?? [];
+  const flowElements = flowElementsDeep(process);
   const deciding = new Set<unknown>();
   for (const f of flowElements) {
     if (f.$type === 'bpmn:SequenceFlow' && /Exclusive|Inclusive/.test(String((f.targetRef as ModdleElement | undefined)?.$type))) deciding.add(f.sourceRef);
   }
-  const decides = (task: ModdleElement) => deciding.has(task);
-  const start = flowElements.find((e) => e.$type === 'bpmn:StartEvent');
+  const start = ((process.flowElements as ModdleElement[] | undefined) ?? []).find((e) => e.$type === 'bpmn:StartEvent');
   const steps: SopStep[] = [];
   for (const el of flowElements) {
-    if (el.$type !== 'bpmn:UserTask' && el.$type !== 'bpmn:ManualTask') continue;
-    const elementId = String(el.id);
-    const mutu = extensions(el, 'sop:MutuBaku')[0];
-    const role = laneOf.get(elementId) ?? null;
-    if (!role && roles.length > 0) warnings.push({ elementId, message: 'task is in no lane with a sop:actor role' });
-    const waktu = str(mutu?.waktu);
-    const iso = str(mutu?.duration);
-    steps.push({
-      elementId,
-      no: typeof mutu?.step === 'string' ? mutu.step : '',
-      activity: str(el.name) ?? elementId,
-      role: role?.id ?? null,
-      roleName: role?.name ?? null,
-      initiator: role?.initiator ?? false,
-      requires: texts(mutu?.requires),
-      output: texts(mutu?.output),
-      timeStandard: waktu || iso ? { text: waktu ?? iso ?? '', iso } : null,
-      confidential: mutu?.confidential === true,
-      startsAt: str(mutu?.startsAt),
-      note: str(mutu?.note),
-      form: readForm(el),
-      decision: decides(el),
-    });
+    if (!HUMAN_TASK_TYPES.has(el.$type)) continue;
+    const role = roleOf(el, laneOf);
+    if (!role) warnings.push({ elementId: String(el.id), message: 'task has no lane with a sop:actor role: owners of the unit and admins do it' });
+    steps.push(readStep(el, role, deciding.has(el)));
   }
 
   const prefixes = new Set(roles.map((r) => r.id.split('/')[0] as string));

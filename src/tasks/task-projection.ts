@@ -1,5 +1,6 @@
 // Turns what the engine is waiting for into task rows: new waits become tasks, vanished waits are cancelled.
 import { randomUUID } from 'node:crypto';
+import { toJson } from '../db/json.js';
 import type { WaitingTask } from '../engine/process-runtime.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { InstanceRecord } from '../instances/instances-repository.js';
@@ -52,6 +53,8 @@ export function projectTasks(
       documents: null,
       output: null,
       variables: null,
+      loop_counter: wait.loopCounter ?? null,
+      element_variable: wait.elementVariable ? toJson(wait.elementVariable) : null,
     });
   }
   return { created, vanished: open.filter((t) => !still.has(t.executionId)) };

@@ -38,6 +38,8 @@ export function taskView(task: TaskRecord, definition: DefinitionVersion, variab
     recordedOutput: task.output,
     variables: task.variables,
     contentSealed: task.contentSealed,
+    loopCounter: task.loopCounter,
+    elementVariable: task.elementVariable,
   };
 }
 

@@ -30,6 +30,10 @@ export interface TaskRow {
   documents: string | null;
   output: string | null;
   variables: string | null;
+  /** The iteration's index in a multi-instance or looped activity. */
+  loop_counter?: number | null;
+  /** JSON `{name, value}`: the multi-instance element variable of this iteration. */
+  element_variable?: string | null;
   working_ms?: number | string | null;
   wall_ms?: number | string | null;
   breached?: number | boolean | null;
@@ -62,6 +66,10 @@ export interface TaskRecord {
   documents: DocumentRecord[] | null;
   output: OutputRecord[] | null;
   variables: Record<string, unknown> | null;
+  /** The iteration's index (0-based) in a multi-instance or looped activity; null for a plain task. */
+  loopCounter: number | null;
+  /** The multi-instance item this task works on: the element variable's name and value. */
+  elementVariable: { name: string; value: unknown } | null;
   workingMs: number | null;
   wallMs: number | null;
   breached: boolean | null;
@@ -95,6 +103,8 @@ export function toTaskRecord(row: TaskRow): TaskRecord {
     documents: fromJson<DocumentRecord[] | null>(row.documents, null),
     output: fromJson<OutputRecord[] | null>(row.output, null),
     variables: fromJson<Record<string, unknown> | null>(row.variables, null),
+    loopCounter: row.loop_counter === null || row.loop_counter === undefined ? null : Number(row.loop_counter),
+    elementVariable: fromJson<{ name: string; value: unknown } | null>(row.element_variable, null),
     workingMs: row.working_ms === null || row.working_ms === undefined ? null : Number(row.working_ms),
     wallMs: row.wall_ms === null || row.wall_ms === undefined ? null : Number(row.wall_ms),
     breached: row.breached === null || row.breached === undefined ? null : Boolean(row.breached),

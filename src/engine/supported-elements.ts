@@ -1,0 +1,72 @@
+// The one list of BPMN elements this service runs, waits on, audits or refuses; the lockdown, the runtime and the
+// SOP reader all read it here, so that what is accepted at deploy is exactly what runs.
+
+/**
+ * Element types whose executions wait for a person: user and manual tasks, and the untyped task bpmn.io draws by
+ * default (bpmn-elements completes an untyped task at once; `humanTaskElements` makes it wait like a user task).
+ */
+export const HUMAN_TASK_TYPES: ReadonlySet<string> = new Set(['bpmn:UserTask', 'bpmn:ManualTask', 'bpmn:Task']);
+
+/**
+ * Flow elements accepted at any depth (process, embedded or event sub-process). Everything else is refused by name,
+ * with the reason from REFUSED_ELEMENTS when there is one.
+ */
+export const SUPPORTED_FLOW_ELEMENTS: ReadonlySet<string> = new Set([
+  ...HUMAN_TASK_TYPES,
+  'bpmn:SubProcess',
+  'bpmn:StartEvent',
+  'bpmn:EndEvent',
+  'bpmn:IntermediateThrowEvent',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:BoundaryEvent',
+  'bpmn:ExclusiveGateway',
+  'bpmn:ParallelGateway',
+  'bpmn:InclusiveGateway',
+  'bpmn:SequenceFlow',
+  'bpmn:DataObject',
+  'bpmn:DataObjectReference',
+  'bpmn:DataStoreReference',
+]);
+
+/** Event definitions accepted on the events above: none of them waits for the outside world or the clock. */
+export const SUPPORTED_EVENT_DEFINITIONS: ReadonlySet<string> = new Set([
+  'bpmn:ErrorEventDefinition',
+  'bpmn:EscalationEventDefinition',
+  'bpmn:TerminateEventDefinition',
+  'bpmn:LinkEventDefinition',
+  'bpmn:CompensateEventDefinition',
+]);
+
+const NOT_YET_EVENTS = 'timers, messages, signals and conditional events are not supported yet';
+const EXTERNAL_LATER = 'become external tasks in a later release';
+
+/** Refused element and event-definition types, with the reason a modeller reads in the deploy's problems. */
+export const REFUSED_ELEMENTS: ReadonlyMap<string, string> = new Map([
+  ['bpmn:ScriptTask', 'script tasks are not allowed: nothing in a diagram is run as code'],
+  ['bpmn:TimerEventDefinition', NOT_YET_EVENTS],
+  ['bpmn:MessageEventDefinition', NOT_YET_EVENTS],
+  ['bpmn:SignalEventDefinition', NOT_YET_EVENTS],
+  ['bpmn:ConditionalEventDefinition', NOT_YET_EVENTS],
+  ['bpmn:EventBasedGateway', `event-based gateways wait for events: ${NOT_YET_EVENTS}`],
+  ['bpmn:ServiceTask', `service tasks ${EXTERNAL_LATER}`],
+  ['bpmn:SendTask', `send tasks ${EXTERNAL_LATER}`],
+  ['bpmn:BusinessRuleTask', `business-rule tasks ${EXTERNAL_LATER}`],
+  ['bpmn:ReceiveTask', `receive tasks wait for a message and ${EXTERNAL_LATER}`],
+  ['bpmn:CallActivity', 'call activities are not supported yet'],
+  ['bpmn:Transaction', 'transactions (and their cancel events) are not supported'],
+  ['bpmn:AdHocSubProcess', 'ad-hoc sub-processes are not supported'],
+  ['bpmn:ComplexGateway', 'complex gateways are not supported'],
+  ['bpmn:CancelEventDefinition', 'cancel events belong to transactions, which are not supported'],
+]);
+
+/** Element types whose start and end are audit events of the case (tasks have their own, gateways none). */
+export const AUDITED_ELEMENT_TYPES: ReadonlySet<string> = new Set([
+  'bpmn:SubProcess',
+  'bpmn:Transaction',
+  'bpmn:AdHocSubProcess',
+  'bpmn:CallActivity',
+  'bpmn:BoundaryEvent',
+  'bpmn:IntermediateThrowEvent',
+  'bpmn:IntermediateCatchEvent',
+  'bpmn:EndEvent',
+]);
