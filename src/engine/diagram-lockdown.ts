@@ -4,6 +4,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
 import { checkTemplate, expressionBody, parseExpression } from './safe-expression.js';
 import { parseSlots } from '../sop/sop-metadata.js';
+import { readCallActivities } from './call-activity-declarations.js';
 
 /** Flow elements the service runs; anything else is refused by name rather than failing at run time. */
 const SUPPORTED_FLOW_ELEMENTS = new Set([
@@ -12,6 +13,7 @@ const SUPPORTED_FLOW_ELEMENTS = new Set([
   'bpmn:IntermediateThrowEvent',
   'bpmn:UserTask',
   'bpmn:ManualTask',
+  'bpmn:CallActivity',
   'bpmn:ExclusiveGateway',
   'bpmn:ParallelGateway',
   'bpmn:InclusiveGateway',
@@ -186,6 +188,9 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
   });
 
   for (const process of executable) {
+    const calls = readCallActivities(definitions, process);
+    problems.push(...calls.problems);
+    warnings.push(...calls.warnings);
     for (const el of (process.flowElements as ModdleElement[] | undefined) ?? []) {
       if (!SUPPORTED_FLOW_ELEMENTS.has(el.$type)) {
         problems.push({ elementId: el.id ?? process.id ?? 'process', message: `${el.$type} is not supported by this service` });

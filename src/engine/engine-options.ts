@@ -9,7 +9,9 @@ interface ExpressionContext {
 export const safeExpressions = {
   isExpression,
   hasExpression,
-  resolveExpression(text: string, context?: ExpressionContext): unknown {
+  resolveExpression(text: unknown, context?: ExpressionContext): unknown {
+    // Absent attributes reach here too (a Camunda 8 call activity has no calledElement): nothing to resolve.
+    if (typeof text !== 'string') return text;
     const variables = context?.environment?.variables ?? {};
     return resolveTemplate(text, readerOf(variables));
   },
