@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { ConflictError } from '../errors.js';
 import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { TasksRepository } from '../tasks/tasks-repository.js';
-import { asRow, taskEvents } from './case-runs.js';
+import { asRow, taskEvents } from '../tasks/task-audit.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 
 export interface CancelCause {

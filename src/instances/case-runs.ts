@@ -12,18 +12,11 @@ import type { EngineState, ProcessRuntime, RunResult, WaitingCall } from '../eng
 import type { CalendarStore } from '../sop/calendar-store.js';
 import type { WorkingCalendar } from '../sop/working-calendar.js';
 import { projectTasks } from '../tasks/task-projection.js';
-import { toTaskRecord, type TaskRecord, type TaskRow, type TasksRepository } from '../tasks/tasks-repository.js';
+import { toTaskRecord, type TaskRecord, type TasksRepository } from '../tasks/tasks-repository.js';
+import { asRow, taskEvents } from '../tasks/task-audit.js';
+import { cancelCaseTree } from './case-cancel.js';
 import { callDeclaration, calledKey, describeBinding, passVariables } from './call-variables.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
-
-type TaskRef = Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'>;
-
-/** `task.created` / `task.cancelled` events of task rows, on top of `base` (instance, user, time). */
-export function taskEvents(type: 'task.created' | 'task.cancelled', rows: TaskRef[], base: NewAuditEvent): NewAuditEvent[] {
-  return rows.map((r) => ({ ...base, type, taskId: r.id, elementId: r.element_id, step: r.step, role: r.role, standardMs: r.standard_ms === null ? null : Number(r.standard_ms) }));
-}
-
-export const asRow = (t: TaskRecord): TaskRef => ({ id: t.id, element_id: t.elementId, step: t.step, role: t.role, standard_ms: t.standardMs });
 
 /** A case as a cascade knows it: as stored, or as an earlier run of the same cascade left it (not yet committed). */
 export interface CaseState {
@@ -83,7 +76,7 @@ export interface CaseRunsDeps {
  * vanished tasks cancelled, then one audit append carrying the new rows (`store.ahead`, the new tasks) with it, so
  * that PostgreSQL holds the chain head for the least time.
  */
-export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit'>, input: RunInput, store: RunStore = {}): CaseRun {
+export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'>, input: RunInput, store: RunStore = {}): CaseRun {
   const { definition, instance, result, now } = input;
   const { created, vanished } = projectTasks(definition, input.calendar, instance, input.open, result.waiting, now);
   const at = now.toISOString();
@@ -100,8 +93,20 @@ export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit'>, input: RunI
       await store.before?.(trx);
       for (const t of vanished) await deps.tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
       await deps.audit.append(trx, events, [...(store.ahead?.(trx) ?? []), ...deps.tasks.insert(trx, created)]);
+      if (result.completed) await endChildren(deps, trx, instance, input.userId, at);
     },
   };
+}
+
+/**
+ * A case that ends while a call activity still waits (a terminate end event on another branch) takes the child
+ * cases with it, as Camunda does; a case with no running child costs one indexed read.
+ */
+async function endChildren(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'>, trx: Knex.Transaction, instance: InstanceRecord, userId: string, at: string): Promise<void> {
+  for (const child of await deps.instances.children(instance.id, trx)) {
+    if (child.status !== 'running') continue;
+    await cancelCaseTree(deps, trx, child, { userId, at, reason: `the calling case ${instance.id} ended`, rootId: instance.id });
+  }
 }
 
 export function caseRuns(deps: CaseRunsDeps) {

@@ -178,6 +178,22 @@ for (const database of await testDatabases()) {
     await verifyAudit(t, app);
   });
 
+  t.test(`[${database}] a parent that ends by a terminate event takes its running child with it`, async (t) => {
+    const app = await setUp(t, database);
+    await deploy(t, app, fixture('child.bpmn'));
+    await deploy(t, app, fixture('terminate.bpmn'));
+    const started = (await app.call('POST', '/definitions/uji-akhiri/instances', app.staf.token, {})).json() as InstanceJson;
+    const parent = await instance(app, started.id);
+    const child = await instance(app, started.childInstanceIds[0] as string);
+    t.match(parent.openTasks, [{ elementId: 'batalkan' }]);
+    await complete(t, app, parent.openTasks[0]?.id as string, app.staf.token, { output: [{ name: 'Surat penarikan' }] });
+    t.equal((await instance(app, parent.id)).status, 'completed');
+    const ended = await instance(app, child.id);
+    t.match(ended, { status: 'cancelled', openTasks: [] }, 'the child and its task are cancelled');
+    t.ok((await auditTypes(app, child.id)).includes('instance.cancelled'));
+    await verifyAudit(t, app);
+  });
+
   t.test(`[${database}] a call to a key not deployed fails with 422 and stores nothing`, async (t) => {
     const app = await setUp(t, database);
     const direct = fixture('direct-call.bpmn').replace('CALLED_KEY', 'uji-tidak-ada').replace('BINDING', 'latest');
