@@ -194,6 +194,21 @@ for (const database of await testDatabases()) {
     await verifyAudit(t, app);
   });
 
+  t.test(`[${database}] a child that ends at once resumes its parent in the same request`, async (t) => {
+    const app = await setUp(t, database);
+    await deploy(t, app, fixture('instant-child.bpmn'));
+    await deploy(t, app, fixture('direct-call.bpmn').replace('CALLED_KEY', 'uji-instan').replace('BINDING', 'latest'));
+    const started = await app.call('POST', '/definitions/uji-langsung/instances', app.staf.token, { variables: { asal: 'loket' } });
+    t.equal(started.statusCode, 201, started.body);
+    t.match(started.json(), { status: 'completed', childInstanceIds: [/./] }, 'the parent ran through the call');
+    const child = await instance(app, started.json().childInstanceIds[0]);
+    t.match(child, { status: 'completed', parentInstanceId: started.json().id });
+    t.same(await variablesOf(app, child.id), { asal: 'loket' }, 'camunda:in variables="all"');
+    const types = await auditTypes(app, started.json().id);
+    t.same(types.filter((x) => x.startsWith('instance.')), ['instance.started', 'instance.child-started', 'instance.child-completed', 'instance.completed']);
+    await verifyAudit(t, app);
+  });
+
   t.test(`[${database}] a call to a key not deployed fails with 422 and stores nothing`, async (t) => {
     const app = await setUp(t, database);
     const direct = fixture('direct-call.bpmn').replace('CALLED_KEY', 'uji-tidak-ada').replace('BINDING', 'latest');
