@@ -4,7 +4,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
 import { checkTemplate, expressionBody, parseExpression } from './safe-expression.js';
 import { parseSlots } from '../sop/sop-metadata.js';
-import { readCallActivities } from './call-activity-declarations.js';
+import { readCallActivities, type CallDeclaration } from './call-activity-declarations.js';
 
 /** Flow elements the service runs; anything else is refused by name rather than failing at run time. */
 const SUPPORTED_FLOW_ELEMENTS = new Set([
@@ -189,7 +189,7 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
 
   for (const process of executable) {
     const calls = readCallActivities(definitions, process);
-    problems.push(...calls.problems);
+    problems.push(...calls.problems, ...reservedTargets(calls.calls));
     warnings.push(...calls.warnings);
     for (const el of (process.flowElements as ModdleElement[] | undefined) ?? []) {
       if (!SUPPORTED_FLOW_ELEMENTS.has(el.$type)) {
@@ -206,6 +206,15 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
     }
   }
   return { problems: dedupe(problems), warnings };
+}
+
+/** A call's mapping may not write a name the engine's run message or an object's prototype owns. */
+function reservedTargets(calls: CallDeclaration[]): ElementProblem[] {
+  return calls.flatMap((c) =>
+    [...c.inputs.mappings, ...c.outputs.mappings]
+      .filter((m) => RESERVED_VARIABLE_NAMES.has(m.target))
+      .map((m) => ({ elementId: c.elementId, message: `variable name '${m.target}' is reserved` })),
+  );
 }
 
 function dedupe(problems: ElementProblem[]): ElementProblem[] {

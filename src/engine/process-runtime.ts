@@ -220,9 +220,10 @@ export class ProcessRuntime {
   }
 
   /**
-   * Completes the waiting task of a stored instance: `routing` (the task's form values) become process variables
-   * that later conditions read, then the instance runs to its next waits; `commit` stores the result as
-   * revision `stored.rev + 1`. Throws EngineRunError when the task is not waiting or the engine fails.
+   * Completes the waiting task (or call activity) of a stored instance: `routing` (the task's form values, or the
+   * child case's output) become process variables that later conditions read, then the instance runs to its next
+   * waits; `commit` stores the result as revision `stored.rev + 1`. Throws EngineRunError when the task is not
+   * waiting or the engine fails.
    */
   async signal<T>(
     stored: StoredInstance,

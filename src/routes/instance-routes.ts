@@ -116,7 +116,7 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/instances/:id/cancel',
-    { schema: { tags: ['instances'], summary: 'Cancel an instance and its open tasks (owner, admin)', security, params: idParams, body: cancelBody, response: { 200: instanceSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema } } },
+    { schema: { tags: ['instances'], summary: 'Cancel an instance, its open tasks and the cases its call activities started (owner, admin)', security, params: idParams, body: cancelBody, response: { 200: instanceSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema } } },
     async (request) => {
       const user = currentUser(request);
       await visible(user, request.params.id);
