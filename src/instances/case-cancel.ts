@@ -15,6 +15,15 @@ export interface CancelCause {
   rootId: string;
 }
 
+/** The ids of a case and of its running descendants, read inside the transaction that will cancel them. */
+export async function runningTree(instances: InstancesRepository, trx: Knex.Transaction, id: string): Promise<string[]> {
+  const ids = [id];
+  for (const child of await instances.children(id, trx)) {
+    if (child.status === 'running') ids.push(...(await runningTree(instances, trx, child.id)));
+  }
+  return ids;
+}
+
 /**
  * Cancels `instance` (guarded by its revision) and its open tasks, then its running children the same way.
  * Throws ConflictError when a case changed meanwhile; the caller's transaction then stores none of it.

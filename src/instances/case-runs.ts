@@ -230,6 +230,7 @@ export function caseRuns(deps: CaseRunsDeps) {
         const [next, ...rest] = run ? [...queue, ...followUps(run, known, userId)] : queue;
         if (next) return next((r) => step(r, rest));
         await knex.transaction(async (trx) => {
+          await instances.lockInOrder(trx, [...known.keys()]);
           for (const write of writes) await write(trx);
         });
       };

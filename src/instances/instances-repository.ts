@@ -140,6 +140,15 @@ export function instancesRepository(knex: Knex) {
       const n = await trx('instances').where({ id, rev }).update(update);
       return n === 1;
     },
+    /**
+     * Locks the rows of linked cases in id order (PostgreSQL; SQLite has one writer anyway). A request that moves
+     * several cases (a child's end resuming its parent, a cancel of a tree) takes them all first, in one order, so
+     * that two such requests never hold one case each while waiting for the other's.
+     */
+    async lockInOrder(trx: Knex.Transaction, ids: string[]): Promise<void> {
+      if (ids.length < 2 || trx.client.config.client !== 'pg') return;
+      await trx('instances').select('id').whereIn('id', [...ids].sort()).orderBy('id').forUpdate();
+    },
     /** The cases a case's call activities started, oldest first. */
     async children(id: string, trx: Knex = knex): Promise<InstanceRecord[]> {
       const rows = (await trx('instances').select(SUMMARY).where({ parent_instance_id: id }).orderBy('started_at').orderBy('id')) as InstanceRow[];

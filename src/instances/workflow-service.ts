@@ -24,7 +24,7 @@ import { InstanceLocks } from './instance-locks.js';
 import { collectEvidence, completedColumns, completedTask, completionEvent, measureCompletion, type Recorded } from './task-completion.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import { caseRun, caseRuns } from './case-runs.js';
-import { cancelCaseTree } from './case-cancel.js';
+import { cancelCaseTree, runningTree } from './case-cancel.js';
 
 export interface WorkflowDeps {
   knex: Knex;
@@ -275,7 +275,10 @@ export function workflowService(deps: WorkflowDeps) {
         if (instance.status !== 'running') throw new ConflictError(`instance ${instanceId} is ${instance.status}`, instance.status);
         await refuseChildCancel(instance);
         const cause = { userId: user.id, at: clock().toISOString(), reason, rootId: instance.id };
-        await knex.transaction((trx) => cancelCaseTree({ instances, tasks, audit }, trx, instance, cause));
+        await knex.transaction(async (trx) => {
+          await instances.lockInOrder(trx, await runningTree(instances, trx, instance.id));
+          await cancelCaseTree({ instances, tasks, audit }, trx, instance, cause);
+        });
         log.info({ instanceId, userId: user.id, event: 'instance.cancelled' }, 'instance cancelled');
         return (await instances.byId(instanceId)) as InstanceRecord;
       });

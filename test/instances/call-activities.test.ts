@@ -178,6 +178,25 @@ for (const database of await testDatabases()) {
     await verifyAudit(t, app);
   });
 
+  t.test(`[${database}] a cancel of the parent racing the child's last completion: one wins, nothing deadlocks`, async (t) => {
+    const app = await setUp(t, database);
+    await deploy(t, app, fixture('child.bpmn'));
+    await deploy(t, app, fixture('parent.bpmn'));
+    for (let round = 0; round < 3; round++) {
+      const { parent, child } = await startToCall(t, app);
+      const [cancel, done] = await Promise.all([
+        app.call('POST', `/instances/${parent.id}/cancel`, ADMIN_TOKEN, { reason: 'balapan' }),
+        app.call('POST', `/tasks/${child.openTasks[0]?.id}/complete`, app.verifikator.token, { output: [{ name: 'Hasil pemeriksaan' }], variables: { hasil: 'layak' } }),
+      ]);
+      t.ok([200, 409].includes(cancel.statusCode) && [200, 409].includes(done.statusCode), `${cancel.statusCode} ${done.statusCode}`);
+      t.ok(cancel.statusCode === 200 || done.statusCode === 200, 'one of them wins');
+      const [p, c] = [await instance(app, parent.id), await instance(app, child.id)];
+      if (cancel.statusCode === 200) t.same([p.status, c.status], ['cancelled', c.status === 'completed' ? 'completed' : 'cancelled']);
+      else t.same([p.status, c.status], ['running', 'completed']);
+    }
+    await verifyAudit(t, app);
+  });
+
   t.test(`[${database}] a parent that ends by a terminate event takes its running child with it`, async (t) => {
     const app = await setUp(t, database);
     await deploy(t, app, fixture('child.bpmn'));
