@@ -8,6 +8,7 @@ import * as delegations from './005_delegations.js';
 import * as confidentialContent from './006_confidential_content.js';
 import * as listAndReportIndexes from './007_list_and_report_indexes.js';
 import * as loopIterations from './009_loop_iterations.js';
+import * as callActivities from './010_call_activities.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -23,4 +24,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['006_confidential_content', confidentialContent],
   ['007_list_and_report_indexes', listAndReportIndexes],
   ['009_loop_iterations', loopIterations],
+  ['010_call_activities', callActivities],
 ];

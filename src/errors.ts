@@ -112,6 +112,15 @@ export class OutsideCalendarError extends SopError {
   }
 }
 
+/** A call activity was reached but the process it calls (or the version its binding names) is not deployed. */
+export class CalledProcessMissingError extends SopError {
+  readonly statusCode = 422;
+  readonly code = 'SOP_ERR_CALLED_PROCESS_MISSING';
+  constructor(elementId: string, calledElement: string, binding: string) {
+    super(`call activity ${elementId} calls process '${calledElement}'${binding}, which is not deployed`, { elementId, calledElement });
+  }
+}
+
 /** The engine could not advance an instance; the stored state is left untouched. */
 export class EngineRunError extends SopError {
   readonly statusCode = 500;

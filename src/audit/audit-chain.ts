@@ -14,6 +14,8 @@ export type AuditEventType =
   | 'task.overdue'
   | 'instance.completed'
   | 'instance.cancelled'
+  | 'instance.child-started'
+  | 'instance.child-completed'
   | 'element.started'
   | 'element.ended'
   | 'calendar.updated'

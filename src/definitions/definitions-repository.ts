@@ -57,6 +57,11 @@ export function definitionsRepository(knex: Knex) {
       const row = (await knex('definitions').select(COLUMNS).where({ key, version }).first()) as DefinitionRow | undefined;
       return row ? toDefinition(row) : undefined;
     },
+    /** The newest version of `key` whose diagram carries `versionTag` (Camunda's version tag). */
+    async byVersionTag(key: string, versionTag: string): Promise<DefinitionVersion | undefined> {
+      const rows = (await knex('definitions').select(COLUMNS).where({ key }).orderBy('version', 'desc')) as DefinitionRow[];
+      return rows.map(toDefinition).find((d) => d.metadata.versionTag === versionTag);
+    },
     async byId(id: string): Promise<DefinitionVersion | undefined> {
       const row = (await knex('definitions').select(COLUMNS).where({ id }).first()) as DefinitionRow | undefined;
       return row ? toDefinition(row) : undefined;

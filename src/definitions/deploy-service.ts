@@ -8,6 +8,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import { ForbiddenError, InvalidBpmnError, type ElementProblem } from '../errors.js';
 import { parseBpmn } from '../engine/bpmn-parser.js';
 import { lockdown } from '../engine/diagram-lockdown.js';
+import { readCallActivities, readVersionTag } from '../engine/call-activity-declarations.js';
 import { compileDefinition, type CompiledProcess } from '../engine/process-runtime.js';
 import { readSopMetadata, type SopMetadata } from '../sop/sop-metadata.js';
 import { sealedFieldReads } from '../sop/sealed-fields.js';
@@ -44,7 +45,9 @@ async function prepare(xml: string): Promise<Prepared> {
   if (!/^[A-Za-z_][\w.-]{0,199}$/.test(key)) {
     throw new InvalidBpmnError([{ elementId: key || 'process', message: 'the process id (the SOP key) must start with a letter and use letters, digits, -, _ or .' }]);
   }
-  const { metadata, warnings: sopWarnings } = readSopMetadata(process);
+  const read = readSopMetadata(process);
+  const metadata: SopMetadata = { ...read.metadata, calls: readCallActivities(parsed.definitions, process).calls, versionTag: readVersionTag(process) };
+  const sopWarnings = read.warnings;
   const timeProblems = [...checkTimeStandards(metadata), ...sealedFieldReads(process, metadata)];
   if (timeProblems.length > 0) throw new InvalidBpmnError(timeProblems);
   let compiled: CompiledProcess;
@@ -54,6 +57,28 @@ async function prepare(xml: string): Promise<Prepared> {
     throw new InvalidBpmnError([{ elementId: key, message: `the engine cannot load this diagram: ${(err as Error).message}` }]);
   }
   return { key, name: metadata.name, metadata, process: compiled, warnings: [...warnings, ...sopWarnings] };
+}
+
+/** A literal called key, or undefined for one an expression names when the call is reached. */
+const literalKey = (calledElement: string): string | undefined => (calledElement.includes('${') ? undefined : calledElement);
+
+/**
+ * Fixes each `deployment` binding to the called key's latest version as this version is stored (this very version
+ * for a call to its own key); null when the key has none yet, and such a call then fails with 422.
+ */
+async function bindDeployment(trx: Knex.Transaction, definitions: DefinitionsRepository, metadata: SopMetadata, version: number): Promise<SopMetadata> {
+  if (!metadata.calls?.some((c) => c.binding.type === 'deployment')) return metadata;
+  const calls = [];
+  for (const call of metadata.calls) {
+    const key = literalKey(call.calledElement);
+    if (call.binding.type !== 'deployment' || key === undefined) {
+      calls.push(call);
+      continue;
+    }
+    const bound = key === metadata.key ? version : ((await definitions.latest(key, trx))?.version ?? null);
+    calls.push({ ...call, binding: { type: 'deployment' as const, version: bound } });
+  }
+  return { ...metadata, calls };
 }
 
 export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
@@ -74,7 +99,7 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
             name: prepared.name,
             xml,
             hash,
-            metadata: prepared.metadata,
+            metadata: await bindDeployment(trx, definitions, prepared.metadata, (latest?.version ?? 0) + 1),
             deployedBy: userId,
             at,
           });
@@ -91,6 +116,21 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
     }
   }
 
+  /** A warning per call to a key (or a version of it) not deployed yet: the diagram deploys, such a call fails with 422. */
+  async function calledKeyWarnings(prepared: Prepared): Promise<ElementProblem[]> {
+    const warnings: ElementProblem[] = [];
+    for (const call of prepared.metadata.calls ?? []) {
+      const key = literalKey(call.calledElement);
+      if (key === undefined || key === prepared.key) continue;
+      if (call.binding.type === 'version' && !(await definitions.byVersion(key, call.binding.version))) {
+        warnings.push({ elementId: call.elementId, message: `version ${call.binding.version} of process '${key}' is not deployed yet: the call fails until it is` });
+      } else if (!(await definitions.latestId(key))) {
+        warnings.push({ elementId: call.elementId, message: `no process '${key}' is deployed yet: the call fails until one is` });
+      }
+    }
+    return warnings;
+  }
+
   return {
     /** Deploys one diagram; identical XML to the latest version creates nothing. */
     async deploy(xml: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
@@ -99,7 +139,8 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
       const { created, definition } = await store(xml, prepared, userId);
       compiled.set(definition.id, Promise.resolve({ definition, process: prepared.process }));
       if (created) log.info({ definitionKey: definition.key, version: definition.version, event: 'definition.deployed' }, 'definition deployed');
-      return { created, definitions: [{ key: definition.key, version: definition.version }], warnings: prepared.warnings };
+      const warnings = [...prepared.warnings, ...(await calledKeyWarnings(prepared))];
+      return { created, definitions: [{ key: definition.key, version: definition.version }], warnings };
     },
 
     /** Deploys every `.bpmn` file of a folder, in name order. */

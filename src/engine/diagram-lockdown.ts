@@ -7,6 +7,7 @@ import { parseSlots } from '../sop/sop-metadata.js';
 import { flowElementsDeep } from './flow-elements.js';
 import { loopSource } from './loop-sources.js';
 import { HUMAN_TASK_TYPES, REFUSED_ELEMENTS, SUPPORTED_EVENT_DEFINITIONS, SUPPORTED_FLOW_ELEMENTS } from './supported-elements.js';
+import { readCallActivities, type CallDeclaration } from './call-activity-declarations.js';
 
 /** Names the bpmn-engine run message puts into process variables; a form field may not shadow them. */
 export const RESERVED_VARIABLE_NAMES = new Set(['fields', 'content', 'properties', 'environment', 'variables', 'constructor', 'prototype', '__proto__', 'this']);
@@ -175,7 +176,12 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
     checkStrings(el, id, problems);
   });
 
-  for (const process of executable) checkFlowElements(process, problems);
+  for (const process of executable) {
+    checkFlowElements(process, problems);
+    const calls = readCallActivities(definitions, process);
+    problems.push(...calls.problems, ...reservedTargets(calls.calls));
+    warnings.push(...calls.warnings);
+  }
   return { problems: dedupe(problems), warnings };
 }
 
@@ -191,6 +197,10 @@ function checkFlowElements(process: ModdleElement, problems: ElementProblem[]): 
       continue;
     }
     if (el.loopCharacteristics) checkLoop(el, problems);
+    // A child case reports neither errors nor escalations to its parent's engine, so nothing could trigger these.
+    if (el.$type === 'bpmn:BoundaryEvent' && (el.attachedToRef as ModdleElement | undefined)?.$type === 'bpmn:CallActivity') {
+      problems.push({ elementId: id, message: 'boundary events on call activities are not supported yet' });
+    }
     for (const def of (el.eventDefinitions as ModdleElement[] | undefined) ?? []) {
       if (!SUPPORTED_EVENT_DEFINITIONS.has(def.$type) && !REFUSED_ELEMENTS.has(def.$type)) {
         problems.push({ elementId: id, message: `${def.$type} is not supported by this service` });
@@ -232,6 +242,15 @@ function checkLoop(el: ModdleElement, problems: ElementProblem[]): void {
     }
   }
   checkExpression(loop.completionCondition as ModdleElement | undefined, id, problems);
+}
+
+/** A call's mapping may not write a name the engine's run message or an object's prototype owns. */
+function reservedTargets(calls: CallDeclaration[]): ElementProblem[] {
+  return calls.flatMap((c) =>
+    [...c.inputs.mappings, ...c.outputs.mappings]
+      .filter((m) => RESERVED_VARIABLE_NAMES.has(m.target))
+      .map((m) => ({ elementId: c.elementId, message: `variable name '${m.target}' is reserved` })),
+  );
 }
 
 function dedupe(problems: ElementProblem[]): ElementProblem[] {

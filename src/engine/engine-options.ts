@@ -29,7 +29,8 @@ export const safeExpressions = {
   isExpression,
   hasExpression,
   resolveExpression(text: unknown, context?: ExpressionContext): unknown {
-    // A loopMaximum or loopCardinality may reach here as a number already.
+    // A loopMaximum or loopCardinality may reach here as a number already, and an absent attribute (a Camunda 8
+    // call activity has no calledElement) as undefined: nothing to resolve.
     if (typeof text !== 'string') return text;
     const variables = context?.environment?.variables ?? {};
     const loop = loopVariables(context?.content);

@@ -44,6 +44,14 @@ export interface WaitingTask {
   elementVariable?: { name: string; value: unknown };
 }
 
+/** A call activity reached in a run: it waits until the called process's case completes and signals it. */
+export interface WaitingCall {
+  elementId: string;
+  executionId: string;
+  /** The calledElement attribute as the engine resolved it; undefined for Camunda 8's zeebe:calledElement. */
+  calledElement: unknown;
+}
+
 /**
  * Something the engine did in a run that no task row records: a sub-process or call activity entered or left, a
  * boundary event fired, an error, escalation, link or terminate event passed. In run order.
@@ -65,6 +73,8 @@ export interface RunResult {
   events: EngineEvent[];
   /** Every task waiting now, old and new. */
   waiting: WaitingTask[];
+  /** The call activities this run reached (not those waiting from earlier runs): each needs its child case started. */
+  calls: WaitingCall[];
   completed: boolean;
 }
 
@@ -132,7 +142,7 @@ function waitingTask(api: AnyEngine): WaitingTask | undefined {
   return wait;
 }
 
-function snapshot(engine: AnyEngine, events: EngineEvent[]): RunResult {
+function snapshot({ engine, events, called }: LiveEngine): RunResult {
   const execution = engine.execution;
   const definitions = execution.definitions as AnyEngine[];
   // Execution.getState() would serialize the whole source again for every step; the source is per version.
@@ -144,11 +154,17 @@ function snapshot(engine: AnyEngine, events: EngineEvent[]): RunResult {
     definitions: definitions.map((d) => d.getState()),
   };
   const waiting: WaitingTask[] = [];
+  const calls: WaitingCall[] = [];
   for (const api of postponedDeep(execution.getPostponed() as AnyEngine[])) {
     const wait = waitingTask(api);
     if (wait) waiting.push(wait);
+    if (api.type === 'bpmn:CallActivity' && called.has(String(api.executionId))) {
+      calls.push({ elementId: String(api.id), executionId: String(api.executionId), calledElement: api.content?.calledElement });
+    }
   }
-  return { state, events: events.splice(0), waiting, completed: execution.state === 'idle' && waiting.length === 0 };
+  called.clear();
+  const completed = execution.state === 'idle' && waiting.length === 0 && calls.length === 0;
+  return { state, events: events.splice(0), waiting, calls, completed };
 }
 
 /**
@@ -170,6 +186,8 @@ interface LiveEngine {
   listener: EventEmitter;
   /** What the current run did, emptied by each snapshot. */
   events: EngineEvent[];
+  /** Execution ids of the call activities the current run reached, emptied by each snapshot. */
+  called: Set<string>;
 }
 
 /**
@@ -215,7 +233,9 @@ function createEngine(name: string, sourceContext: SourceContext): LiveEngine {
   listener.on('activity.end', recordElement(events, 'element.ended'));
   // An error thrown inside a sub-process that a boundary event interrupts never reports its end: its throw is its end.
   listener.on('activity.throw', recordElement(events, 'element.ended'));
-  return { engine, errors, listener, events };
+  const called = new Set<string>();
+  listener.on('activity.call', (api: AnyEngine) => called.add(String(api?.executionId)));
+  return { engine, errors, listener, events, called };
 }
 
 function failIfErrored({ errors, engine }: LiveEngine): void {
@@ -251,16 +271,17 @@ export class ProcessRuntime {
     const live = createEngine(name, compiled.sourceContext);
     await live.engine.execute({ listener: live.listener, variables });
     failIfErrored(live);
-    const result = snapshot(live.engine, live.events);
+    const result = snapshot(live);
     const committed = await commit(result);
     if (!result.completed) this.cache.set(id, 1, live, compiled.engineBytes);
     return committed;
   }
 
   /**
-   * Completes the waiting task of a stored instance: `routing` (the task's form values) become process variables
-   * that later conditions read, then the instance runs to its next waits; `commit` stores the result as
-   * revision `stored.rev + 1`. Throws EngineRunError when the task is not waiting or the engine fails.
+   * Completes the waiting task (or call activity) of a stored instance: `routing` (the task's form values, or the
+   * child case's output) become process variables that later conditions read, then the instance runs to its next
+   * waits; `commit` stores the result as revision `stored.rev + 1`. Throws EngineRunError when the task is not
+   * waiting or the engine fails.
    */
   async signal<T>(
     stored: StoredInstance,
@@ -280,7 +301,7 @@ export class ProcessRuntime {
     // message is the task's output; a multi-instance loop counts completed iterations by it.
     waiting.signal({ id: task.elementId, executionId: task.executionId });
     failIfErrored(live);
-    const result = snapshot(live.engine, live.events);
+    const result = snapshot(live);
     const committed = await commit(result);
     if (!result.completed) this.cache.set(stored.id, stored.rev + 1, live, compiled.engineBytes);
     return committed;
@@ -297,8 +318,9 @@ export class ProcessRuntime {
     live.engine.recover(structuredClone(state));
     await live.engine.resume({ listener: live.listener });
     failIfErrored(live);
-    // Resuming re-announces elements already under way; only what the coming signal causes is news.
+    // Resuming re-announces elements (and calls) already under way; only what the coming signal causes is news.
     live.events.length = 0;
+    live.called.clear();
     return live;
   }
 }

@@ -14,6 +14,7 @@ export const HUMAN_TASK_TYPES: ReadonlySet<string> = new Set(['bpmn:UserTask', '
 export const SUPPORTED_FLOW_ELEMENTS: ReadonlySet<string> = new Set([
   ...HUMAN_TASK_TYPES,
   'bpmn:SubProcess',
+  'bpmn:CallActivity',
   'bpmn:StartEvent',
   'bpmn:EndEvent',
   'bpmn:IntermediateThrowEvent',
@@ -52,7 +53,6 @@ export const REFUSED_ELEMENTS: ReadonlyMap<string, string> = new Map([
   ['bpmn:SendTask', `send tasks ${EXTERNAL_LATER}`],
   ['bpmn:BusinessRuleTask', `business-rule tasks ${EXTERNAL_LATER}`],
   ['bpmn:ReceiveTask', `receive tasks wait for a message and ${EXTERNAL_LATER}`],
-  ['bpmn:CallActivity', 'call activities are not supported yet'],
   ['bpmn:Transaction', 'transactions (and their cancel events) are not supported'],
   ['bpmn:AdHocSubProcess', 'ad-hoc sub-processes are not supported'],
   ['bpmn:ComplexGateway', 'complex gateways are not supported'],

@@ -18,6 +18,10 @@ export interface InstanceRecord {
   variables: Record<string, unknown>;
   rev: number;
   cancelReason: string | null;
+  /** A child case: the case whose call activity started it, and that activity's element and execution. */
+  parentInstanceId: string | null;
+  parentElementId: string | null;
+  parentExecutionId: string | null;
 }
 
 interface InstanceRow {
@@ -34,9 +38,28 @@ interface InstanceRow {
   engine_state: string;
   rev: number;
   cancel_reason: string | null;
+  parent_instance_id: string | null;
+  parent_element_id: string | null;
+  parent_execution_id: string | null;
 }
 
-const SUMMARY = ['id', 'definition_id', 'definition_key', 'version', 'business_key', 'status', 'started_by', 'started_at', 'ended_at', 'variables', 'rev', 'cancel_reason'];
+const SUMMARY = [
+  'id',
+  'definition_id',
+  'definition_key',
+  'version',
+  'business_key',
+  'status',
+  'started_by',
+  'started_at',
+  'ended_at',
+  'variables',
+  'rev',
+  'cancel_reason',
+  'parent_instance_id',
+  'parent_element_id',
+  'parent_execution_id',
+];
 
 function toInstance(row: InstanceRow): InstanceRecord {
   return {
@@ -52,6 +75,9 @@ function toInstance(row: InstanceRow): InstanceRecord {
     variables: fromJson<Record<string, unknown>>(row.variables, {}),
     rev: Number(row.rev),
     cancelReason: row.cancel_reason,
+    parentInstanceId: row.parent_instance_id ?? null,
+    parentElementId: row.parent_element_id ?? null,
+    parentExecutionId: row.parent_execution_id ?? null,
   };
 }
 
@@ -92,6 +118,9 @@ export function instancesRepository(knex: Knex) {
         engine_state: toJson(input.state),
         rev: 1,
         cancel_reason: null,
+        parent_instance_id: input.parentInstanceId,
+        parent_element_id: input.parentElementId,
+        parent_execution_id: input.parentExecutionId,
       };
       return trx('instances').insert(row);
     },
@@ -110,6 +139,31 @@ export function instancesRepository(knex: Knex) {
       if (changes.cancelReason !== undefined) update.cancel_reason = changes.cancelReason;
       const n = await trx('instances').where({ id, rev }).update(update);
       return n === 1;
+    },
+    /**
+     * Locks the rows of linked cases in id order (PostgreSQL; SQLite has one writer anyway). A request that moves
+     * several cases (a child's end resuming its parent, a cancel of a tree) takes them all first, in one order, so
+     * that two such requests never hold one case each while waiting for the other's.
+     */
+    async lockInOrder(trx: Knex.Transaction, ids: string[]): Promise<void> {
+      if (ids.length < 2 || trx.client.config.client !== 'pg') return;
+      await trx('instances').select('id').whereIn('id', [...ids].sort()).orderBy('id').forUpdate();
+    },
+    /** The cases a case's call activities started, oldest first. */
+    async children(id: string, trx: Knex = knex): Promise<InstanceRecord[]> {
+      const rows = (await trx('instances').select(SUMMARY).where({ parent_instance_id: id }).orderBy('started_at').orderBy('id')) as InstanceRow[];
+      return rows.map(toInstance);
+    },
+    /** The child case ids of each of `ids` (one query for a page), oldest first; a case without children is absent. */
+    async childIds(ids: string[]): Promise<Map<string, string[]>> {
+      const byParent = new Map<string, string[]>();
+      if (ids.length === 0) return byParent;
+      const rows = (await knex('instances').select('id', 'parent_instance_id').whereIn('parent_instance_id', ids).orderBy('started_at').orderBy('id')) as InstanceRow[];
+      for (const row of rows) {
+        const parent = row.parent_instance_id as string;
+        byParent.set(parent, [...(byParent.get(parent) ?? []), row.id]);
+      }
+      return byParent;
     },
     async list(q: InstanceQuery): Promise<InstanceRecord[]> {
       const query = knex('instances').select(SUMMARY);

@@ -11,20 +11,20 @@ import { holdsRole, isAdmin, isOwnerOf, maySeeDefinition } from '../auth/roles.j
 import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
-import type { EngineState, ProcessRuntime, RunResult } from '../engine/process-runtime.js';
+import type { EngineState, ProcessRuntime } from '../engine/process-runtime.js';
 import { validateCompletion, type CompletionInput } from '../sop/form-validation.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
-import type { WorkingCalendar } from '../sop/working-calendar.js';
 import { aboutTask } from '../tasks/task-audit.js';
-import { projectTasks } from '../tasks/task-projection.js';
 import { isHiddenFrom, mayAct, mayRead } from '../tasks/task-access.js';
-import type { TaskRecord, TaskRow, TasksRepository } from '../tasks/tasks-repository.js';
+import type { TaskRecord, TasksRepository } from '../tasks/tasks-repository.js';
 import type { ContentCipher } from '../privacy/content-cipher.js';
 import { sealContent, splitRecorded } from '../privacy/confidential-content.js';
 import { maySeeInstance } from './instance-access.js';
 import { InstanceLocks } from './instance-locks.js';
 import { collectEvidence, completedColumns, completedTask, completionEvent, measureCompletion, type Recorded } from './task-completion.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
+import { caseRun, caseRuns } from './case-runs.js';
+import { cancelCaseTree, runningTree } from './case-cancel.js';
 
 export interface WorkflowDeps {
   knex: Knex;
@@ -42,16 +42,11 @@ export interface WorkflowDeps {
   contentCipher: ContentCipher;
 }
 
-function taskEvents(type: 'task.created' | 'task.cancelled', rows: Array<Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'>>, base: NewAuditEvent): NewAuditEvent[] {
-  return rows.map((r) => ({ ...base, type, taskId: r.id, elementId: r.element_id, step: r.step, role: r.role, standardMs: r.standard_ms === null ? null : Number(r.standard_ms) }));
-}
-
-const asRow = (t: TaskRecord): Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'> => ({ id: t.id, element_id: t.elementId, step: t.step, role: t.role, standard_ms: t.standardMs });
-
 export function workflowService(deps: WorkflowDeps) {
   const { knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, users, log, clock, contentCipher } = deps;
   const locks = new InstanceLocks();
   const versions = new Map<string, DefinitionVersion>();
+  const runs = caseRuns({ ...deps, definitionById });
 
   async function definitionById(id: string): Promise<DefinitionVersion> {
     let d = versions.get(id);
@@ -61,34 +56,6 @@ export function workflowService(deps: WorkflowDeps) {
       versions.set(id, d);
     }
     return d;
-  }
-
-  /**
-   * Writes a run's outcome: new tasks, vanished tasks, instance end, and their audit events after `first` (the event
-   * that caused the run). The chain is appended once, last, so that PostgreSQL holds its head for the least time;
-   * the inserts of new rows (`ahead`: a new instance; the new tasks) ride in the statement that takes the head.
-   */
-  async function applyRun(
-    trx: Knex.Transaction,
-    calendar: WorkingCalendar,
-    definition: DefinitionVersion,
-    instance: InstanceRecord,
-    open: TaskRecord[],
-    result: RunResult,
-    now: Date,
-    userId: string,
-    first: NewAuditEvent,
-    ahead: Knex.QueryBuilder[] = [],
-  ): Promise<{ created: TaskRow[] }> {
-    const { created, vanished } = projectTasks(definition, calendar, instance, open, result.waiting, now);
-    const at = now.toISOString();
-    const base: NewAuditEvent = { type: 'task.created', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId };
-    for (const t of vanished) await tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
-    const engineEvents: NewAuditEvent[] = result.events.map((e) => ({ ...base, type: e.type, elementId: e.elementId, data: { elementType: e.elementType, executionId: e.executionId, ...(e.eventDefinitions.length > 0 ? { eventDefinitions: e.eventDefinitions } : {}) } }));
-    const events = [first, ...engineEvents, ...taskEvents('task.cancelled', vanished.map(asRow), base), ...taskEvents('task.created', created, base)];
-    if (result.completed) events.push({ ...base, type: 'instance.completed' });
-    await audit.append(trx, events, [...ahead, ...tasks.insert(trx, created)]);
-    return { created };
   }
 
   function checkStart(user: User, definition: DefinitionVersion): void {
@@ -137,12 +104,25 @@ export function workflowService(deps: WorkflowDeps) {
     return { instance, open, task };
   }
 
+  /** A case a parent's call activity started ends with its parent: cancelling it alone would leave the parent waiting. */
+  async function refuseChildCancel(instance: InstanceRecord): Promise<void> {
+    if (!instance.parentInstanceId) return;
+    const parent = await instances.byId(instance.parentInstanceId);
+    if (parent?.status !== 'running') return;
+    throw new ConflictError(`instance ${instance.id} was started by call activity ${instance.parentElementId ?? ''} of instance ${parent.id}: cancel that case instead`, instance.status);
+  }
+
   return {
     definitionById,
     /** The task and its definition, or 404 when the caller may not know of it. */
     visibleTask: (user: User, taskId: string) => loadTask(taskId, user),
 
-    async start(user: User, key: string, input: { businessKey?: string; variables?: Record<string, unknown> }): Promise<InstanceRecord> {
+    /**
+     * Starts a case of the key's latest version and runs it to its first waits; a call activity reached on the way
+     * starts its child case in the same transaction (the ids come back with the case, no second read).
+     * Throws NotFoundError/ForbiddenError (access), CalledProcessMissingError (422), EngineRunError.
+     */
+    async start(user: User, key: string, input: { businessKey?: string; variables?: Record<string, unknown> }): Promise<InstanceRecord & { childInstanceIds: string[] }> {
       const latestId = await definitions.latestId(key);
       if (!latestId) throw new NotFoundError(`definition ${key} not found`);
       const definition = await definitionById(latestId);
@@ -168,13 +148,17 @@ export function workflowService(deps: WorkflowDeps) {
           variables,
           rev: 1,
           cancelReason: null,
+          parentInstanceId: null,
+          parentElementId: null,
+          parentExecutionId: null,
         };
-        const { created } = await knex.transaction(async (trx) => {
-          const started: NewAuditEvent = { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: id, userId: user.id, data: { businessKey: instance.businessKey } };
-          return applyRun(trx, calendar, definition, instance, [], result, now, user.id, started, [instances.insert(trx, { ...instance, state: result.state })]);
-        });
-        log.info({ instanceId: id, definitionKey: key, version: definition.version, tasks: created.map((t) => t.id), event: 'instance.started' }, 'instance started');
-        return instance;
+        const started: NewAuditEvent = { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: id, userId: user.id, data: { businessKey: instance.businessKey } };
+        const run = caseRun(deps, { calendar, definition, instance, open: [], result, now, userId: user.id, lead: [started] }, { ahead: (trx) => [instances.insert(trx, { ...instance, state: result.state })] });
+        const cases = await runs.settle(run, user.id);
+        log.info({ instanceId: id, definitionKey: key, version: definition.version, tasks: run.after.open.map((t) => t.id), event: 'instance.started' }, 'instance started');
+        // A child that ended at once may have resumed (and ended) this case within the same transaction.
+        const childInstanceIds = [...cases.values()].filter((c) => c.instance.parentInstanceId === id).map((c) => c.instance.id);
+        return { ...(cases.get(id)?.instance ?? instance), childInstanceIds };
       });
     },
 
@@ -201,14 +185,17 @@ export function workflowService(deps: WorkflowDeps) {
         return runtime.signal(instance, definition.key, process, { elementId: task.elementId, executionId: task.executionId }, recorded.routing, async (result) => {
           const measured = measureCompletion(calendar, task, clock());
           const variables = { ...instance.variables, ...recorded.routing };
-          await knex.transaction(async (trx) => {
-            const advanced = await instances.advance(trx, instance.id, instance.rev, { state: result.state, variables, ...(result.completed ? { status: 'completed' as const, endedAt: measured.at } : {}) });
+          const ended = result.completed ? { status: 'completed' as const, endedAt: measured.at } : {};
+          const before = async (trx: Knex.Transaction) => {
+            const advanced = await instances.advance(trx, instance.id, instance.rev, { state: result.state, variables, ...ended });
             if (!advanced) throw new ConflictError(`instance ${instance.id} changed meanwhile`, 'running');
             const moved = await tasks.transition(trx, task.id, ['open', 'claimed'], completedColumns(task, user, documents, recorded, measured));
             if (!moved) throw new ConflictError(`task ${task.id} was completed meanwhile`, 'completed');
-            const others = open.filter((t) => t.id !== task.id);
-            await applyRun(trx, calendar, definition, { ...instance, variables }, others, result, new Date(measured.at), user.id, completionEvent(definition, task, user, documents, recorded, measured));
-          });
+          };
+          const after = { ...instance, ...ended, variables, rev: instance.rev + 1 };
+          const lead = [completionEvent(definition, task, user, documents, recorded, measured)];
+          const others = open.filter((t) => t.id !== task.id);
+          await runs.settle(caseRun(deps, { calendar, definition, instance: after, open: others, result, now: new Date(measured.at), userId: user.id, lead }, { before }), user.id);
           log.info({ instanceId: instance.id, taskId: task.id, elementId: task.elementId, userId: user.id, workingMs: measured.workingMs, breached: measured.breached, event: 'task.completed' }, 'task completed');
           if (result.completed) log.info({ instanceId: instance.id, event: 'instance.completed' }, 'instance completed');
           return completedTask(task, user, documents, recorded, measured);
@@ -286,14 +273,11 @@ export function workflowService(deps: WorkflowDeps) {
       return locks.run(instanceId, async () => {
         const instance = (await instances.byId(instanceId)) as InstanceRecord;
         if (instance.status !== 'running') throw new ConflictError(`instance ${instanceId} is ${instance.status}`, instance.status);
-        const at = clock().toISOString();
+        await refuseChildCancel(instance);
+        const cause = { userId: user.id, at: clock().toISOString(), reason, rootId: instance.id };
         await knex.transaction(async (trx) => {
-          const ok = await instances.advance(trx, instance.id, instance.rev, { status: 'cancelled', endedAt: at, cancelReason: reason });
-          if (!ok) throw new ConflictError(`instance ${instanceId} changed meanwhile`, 'running');
-          const open = await tasks.openForInstance(instance.id, trx);
-          for (const t of open) await tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
-          const base: NewAuditEvent = { type: 'task.cancelled', at, definitionKey: instance.definitionKey, version: instance.version, instanceId: instance.id, userId: user.id };
-          await audit.append(trx, [...taskEvents('task.cancelled', open.map(asRow), base), { ...base, type: 'instance.cancelled', data: { reason } }]);
+          await instances.lockInOrder(trx, await runningTree(instances, trx, instance.id));
+          await cancelCaseTree({ instances, tasks, audit }, trx, instance, cause);
         });
         log.info({ instanceId, userId: user.id, event: 'instance.cancelled' }, 'instance cancelled');
         return (await instances.byId(instanceId)) as InstanceRecord;

@@ -28,6 +28,8 @@ export function auditEventView(e: AuditEvent) {
     standardMs: e.standardMs,
     breached: e.breached,
     actingFor: typeof e.data?.actingFor === 'string' ? e.data.actingFor : null,
+    parentInstanceId: typeof e.data?.parentInstanceId === 'string' ? e.data.parentInstanceId : null,
+    childInstanceId: typeof e.data?.childInstanceId === 'string' ? e.data.childInstanceId : null,
     prevHash: e.prevHash,
     hash: e.hash,
   };

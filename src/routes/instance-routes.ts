@@ -14,14 +14,33 @@ import { cancelBody, errorSchema, idParams, instanceDetail, instanceListQuery, i
 
 const security = [{ bearer: [] }];
 
-export function instanceView(i: InstanceRecord) {
-  return { id: i.id, definitionKey: i.definitionKey, version: i.version, businessKey: i.businessKey, status: i.status, startedBy: i.startedBy, startedAt: i.startedAt, endedAt: i.endedAt };
+/** An instance as the API shows it; `childInstanceIds` are read by the caller (one query for a page). */
+export function instanceView(i: InstanceRecord, childInstanceIds: string[]) {
+  return {
+    id: i.id,
+    definitionKey: i.definitionKey,
+    version: i.version,
+    businessKey: i.businessKey,
+    status: i.status,
+    startedBy: i.startedBy,
+    startedAt: i.startedAt,
+    endedAt: i.endedAt,
+    parentInstanceId: i.parentInstanceId,
+    parentElementId: i.parentElementId,
+    parentExecutionId: i.parentExecutionId,
+    childInstanceIds,
+  };
 }
 
 const isAfter = keysetCursor(['s', 'i']);
 
 const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
   const { workflow, instances, tasks, definitions } = app.services;
+
+  /** The view of one instance, with its children read. */
+  async function viewOf(instance: InstanceRecord) {
+    return instanceView(instance, (await instances.childIds([instance.id])).get(instance.id) ?? []);
+  }
 
   async function visible(user: User, id: string): Promise<{ instance: InstanceRecord; definition: DefinitionVersion }> {
     const instance = await instances.byId(id);
@@ -34,14 +53,14 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/definitions/:key/instances',
-    { schema: { tags: ['instances'], summary: 'Start an instance of the latest version', security, params: keyParams, body: startBody, response: { 201: instanceSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema } } },
+    { schema: { tags: ['instances'], summary: 'Start an instance of the latest version', security, params: keyParams, body: startBody, response: { 201: instanceSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 422: errorSchema } } },
     async (request, reply) => {
       const user = currentUser(request);
       const variables = request.body.variables ?? {};
       const reserved = Object.keys(variables).filter((k) => RESERVED_VARIABLE_NAMES.has(k));
       if (reserved.length > 0) throw new ValidationError('reserved variable names', reserved.map((name) => ({ name: `variables.${name}`, message: 'reserved name' })));
       const instance = await workflow.start(user, request.params.key, { ...request.body, variables });
-      return reply.status(201).send(instanceView(instance));
+      return reply.status(201).send(instanceView(instance, instance.childInstanceIds));
     },
   );
 
@@ -63,7 +82,8 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       const page = rows.slice(0, request.query.limit);
       const last = page[page.length - 1];
-      return { items: page.map(instanceView), nextCursor: rows.length > page.length && last ? encodeCursor({ s: last.startedAt, i: last.id }) : null };
+      const children = await instances.childIds(page.map((i) => i.id));
+      return { items: page.map((i) => instanceView(i, children.get(i.id) ?? [])), nextCursor: rows.length > page.length && last ? encodeCursor({ s: last.startedAt, i: last.id }) : null };
     },
   );
 
@@ -75,7 +95,7 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
       const { instance, definition } = await visible(user, request.params.id);
       const all = await tasks.forInstance(instance.id);
       return {
-        ...instanceView(instance),
+        ...(await viewOf(instance)),
         cancelReason: instance.cancelReason,
         steps: all.map((t) => ({
           taskId: t.id,
@@ -96,11 +116,11 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/instances/:id/cancel',
-    { schema: { tags: ['instances'], summary: 'Cancel an instance and its open tasks (owner, admin)', security, params: idParams, body: cancelBody, response: { 200: instanceSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema } } },
+    { schema: { tags: ['instances'], summary: 'Cancel an instance, its open tasks and the cases its call activities started (owner, admin)', security, params: idParams, body: cancelBody, response: { 200: instanceSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema } } },
     async (request) => {
       const user = currentUser(request);
       await visible(user, request.params.id);
-      return instanceView(await workflow.cancel(user, request.params.id, request.body.reason));
+      return viewOf(await workflow.cancel(user, request.params.id, request.body.reason));
     },
   );
 };

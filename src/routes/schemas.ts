@@ -115,6 +115,12 @@ export const instanceSchema = z
     startedBy: z.string(),
     startedAt: z.string(),
     endedAt: z.string().nullable(),
+    /** Set on a child case: the case whose call activity started it, that activity's element and its execution. */
+    parentInstanceId: z.string().nullable(),
+    parentElementId: z.string().nullable(),
+    parentExecutionId: z.string().nullable(),
+    /** The cases this case's call activities started, oldest first. */
+    childInstanceIds: z.array(z.string()),
   })
   .meta({ id: 'Instance' });
 
@@ -246,6 +252,10 @@ export const auditEventSchema = z
     breached: z.boolean().nullable(),
     /** Set when an acting official (Plh./Plt.) did this for the role's holder: that holder's user id. */
     actingFor: z.string().nullable(),
+    /** A child case's start and cancel name the case whose call activity started it. */
+    parentInstanceId: z.string().nullable(),
+    /** A parent's `instance.child-started` and `instance.child-completed` name the child case. */
+    childInstanceId: z.string().nullable(),
     prevHash: z.string(),
     hash: z.string(),
   })

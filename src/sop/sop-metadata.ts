@@ -3,6 +3,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
 import { flowElementsDeep } from '../engine/flow-elements.js';
 import { HUMAN_TASK_TYPES } from '../engine/supported-elements.js';
+import type { CallDeclaration } from '../engine/call-activity-declarations.js';
 
 export type FormFieldType = 'string' | 'boolean' | 'enum' | 'datetime' | 'number';
 
@@ -96,6 +97,10 @@ export interface SopMetadata {
   /** The role whose holders may start an instance: the lane of the start event. */
   startRole: string | null;
   steps: SopStep[];
+  /** The call activities, as deploy read them (absent on versions deployed before call activities ran). */
+  calls?: CallDeclaration[];
+  /** Camunda's version tag of this version (`camunda:versionTag`, `zeebe:versionTag`), for versionTag bindings. */
+  versionTag?: string | null;
 }
 
 const TIME_ZONES: Record<string, string> = { wib: 'Asia/Jakarta', wita: 'Asia/Makassar', wit: 'Asia/Jayapura' };

@@ -209,7 +209,8 @@ const REFUSALS: Array<[string, string, string, RegExp]> = [
   ['timer', '<bpmn:intermediateCatchEvent id="tunggu"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>', 'tunggu', /timers, messages, signals and conditional events are not supported yet/],
   ['message', '<bpmn:intermediateCatchEvent id="pesan"><bpmn:messageEventDefinition/></bpmn:intermediateCatchEvent>', 'pesan', /timers, messages, signals and conditional events are not supported yet/],
   ['service task', '<bpmn:serviceTask id="kirim-data"/>', 'kirim-data', /become external tasks in a later release/],
-  ['call activity', '<bpmn:callActivity id="panggil" calledElement="lain"/>', 'panggil', /call activities/],
+  ['call activity without a called element', '<bpmn:callActivity id="panggil"/>', 'panggil', /calledElement/],
+  ['boundary event on a call activity', '<bpmn:callActivity id="panggil" calledElement="lain"/><bpmn:boundaryEvent id="gagal" attachedToRef="panggil"><bpmn:errorEventDefinition/></bpmn:boundaryEvent>', 'gagal', /boundary events on call activities/],
   ['script task', '<bpmn:scriptTask id="skrip" scriptFormat="javascript"><bpmn:script>1</bpmn:script></bpmn:scriptTask>', 'skrip', /nothing in a diagram is run as code/],
   ['timer inside a sub-process', '<bpmn:subProcess id="sp"><bpmn:intermediateCatchEvent id="tunggu-dalam"><bpmn:timerEventDefinition/></bpmn:intermediateCatchEvent></bpmn:subProcess>', 'tunggu-dalam', /not supported yet/],
 ];

@@ -1,0 +1,243 @@
+// One request's engine runs across linked cases. A run that reaches call activities starts their child cases, a
+// child that completes resumes its parent, and so on down and up the tree; every run's rows and audit events commit
+// in ONE transaction, and each live engine is kept only when that transaction commits (each run's commit callback
+// nests the next run, the innermost opens the transaction).
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { CalledProcessMissingError, ConflictError } from '../errors.js';
+import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
+import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
+import type { DeployService } from '../definitions/deploy-service.js';
+import type { EngineState, ProcessRuntime, RunResult, WaitingCall } from '../engine/process-runtime.js';
+import type { CalendarStore } from '../sop/calendar-store.js';
+import type { WorkingCalendar } from '../sop/working-calendar.js';
+import { projectTasks } from '../tasks/task-projection.js';
+import { toTaskRecord, type TaskRecord, type TasksRepository } from '../tasks/tasks-repository.js';
+import { asRow, taskEvents } from '../tasks/task-audit.js';
+import { cancelCaseTree } from './case-cancel.js';
+import { callDeclaration, calledKey, describeBinding, passVariables } from './call-variables.js';
+import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
+
+/** A case as a cascade knows it: as stored, or as an earlier run of the same cascade left it (not yet committed). */
+export interface CaseState {
+  instance: InstanceRecord & { state: EngineState };
+  definition: DefinitionVersion;
+  /** Its open (and claimed) tasks. */
+  open: TaskRecord[];
+}
+
+/** One engine run of one case: the case after it, and its writes, which wait for the cascade's transaction. */
+export interface CaseRun {
+  after: CaseState;
+  result: RunResult;
+  write(trx: Knex.Transaction): Promise<void>;
+}
+
+/** What a run is written from: the case after the run (variables, revision, status), and what caused it. */
+export interface RunInput {
+  calendar: WorkingCalendar;
+  definition: DefinitionVersion;
+  /** The case after the run, but for its engine state (taken from `result`). */
+  instance: InstanceRecord;
+  /** The tasks open before the run, but for one the run's cause completed. */
+  open: TaskRecord[];
+  result: RunResult;
+  now: Date;
+  userId: string;
+  /** The events that caused the run (a start, a completion, a child's end), first in the case's trail. */
+  lead: NewAuditEvent[];
+}
+
+/** Extra statements of a run's write: `before` the task rows (revision checks), and inserts that go `ahead` of the audit append. */
+export interface RunStore {
+  before?: (trx: Knex.Transaction) => Promise<void>;
+  ahead?: (trx: Knex.Transaction) => Knex.QueryBuilder[];
+}
+
+/** A run to do once the previous one's writes are planned: it calls `then` from its commit callback (null: nothing to run). */
+type FollowUp = (then: (run: CaseRun | null) => Promise<void>) => Promise<void>;
+
+export interface CaseRunsDeps {
+  knex: Knex;
+  definitions: DefinitionsRepository;
+  deploy: DeployService;
+  instances: InstancesRepository;
+  tasks: TasksRepository;
+  audit: AuditChain;
+  runtime: ProcessRuntime;
+  calendars: CalendarStore;
+  clock: () => Date;
+  /** Versions by id, cached by the caller (they never change). */
+  definitionById: (id: string) => Promise<DefinitionVersion>;
+}
+
+/**
+ * Plans a run's task rows and audit events (pure but for fresh ids) and returns its write: `store.before`, the
+ * vanished tasks cancelled, then one audit append carrying the new rows (`store.ahead`, the new tasks) with it, so
+ * that PostgreSQL holds the chain head for the least time.
+ */
+export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'>, input: RunInput, store: RunStore = {}): CaseRun {
+  const { definition, instance, result, now } = input;
+  const { created, vanished } = projectTasks(definition, input.calendar, instance, input.open, result.waiting, now);
+  const at = now.toISOString();
+  const base: NewAuditEvent = { type: 'task.created', at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, userId: input.userId };
+  const engineEvents: NewAuditEvent[] = result.events.map((e) => ({ ...base, type: e.type, elementId: e.elementId, data: { elementType: e.elementType, executionId: e.executionId, ...(e.eventDefinitions.length > 0 ? { eventDefinitions: e.eventDefinitions } : {}) } }));
+  const events = [...input.lead, ...engineEvents, ...taskEvents('task.cancelled', vanished.map(asRow), base), ...taskEvents('task.created', created, base)];
+  if (result.completed) events.push({ ...base, type: 'instance.completed' });
+  const gone = new Set(vanished.map((t) => t.id));
+  const open = [...input.open.filter((t) => !gone.has(t.id)), ...created.map(toTaskRecord)];
+  return {
+    after: { instance: { ...instance, state: result.state }, definition, open },
+    result,
+    async write(trx) {
+      await store.before?.(trx);
+      for (const t of vanished) await deps.tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
+      await deps.audit.append(trx, events, [...(store.ahead?.(trx) ?? []), ...deps.tasks.insert(trx, created)]);
+      if (result.completed) await endChildren(deps, trx, instance, input.userId, at);
+    },
+  };
+}
+
+/**
+ * A case that ends while a call activity still waits (a terminate end event on another branch) takes the child
+ * cases with it, as Camunda does; a case with no running child costs one indexed read.
+ */
+async function endChildren(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'>, trx: Knex.Transaction, instance: InstanceRecord, userId: string, at: string): Promise<void> {
+  for (const child of await deps.instances.children(instance.id, trx)) {
+    if (child.status !== 'running') continue;
+    await cancelCaseTree(deps, trx, child, { userId, at, reason: `the calling case ${instance.id} ended`, rootId: instance.id });
+  }
+}
+
+export function caseRuns(deps: CaseRunsDeps) {
+  const { knex, definitions, deploy, instances, tasks, runtime, calendars, clock, definitionById } = deps;
+
+  async function loadCase(id: string): Promise<CaseState | undefined> {
+    const instance = await instances.withState(id);
+    if (!instance) return undefined;
+    return { instance, definition: await definitionById(instance.definitionId), open: await tasks.openForInstance(id) };
+  }
+
+  /** The version a call starts, by the call activity's binding. Throws CalledProcessMissingError (422) naming both. */
+  async function calledDefinition(parent: CaseState, call: WaitingCall): Promise<DefinitionVersion> {
+    const declaration = callDeclaration(parent.definition, call.elementId);
+    const { text, key } = declaration ? calledKey(declaration, parent.instance.variables) : { text: String(call.calledElement ?? ''), key: undefined };
+    const binding = declaration?.binding ?? { type: 'latest' as const };
+    let found: { id: string } | undefined;
+    if (key === undefined) found = undefined;
+    else if (binding.type === 'latest') found = await definitions.latest(key);
+    else if (binding.type === 'version') found = await definitions.byVersion(key, binding.version);
+    else if (binding.type === 'versionTag') found = await definitions.byVersionTag(key, binding.versionTag);
+    else found = binding.version === null ? undefined : await definitions.byVersion(key, binding.version);
+    if (!found) throw new CalledProcessMissingError(call.elementId, text, describeBinding(declaration));
+    return definitionById(found.id);
+  }
+
+  /** The child case's first run: a case of its own, started by the parent's starter, linked to the call. */
+  function childRun(parent: CaseState, call: WaitingCall, definition: DefinitionVersion, calendar: WorkingCalendar, id: string, variables: Record<string, unknown>, result: RunResult, userId: string): CaseRun {
+    const now = clock();
+    const at = now.toISOString();
+    const instance: InstanceRecord = {
+      id,
+      definitionId: definition.id,
+      definitionKey: definition.key,
+      version: definition.version,
+      businessKey: parent.instance.businessKey,
+      status: result.completed ? 'completed' : 'running',
+      startedBy: parent.instance.startedBy,
+      startedAt: at,
+      endedAt: result.completed ? at : null,
+      variables,
+      rev: 1,
+      cancelReason: null,
+      parentInstanceId: parent.instance.id,
+      parentElementId: call.elementId,
+      parentExecutionId: call.executionId,
+    };
+    const link = { parentInstanceId: parent.instance.id, parentElementId: call.elementId, parentExecutionId: call.executionId };
+    const lead: NewAuditEvent[] = [
+      { type: 'instance.child-started', at, definitionKey: parent.definition.key, version: parent.definition.version, instanceId: parent.instance.id, elementId: call.elementId, userId, data: { childInstanceId: id, calledElement: definition.key, calledVersion: definition.version, executionId: call.executionId } },
+      { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: id, userId, data: { businessKey: instance.businessKey, ...link } },
+    ];
+    return caseRun(deps, { calendar, definition, instance, open: [], result, now, userId, lead }, { ahead: (trx) => [instances.insert(trx, { ...instance, state: result.state })] });
+  }
+
+  function startChild(parent: CaseState, call: WaitingCall, userId: string): FollowUp {
+    return async (then) => {
+      const definition = await calledDefinition(parent, call);
+      const { process } = await deploy.compiled(definition);
+      const calendar = await calendars.get(definition.metadata.calendar);
+      const variables = passVariables(callDeclaration(parent.definition, call.elementId)?.inputs, parent.instance.variables);
+      const id = randomUUID();
+      await runtime.start(id, definition.key, process, variables, (result) => then(childRun(parent, call, definition, calendar, id, variables, result, userId)));
+    };
+  }
+
+  /** The parent's run after its child completed: the call activity signalled with the child's output variables. */
+  function resumedRun(parent: CaseState, child: CaseState, output: Record<string, unknown>, calendar: WorkingCalendar, result: RunResult, userId: string): CaseRun {
+    const now = clock();
+    const at = now.toISOString();
+    const { instance: stored, definition } = parent;
+    const variables = { ...stored.variables, ...output };
+    const ended = result.completed ? { status: 'completed' as const, endedAt: at } : {};
+    const instance: InstanceRecord = { ...stored, ...ended, variables, rev: stored.rev + 1 };
+    const lead: NewAuditEvent[] = [
+      { type: 'instance.child-completed', at, definitionKey: definition.key, version: definition.version, instanceId: stored.id, elementId: child.instance.parentElementId, userId, data: { childInstanceId: child.instance.id, variables: output } },
+    ];
+    const before = async (trx: Knex.Transaction) => {
+      const advanced = await instances.advance(trx, stored.id, stored.rev, { state: result.state, variables, ...ended });
+      if (!advanced) throw new ConflictError(`instance ${stored.id} changed meanwhile`, 'running');
+    };
+    return caseRun(deps, { calendar, definition, instance, open: parent.open, result, now, userId, lead }, { before });
+  }
+
+  function resumeParent(child: CaseState, known: Map<string, CaseState>, userId: string): FollowUp {
+    return async (then) => {
+      const { parentInstanceId, parentElementId, parentExecutionId } = child.instance;
+      const parent = known.get(parentInstanceId as string) ?? (await loadCase(parentInstanceId as string));
+      // A parent that ended meanwhile (cancelled with its children, normally) has nothing left to resume.
+      if (!parent || parent.instance.status !== 'running') return then(null);
+      const output = passVariables(callDeclaration(parent.definition, parentElementId as string)?.outputs, child.instance.variables);
+      const { process } = await deploy.compiled(parent.definition);
+      const calendar = await calendars.get(parent.definition.metadata.calendar);
+      const wait = { elementId: parentElementId as string, executionId: parentExecutionId as string };
+      await runtime.signal(parent.instance, parent.definition.key, process, wait, output, (result) => then(resumedRun(parent, child, output, calendar, result, userId)));
+    };
+  }
+
+  function followUps(run: CaseRun, known: Map<string, CaseState>, userId: string): FollowUp[] {
+    const children = run.result.calls.map((call) => startChild(run.after, call, userId));
+    const resume = run.result.completed && run.after.instance.parentInstanceId ? [resumeParent(run.after, known, userId)] : [];
+    return [...children, ...resume];
+  }
+
+  return {
+    /**
+     * Runs whatever `first` sets off in linked cases (children to start, parents to resume, recursively), each run
+     * nested in the previous one's commit callback, then writes them all in one transaction, in run order.
+     * Throws CalledProcessMissingError (422) when a call names nothing deployed, ConflictError when a case moved
+     * on meanwhile, EngineRunError; then nothing is stored and no engine is kept.
+     * Gives every case the cascade ran, as the last of its runs left it.
+     */
+    async settle(first: CaseRun, userId: string): Promise<ReadonlyMap<string, CaseState>> {
+      const known = new Map<string, CaseState>();
+      const writes: CaseRun['write'][] = [];
+      const step = async (run: CaseRun | null, queue: FollowUp[]): Promise<void> => {
+        if (run) {
+          known.set(run.after.instance.id, run.after);
+          writes.push(run.write);
+        }
+        const [next, ...rest] = run ? [...queue, ...followUps(run, known, userId)] : queue;
+        if (next) return next((r) => step(r, rest));
+        await knex.transaction(async (trx) => {
+          await instances.lockInOrder(trx, [...known.keys()]);
+          for (const write of writes) await write(trx);
+        });
+      };
+      await step(first, []);
+      return known;
+    },
+  };
+}
+
+export type CaseRuns = ReturnType<typeof caseRuns>;
