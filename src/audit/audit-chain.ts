@@ -16,6 +16,7 @@ export type AuditEventType =
   | 'instance.cancelled'
   | 'element.started'
   | 'element.ended'
+  | 'element.interrupted'
   | 'calendar.updated'
   | 'user.created'
   | 'user.updated'

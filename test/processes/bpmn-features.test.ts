@@ -36,6 +36,8 @@ interface Feature {
   steps: Step[];
   /** Engine events the audit must hold: `<type> <elementId>`. */
   engineEvents?: string[];
+  /** Engine events the audit must not hold. */
+  absentEvents?: string[];
   /** Tasks the case cancels on its way, by element id. */
   cancelled?: string[];
 }
@@ -82,6 +84,16 @@ const FEATURE_RUNS: Feature[] = [
     engineEvents: ['element.ended tidak-lengkap', 'element.started penanganan-error', 'element.ended penanganan-error'],
   },
   {
+    file: 'mi-subprocess.bpmn',
+    key: 'fitur-mi-sub-proses',
+    steps: [
+      { open: ['nilai', 'nilai'], complete: 'nilai', check: (t, task) => t.match(task, { loopCounter: 0, elementVariable: null }) },
+      { open: ['nilai'], complete: 'nilai', check: (t, task) => t.match(task, { loopCounter: 1, elementVariable: null }) },
+      { open: ['putuskan'], complete: 'putuskan', check: (t, task) => t.equal(task.loopCounter, null) },
+    ],
+    engineEvents: ['element.started penilaian', 'element.ended penilaian'],
+  },
+  {
     file: 'mi-parallel-collection.bpmn',
     key: 'fitur-mi-koleksi',
     variables: { penilai: ['ani', 'budi', 'citra'], berkas: ['ktp', 'sk'] },
@@ -124,7 +136,8 @@ const FEATURE_RUNS: Feature[] = [
       { open: ['catat', 'periksa'], complete: 'periksa', variables: { lengkap: 'tidak' } },
       { open: ['kembalikan'], complete: 'kembalikan' },
     ],
-    engineEvents: ['element.ended tidak-lengkap', 'element.ended berkas-ditolak', 'element.started verifikasi'],
+    engineEvents: ['element.ended tidak-lengkap', 'element.ended berkas-ditolak', 'element.started verifikasi', 'element.interrupted verifikasi'],
+    absentEvents: ['element.ended verifikasi'],
     cancelled: ['catat'],
   },
   {
@@ -187,6 +200,7 @@ async function runFeature(t: Test, app: TestApp, token: string, feature: Feature
   const completed = feature.steps.map((s) => `task.completed ${s.complete}`);
   t.same(trail.filter((e) => e.startsWith('task.completed')), completed, `${feature.key}: each step completed in order`);
   for (const expected of feature.engineEvents ?? []) t.ok(trail.includes(expected), `${feature.key}: audit has ${expected}`);
+  for (const absent of feature.absentEvents ?? []) t.notOk(trail.includes(absent), `${feature.key}: audit has no ${absent}`);
   t.same(trail.filter((e) => e.startsWith('task.cancelled')), (feature.cancelled ?? []).map((e) => `task.cancelled ${e}`), `${feature.key}: cancelled tasks`);
   t.equal(trail.at(-1), 'instance.completed');
 }
