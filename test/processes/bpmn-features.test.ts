@@ -77,11 +77,34 @@ const FEATURE_RUNS: Feature[] = [
     key: 'fitur-sub-proses-kejadian',
     steps: [
       { open: ['catat', 'periksa'], complete: 'periksa', variables: { lengkap: 'tidak' } },
-      // bpmn-elements 17 starts the event sub-process but leaves the process's other branch running.
-      { open: ['catat', 'kembalikan'], complete: 'kembalikan' },
-      { open: ['catat'], complete: 'catat' },
+      // The error start interrupts: the process's other branch (catat) is cancelled.
+      { open: ['kembalikan'], complete: 'kembalikan' },
     ],
     engineEvents: ['element.ended tidak-lengkap', 'element.started penanganan-error', 'element.ended penanganan-error'],
+    cancelled: ['catat'],
+  },
+  {
+    file: 'event-subprocess-non-interrupting.bpmn',
+    key: 'fitur-sub-proses-kejadian-eskalasi',
+    steps: [
+      { open: ['catat', 'periksa'], complete: 'periksa' },
+      { open: ['catat', 'lapor-atasan', 'terbitkan'], complete: 'lapor-atasan' },
+      { open: ['catat', 'terbitkan'], complete: 'terbitkan' },
+      { open: ['catat'], complete: 'catat' },
+    ],
+    engineEvents: ['element.ended minta-atasan', 'element.started penanganan-eskalasi', 'element.ended penanganan-eskalasi'],
+  },
+  {
+    file: 'event-subprocess-from-subprocess.bpmn',
+    key: 'fitur-sub-proses-kejadian-dalam',
+    steps: [
+      { open: ['catat', 'periksa'], complete: 'periksa', variables: { lengkap: 'tidak' } },
+      // The error ends the embedded sub-process and reaches the process, whose event sub-process interrupts it.
+      { open: ['kembalikan'], complete: 'kembalikan' },
+    ],
+    engineEvents: ['element.started pemeriksaan', 'element.ended tidak-lengkap', 'element.interrupted pemeriksaan', 'element.started penanganan-error', 'element.ended penanganan-error'],
+    absentEvents: ['element.ended pemeriksaan'],
+    cancelled: ['catat'],
   },
   {
     file: 'mi-subprocess.bpmn',
