@@ -228,13 +228,18 @@ async function runFeature(t: Test, app: TestApp, token: string, feature: Feature
   t.equal(trail.at(-1), 'instance.completed');
 }
 
-for (const database of await testDatabases()) {
-  t.test(`[${database}] every supported feature deploys, runs to its end and is audited`, async (t) => {
-    const app = await startApp(t, { database, processesDir: tempDir(t), app: { calendarRefreshMs: 0 } });
-    const staf = await app.user(['fitur/staf'], 'Staf');
-    for (const feature of FEATURE_RUNS) await t.test(feature.file, (t) => runFeature(t, app, staf.token, feature));
-  });
+async function runAll(t: Test, options: Parameters<typeof startApp>[1]): Promise<void> {
+  const app = await startApp(t, { processesDir: tempDir(t), app: { calendarRefreshMs: 0 }, ...options });
+  const staf = await app.user(['fitur/staf'], 'Staf');
+  for (const feature of FEATURE_RUNS) await t.test(feature.file, (t) => runFeature(t, app, staf.token, feature));
 }
+
+for (const database of await testDatabases()) {
+  t.test(`[${database}] every supported feature deploys, runs to its end and is audited`, (t) => runAll(t, { database }));
+}
+
+// No live engine is kept between requests: each completion recovers its instance from the stored state.
+t.test('[sqlite, no engine cache] every feature runs to its end from the database alone', (t) => runAll(t, { engineCacheMiB: 0 }));
 
 t.test('a lane-less task is done by owners and admins and named in the deploy warnings', async (t) => {
   const app = await startApp(t, { processesDir: tempDir(t) });
