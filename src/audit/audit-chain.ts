@@ -18,6 +18,7 @@ export type AuditEventType =
   | 'instance.child-completed'
   | 'element.started'
   | 'element.ended'
+  | 'element.interrupted'
   | 'calendar.updated'
   | 'user.created'
   | 'user.updated'

@@ -1,6 +1,7 @@
 // The bpmn-engine options every engine here is built with: safe expressions, no scripts, no services, no logs, and
 // the few element behaviours this service changes through bpmn-engine's `elements` seam.
 import * as Elements from 'bpmn-elements';
+import { eventSubProcessElements } from './event-sub-process.js';
 import { hasExpression, isExpression, readerOf, resolveTemplate, expressionBody } from './safe-expression.js';
 
 interface ExpressionContext {
@@ -76,5 +77,5 @@ export const baseEngineOptions = {
   Logger: () => silent,
   // bpmn-engine 25 spreads these over bpmn-elements' own types (`{...Elements, ...opts.elements}`), so only the
   // overridden behaviours are listed.
-  elements: { ...humanTaskElements, ...loopElements },
+  elements: { ...humanTaskElements, ...loopElements, ...eventSubProcessElements },
 };

@@ -38,7 +38,7 @@ export interface CompiledProcess {
 export interface WaitingTask {
   elementId: string;
   executionId: string;
-  /** The iteration's index (0-based) when the task is multi-instance or looped. */
+  /** The iteration's index (0-based) when the task is multi-instance or looped, or runs in a multi-instance sub-process. */
   loopCounter?: number;
   /** The multi-instance item this iteration works on: the element variable's name and its value. */
   elementVariable?: { name: string; value: unknown };
@@ -53,11 +53,12 @@ export interface WaitingCall {
 }
 
 /**
- * Something the engine did in a run that no task row records: a sub-process or call activity entered or left, a
- * boundary event fired, an error, escalation, link or terminate event passed. In run order.
+ * Something the engine did in a run that no task row records: a sub-process or call activity entered, left or
+ * interrupted (cancelled by a boundary event or an interrupting event sub-process), a boundary event fired, an error,
+ * escalation, link or terminate event passed. In run order.
  */
 export interface EngineEvent {
-  type: 'element.started' | 'element.ended';
+  type: 'element.started' | 'element.ended' | 'element.interrupted';
   elementId: string;
   /** The BPMN type, e.g. `bpmn:BoundaryEvent`. */
   elementType: string;
@@ -127,12 +128,38 @@ function postponedDeep(apis: AnyEngine[], seen = new Set<string>(), into: AnyEng
   return into;
 }
 
+/**
+ * The iterations of multi-instance sub-processes among `apis`, by execution id: `{executionId → index}`. A task inside
+ * such a sub-process is not looped itself; its iteration is its enclosing sub-process execution's.
+ */
+function subProcessIterations(apis: AnyEngine[]): Map<string, number> {
+  const iterations = new Map<string, number>();
+  for (const api of apis) {
+    if (api.type === 'bpmn:SubProcess' && api.content?.isMultiInstance && typeof api.content.index === 'number') iterations.set(String(api.executionId), api.content.index);
+  }
+  return iterations;
+}
+
+/** The index of the nearest multi-instance sub-process iteration a task runs in (its message's parent path), if any. */
+function enclosingIteration(api: AnyEngine, iterations: Map<string, number>): number | undefined {
+  const parent = api.content?.parent;
+  const scopes = [parent, ...((parent?.path ?? []) as AnyEngine[])];
+  for (const scope of scopes) {
+    const index = scope?.executionId === undefined ? undefined : iterations.get(String(scope.executionId));
+    if (index !== undefined) return index;
+  }
+  return undefined;
+}
+
 /** The wait a postponed human task is, or undefined for other executions and for a loop's own (root) execution. */
-function waitingTask(api: AnyEngine): WaitingTask | undefined {
+function waitingTask(api: AnyEngine, iterations: Map<string, number>): WaitingTask | undefined {
   if (!HUMAN_TASK_TYPES.has(api.type)) return undefined;
   const loop = api.owner?.behaviour?.loopCharacteristics;
   const wait: WaitingTask = { elementId: String(api.id), executionId: String(api.executionId) };
-  if (!loop) return wait;
+  if (!loop) {
+    const counter = enclosingIteration(api, iterations);
+    return counter === undefined ? wait : { ...wait, loopCounter: counter };
+  }
   // The loop's root execution only counts its iterations; each iteration is the one a person completes.
   if (wait.executionId === String(api.owner?.execution?.executionId)) return undefined;
   const content = api.content ?? {};
@@ -155,8 +182,10 @@ function snapshot({ engine, events, called }: LiveEngine): RunResult {
   };
   const waiting: WaitingTask[] = [];
   const calls: WaitingCall[] = [];
-  for (const api of postponedDeep(execution.getPostponed() as AnyEngine[])) {
-    const wait = waitingTask(api);
+  const postponed = postponedDeep(execution.getPostponed() as AnyEngine[]);
+  const iterations = subProcessIterations(postponed);
+  for (const api of postponed) {
+    const wait = waitingTask(api, iterations);
     if (wait) waiting.push(wait);
     if (api.type === 'bpmn:CallActivity' && called.has(String(api.executionId))) {
       calls.push({ elementId: String(api.id), executionId: String(api.executionId), calledElement: api.content?.calledElement });
@@ -206,12 +235,21 @@ function reportedElement(api: AnyEngine): { elementId: string; elementType: stri
   return { elementId, elementType, definitions: ownDefinitions.length > 0 ? ownDefinitions : [type] };
 }
 
+/**
+ * Whether an engine message is one iteration of a loop (it has the iteration's `index`), not the element's own: the
+ * element's end also carries the last `index`, but as its root scope (`isRootScope`).
+ */
+function isIteration(api: AnyEngine): boolean {
+  const content = api.content ?? {};
+  return Boolean(content.isMultiInstance) && typeof content.index === 'number' && content.isRootScope !== true;
+}
+
 function recordElement(events: EngineEvent[], type: EngineEvent['type']): (api: AnyEngine) => void {
   return (api) => {
     if (!api) return;
     const { elementId, elementType, definitions } = reportedElement(api);
     // A multi-instance or looped element reports each iteration too; the element's own start and end suffice.
-    if (!AUDITED_ELEMENT_TYPES.has(elementType) || api.content?.isMultiInstance) return;
+    if (!AUDITED_ELEMENT_TYPES.has(elementType) || isIteration(api)) return;
     // An event happens once (its end is the news), and a plain start or end event is just the flow's edge.
     const isEvent = elementType.endsWith('Event');
     if (isEvent && (type === 'element.started' || (definitions.length === 0 && elementType !== 'bpmn:BoundaryEvent'))) return;
@@ -219,6 +257,23 @@ function recordElement(events: EngineEvent[], type: EngineEvent['type']): (api: 
     // A thrown error or escalation is reported at its throw and again at its end, when its scope lives on.
     if (events.some((e) => e.type === type && e.elementId === elementId && e.executionId === executionId)) return;
     events.push({ type, elementId, elementType, executionId, eventDefinitions: definitions });
+  };
+}
+
+/**
+ * Records a sub-process (or call activity) that left without ending: bpmn-elements discards a running activity that
+ * a boundary event or an interrupting event sub-process cancels, and reports only its `activity.leave`. The leave
+ * of a discarded run carries `isRootScope` (its execution's content); the leave of an activity discarded before it
+ * ran (a path not taken) does not. End and leave of one run come in the same engine run, so an end is in `events`.
+ */
+function recordInterrupted(events: EngineEvent[]): (api: AnyEngine) => void {
+  return (api) => {
+    const type = String(api?.type);
+    if (!AUDITED_ELEMENT_TYPES.has(type) || type.endsWith('Event') || !api.content?.isRootScope || isIteration(api)) return;
+    const elementId = String(api.id);
+    const executionId = String(api.executionId);
+    if (events.some((e) => e.type === 'element.ended' && e.elementId === elementId && e.executionId === executionId)) return;
+    events.push({ type: 'element.interrupted', elementId, elementType: type, executionId, eventDefinitions: [] });
   };
 }
 
@@ -233,6 +288,7 @@ function createEngine(name: string, sourceContext: SourceContext): LiveEngine {
   listener.on('activity.end', recordElement(events, 'element.ended'));
   // An error thrown inside a sub-process that a boundary event interrupts never reports its end: its throw is its end.
   listener.on('activity.throw', recordElement(events, 'element.ended'));
+  listener.on('activity.leave', recordInterrupted(events));
   const called = new Set<string>();
   listener.on('activity.call', (api: AnyEngine) => called.add(String(api?.executionId)));
   return { engine, errors, listener, events, called };

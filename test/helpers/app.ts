@@ -89,6 +89,8 @@ export interface TestAppOptions {
   dir?: string;
   clock?: TestClock;
   app?: AppOptions;
+  /** `ENGINE_CACHE_MIB`; 0 keeps no live engine, so every request recovers its instance from the database. */
+  engineCacheMiB?: number;
 }
 
 
@@ -104,6 +106,7 @@ export async function startApp(t: { teardown(fn: () => void | Promise<void>): vo
     ADMIN_TOKEN,
     PROCESSES_DIR: options.processesDir ?? REPO_PROCESSES,
     LOG_LEVEL: 'silent',
+    ...(options.engineCacheMiB === undefined ? {} : { ENGINE_CACHE_MIB: String(options.engineCacheMiB) }),
   });
   const app = await buildApp(config, { clock: clock.fn, sweepIntervalMs: 0, ...options.app });
   let closed = false;

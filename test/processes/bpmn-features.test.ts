@@ -36,6 +36,8 @@ interface Feature {
   steps: Step[];
   /** Engine events the audit must hold: `<type> <elementId>`. */
   engineEvents?: string[];
+  /** Engine events the audit must not hold. */
+  absentEvents?: string[];
   /** Tasks the case cancels on its way, by element id. */
   cancelled?: string[];
 }
@@ -75,11 +77,44 @@ const FEATURE_RUNS: Feature[] = [
     key: 'fitur-sub-proses-kejadian',
     steps: [
       { open: ['catat', 'periksa'], complete: 'periksa', variables: { lengkap: 'tidak' } },
-      // bpmn-elements 17 starts the event sub-process but leaves the process's other branch running.
-      { open: ['catat', 'kembalikan'], complete: 'kembalikan' },
-      { open: ['catat'], complete: 'catat' },
+      // The error start interrupts: the process's other branch (catat) is cancelled.
+      { open: ['kembalikan'], complete: 'kembalikan' },
     ],
     engineEvents: ['element.ended tidak-lengkap', 'element.started penanganan-error', 'element.ended penanganan-error'],
+    cancelled: ['catat'],
+  },
+  {
+    file: 'event-subprocess-non-interrupting.bpmn',
+    key: 'fitur-sub-proses-kejadian-eskalasi',
+    steps: [
+      { open: ['catat', 'periksa'], complete: 'periksa' },
+      { open: ['catat', 'lapor-atasan', 'terbitkan'], complete: 'lapor-atasan' },
+      { open: ['catat', 'terbitkan'], complete: 'terbitkan' },
+      { open: ['catat'], complete: 'catat' },
+    ],
+    engineEvents: ['element.ended minta-atasan', 'element.started penanganan-eskalasi', 'element.ended penanganan-eskalasi'],
+  },
+  {
+    file: 'event-subprocess-from-subprocess.bpmn',
+    key: 'fitur-sub-proses-kejadian-dalam',
+    steps: [
+      { open: ['catat', 'periksa'], complete: 'periksa', variables: { lengkap: 'tidak' } },
+      // The error ends the embedded sub-process and reaches the process, whose event sub-process interrupts it.
+      { open: ['kembalikan'], complete: 'kembalikan' },
+    ],
+    engineEvents: ['element.started pemeriksaan', 'element.ended tidak-lengkap', 'element.interrupted pemeriksaan', 'element.started penanganan-error', 'element.ended penanganan-error'],
+    absentEvents: ['element.ended pemeriksaan'],
+    cancelled: ['catat'],
+  },
+  {
+    file: 'mi-subprocess.bpmn',
+    key: 'fitur-mi-sub-proses',
+    steps: [
+      { open: ['nilai', 'nilai'], complete: 'nilai', check: (t, task) => t.match(task, { loopCounter: 0, elementVariable: null }) },
+      { open: ['nilai'], complete: 'nilai', check: (t, task) => t.match(task, { loopCounter: 1, elementVariable: null }) },
+      { open: ['putuskan'], complete: 'putuskan', check: (t, task) => t.equal(task.loopCounter, null) },
+    ],
+    engineEvents: ['element.started penilaian', 'element.ended penilaian'],
   },
   {
     file: 'mi-parallel-collection.bpmn',
@@ -124,7 +159,8 @@ const FEATURE_RUNS: Feature[] = [
       { open: ['catat', 'periksa'], complete: 'periksa', variables: { lengkap: 'tidak' } },
       { open: ['kembalikan'], complete: 'kembalikan' },
     ],
-    engineEvents: ['element.ended tidak-lengkap', 'element.ended berkas-ditolak', 'element.started verifikasi'],
+    engineEvents: ['element.ended tidak-lengkap', 'element.ended berkas-ditolak', 'element.started verifikasi', 'element.interrupted verifikasi'],
+    absentEvents: ['element.ended verifikasi'],
     cancelled: ['catat'],
   },
   {
@@ -187,17 +223,23 @@ async function runFeature(t: Test, app: TestApp, token: string, feature: Feature
   const completed = feature.steps.map((s) => `task.completed ${s.complete}`);
   t.same(trail.filter((e) => e.startsWith('task.completed')), completed, `${feature.key}: each step completed in order`);
   for (const expected of feature.engineEvents ?? []) t.ok(trail.includes(expected), `${feature.key}: audit has ${expected}`);
+  for (const absent of feature.absentEvents ?? []) t.notOk(trail.includes(absent), `${feature.key}: audit has no ${absent}`);
   t.same(trail.filter((e) => e.startsWith('task.cancelled')), (feature.cancelled ?? []).map((e) => `task.cancelled ${e}`), `${feature.key}: cancelled tasks`);
   t.equal(trail.at(-1), 'instance.completed');
 }
 
-for (const database of await testDatabases()) {
-  t.test(`[${database}] every supported feature deploys, runs to its end and is audited`, async (t) => {
-    const app = await startApp(t, { database, processesDir: tempDir(t), app: { calendarRefreshMs: 0 } });
-    const staf = await app.user(['fitur/staf'], 'Staf');
-    for (const feature of FEATURE_RUNS) await t.test(feature.file, (t) => runFeature(t, app, staf.token, feature));
-  });
+async function runAll(t: Test, options: Parameters<typeof startApp>[1]): Promise<void> {
+  const app = await startApp(t, { processesDir: tempDir(t), app: { calendarRefreshMs: 0 }, ...options });
+  const staf = await app.user(['fitur/staf'], 'Staf');
+  for (const feature of FEATURE_RUNS) await t.test(feature.file, (t) => runFeature(t, app, staf.token, feature));
 }
+
+for (const database of await testDatabases()) {
+  t.test(`[${database}] every supported feature deploys, runs to its end and is audited`, (t) => runAll(t, { database }));
+}
+
+// No live engine is kept between requests: each completion recovers its instance from the stored state.
+t.test('[sqlite, no engine cache] every feature runs to its end from the database alone', (t) => runAll(t, { engineCacheMiB: 0 }));
 
 t.test('a lane-less task is done by owners and admins and named in the deploy warnings', async (t) => {
   const app = await startApp(t, { processesDir: tempDir(t) });
