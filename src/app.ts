@@ -22,6 +22,7 @@ import attachmentRoutes from './routes/attachment-routes.js';
 import exportRoutes from './routes/export-routes.js';
 import reportRoutes from './routes/report-routes.js';
 import delegationRoutes from './routes/delegation-routes.js';
+import engineMoveRoutes from './routes/engine-move-routes.js';
 import webPlugin from './web/web-plugin.js';
 
 export interface AppOptions {
@@ -79,6 +80,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await services.accounts.ensureAdmin(config.adminToken);
   await services.calendars.seed();
   const deployed = await services.deploy.deployFolder(config.processesDir);
+  // Cases stored by the flow interpreter go to bpmn-engine before the first request; with EXECUTOR=flow the
+  // interpreter still runs them, so they stay.
+  if (config.executor === 'bpmn-engine') await services.flowCases.run();
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
   if (sweepIntervalMs > 0) {
     const stop = services.sweeper.start(sweepIntervalMs);
@@ -112,6 +116,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(exportRoutes);
   await app.register(reportRoutes);
   await app.register(delegationRoutes);
+  await app.register(engineMoveRoutes);
   await app.register(webPlugin);
   return app;
 }

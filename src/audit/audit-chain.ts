@@ -14,6 +14,7 @@ export type AuditEventType =
   | 'task.overdue'
   | 'instance.completed'
   | 'instance.cancelled'
+  | 'instance.moved'
   | 'calendar.updated'
   | 'user.created'
   | 'user.updated'

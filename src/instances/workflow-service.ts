@@ -3,7 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
-import { ConflictError, ForbiddenError, InvalidFormError, NotFoundError, ValidationError } from '../errors.js';
+import { CaseNotMovedError, ConflictError, ForbiddenError, InvalidFormError, NotFoundError, ValidationError } from '../errors.js';
 import type { UsersRepository } from '../auth/users-repository.js';
 import type { AttachmentsRepository } from '../tasks/attachments.js';
 import type { User } from '../auth/users-repository.js';
@@ -12,6 +12,7 @@ import type { AuditChain, DocumentRecord, NewAuditEvent } from '../audit/audit-c
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
 import type { EngineState, ProcessRuntime, RunResult } from '../engine/process-runtime.js';
+import { isFlowState } from '../engine/flow-case-replay.js';
 import { validateCompletion, type CompletionInput } from '../sop/form-validation.js';
 import { measureStep } from '../sop/step-clock.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
@@ -25,6 +26,7 @@ import { sealContent, splitRecorded } from '../privacy/confidential-content.js';
 import { maySeeInstance } from './instance-access.js';
 import { InstanceLocks } from './instance-locks.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
+import type { EngineMovesRepository } from './engine-moves-repository.js';
 
 export interface WorkflowDeps {
   knex: Knex;
@@ -32,6 +34,7 @@ export interface WorkflowDeps {
   deploy: DeployService;
   instances: InstancesRepository;
   tasks: TasksRepository;
+  engineMoves: EngineMovesRepository;
   audit: AuditChain;
   runtime: ProcessRuntime;
   calendars: CalendarStore;
@@ -49,7 +52,7 @@ function taskEvents(type: 'task.created' | 'task.cancelled', rows: Array<Pick<Ta
 const asRow = (t: TaskRecord): Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'> => ({ id: t.id, element_id: t.elementId, step: t.step, role: t.role, standard_ms: t.standardMs });
 
 export function workflowService(deps: WorkflowDeps) {
-  const { knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, users, log, clock, contentCipher } = deps;
+  const { knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher } = deps;
   const locks = new InstanceLocks();
   const versions = new Map<string, DefinitionVersion>();
 
@@ -121,6 +124,13 @@ export function workflowService(deps: WorkflowDeps) {
     if (task.assignee && task.assignee !== user.id) throw new ConflictError(`task ${task.id} is claimed by another user`, 'claimed');
   }
 
+  /** A case the start-up move left on the flow interpreter's state (see flow-case-move.ts) does not advance. */
+  async function checkMoved(instance: InstanceRecord & { state: EngineState }): Promise<void> {
+    if (!isFlowState(instance.state)) return;
+    const move = await engineMoves.byInstance(instance.id);
+    if (move?.outcome === 'unmoved') throw new CaseNotMovedError(instance.id, move.reason ?? 'unknown');
+  }
+
   return {
     definitionById,
     /** The task and its definition, or 404 when the caller may not know of it. */
@@ -176,6 +186,7 @@ export function workflowService(deps: WorkflowDeps) {
         const task = open.find((t) => t.id === taskId) ?? ((await tasks.byId(taskId)) as TaskRecord);
         checkOpen(task, user);
         if (instance.status !== 'running') throw new ConflictError(`instance ${instance.id} is ${instance.status}`, instance.status);
+        await checkMoved(instance);
         const documents: DocumentRecord[] = [];
         for (const [i, d] of input.documents.entries()) {
           const doc: DocumentRecord = { name: d.name, ...(d.ref === undefined ? {} : { ref: d.ref }) };
