@@ -41,7 +41,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const deploy = deployService({ knex, definitions, audit, log, clock });
   const calendars = calendarStore({ knex, audit, log, clock, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher, flowCasesMoved: options.executor === 'bpmn-engine' });
   const flowCases = flowCaseMove({ knex, definitions, deploy, instances, tasks, moves: engineMoves, audit, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
