@@ -7,6 +7,7 @@ import * as attachments from './004_attachments.js';
 import * as delegations from './005_delegations.js';
 import * as confidentialContent from './006_confidential_content.js';
 import * as listAndReportIndexes from './007_list_and_report_indexes.js';
+import * as engineMoves from './008_engine_moves.js';
 import * as loopIterations from './009_loop_iterations.js';
 import * as callActivities from './010_call_activities.js';
 
@@ -23,6 +24,7 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['005_delegations', delegations],
   ['006_confidential_content', confidentialContent],
   ['007_list_and_report_indexes', listAndReportIndexes],
+  ['008_engine_moves', engineMoves],
   ['009_loop_iterations', loopIterations],
   ['010_call_activities', callActivities],
 ];

@@ -22,6 +22,7 @@ import attachmentRoutes from './routes/attachment-routes.js';
 import exportRoutes from './routes/export-routes.js';
 import reportRoutes from './routes/report-routes.js';
 import delegationRoutes from './routes/delegation-routes.js';
+import engineMoveRoutes from './routes/engine-move-routes.js';
 import webPlugin from './web/web-plugin.js';
 
 export interface AppOptions {
@@ -76,6 +77,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await services.accounts.ensureAdmin(config.adminToken);
   await services.calendars.seed();
   const deployed = await services.deploy.deployFolder(config.processesDir);
+  // Cases stored by the retired flow interpreter go to bpmn-engine before the first request.
+  await services.flowCases.run();
   const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
   if (sweepIntervalMs > 0) {
     const stop = services.sweeper.start(sweepIntervalMs);
@@ -109,6 +112,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(exportRoutes);
   await app.register(reportRoutes);
   await app.register(delegationRoutes);
+  await app.register(engineMoveRoutes);
   await app.register(webPlugin);
   return app;
 }

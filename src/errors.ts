@@ -80,6 +80,15 @@ export class ConflictError extends SopError {
   }
 }
 
+/** A case the start-up move could not take from the flow interpreter to bpmn-engine: it can be read, not advanced. */
+export class CaseNotMovedError extends SopError {
+  readonly statusCode = 409;
+  readonly code = 'SOP_ERR_CASE_NOT_MOVED';
+  constructor(instanceId: string, reason: string) {
+    super(`instance ${instanceId} was not moved to bpmn-engine and cannot advance: ${reason}`, { instanceId, reason });
+  }
+}
+
 export class MissingDocumentsError extends SopError {
   readonly statusCode = 422;
   readonly code = 'SOP_ERR_MISSING_DOCUMENTS';

@@ -11,6 +11,8 @@ import { deployService } from './definitions/deploy-service.js';
 import { ProcessRuntime } from './engine/process-runtime.js';
 import { instancesRepository } from './instances/instances-repository.js';
 import { workflowService } from './instances/workflow-service.js';
+import { engineMovesRepository } from './instances/engine-moves-repository.js';
+import { flowCaseMove } from './instances/flow-case-move.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
 import { calendarStore } from './sop/calendar-store.js';
 import { overdueSweeper } from './tasks/overdue-sweeper.js';
@@ -35,15 +37,17 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const instances = instancesRepository(knex);
   const tasks = tasksRepository(knex);
   const runtime = new ProcessRuntime(options.engineCacheBytes === undefined ? {} : { cacheBytes: options.engineCacheBytes });
+  const engineMoves = engineMovesRepository(knex);
   const deploy = deployService({ knex, definitions, audit, log, clock });
   const calendars = calendarStore({ knex, audit, log, clock, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
+  const flowCases = flowCaseMove({ knex, definitions, deploy, instances, tasks, moves: engineMoves, audit, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
   const delegations = delegationsService({ knex, users, audit, clock });
   const confidential = contentReads({ knex, tasks, attachments, audit, cipher: contentCipher, clock });
-  return { db, clock, users, audit, definitions, instances, tasks, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
+  return { db, clock, users, audit, definitions, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -19,6 +19,7 @@ export type AuditEventType =
   | 'element.started'
   | 'element.ended'
   | 'element.interrupted'
+  | 'instance.moved'
   | 'calendar.updated'
   | 'user.created'
   | 'user.updated'

@@ -3,8 +3,9 @@ import type { Knex } from 'knex';
 import { migrations, type Migration } from '../../migrations/index.js';
 
 class StaticMigrationSource implements Knex.MigrationSource<readonly [string, Migration]> {
+  constructor(private readonly list: ReadonlyArray<readonly [string, Migration]> = migrations) {}
   getMigrations(): Promise<Array<readonly [string, Migration]>> {
-    return Promise.resolve([...migrations]);
+    return Promise.resolve([...this.list]);
   }
   getMigrationName(migration: readonly [string, Migration]): string {
     return migration[0];
@@ -29,4 +30,11 @@ export async function migrateToLatest(knex: Knex, { attempts = 60, waitMs = 500 
       await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   }
+}
+
+/** Brings the schema up to the migration named `last` and no further: the schema an older release ran on. */
+export async function migrateUpTo(knex: Knex, last: string): Promise<void> {
+  const end = migrations.findIndex(([name]) => name === last);
+  if (end < 0) throw new Error(`no migration named ${last}`);
+  await knex.migrate.latest({ migrationSource: new StaticMigrationSource(migrations.slice(0, end + 1)) });
 }

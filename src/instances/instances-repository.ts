@@ -124,6 +124,12 @@ export function instancesRepository(knex: Knex) {
       };
       return trx('instances').insert(row);
     },
+    /** Ids of running instances whose stored state is of `format` (read again with withState before use). */
+    async runningIdsStoredAs(format: string): Promise<string[]> {
+      // toJson writes `"format":"…"` with no spaces; the caller checks the parsed state, this only narrows the read.
+      const rows = (await knex('instances').select('id').where({ status: 'running' }).where('engine_state', 'like', `%"format":"${format}"%`).orderBy('started_at').orderBy('id')) as Array<{ id: string }>;
+      return rows.map((r) => r.id);
+    },
     /** Writes the next revision; false when someone else wrote `rev + 1` first. */
     async advance(
       trx: Knex.Transaction,

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
-import { ConflictError, ForbiddenError, InvalidFormError, NotFoundError } from '../errors.js';
+import { CaseNotMovedError, ConflictError, ForbiddenError, InvalidFormError, NotFoundError } from '../errors.js';
 import type { UsersRepository } from '../auth/users-repository.js';
 import type { AttachmentsRepository } from '../tasks/attachments.js';
 import type { User } from '../auth/users-repository.js';
@@ -12,6 +12,7 @@ import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
 import type { EngineState, ProcessRuntime } from '../engine/process-runtime.js';
+import { isFlowState } from '../engine/flow-case-replay.js';
 import { validateCompletion, type CompletionInput } from '../sop/form-validation.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
 import { aboutTask } from '../tasks/task-audit.js';
@@ -25,6 +26,7 @@ import { collectEvidence, completedColumns, completedTask, completionEvent, meas
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import { caseRun, caseRuns } from './case-runs.js';
 import { cancelCaseTree, runningTree } from './case-cancel.js';
+import type { EngineMovesRepository } from './engine-moves-repository.js';
 
 export interface WorkflowDeps {
   knex: Knex;
@@ -32,6 +34,7 @@ export interface WorkflowDeps {
   deploy: DeployService;
   instances: InstancesRepository;
   tasks: TasksRepository;
+  engineMoves: EngineMovesRepository;
   audit: AuditChain;
   runtime: ProcessRuntime;
   calendars: CalendarStore;
@@ -43,7 +46,7 @@ export interface WorkflowDeps {
 }
 
 export function workflowService(deps: WorkflowDeps) {
-  const { knex, definitions, deploy, instances, tasks, audit, runtime, calendars, attachments, users, log, clock, contentCipher } = deps;
+  const { knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher } = deps;
   const locks = new InstanceLocks();
   const versions = new Map<string, DefinitionVersion>();
   const runs = caseRuns({ ...deps, definitionById });
@@ -112,6 +115,13 @@ export function workflowService(deps: WorkflowDeps) {
     throw new ConflictError(`instance ${instance.id} was started by call activity ${instance.parentElementId ?? ''} of instance ${parent.id}: cancel that case instead`, instance.status);
   }
 
+  /** A case the start-up move left in the flow interpreter's format (see flow-case-move.ts) does not advance. */
+  async function checkMoved(instance: InstanceRecord & { state: EngineState }): Promise<void> {
+    if (!isFlowState(instance.state)) return;
+    const move = await engineMoves.byInstance(instance.id);
+    throw new CaseNotMovedError(instance.id, move?.reason ?? 'it was stored by another process after this one moved cases at start');
+  }
+
   return {
     definitionById,
     /** The task and its definition, or 404 when the caller may not know of it. */
@@ -174,6 +184,7 @@ export function workflowService(deps: WorkflowDeps) {
       checkOpen(seen, user);
       return locks.run(seen.instanceId, async () => {
         const { instance, open, task } = await readForCompletion(seen, user);
+        await checkMoved(instance);
         const documents = await collectEvidence(attachments, task, input.documents);
         const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
         const calendar = await calendars.get(definition.metadata.calendar);

@@ -261,4 +261,17 @@ export const auditEventSchema = z
   })
   .meta({ id: 'AuditEvent' });
 
+export const engineMoveSchema = z
+  .object({
+    instanceId: z.string(),
+    outcome: z.enum(['moved', 'unmoved']),
+    /** Why the case was not moved; null for a moved one. */
+    reason: z.string().nullable(),
+    at: z.string(),
+  })
+  .meta({ id: 'EngineMove' });
+export const engineMovesReport = z
+  .object({ moved: z.number().int(), unmoved: z.number().int(), items: z.array(engineMoveSchema) })
+  .meta({ id: 'EngineMovesReport' });
+
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -140,6 +140,23 @@ export function tasksRepository(knex: Knex) {
       const rows = (await trx('tasks').where({ instance_id: instanceId }).whereIn('status', ['open', 'claimed']).orderBy('created_at')) as TaskRow[];
       return rows.map(toTaskRecord);
     },
+    /**
+     * The instance's completed tasks in the order they were completed: by completed_at, and where two share a
+     * millisecond by the sequence of their task.completed audit events, which the chain orders strictly.
+     */
+    async completedInOrder(instanceId: string): Promise<Array<{ id: string; elementId: string; variables: Record<string, unknown> }>> {
+      const rows = (await knex('tasks as t')
+        .leftJoin('audit_events as e', (j) => j.on('e.task_id', 't.id').andOn('e.instance_id', 't.instance_id').andOnVal('e.type', 'task.completed'))
+        .select('t.id', 't.element_id', 't.variables')
+        .where({ 't.instance_id': instanceId, 't.status': 'completed' })
+        .orderBy([{ column: 't.completed_at' }, { column: 'e.seq' }])) as Array<Pick<TaskRow, 'id' | 'element_id' | 'variables'>>;
+      return rows.map((r) => ({ id: r.id, elementId: r.element_id, variables: fromJson<Record<string, unknown>>(r.variables, {}) }));
+    },
+    /** Points an open task row at another execution of its element (the same step, in a rebuilt engine state). */
+    async setExecutionId(trx: Knex.Transaction, id: string, executionId: string): Promise<boolean> {
+      const n = await trx('tasks').where({ id }).whereIn('status', ['open', 'claimed']).update({ execution_id: executionId });
+      return n === 1;
+    },
     async forInstance(instanceId: string): Promise<TaskRecord[]> {
       const rows = (await knex('tasks').where({ instance_id: instanceId }).orderBy([{ column: 'created_at' }, { column: 'id' }])) as TaskRow[];
       return rows.map(toTaskRecord);

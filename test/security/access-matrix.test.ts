@@ -226,6 +226,7 @@ const MATRIX: Row[] = [
     expect: { staff: 201, others: 403 },
   },
   { route: 'GET /delegations', request: () => ({ method: 'GET', url: '/delegations' }), expect: { others: 200 } },
+  { route: 'GET /engine-moves', request: () => ({ method: 'GET', url: '/engine-moves' }), expect: { admin: 200, others: 403 } },
 ];
 
 function multipart(url: string): Request {
