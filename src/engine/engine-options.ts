@@ -1,4 +1,5 @@
 // The bpmn-engine options every engine here is built with: safe expressions, no scripts, no services, no logs.
+import { gatewayElements } from './elements/gateways.js';
 import { hasExpression, isExpression, readerOf, resolveTemplate } from './safe-expression.js';
 
 interface ExpressionContext {
@@ -27,7 +28,12 @@ export const noScripts = {
 
 const silent = { debug() {}, error() {}, warn() {} };
 
+/**
+ * Every engine's options. `elements` replaces bpmn-elements 17's parallel and inclusive gateways with joins that wait
+ * for taken tokens (see elements/join-activity.ts); bpmn-engine merges it over the default element types.
+ */
 export const baseEngineOptions = {
+  elements: gatewayElements,
   expressions: safeExpressions,
   scripts: noScripts,
   Logger: () => silent,
