@@ -7,7 +7,7 @@ import t, { type Test } from 'tap';
 import { Engine } from 'bpmn-engine';
 import { parseBpmn } from '../../src/engine/bpmn-parser.js';
 import { baseEngineOptions } from '../../src/engine/engine-options.js';
-import { compileDefinition } from '../../src/engine/process-runtime.js';
+import { compileDefinition, ProcessRuntime } from '../../src/engine/process-runtime.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures', 'joins');
 
@@ -238,4 +238,19 @@ scenario('two tokens on one flow do not stand in for another flow; the surplus w
   run.complete('after');
   t.same(run.waiting(), []);
   t.notOk(run.completed, 'the surplus token still waits at the join, as in Camunda 7');
+});
+
+t.test('(b) through the service runtime, recovering from the stored state at every step', async (t) => {
+  const parsed = await parseBpmn(fs.readFileSync(path.join(FIXTURES, 'inclusive-default.bpmn'), 'utf8'));
+  const compiled = { flow: null, sourceContext: await compileDefinition('inclusive-default', parsed.moddleContext) };
+  const runtime = new ProcessRuntime(0, 'bpmn-engine');
+  const values = { routing: {}, variables: {} };
+  const { result: started } = await runtime.start('inclusive-default', compiled, { one: true, two: true });
+  const first = started.waiting.find((w) => w.elementId === 'task-1')!;
+  const { result: second } = await runtime.signal('i', 'inclusive-default', compiled, { state: started.state, rev: 1 }, first, values);
+  t.same(second.waiting.map((w) => w.elementId), ['task-2'], 'the join still waits for branch 2');
+  const { result: third } = await runtime.signal('i', 'inclusive-default', compiled, { state: second.state, rev: 2 }, second.waiting[0]!, values);
+  t.same(third.waiting.map((w) => w.elementId), ['after']);
+  const { result: last } = await runtime.signal('i', 'inclusive-default', compiled, { state: third.state, rev: 3 }, third.waiting[0]!, values);
+  t.ok(last.completed);
 });
