@@ -93,6 +93,7 @@ export class JoinActivity extends (Activity as unknown as ActivityConstructor) {
     this.tokenSources = watches ? elementsReaching(context.definitionContext, this.id) : new Set();
   }
 
+  /** More than one incoming flow: only then does the gateway converge; with one it passes each token on. */
   get isJoin(): boolean {
     return this.inboundFlowIds.size > 1;
   }
