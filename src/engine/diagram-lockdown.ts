@@ -89,10 +89,14 @@ function checkExpression(condition: ModdleElement | undefined, id: string, probl
   }
 }
 
+/** The sequence flows leaving `node`; bpmn-moddle fills `outgoing` only when the XML lists it, sourceRef is the truth. */
+function outgoingFlows(node: ModdleElement): ModdleElement[] {
+  const siblings = (node.$parent?.flowElements as ModdleElement[] | undefined) ?? [];
+  return siblings.filter((f) => f.$type === 'bpmn:SequenceFlow' && f.sourceRef === node);
+}
+
 function checkGateway(gateway: ModdleElement, problems: ElementProblem[], warnings: ElementProblem[]): void {
-  // bpmn-moddle fills `outgoing` only when the XML lists it; the flows' sourceRef is the truth.
-  const siblings = (gateway.$parent?.flowElements as ModdleElement[] | undefined) ?? [];
-  const outgoing = siblings.filter((f) => f.$type === 'bpmn:SequenceFlow' && f.sourceRef === gateway);
+  const outgoing = outgoingFlows(gateway);
   const id = gateway.id ?? 'gateway';
   if (outgoing.length < 2) return;
   const conditional = outgoing.filter((f) => f.conditionExpression);
@@ -102,6 +106,15 @@ function checkGateway(gateway: ModdleElement, problems: ElementProblem[], warnin
   for (const flow of outgoing) {
     if (flow !== gateway.default && !flow.conditionExpression) {
       problems.push({ elementId: flow.id ?? id, message: `flow out of decision ${id} needs a condition or must be the gateway's default` });
+    }
+  }
+}
+
+/** A parallel gateway takes every outgoing flow and never evaluates conditions (BPMN 2.0 §13.3.2, as Camunda 7 runs it). */
+function checkParallelGateway(gateway: ModdleElement, warnings: ElementProblem[]): void {
+  for (const flow of outgoingFlows(gateway)) {
+    if (flow.conditionExpression) {
+      warnings.push({ elementId: flow.id ?? 'sequenceFlow', message: 'condition ignored: a parallel gateway takes every outgoing flow' });
     }
   }
 }
@@ -165,6 +178,7 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
     if (type === 'bpmn:SequenceFlow') checkCondition(el, problems);
     if (HUMAN_TASK_TYPES.has(type)) checkForm(el, problems);
     if (type === 'bpmn:ExclusiveGateway' || type === 'bpmn:InclusiveGateway') checkGateway(el, problems, warnings);
+    if (type === 'bpmn:ParallelGateway') checkParallelGateway(el, warnings);
     if (!type.startsWith('bpmn:') && !type.startsWith('bpmndi:') && !type.startsWith('dc:') && !type.startsWith('di:') && !type.startsWith('sop:')) {
       if (CODE_EXTENSION_ELEMENTS.has(localName(type))) problems.push({ elementId: id, message: `${type} is not allowed: nothing in a diagram is run as code` });
     }

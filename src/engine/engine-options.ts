@@ -1,6 +1,7 @@
 // The bpmn-engine options every engine here is built with: safe expressions, no scripts, no services, no logs, and
 // the few element behaviours this service changes through bpmn-engine's `elements` seam.
 import * as Elements from 'bpmn-elements';
+import { gatewayElements } from './elements/gateways.js';
 import { eventSubProcessElements } from './event-sub-process.js';
 import { hasExpression, isExpression, readerOf, resolveTemplate, expressionBody } from './safe-expression.js';
 
@@ -71,11 +72,16 @@ export const humanTaskElements = { Task: Elements.SignalTask };
 /** Loops as the BPMN standard defines them (see StandardLoopCharacteristics above). */
 export const loopElements = { StandardLoopCharacteristics };
 
+/**
+ * Every engine's options. `elements` holds the behaviours this service changes, merged by bpmn-engine over the
+ * default element types: gateways whose joins wait for taken tokens (elements/join-activity.ts), untyped tasks that
+ * wait, loops as the standard defines them, and interrupting event sub-processes (event-sub-process.ts).
+ */
 export const baseEngineOptions = {
   expressions: safeExpressions,
   scripts: noScripts,
   Logger: () => silent,
   // bpmn-engine 25 spreads these over bpmn-elements' own types (`{...Elements, ...opts.elements}`), so only the
   // overridden behaviours are listed.
-  elements: { ...humanTaskElements, ...loopElements, ...eventSubProcessElements },
+  elements: { ...gatewayElements, ...humanTaskElements, ...loopElements, ...eventSubProcessElements },
 };

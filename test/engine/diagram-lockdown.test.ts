@@ -66,3 +66,21 @@ t.test('refuses hostile or broken XML before parsing', async (t) => {
   const none = await problems(wrap('').replace('isExecutable="true"', 'isExecutable="false"'));
   t.match(none.problems, [{ elementId: 'p', message: /no executable process/ }]);
 });
+
+t.test('warns, naming each flow, that conditions out of a parallel gateway are ignored', async (t) => {
+  const result = await problems(
+    wrap(
+      `<bpmn:startEvent id="s"/><bpmn:parallelGateway id="fork"/><bpmn:userTask id="a"/><bpmn:userTask id="b"/><bpmn:userTask id="c"/>
+       <bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="fork"/>
+       <bpmn:sequenceFlow id="fa" sourceRef="fork" targetRef="a"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${x == 1}</bpmn:conditionExpression></bpmn:sequenceFlow>
+       <bpmn:sequenceFlow id="fb" sourceRef="fork" targetRef="b"/>
+       <bpmn:sequenceFlow id="fc" sourceRef="fork" targetRef="c"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${x == 2}</bpmn:conditionExpression></bpmn:sequenceFlow>`,
+    ),
+  );
+  t.same(result.problems, [], 'a warning, not a problem: the diagram still deploys');
+  const message = 'condition ignored: a parallel gateway takes every outgoing flow';
+  t.same(result.warnings, [
+    { elementId: 'fa', message },
+    { elementId: 'fc', message },
+  ]);
+});
