@@ -88,11 +88,13 @@ const AUDITED_ELEMENT_TYPES: ReadonlySet<string> = new Set([
 type AnyEngine = any;
 
 /**
- * A live engine's heap is mostly per-element brokers and queues: measured with `--expose-gc` at 0.70 MB for a
- * three-task diagram and 0.88 MB for the Kalteng SOP (docs/BENCHMARKS.md), i.e. a base plus a cost per element.
+ * A live engine's heap is mostly per-element brokers and queues, so it grows with the diagram: measured with
+ * `--expose-gc` over 200 engines of each SOP in processes/ (`scripts/bench/lib/engine-heap.mjs`), a kept engine
+ * after a signal weighs 0.92 MiB for 49 elements (Kalteng) to 1.79 MiB for 96, about 18 KiB per element plus a
+ * small base (docs/BENCHMARKS.md).
  */
-const ENGINE_BASE_BYTES = 600 * 1024;
-const ENGINE_ELEMENT_BYTES = 9 * 1024;
+const ENGINE_BASE_BYTES = 64 * 1024;
+const ENGINE_ELEMENT_BYTES = 18 * 1024;
 
 /** Estimates one live engine's heap, in bytes, from the number of elements in its serialized source. */
 export function estimateEngineBytes(sourceContext: SourceContext): number {
