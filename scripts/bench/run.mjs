@@ -7,7 +7,7 @@
 // Usage: node scripts/bench/run.mjs [--only engine,sqlite-raw,http-sqlite,burst,http-pg,tasks,report,soak]
 //   [--seconds 15] [--connections 16] [--rows 1000000] [--report-rows 1000000] [--soak-minutes 10]
 //   [--soak-rate 4] [--workers 2] [--from-json saved.json: only re-render the section from a saved run]
-//   [--burst 3000] [--pg postgres://postgres@127.0.0.1:5432/test] [--profile] [--no-write] [--json out.json]
+//   [--burst 3000] [--profile-dir dir: keep the profiles] [--pg postgres://postgres@127.0.0.1:5432/test] [--profile] [--no-write] [--json out.json]
 // The HTTP parts run the service as one process and again with WORKERS=<--workers> (node:cluster); 1 skips that.
 // Quick look: --only engine,http-sqlite --seconds 5 --no-write
 import { execFile, execFileSync } from 'node:child_process';
@@ -149,6 +149,7 @@ async function httpPart(kind, workers = 1) {
       const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
       if (file) {
         profile = summarize(path.join(profileDir, file), 25);
+        if (typeof args['profile-dir'] === 'string') fs.copyFileSync(path.join(profileDir, file), path.join(args['profile-dir'], `${kind}-${workers}.cpuprofile`));
         log(profile.byFile);
         log(profile.byFunction);
       }
@@ -218,7 +219,19 @@ async function main() {
     }
     if (only.has('http-sqlite')) {
       log('service over HTTP, SQLite…');
+      // The machine is shared: bare bpmn-engine is measured again right before and right after the one-process run,
+      // and the targets compare with the mean of the two, so that a neighbour's load falls on both sides alike.
+      const bracket = () => engineBaseline({ key: opt.key, seconds: 3, ways: ['sourceless'] });
+      const before = await bracket();
       result.httpSqlite = await httpPart('sqlite');
+      const after = await bracket();
+      result.bracket = {
+        before: { recovering: before.recovering.stepsPerSecond, execute: before.execute.startsPerSecond },
+        after: { recovering: after.recovering.stepsPerSecond, execute: after.execute.startsPerSecond },
+      };
+      result.bracket.recovering = (result.bracket.before.recovering + result.bracket.after.recovering) / 2;
+      result.bracket.execute = (result.bracket.before.execute + result.bracket.after.execute) / 2;
+      log(`  bare bpmn-engine around it: recovering ${before.recovering.stepsPerSecond.toFixed(0)} → ${after.recovering.stepsPerSecond.toFixed(0)} steps/s, execute + state ${before.execute.startsPerSecond.toFixed(0)} → ${after.execute.startsPerSecond.toFixed(0)}/s`);
       if (opt.workers > 1) result.httpSqliteCluster = await httpPart('sqlite', opt.workers);
     }
     if (only.has('burst')) {

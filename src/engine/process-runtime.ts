@@ -66,6 +66,7 @@ export interface RunResult {
 export interface StoredInstance {
   id: string;
   rev: number;
+  /** Read for this run alone: the engine recovers from it without a copy and may change it. */
   state: EngineState;
 }
 
@@ -237,7 +238,8 @@ export class ProcessRuntime {
   private async recover(name: string, sourceContext: SourceContext, state: EngineState): Promise<LiveEngine> {
     if (state.format !== undefined) throw new EngineRunError(`the process could not advance: its state (${state.format}) was not moved to bpmn-engine`);
     const live = createEngine(name, sourceContext);
-    live.engine.recover(structuredClone(state));
+    // The stored state is the caller's fresh parse of the column (StoredInstance), so the engine may take it as is.
+    live.engine.recover(state);
     await live.engine.resume({ listener: live.listener });
     failIfErrored(live);
     // Resuming re-announces elements already under way; only what the coming signal causes is news.

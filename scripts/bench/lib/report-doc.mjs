@@ -34,8 +34,9 @@ const MB = 1e6;
 
 export function verdictsOf(r) {
   const v = [];
-  const rec = r.engine?.recovering.stepsPerSecond;
-  const exec = r.engine?.execute.startsPerSecond;
+  // The bare rates measured right around the one-process run when there are some (see run.mjs), else the engine part's.
+  const rec = r.bracket?.recovering ?? r.engine?.recovering.stepsPerSecond;
+  const exec = r.bracket?.execute ?? r.engine?.execute.startsPerSecond;
   const one = r.httpSqlite;
   if (one && rec) {
     const c = one.completions.perSecond;
@@ -125,6 +126,11 @@ export function markdownOf(r, verdicts) {
       }
     }
     if (r.sqliteRaw) lines.push(`| raw SQLite: one completion's statements in one transaction (better-sqlite3, ${f0(r.sqliteRaw.stateBytes)} B engine state) | ${f0(r.sqliteRaw.perSecond)} tx/s |`);
+    lines.push('');
+  }
+  if (r.bracket) {
+    const b = r.bracket;
+    lines.push(`Bare bpmn-engine (state without the source) measured again right before and right after the one-process SQLite run, 3 s each; the first two targets compare with the mean: recover → resume → signal → getState ${f0(b.before.recovering)} and ${f0(b.after.recovering)} steps/s (mean ${f0(b.recovering)}), execute + state ${f0(b.before.execute)} and ${f0(b.after.execute)}/s (mean ${f0(b.execute)}).`);
     lines.push('');
   }
   if (r.engineHeap?.length) {
