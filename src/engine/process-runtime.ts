@@ -173,7 +173,7 @@ function failIfErrored({ errors, engine }: LiveEngine): void {
 /** Options of a runtime. */
 export interface RuntimeOptions {
   /**
-   * Upper bound of the live engines' estimated heap, in bytes; 0 keeps none. Default 32 MiB: V8 lets the heap grow to
+   * Upper bound of the live engines' estimated heap, in bytes; 0 keeps none. Default 16 MiB: V8 lets the heap grow to
    * a few times what survives a collection, so under a burst RSS follows the cache several times over
    * (docs/BENCHMARKS.md).
    */
@@ -189,7 +189,7 @@ export class ProcessRuntime {
   private readonly cache: LiveEngineCache<LiveEngine>;
 
   constructor(options: RuntimeOptions = {}) {
-    this.cache = new LiveEngineCache(options.cacheBytes ?? 32 * 1024 * 1024);
+    this.cache = new LiveEngineCache(options.cacheBytes ?? 16 * 1024 * 1024);
   }
 
   /**
