@@ -102,6 +102,10 @@ export function markdownOf(r, verdicts) {
       `Run at ${m.date}; the load generator shares the machine's cores with the server. Parts run: ${o.only.join(', ')}. ` +
       `SOP: \`${o.key}\` (HTTP completions complete its first step, \`register-request\`, with its kelengkapan *Lembar Konsultasi* and outputs *Data Pemohon*, *Lembar Konsultasi*).`,
   );
+  if (r.earlier) {
+    lines.push('');
+    lines.push(`Parts ${r.earlier.parts.join(', ')} are from an earlier run of the same day (${r.earlier.date}, commit ${r.earlier.commit}), merged with \`--from-json\`.`);
+  }
   lines.push('');
   lines.push('| target | measured | |');
   lines.push('|---|---|---|');
