@@ -29,7 +29,7 @@ const configSchema = z.object({
   CONTENT_KEY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
-  ENGINE_CACHE_MIB: z.coerce.number().int().min(0).max(65536).default(128),
+  ENGINE_CACHE_MIB: z.coerce.number().int().min(0).max(65536).default(16),
   SQLITE_CACHE_MIB: z.coerce.number().int().min(2).max(4096).default(16),
 });
 

@@ -28,10 +28,34 @@ export function summarize(file, top = 25) {
       .slice(0, top)
       .map(([k, us]) => `${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`)
       .join('\n');
-  return { totalMs: total / 1000, byFunction: fmt(fn), byFile: fmt(files) };
+  return { totalMs: total / 1000, byFunction: fmt(fn), byFile: fmt(files), inclusive: inclusive(prof, byId, self, total, top) };
+}
+
+/** Total time per function of the service's own code (dist/src), its callees included: where a request goes. */
+function inclusive(prof, byId, self, total, top) {
+  const parent = new Map();
+  for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const name = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/.*\/dist\//, 'dist/')}:${n.callFrame.lineNumber + 1}`;
+  const sums = new Map();
+  for (const [id, us] of self) {
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) {
+      const n = byId.get(at);
+      if (!n.callFrame.url.includes('/dist/src/')) continue;
+      const k = name(n);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      sums.set(k, (sums.get(k) ?? 0) + us);
+    }
+  }
+  return [...sums]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, us]) => `${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`)
+    .join('\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const s = summarize(process.argv[2], Number(process.argv[3] ?? 25));
-  console.log(`total ${s.totalMs.toFixed(0)} ms\n\nby package/file (self):\n${s.byFile}\n\nby function (self):\n${s.byFunction}`);
+  console.log(`total ${s.totalMs.toFixed(0)} ms\n\nby package/file (self):\n${s.byFile}\n\nby function (self):\n${s.byFunction}\n\nthe service's functions, callees included:\n${s.inclusive}`);
 }

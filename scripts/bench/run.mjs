@@ -1,14 +1,18 @@
-// `npm run bench`: issue 9's benchmark in one run. Baselines (bare bpmn-engine, raw SQLite transactions), the
-// service over HTTP on SQLite and PostgreSQL (autocannon), GET /tasks at 10k/100k/1M task rows, the SLA report
-// over 1M completed steps, and a soak; writes its section of docs/BENCHMARKS.md with PASS/FAIL per target.
+// `npm run bench`: the service against bare bpmn-engine on the same diagram, in one run. Baselines (bare
+// bpmn-engine: live, recovering from stored state, execute to the first wait; the heap of a live engine; raw SQLite
+// transactions), the service over HTTP on SQLite and PostgreSQL (autocannon), its RSS after a burst of starts,
+// GET /tasks at 10k/100k/1M task rows, the SLA report over 1M completed steps, and a soak; writes its section of
+// docs/BENCHMARKS.md with PASS/FAIL per target.
 //
-// Usage: node scripts/bench/run.mjs [--only engine,sqlite-raw,http-sqlite,http-pg,tasks,report,soak]
+// Usage: node scripts/bench/run.mjs [--only engine,sqlite-raw,http-sqlite,burst,http-pg,tasks,report,soak]
 //   [--seconds 15] [--connections 16] [--rows 1000000] [--report-rows 1000000] [--soak-minutes 10]
 //   [--soak-rate 4] [--workers 2] [--from-json saved.json: only re-render the section from a saved run]
-//   [--pg postgres://postgres@127.0.0.1:5432/test] [--profile] [--no-write] [--json out.json]
+//   [--burst 3000] [--profile-dir dir: keep the profiles] [--pg postgres://postgres@127.0.0.1:5432/test] [--profile] [--no-write] [--json out.json]
 // The HTTP parts run the service as one process and again with WORKERS=<--workers> (node:cluster); 1 skips that.
 // Quick look: --only engine,http-sqlite --seconds 5 --no-write
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +27,7 @@ import { completionBody, soak } from './lib/soak.mjs';
 import { summarize } from './profile-summary.mjs';
 import { writeSection } from './lib/report-doc.mjs';
 
-const PARTS = ['engine', 'sqlite-raw', 'http-sqlite', 'http-pg', 'tasks', 'report', 'soak'];
+const PARTS = ['engine', 'sqlite-raw', 'http-sqlite', 'burst', 'http-pg', 'tasks', 'report', 'soak'];
 
 function parseArgs(argv) {
   const out = {};
@@ -54,6 +58,7 @@ const opt = {
   role: args.role ?? 'bkd-kalteng/jfu-tu',
   profile: args.profile === true,
   workers: Number(args.workers ?? 2),
+  burst: Number(args.burst ?? 3000),
   write: args['no-write'] !== true,
 };
 const FIRST_STEP = 'register-request';
@@ -144,6 +149,7 @@ async function httpPart(kind, workers = 1) {
       const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
       if (file) {
         profile = summarize(path.join(profileDir, file), 25);
+        if (typeof args['profile-dir'] === 'string') fs.copyFileSync(path.join(profileDir, file), path.join(args['profile-dir'], `${kind}-${workers}.cpuprofile`));
         log(profile.byFile);
         log(profile.byFunction);
       }
@@ -153,6 +159,36 @@ async function httpPart(kind, workers = 1) {
     await server.stop();
     await drop();
   }
+}
+
+/** A fresh process, `opt.burst` starts as fast as 16 connections go, then its RSS and heap: right after, and 10 s later. */
+async function burstPart() {
+  const { server, drop } = await serverOn('sqlite', 'burst');
+  try {
+    const def = await api(server.base, 'GET', `/definitions/${opt.key}`, server.admin);
+    const user = await api(server.base, 'POST', '/users', server.admin, { name: 'bench burst', roles: def.roles.map((r) => r.id) });
+    const rssBefore = server.rss();
+    let peak = rssBefore;
+    const sampler = setInterval(() => (peak = Math.max(peak, server.rss())), 250);
+    const starts = await loadStarts({ base: server.base, token: user.token, key: opt.key, connections: opt.connections, amount: opt.burst });
+    clearInterval(sampler);
+    const rss = server.rss();
+    const memory = await server.memory();
+    await new Promise((r) => setTimeout(r, 10_000));
+    const later = { rss: server.rss(), memory: await server.memory() };
+    log(`  burst of ${starts.ok} starts at ${starts.perSecond.toFixed(0)}/s: RSS ${(rssBefore / 2 ** 20).toFixed(0)} → ${(rss / 2 ** 20).toFixed(0)} MiB (peak ${(peak / 2 ** 20).toFixed(0)}, 10 s later ${(later.rss / 2 ** 20).toFixed(0)}), heap used ${((memory?.heapUsed ?? 0) / 2 ** 20).toFixed(0)} MiB`);
+    return { starts, rssBefore, rss, peak, heapUsed: memory?.heapUsed ?? null, heapTotal: memory?.heapTotal ?? null, later: { rss: later.rss, heapUsed: later.memory?.heapUsed ?? null } };
+  } finally {
+    await server.stop();
+    await drop();
+  }
+}
+
+/** The heap of one live engine per SOP diagram, in a child with --expose-gc (scripts/bench/lib/engine-heap.mjs). */
+async function engineHeapPart() {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'lib', 'engine-heap.mjs');
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', script, '200'], { cwd: root, maxBuffer: 1 << 24 });
+  return JSON.parse(stdout);
 }
 
 async function main() {
@@ -172,7 +208,9 @@ async function main() {
     if (only.has('engine')) {
       log('engine baseline (bare bpmn-engine, in memory)…');
       result.engine = await engineBaseline({ key: opt.key, seconds: Math.max(3, Math.min(10, opt.seconds / 2)) });
-      log(`  live ${result.engine.live.stepsPerSecond.toFixed(0)} steps/s, recovering ${result.engine.recovering.stepsPerSecond.toFixed(0)} steps/s, execute ${result.engine.startsPerSecond.toFixed(0)} starts/s`);
+      log(`  live ${result.engine.live.stepsPerSecond.toFixed(0)} steps/s, recovering ${result.engine.recovering.stepsPerSecond.toFixed(0)} steps/s (${result.engine.recovering.way}), execute + state ${result.engine.startsPerSecond.toFixed(0)} starts/s (${result.engine.execute.way})`);
+      result.engineHeap = await engineHeapPart();
+      for (const h of result.engineHeap) log(`  ${h.key}: ${h.elements} elements, live engine ${(h.afterSignal / 1024).toFixed(0)} KiB after a signal, estimate ${(h.estimate / 1024).toFixed(0)} KiB`);
     }
     if (only.has('sqlite-raw')) {
       log('raw SQLite transactions…');
@@ -181,8 +219,24 @@ async function main() {
     }
     if (only.has('http-sqlite')) {
       log('service over HTTP, SQLite…');
+      // The machine is shared: bare bpmn-engine is measured again right before and right after the one-process run,
+      // and the targets compare with the mean of the two, so that a neighbour's load falls on both sides alike.
+      const bracket = () => engineBaseline({ key: opt.key, seconds: 3, ways: ['sourceless'] });
+      const before = await bracket();
       result.httpSqlite = await httpPart('sqlite');
+      const after = await bracket();
+      result.bracket = {
+        before: { recovering: before.recovering.stepsPerSecond, execute: before.execute.startsPerSecond },
+        after: { recovering: after.recovering.stepsPerSecond, execute: after.execute.startsPerSecond },
+      };
+      result.bracket.recovering = (result.bracket.before.recovering + result.bracket.after.recovering) / 2;
+      result.bracket.execute = (result.bracket.before.execute + result.bracket.after.execute) / 2;
+      log(`  bare bpmn-engine around it: recovering ${before.recovering.stepsPerSecond.toFixed(0)} → ${after.recovering.stepsPerSecond.toFixed(0)} steps/s, execute + state ${before.execute.startsPerSecond.toFixed(0)} → ${after.execute.startsPerSecond.toFixed(0)}/s`);
       if (opt.workers > 1) result.httpSqliteCluster = await httpPart('sqlite', opt.workers);
+    }
+    if (only.has('burst')) {
+      log(`RSS after a burst of ${opt.burst} starts (SQLite, one process)…`);
+      result.burst = await burstPart();
     }
     if (only.has('http-pg')) {
       log('service over HTTP, PostgreSQL…');

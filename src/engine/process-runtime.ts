@@ -83,6 +83,7 @@ export interface RunResult {
 export interface StoredInstance {
   id: string;
   rev: number;
+  /** Read for this run alone: the engine recovers from it without a copy and may change it. */
   state: EngineState;
 }
 
@@ -90,11 +91,13 @@ export interface StoredInstance {
 type AnyEngine = any;
 
 /**
- * A live engine's heap is mostly per-element brokers and queues: measured with `--expose-gc` at 0.70 MB for a
- * three-task diagram and 0.88 MB for the Kalteng SOP (docs/BENCHMARKS.md), i.e. a base plus a cost per element.
+ * A live engine's heap is mostly per-element brokers and queues, so it grows with the diagram: measured with
+ * `--expose-gc` over 200 engines of each SOP in processes/ (`scripts/bench/lib/engine-heap.mjs`), a kept engine
+ * after a signal weighs 0.92 MiB for 49 elements (Kalteng) to 1.79 MiB for 96, about 18 KiB per element plus a
+ * small base (docs/BENCHMARKS.md).
  */
-const ENGINE_BASE_BYTES = 600 * 1024;
-const ENGINE_ELEMENT_BYTES = 9 * 1024;
+const ENGINE_BASE_BYTES = 64 * 1024;
+const ENGINE_ELEMENT_BYTES = 18 * 1024;
 
 /** Estimates one live engine's heap, in bytes, from the number of elements in its serialized source. */
 export function estimateEngineBytes(sourceContext: SourceContext): number {
@@ -303,7 +306,11 @@ function failIfErrored({ errors, engine }: LiveEngine): void {
 
 /** Options of a runtime. */
 export interface RuntimeOptions {
-  /** Upper bound of the live engines' estimated heap, in bytes; 0 keeps none. Default 128 MiB. */
+  /**
+   * Upper bound of the live engines' estimated heap, in bytes; 0 keeps none. Default 16 MiB: V8 lets the heap grow to
+   * a few times what survives a collection, so under a burst RSS follows the cache several times over
+   * (docs/BENCHMARKS.md).
+   */
   cacheBytes?: number;
 }
 
@@ -316,7 +323,7 @@ export class ProcessRuntime {
   private readonly cache: LiveEngineCache<LiveEngine>;
 
   constructor(options: RuntimeOptions = {}) {
-    this.cache = new LiveEngineCache(options.cacheBytes ?? 128 * 1024 * 1024);
+    this.cache = new LiveEngineCache(options.cacheBytes ?? 16 * 1024 * 1024);
   }
 
   /**
@@ -371,7 +378,8 @@ export class ProcessRuntime {
   private async recover(name: string, sourceContext: SourceContext, state: EngineState): Promise<LiveEngine> {
     if (state.format !== undefined) throw new EngineRunError(`the process could not advance: its state (${state.format}) was not moved to bpmn-engine`);
     const live = createEngine(name, sourceContext);
-    live.engine.recover(structuredClone(state));
+    // The stored state is the caller's fresh parse of the column (StoredInstance), so the engine may take it as is.
+    live.engine.recover(state);
     await live.engine.resume({ listener: live.listener });
     failIfErrored(live);
     // Resuming re-announces elements (and calls) already under way; only what the coming signal causes is news.

@@ -25,12 +25,12 @@ function run(opts) {
   });
 }
 
-/** POST /definitions/:key/instances for `seconds` over `connections` keep-alive connections. */
-export async function loadStarts({ base, token, key, connections = 16, seconds = 10 }) {
+/** POST /definitions/:key/instances for `seconds` (or `amount` requests) over `connections` keep-alive connections. */
+export async function loadStarts({ base, token, key, connections = 16, seconds = 10, amount }) {
   const r = await run({
     url: base,
     connections,
-    duration: seconds,
+    ...(amount === undefined ? { duration: seconds } : { amount }),
     requests: [{ method: 'POST', path: `/definitions/${key}/instances`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' }],
   });
   return figures(r);

@@ -9,13 +9,13 @@ import { root } from './server.mjs';
 
 const dist = (p) => import(path.join(root, 'dist', p));
 
-/** A state the size the service stores: the Kalteng instance's state (the flow interpreter's) after its start. */
+/** A state the size the service stores: the Kalteng instance's bpmn-engine state after its start. */
 async function realisticState(key) {
   const { loadDiagram } = await import('./engine-baseline.mjs');
   const { ProcessRuntime } = await dist('src/engine/process-runtime.js');
-  const { sourceContext, flow } = await loadDiagram(key);
-  const runtime = new ProcessRuntime(1);
-  const { result } = await runtime.start(key, { sourceContext, flow }, {});
+  const { compiled } = await loadDiagram(key);
+  const runtime = new ProcessRuntime({ cacheBytes: 0 });
+  const result = await runtime.start('baseline', key, compiled, {}, async (r) => r);
   return JSON.stringify(result.state);
 }
 
