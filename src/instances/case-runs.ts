@@ -19,6 +19,35 @@ import { callDeclaration, calledKey, describeBinding, passVariables } from './ca
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 
 /** A case as a cascade knows it: as stored, or as an earlier run of the same cascade left it (not yet committed). */
+/** Who starts a new case and with what; `parent` names the call activity execution that started a child case. */
+export interface NewCase {
+  businessKey: string | null;
+  startedBy: string;
+  variables: Record<string, unknown>;
+  parent?: { instanceId: string; elementId: string; executionId: string };
+}
+
+/** The record of a case at its first run (revision 1), ended already when that run completed it; `at` is ISO 8601. */
+export function newInstance(definition: DefinitionVersion, id: string, input: NewCase, result: RunResult, at: string): InstanceRecord {
+  return {
+    id,
+    definitionId: definition.id,
+    definitionKey: definition.key,
+    version: definition.version,
+    businessKey: input.businessKey,
+    status: result.completed ? 'completed' : 'running',
+    startedBy: input.startedBy,
+    startedAt: at,
+    endedAt: result.completed ? at : null,
+    variables: input.variables,
+    rev: 1,
+    cancelReason: null,
+    parentInstanceId: input.parent?.instanceId ?? null,
+    parentElementId: input.parent?.elementId ?? null,
+    parentExecutionId: input.parent?.executionId ?? null,
+  };
+}
+
 export interface CaseState {
   instance: InstanceRecord & { state: EngineState };
   definition: DefinitionVersion;
@@ -137,23 +166,7 @@ export function caseRuns(deps: CaseRunsDeps) {
   function childRun(parent: CaseState, call: WaitingCall, definition: DefinitionVersion, calendar: WorkingCalendar, id: string, variables: Record<string, unknown>, result: RunResult, userId: string): CaseRun {
     const now = clock();
     const at = now.toISOString();
-    const instance: InstanceRecord = {
-      id,
-      definitionId: definition.id,
-      definitionKey: definition.key,
-      version: definition.version,
-      businessKey: parent.instance.businessKey,
-      status: result.completed ? 'completed' : 'running',
-      startedBy: parent.instance.startedBy,
-      startedAt: at,
-      endedAt: result.completed ? at : null,
-      variables,
-      rev: 1,
-      cancelReason: null,
-      parentInstanceId: parent.instance.id,
-      parentElementId: call.elementId,
-      parentExecutionId: call.executionId,
-    };
+    const instance = newInstance(definition, id, { businessKey: parent.instance.businessKey, startedBy: parent.instance.startedBy, variables, parent: { instanceId: parent.instance.id, elementId: call.elementId, executionId: call.executionId } }, result, at);
     const link = { parentInstanceId: parent.instance.id, parentElementId: call.elementId, parentExecutionId: call.executionId };
     const lead: NewAuditEvent[] = [
       { type: 'instance.child-started', at, definitionKey: parent.definition.key, version: parent.definition.version, instanceId: parent.instance.id, elementId: call.elementId, userId, data: { childInstanceId: id, calledElement: definition.key, calledVersion: definition.version, executionId: call.executionId } },

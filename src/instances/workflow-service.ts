@@ -24,7 +24,7 @@ import { maySeeInstance } from './instance-access.js';
 import { InstanceLocks } from './instance-locks.js';
 import { collectEvidence, completedColumns, completedTask, completionEvent, measureCompletion, type Recorded } from './task-completion.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
-import { caseRun, caseRuns } from './case-runs.js';
+import { caseRun, caseRuns, newInstance } from './case-runs.js';
 import { cancelCaseTree, runningTree } from './case-cancel.js';
 import type { EngineMovesRepository } from './engine-moves-repository.js';
 
@@ -145,23 +145,7 @@ export function workflowService(deps: WorkflowDeps) {
       return runtime.start(id, definition.key, process, variables, async (result) => {
         const now = clock();
         const at = now.toISOString();
-        const instance: InstanceRecord = {
-          id,
-          definitionId: definition.id,
-          definitionKey: definition.key,
-          version: definition.version,
-          businessKey: input.businessKey ?? null,
-          status: result.completed ? 'completed' : 'running',
-          startedBy: user.id,
-          startedAt: at,
-          endedAt: result.completed ? at : null,
-          variables,
-          rev: 1,
-          cancelReason: null,
-          parentInstanceId: null,
-          parentElementId: null,
-          parentExecutionId: null,
-        };
+        const instance = newInstance(definition, id, { businessKey: input.businessKey ?? null, startedBy: user.id, variables }, result, at);
         const started: NewAuditEvent = { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: id, userId: user.id, data: { businessKey: instance.businessKey } };
         const run = caseRun(deps, { calendar, definition, instance, open: [], result, now, userId: user.id, lead: [started] }, { ahead: (trx) => [instances.insert(trx, { ...instance, state: result.state })] });
         const cases = await runs.settle(run, user.id);
