@@ -130,6 +130,18 @@ export class CalledProcessMissingError extends SopError {
   }
 }
 
+/**
+ * An element could not run on the case's data (e.g. a multi-instance collection variable that is missing or not a
+ * list, a decision whose conditions all fail); nothing is stored, and `details.elementId` names the element.
+ */
+export class ActivityFailedError extends SopError {
+  readonly statusCode = 422;
+  readonly code = 'SOP_ERR_ACTIVITY_FAILED';
+  constructor(elementId: string, reason: string) {
+    super(`element ${elementId} could not run with this case's data: ${reason}`, { elementId });
+  }
+}
+
 /** The engine could not advance an instance; the stored state is left untouched. */
 export class EngineRunError extends SopError {
   readonly statusCode = 500;

@@ -39,6 +39,7 @@ interface Prepared {
 async function prepare(xml: string): Promise<Prepared> {
   const parsed = await parseBpmn(xml);
   const { problems, warnings } = lockdown(parsed.definitions);
+  problems.unshift(...parsed.referenceProblems);
   if (problems.length > 0) throw new InvalidBpmnError(problems);
   const process = ((parsed.definitions.rootElements as ModdleElement[]).find((e) => e.$type === 'bpmn:Process' && e.isExecutable === true)) as ModdleElement;
   const key = String(process.id ?? '');

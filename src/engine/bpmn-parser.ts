@@ -1,7 +1,7 @@
 // Parses BPMN XML with bpmn-moddle and the `sop` extension, refusing DOCTYPEs before the parser sees them.
 import { BpmnModdle, type ModdleElement, type ParseResult } from 'bpmn-moddle';
 import sopDescriptor from '../sop/sop-moddle.json' with { type: 'json' };
-import { InvalidBpmnError } from '../errors.js';
+import { InvalidBpmnError, type ElementProblem } from '../errors.js';
 
 export type { ModdleElement, ParseResult };
 
@@ -9,6 +9,11 @@ export interface ParsedDiagram {
   definitions: ModdleElement;
   elementsById: Record<string, ModdleElement>;
   warnings: string[];
+  /**
+   * What the parser found but tolerated and the engine cannot: a reference to an id that does not exist (a flow to
+   * nowhere never arrives) and an id used twice (the engine runs only one of them). Diagram interchange is exempt.
+   */
+  referenceProblems: ElementProblem[];
   /** The moddle context bpmn-engine serializes. */
   moddleContext: ParseResult;
 }
@@ -71,6 +76,21 @@ export async function parseBpmn(xml: string): Promise<ParsedDiagram> {
     definitions: result.rootElement,
     elementsById: result.elementsById,
     warnings: result.warnings.map((w) => w.message),
+    referenceProblems: referenceProblems(result.warnings),
     moddleContext: result,
   };
+}
+
+/** The parser's warnings that would leave a case stuck: unresolved references outside the DI, duplicate ids. */
+function referenceProblems(warnings: ParseResult['warnings']): ElementProblem[] {
+  const problems: ElementProblem[] = [];
+  for (const w of warnings as Array<{ message: string; property?: string; value?: unknown; element?: ModdleElement }>) {
+    const duplicate = /duplicate ID <([^>]*)>/.exec(w.message);
+    if (duplicate) problems.push({ elementId: duplicate[1] as string, message: 'this id is used by more than one element' });
+    const unresolved = /^unresolved reference <([^>]*)>/.exec(w.message);
+    if (unresolved && !String(w.element?.$type ?? '').startsWith('bpmndi:')) {
+      problems.push({ elementId: String(w.element?.id ?? 'definitions'), message: `${w.property ?? 'a reference'} names '${unresolved[1]}', which no element of the diagram has` });
+    }
+  }
+  return problems;
 }

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import type { ParseResult } from 'bpmn-moddle';
-import { EngineRunError } from '../errors.js';
+import { ActivityFailedError, EngineRunError } from '../errors.js';
 import { baseEngineOptions } from './engine-options.js';
 import { LiveEngineCache } from './live-engine-cache.js';
 import { exposeLoopSources } from './loop-sources.js';
@@ -297,9 +297,21 @@ function createEngine(name: string, sourceContext: SourceContext): LiveEngine {
   return { engine, errors, listener, events, called };
 }
 
+/** The element an engine error came from: bpmn-elements' ActivityError carries the message it failed on. */
+function failedElement(err: AnyEngine): string | undefined {
+  const id = err?.source?.content?.id;
+  return typeof id === 'string' && id ? id : undefined;
+}
+
+/**
+ * Throws ActivityFailedError (422) when an element failed on the case's data (a multi-instance collection that is
+ * no list, a decision with no flow to take …), EngineRunError (500) for anything else; the caller stores nothing.
+ */
 function failIfErrored({ errors, engine }: LiveEngine): void {
   if (errors.length > 0 || engine.execution?.state === 'error') {
     const first = errors[0];
+    const elementId = failedElement(first);
+    if (first && elementId) throw new ActivityFailedError(elementId, String((first as AnyEngine).description ?? first.message));
     throw new EngineRunError(`the process could not advance: ${first ? first.message : 'engine error'}`);
   }
 }

@@ -254,6 +254,8 @@ const REFUSALS: Array<[string, string, string, RegExp]> = [
   ['call activity without a called element', '<bpmn:callActivity id="panggil"/>', 'panggil', /calledElement/],
   ['boundary event on a call activity', '<bpmn:callActivity id="panggil" calledElement="lain"/><bpmn:boundaryEvent id="gagal" attachedToRef="panggil"><bpmn:errorEventDefinition/></bpmn:boundaryEvent>', 'gagal', /boundary events on call activities/],
   ['script task', '<bpmn:scriptTask id="skrip" scriptFormat="javascript"><bpmn:script>1</bpmn:script></bpmn:scriptTask>', 'skrip', /nothing in a diagram is run as code/],
+  ['a flow to an element that does not exist', '<bpmn:startEvent id="mulai"/><bpmn:sequenceFlow id="ke-mana" sourceRef="mulai" targetRef="tidak-ada"/>', 'ke-mana', /names 'tidak-ada', which no element/],
+  ['an id used twice', '<bpmn:task id="kembar"/><bpmn:task id="kembar"/>', 'kembar', /used by more than one element/],
   ['timer inside a sub-process', '<bpmn:subProcess id="sp"><bpmn:intermediateCatchEvent id="tunggu-dalam"><bpmn:timerEventDefinition/></bpmn:intermediateCatchEvent></bpmn:subProcess>', 'tunggu-dalam', /not supported yet/],
 ];
 
@@ -266,4 +268,23 @@ t.test('refused features answer 400 naming the element and the reason', async (t
     t.equal(res.statusCode, 400, what);
     t.match(res.json(), { code: 'SOP_ERR_INVALID_BPMN', details: { problems: [{ elementId, message: reason }] } }, what);
   }
+});
+
+t.test('a multi-instance collection that is missing or not a list answers 422 naming the element, and stores nothing', async (t) => {
+  const app = await startApp(t, { processesDir: tempDir(t) });
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="urn:x"><bpmn:process id="fitur-koleksi" isExecutable="true">
+<bpmn:startEvent id="mulai"/><bpmn:sequenceFlow id="f1" sourceRef="mulai" targetRef="telaah"/>
+<bpmn:userTask id="telaah"><bpmn:multiInstanceLoopCharacteristics camunda:collection="\${penelaah}" camunda:elementVariable="penelaah1"/></bpmn:userTask>
+<bpmn:sequenceFlow id="f2" sourceRef="telaah" targetRef="selesai"/><bpmn:endEvent id="selesai"/></bpmn:process></bpmn:definitions>`;
+  t.equal((await app.call('POST', '/definitions', ADMIN_TOKEN, xml, { 'content-type': 'application/xml' })).statusCode, 201);
+  for (const variables of [{}, { penelaah: 'ani' }]) {
+    const res = await app.call('POST', '/definitions/fitur-koleksi/instances', ADMIN_TOKEN, { variables });
+    t.equal(res.statusCode, 422, JSON.stringify(variables));
+    t.match(res.json(), { code: 'SOP_ERR_ACTIVITY_FAILED', details: { elementId: 'telaah' } });
+  }
+  t.equal((await app.call('GET', '/instances?definitionKey=fitur-koleksi', ADMIN_TOKEN)).json().items.length, 0, 'no case was stored');
+  const ok = await app.call('POST', '/definitions/fitur-koleksi/instances', ADMIN_TOKEN, { variables: { penelaah: ['ani', 'budi'] } });
+  t.equal(ok.statusCode, 201);
+  t.match((await app.call('GET', '/audit/verify', ADMIN_TOKEN)).json(), { ok: true });
 });
