@@ -19,6 +19,22 @@ import { callDeclaration, calledKey, describeBinding, passVariables } from './ca
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 
 /** A case as a cascade knows it: as stored, or as an earlier run of the same cascade left it (not yet committed). */
+/**
+ * A running case advanced by a run: its record at the next revision (ended when the run completed it, `at` ISO 8601)
+ * and the revision-guarded write of its state and variables, which throws ConflictError when another request moved
+ * the case on meanwhile.
+ */
+export function advancedCase(instances: InstancesRepository, stored: InstanceRecord, result: RunResult, variables: Record<string, unknown>, at: string): { instance: InstanceRecord; advance: (trx: Knex.Transaction) => Promise<void> } {
+  const ended = result.completed ? { status: 'completed' as const, endedAt: at } : {};
+  return {
+    instance: { ...stored, ...ended, variables, rev: stored.rev + 1 },
+    async advance(trx) {
+      const advanced = await instances.advance(trx, stored.id, stored.rev, { state: result.state, variables, ...ended });
+      if (!advanced) throw new ConflictError(`instance ${stored.id} changed meanwhile`, 'running');
+    },
+  };
+}
+
 /** Who starts a new case and with what; `parent` names the call activity execution that started a child case. */
 export interface NewCase {
   businessKey: string | null;
@@ -191,17 +207,11 @@ export function caseRuns(deps: CaseRunsDeps) {
     const now = clock();
     const at = now.toISOString();
     const { instance: stored, definition } = parent;
-    const variables = { ...stored.variables, ...output };
-    const ended = result.completed ? { status: 'completed' as const, endedAt: at } : {};
-    const instance: InstanceRecord = { ...stored, ...ended, variables, rev: stored.rev + 1 };
+    const { instance, advance } = advancedCase(instances, stored, result, { ...stored.variables, ...output }, at);
     const lead: NewAuditEvent[] = [
       { type: 'instance.child-completed', at, definitionKey: definition.key, version: definition.version, instanceId: stored.id, elementId: child.instance.parentElementId, userId, data: { childInstanceId: child.instance.id, variables: output } },
     ];
-    const before = async (trx: Knex.Transaction) => {
-      const advanced = await instances.advance(trx, stored.id, stored.rev, { state: result.state, variables, ...ended });
-      if (!advanced) throw new ConflictError(`instance ${stored.id} changed meanwhile`, 'running');
-    };
-    return caseRun(deps, { calendar, definition, instance, open: parent.open, result, now, userId, lead }, { before });
+    return caseRun(deps, { calendar, definition, instance, open: parent.open, result, now, userId, lead }, { before: advance });
   }
 
   function resumeParent(child: CaseState, known: Map<string, CaseState>, userId: string): FollowUp {

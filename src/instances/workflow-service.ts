@@ -24,7 +24,7 @@ import { maySeeInstance } from './instance-access.js';
 import { InstanceLocks } from './instance-locks.js';
 import { collectEvidence, completedColumns, completedTask, completionEvent, measureCompletion, type Recorded } from './task-completion.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
-import { caseRun, caseRuns, newInstance } from './case-runs.js';
+import { advancedCase, caseRun, caseRuns, newInstance } from './case-runs.js';
 import { cancelCaseTree, runningTree } from './case-cancel.js';
 import type { EngineMovesRepository } from './engine-moves-repository.js';
 
@@ -179,15 +179,12 @@ export function workflowService(deps: WorkflowDeps) {
         const { process } = await deploy.compiled(definition);
         return runtime.signal(instance, definition.key, process, { elementId: task.elementId, executionId: task.executionId }, recorded.routing, async (result) => {
           const measured = measureCompletion(calendar, task, clock());
-          const variables = { ...instance.variables, ...recorded.routing };
-          const ended = result.completed ? { status: 'completed' as const, endedAt: measured.at } : {};
+          const { instance: after, advance } = advancedCase(instances, instance, result, { ...instance.variables, ...recorded.routing }, measured.at);
           const before = async (trx: Knex.Transaction) => {
-            const advanced = await instances.advance(trx, instance.id, instance.rev, { state: result.state, variables, ...ended });
-            if (!advanced) throw new ConflictError(`instance ${instance.id} changed meanwhile`, 'running');
+            await advance(trx);
             const moved = await tasks.transition(trx, task.id, ['open', 'claimed'], completedColumns(task, user, documents, recorded, measured));
             if (!moved) throw new ConflictError(`task ${task.id} was completed meanwhile`, 'completed');
           };
-          const after = { ...instance, ...ended, variables, rev: instance.rev + 1 };
           const lead = [completionEvent(definition, task, user, documents, recorded, measured)];
           const others = open.filter((t) => t.id !== task.id);
           await runs.settle(caseRun(deps, { calendar, definition, instance: after, open: others, result, now: new Date(measured.at), userId: user.id, lead }, { before }), user.id);
