@@ -201,14 +201,15 @@ function snapshot({ engine, events, called }: LiveEngine): RunResult {
 
 /**
  * Gives a task's form values to every scope that may read them next: the running processes and each sub-process
- * under way, because bpmn-elements gives a sub-process a copy of the variables when it starts.
+ * under way (`postponed`: the run's postponed executions at every depth), because bpmn-elements gives a sub-process a
+ * copy of the variables when it starts.
  */
-function assignRouting(execution: AnyEngine, routing: Record<string, unknown>): void {
+function assignRouting(execution: AnyEngine, postponed: AnyEngine[], routing: Record<string, unknown>): void {
   const environments = new Set<AnyEngine>();
   for (const definition of execution.definitions as AnyEngine[]) {
     for (const p of definition.getRunningProcesses() as AnyEngine[]) environments.add(p.environment);
   }
-  for (const api of postponedDeep(execution.getPostponed() as AnyEngine[])) if (api.environment) environments.add(api.environment);
+  for (const api of postponed) if (api.environment) environments.add(api.environment);
   for (const environment of environments) environment.assignVariables(routing);
 }
 
@@ -368,9 +369,10 @@ export class ProcessRuntime {
   ): Promise<T> {
     const live = this.cache.take(stored.id, stored.rev) ?? (await this.recover(name, compiled.sourceContext, stored.state));
     const execution = live.engine.execution;
-    const waiting = postponedDeep(execution.getPostponed() as AnyEngine[]).find((api) => api.id === task.elementId && api.executionId === task.executionId);
+    const postponed = postponedDeep(execution.getPostponed() as AnyEngine[]);
+    const waiting = postponed.find((api) => api.id === task.elementId && api.executionId === task.executionId);
     if (!waiting) throw new EngineRunError(`the process could not advance: ${task.elementId} (${task.executionId}) is not waiting`);
-    assignRouting(execution, routing);
+    assignRouting(execution, postponed, routing);
     // Signalled through its own api, not broadcast with execution.signal(): bpmn-elements 17 loses a compensation
     // boundary event's record of a task completed by the broadcast, and compensation would then never run. The
     // message is the task's output; a multi-instance loop counts completed iterations by it.
