@@ -149,7 +149,10 @@ async function httpPart(kind, workers = 1) {
       const file = fs.readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
       if (file) {
         profile = summarize(path.join(profileDir, file), 25);
-        if (typeof args['profile-dir'] === 'string') fs.copyFileSync(path.join(profileDir, file), path.join(args['profile-dir'], `${kind}-${workers}.cpuprofile`));
+        if (typeof args['profile-dir'] === 'string') {
+          fs.mkdirSync(args['profile-dir'], { recursive: true });
+          fs.copyFileSync(path.join(profileDir, file), path.join(args['profile-dir'], `${kind}-${workers}.cpuprofile`));
+        }
         log(profile.byFile);
         log(profile.byFunction);
       }

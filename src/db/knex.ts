@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
+import { BUSY_TIMEOUT_MS, patientBegin, type RunnableStatement } from './sqlite-write-lock.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -28,15 +29,29 @@ interface SqliteConnection {
   prepare(sql: string): unknown;
 }
 
+/** Sets a connection's busy_timeout with statements prepared once per value (it changes around every BEGIN). */
+function busyTimeoutSetter(prepare: (sql: string) => unknown): (ms: number) => void {
+  const statements = new Map<number, { get(): unknown }>();
+  return (ms) => {
+    let statement = statements.get(ms);
+    if (!statement) {
+      statement = prepare(`PRAGMA busy_timeout = ${Math.trunc(ms)}`) as { get(): unknown };
+      statements.set(ms, statement);
+    }
+    statement.get();
+  };
+}
+
 /** Prepared statements kept per SQLite connection; knex prepares every query again, which cost 12 % of the CPU. */
 export const STATEMENT_CACHE_SIZE = 500;
 
 /**
- * Wraps a connection's prepare: BEGIN becomes BEGIN IMMEDIATE, and statements are reused by their SQL text
- * (least recently used dropped first). Safe because better-sqlite3 runs each statement to its end synchronously
- * and knex only calls run()/all() on them; SQLite re-prepares a cached statement itself after a schema change.
+ * Wraps a connection's prepare: BEGIN becomes BEGIN IMMEDIATE (passed through `begin`, which may wrap it), and
+ * statements are reused by their SQL text (least recently used dropped first). Safe because better-sqlite3 runs each
+ * statement to its end synchronously and knex only calls run()/all() on them; SQLite re-prepares a cached statement
+ * itself after a schema change.
  */
-export function cachingPrepare(prepare: (sql: string) => unknown, size = STATEMENT_CACHE_SIZE): (sql: string) => unknown {
+export function cachingPrepare(prepare: (sql: string) => unknown, size = STATEMENT_CACHE_SIZE, begin: (statement: unknown) => unknown = (s) => s): (sql: string) => unknown {
   const cache = new Map<string, unknown>();
   return (sql: string) => {
     const hit = cache.get(sql);
@@ -45,7 +60,7 @@ export function cachingPrepare(prepare: (sql: string) => unknown, size = STATEME
       cache.set(sql, hit);
       return hit;
     }
-    const statement = prepare(sql === 'BEGIN;' ? 'BEGIN IMMEDIATE;' : sql);
+    const statement = sql === 'BEGIN;' ? begin(prepare('BEGIN IMMEDIATE;')) : prepare(sql);
     cache.set(sql, statement);
     if (cache.size > size) cache.delete(cache.keys().next().value as string);
     return statement;
@@ -71,7 +86,7 @@ export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Da
           conn.pragma('journal_mode = WAL');
           conn.pragma('synchronous = NORMAL');
           conn.pragma('foreign_keys = ON');
-          conn.pragma('busy_timeout = 5000');
+          conn.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
           // The serving app sizes the page cache (SQLITE_CACHE_MIB, 16 MiB by default like the driver): more keeps more of
           // a large database in memory, and the process's RSS grows until the cache is full.
           if (options.cacheMiB !== undefined) conn.pragma(`cache_size = ${-Math.round(options.cacheMiB * 1024)}`);
@@ -83,8 +98,11 @@ export function openDatabase(databaseUrl: string, options: OpenOptions = {}): Da
           }
           // knex opens every transaction with a deferred BEGIN: a transaction that reads before it writes would then
           // fail at once with SQLITE_BUSY when another process (WORKERS > 1, or a second service on the file) wrote
-          // in between, busy_timeout or not. BEGIN IMMEDIATE takes the write lock first, waiting up to busy_timeout.
-          conn.prepare = cachingPrepare(conn.prepare.bind(conn));
+          // in between, busy_timeout or not. BEGIN IMMEDIATE takes the write lock first, waiting for it as
+          // sqlite-write-lock.ts says.
+          const prepare = conn.prepare.bind(conn);
+          const setBusyTimeout = busyTimeoutSetter(prepare);
+          conn.prepare = cachingPrepare(prepare, STATEMENT_CACHE_SIZE, (begin) => patientBegin(begin as RunnableStatement, setBusyTimeout));
           done(null, conn);
         },
       },

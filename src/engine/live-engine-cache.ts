@@ -38,6 +38,11 @@ export class LiveEngineCache<T> {
     }
   }
 
+  /** Whether an entry of `bytes` could be kept at all: the caller need not hold on to what cannot be. */
+  fits(bytes: number): boolean {
+    return bytes <= this.budget;
+  }
+
   /** How many engines are held and their estimated bytes. */
   get size(): { engines: number; bytes: number } {
     return { engines: this.entries.size, bytes: this.bytes };

@@ -348,8 +348,9 @@ export class ProcessRuntime {
     await live.engine.execute({ listener: live.listener, variables });
     failIfErrored(live);
     const result = snapshot(live);
+    const keep = this.keepable(live, result, compiled);
     const committed = await commit(result);
-    if (!result.completed) this.cache.set(id, 1, live, compiled.engineBytes);
+    if (keep) this.cache.set(id, 1, keep, compiled.engineBytes);
     return committed;
   }
 
@@ -379,14 +380,24 @@ export class ProcessRuntime {
     waiting.signal({ id: task.elementId, executionId: task.executionId });
     failIfErrored(live);
     const result = snapshot(live);
+    const keep = this.keepable(live, result, compiled);
     const committed = await commit(result);
-    if (!result.completed) this.cache.set(stored.id, stored.rev + 1, live, compiled.engineBytes);
+    if (keep) this.cache.set(stored.id, stored.rev + 1, keep, compiled.engineBytes);
     return committed;
   }
 
   /** The cache's current estimated weight in bytes and its number of engines. */
   get cached(): { engines: number; bytes: number } {
     return this.cache.size;
+  }
+
+  /**
+   * The engine to keep after the commit, if any. Only this reference outlives the commit's await: an engine that will
+   * not be kept becomes garbage before it, instead of surviving young-generation collections while the request
+   * waits for the database (each survivor is copied, ~1 MiB per engine).
+   */
+  private keepable(live: LiveEngine, result: RunResult, compiled: CompiledProcess): LiveEngine | undefined {
+    return !result.completed && this.cache.fits(compiled.engineBytes) ? live : undefined;
   }
 
   private async recover(name: string, sourceContext: SourceContext, state: EngineState): Promise<LiveEngine> {

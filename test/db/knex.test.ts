@@ -8,6 +8,7 @@ import { tempDir } from '../helpers/app.js';
 import { cachingPrepare, openDatabase } from '../../src/db/knex.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { startWalCheckpointer } from '../../src/db/wal-checkpointer.js';
+import { BUSY_TIMEOUT_MS, patientBegin } from '../../src/db/sqlite-write-lock.js';
 import { loadConfig } from '../../src/config.js';
 
 t.test('an SQLite transaction takes the write lock at BEGIN (IMMEDIATE)', async (t) => {
@@ -125,4 +126,60 @@ t.test('the serving connection gets the page cache it asks for', async (t) => {
   t.same(await db.knex.raw('pragma cache_size'), [{ cache_size: -16384 }], '16 MiB, in KiB as SQLite counts a negative size');
   t.equal(loadConfig({}).sqliteCacheMiB, 16, 'the service asks for 16 MiB by default');
   t.throws(() => loadConfig({ SQLITE_CACHE_MIB: '1' }), /SQLITE_CACHE_MIB/);
+});
+
+t.test('a transaction waits for another connection’s write lock without stopping the event loop', async (t) => {
+  const file = path.join(tempDir(t), 'wait.db');
+  const db = openDatabase(`sqlite:${file}`);
+  t.teardown(() => db.close());
+  await db.knex.schema.createTable('t', (table) => table.integer('n'));
+  const other = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+    pool: { min: 1, max: 1, afterCreate: (conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) => (conn.pragma('busy_timeout = 0'), done(null, conn)) },
+  });
+  t.teardown(() => other.destroy());
+  await other.raw('BEGIN IMMEDIATE');
+  await other.raw('insert into t values (1)');
+  // Released by a timer of this same thread: SQLite's own busy handler would sleep with the thread and never let it
+  // fire, and the transaction would fail with SQLITE_BUSY after busy_timeout.
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 1);
+  setTimeout(() => void other.raw('COMMIT').then(() => undefined), 30);
+  await db.knex.transaction(async (trx) => {
+    await trx('t').insert({ n: 2 });
+  });
+  clearInterval(ticker);
+  t.ok(ticks > 0, `timers ran while the transaction waited (${ticks})`);
+  t.same(await db.knex('t').select('n').orderBy('n'), [{ n: 1 }, { n: 2 }], 'both writes are in');
+  t.same(await db.knex.raw('pragma busy_timeout'), [{ timeout: BUSY_TIMEOUT_MS }], 'SQLite waits as before for every other statement');
+});
+
+t.test('BEGIN gives up with SQLITE_BUSY after the timeout, and fails at once on any other error', async (t) => {
+  const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+  const timeouts: number[] = [];
+  let clock = 0;
+  let tries = 0;
+  const begin = patientBegin(
+    {
+      reader: false,
+      run: () => {
+        tries++;
+        clock += 40;
+        throw busy;
+      },
+    },
+    (ms) => timeouts.push(ms),
+    100,
+    () => clock,
+  );
+  t.equal(begin.reader, false);
+  await t.rejects(Promise.resolve(begin.run()), { code: 'SQLITE_BUSY' });
+  t.equal(tries, 3, 'tried until the deadline had passed');
+  t.same(timeouts, [0, 100], "SQLite's own wait is off while it tries, and back after");
+  const broken = patientBegin({ reader: false, run: () => { tries++; throw new Error('disk I/O error'); } }, () => undefined, 100, () => clock);
+  tries = 0;
+  await t.rejects(Promise.resolve(broken.run()), /disk I\/O error/);
+  t.equal(tries, 1);
 });

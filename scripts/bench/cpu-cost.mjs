@@ -1,0 +1,81 @@
+// CPU time per operation, for comparing changes on a machine others load too (throughput there swings by ±50 %):
+// the server's user+system CPU (from /proc, Linux) per start and per completion over HTTP, against bare
+// bpmn-engine's CPU per execute-to-first-wait and per recover → resume → signal → getState step (process.cpuUsage),
+// on the same diagram. CPU time still varies by ~10 % under load; compare runs back to back.
+// Usage: npm run build && node scripts/bench/cpu-cost.mjs [starts=1500]
+//   ONLY=start: starts only; NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR': the server's node flags; ENGINE_CACHE_MIB etc. pass through.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Engine } from 'bpmn-engine';
+import { api, startServer } from './lib/server.mjs';
+import { loadCompletions, loadStarts } from './lib/http-load.mjs';
+import { openKnex } from './lib/bulk.mjs';
+import { completionBody } from './lib/soak.mjs';
+import { loadDiagram } from './lib/engine-baseline.mjs';
+
+const KEY = 'bkd-kalteng-konsultasi-ekinerja';
+const N = Number(process.argv[2] ?? 1500);
+const ticks = 100; // USER_HZ on Linux
+function cpuMs(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / ticks;
+}
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+
+async function bare() {
+  const { sourceContext, baseEngineOptions: options } = await loadDiagram(KEY);
+  const sourceless = (engine) => ({ name: engine.name, state: engine.execution.state, stopped: engine.execution.stopped, environment: engine.execution.environment.getState(), definitions: engine.execution.definitions.map((d) => d.getState()) });
+  const states = [];
+  const exec = async () => { const e = new Engine({ ...options, name: KEY, sourceContext }); await e.execute({ variables: {} }); return sourceless(e); };
+  for (let i = 0; i < 50; i++) await exec();
+  let c = cpu();
+  for (let i = 0; i < 400; i++) states.push(JSON.parse(JSON.stringify(await exec())));
+  const execMs = (cpu() - c) / 400;
+  const step = async (state) => {
+    const e = new Engine({ ...options, name: KEY, sourceContext });
+    e.recover(state);
+    await e.resume();
+    const w = e.execution.getPostponed().filter((a) => a.type === 'bpmn:UserTask');
+    for (const d of e.execution.definitions) for (const p of d.getRunningProcesses()) p.environment.assignVariables({ penjelasanCukup: 'tidak' });
+    e.execution.signal({ id: w[0].id, executionId: w[0].executionId });
+    return sourceless(e);
+  };
+  for (let i = 0; i < 50; i++) await step(states[i]);
+  c = cpu();
+  for (const s of states) await step(s);
+  const stepMs = (cpu() - c) / states.length;
+  return { execMs, stepMs };
+}
+
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpu-cost-'));
+const b1 = await bare();
+const server = await startServer({ databaseUrl: `sqlite:${path.join(workDir, 'db.sqlite')}`, workDir, nodeArgs: (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean) });
+try {
+  const def = await api(server.base, 'GET', `/definitions/${KEY}`, server.admin);
+  const user = await api(server.base, 'POST', '/users', server.admin, { name: 'cpu', roles: def.roles.map((r) => r.id) });
+  await loadStarts({ base: server.base, token: user.token, key: KEY, connections: 8, amount: 300 });
+  let c = cpuMs(server.pid);
+  const s = await loadStarts({ base: server.base, token: user.token, key: KEY, connections: 8, amount: N });
+  const startMs = (cpuMs(server.pid) - c) / s.ok;
+  if (process.env.ONLY === 'start') {
+    console.log(JSON.stringify({ start: { serviceCpuMs: +startMs.toFixed(2), non2xx: s.non2xx } }));
+    await server.stop();
+    process.exit(0);
+  }
+  const knex = openKnex(`sqlite:${path.join(workDir, 'db.sqlite')}`);
+  const ids = (await knex('tasks').select('id').where({ element_id: 'register-request', status: 'open' }).orderBy('created_at')).map((r) => r.id);
+  await knex.destroy();
+  const sample = await api(server.base, 'GET', `/tasks/${ids[0]}`, user.token);
+  const body = completionBody(sample);
+  await loadCompletions({ base: server.base, token: user.token, ids: ids.slice(0, 300), body: () => body, connections: 8 });
+  c = cpuMs(server.pid);
+  const r = await loadCompletions({ base: server.base, token: user.token, ids: ids.slice(300), body: () => body, connections: 8 });
+  const completeMs = (cpuMs(server.pid) - c) / r.ok;
+  const b2 = await bare();
+  const execMs = (b1.execMs + b2.execMs) / 2, stepMs = (b1.stepMs + b2.stepMs) / 2;
+  console.log(JSON.stringify({ start: { serviceCpuMs: +startMs.toFixed(2), bareCpuMs: +execMs.toFixed(2), ratio: +(execMs / startMs).toFixed(2), non2xx: s.non2xx }, complete: { serviceCpuMs: +completeMs.toFixed(2), bareCpuMs: +stepMs.toFixed(2), ratio: +(stepMs / completeMs).toFixed(2), non2xx: r.non2xx } }));
+} finally {
+  await server.stop();
+  fs.rmSync(workDir, { recursive: true, force: true });
+}
