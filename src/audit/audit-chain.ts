@@ -5,6 +5,7 @@ import { fromJson, toJson } from '../db/json.js';
 
 export type AuditEventType =
   | 'definition.deployed'
+  | 'definition.transferred'
   | 'instance.started'
   | 'task.created'
   | 'task.claimed'
@@ -26,7 +27,8 @@ export type AuditEventType =
   | 'user.token-rotated'
   | 'attachment.added'
   | 'content.read'
-  | 'delegation.created';
+  | 'delegation.created'
+  | 'delegation.revoked';
 
 export interface DocumentRecord {
   name: string;

@@ -21,6 +21,9 @@ const startValue = z.union([scalar, z.array(scalar).max(100)]);
 
 export const roleSchema = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9:/_.-]*$/, 'lower-case role id such as bkd-kalteng/kabid, owner:ipdn, admin');
 
+/** A unit: the role-id prefix its lane roles share (`ipdn` in `ipdn/konselor`, `owner:ipdn`). */
+export const unitSchema = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9_.-]*$/, 'lower-case unit id such as ipdn or bkd-kalteng');
+
 export const createUserBody = z.object({ name: z.string().trim().min(1).max(200), roles: z.array(roleSchema).max(100) });
 export const userSchema = z.object({ id: z.string(), name: z.string(), roles: z.array(z.string()) }).meta({ id: 'User' });
 export const createdUserSchema = userSchema.extend({ token: z.string() }).meta({ id: 'CreatedUser' });
