@@ -21,6 +21,7 @@ import { overdueSweeper } from './tasks/overdue-sweeper.js';
 import { attachmentsRepository } from './tasks/attachments.js';
 import { delegationsService } from './auth/delegations.js';
 import { contentReads } from './privacy/content-reads.js';
+import { securityEvents } from './audit/security-events.js';
 
 export interface ServiceKeys {
   /** Signs audit checkpoints. */
@@ -51,7 +52,8 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const sweeper = overdueSweeper({ knex, audit, log, clock });
   const delegations = delegationsService({ knex, users, audit, clock });
   const confidential = contentReads({ knex, tasks, attachments, audit, cipher: contentCipher, clock });
-  return { db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
+  const security = securityEvents({ audit, keyOwners });
+  return { security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
 }
 
 export type Services = ReturnType<typeof createServices>;

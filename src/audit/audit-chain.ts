@@ -314,6 +314,15 @@ export function auditChain(knex: Knex, kind: 'sqlite' | 'postgres') {
       }
     },
 
+    /** Events of `types` after `afterSeq`, oldest first, at most `limit`; `from` (inclusive) and `to` (exclusive) bound `at`. */
+    async ofTypes(query: { types: readonly string[]; afterSeq: number; limit: number; from?: string | undefined; to?: string | undefined }): Promise<AuditEvent[]> {
+      const q = knex('audit_events').whereIn('type', [...query.types]).where('seq', '>', query.afterSeq);
+      if (query.from !== undefined) q.where('at', '>=', query.from);
+      if (query.to !== undefined) q.where('at', '<', query.to);
+      const rows = (await q.orderBy('seq').limit(query.limit)) as AuditRow[];
+      return rows.map(toEvent);
+    },
+
     async forInstance(instanceId: string): Promise<AuditEvent[]> {
       const rows = (await knex('audit_events').where({ instance_id: instanceId }).orderBy('seq')) as AuditRow[];
       return rows.map(toEvent);

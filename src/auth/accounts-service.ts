@@ -23,7 +23,7 @@ function keptRoles(user: User, changes: { roles?: string[] | undefined; active?:
 export function accountsService(deps: { knex: Knex; users: UsersRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
   const { knex, users, audit, log, clock } = deps;
 
-  /** Sets a fresh token for `id` and records who did it; `source` says whether it is an enrolment token. */
+  /** Sets a fresh token for `id` and records who did it; `source` says whether it is an enrolment token; `data` adds to the event (the holder's roles, which name their units). */
   async function issueToken(by: User | null, id: string, source: 'issued' | 'self', data: Record<string, unknown> = {}): Promise<string> {
     const token = newToken();
     const at = clock().toISOString();
@@ -132,14 +132,14 @@ export function accountsService(deps: { knex: Knex; users: UsersRepository; audi
       const user = await users.findById(id);
       if (!user) throw new NotFoundError(`user ${id} not found`);
       if (user.bootstrap) throw new ConflictError(BOOTSTRAP_MANAGED, 'bootstrap');
-      const token = await issueToken(by, id, 'issued');
+      const token = await issueToken(by, id, 'issued', { roles: user.roles });
       return { ...user, token };
     },
 
     /** The caller replaces their own token; the new one is theirs alone and reads the sealed content they recorded. */
     async rotateOwnToken(user: User): Promise<User & { token: string }> {
       if (user.bootstrap) throw new ConflictError(BOOTSTRAP_MANAGED, 'bootstrap');
-      const token = await issueToken(user, user.id, 'self');
+      const token = await issueToken(user, user.id, 'self', { roles: user.roles });
       return { ...((await users.findById(user.id)) as User), token };
     },
 

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
-import { errorSchema, idParams, roleSchema } from './schemas.js';
+import { errorSchema, idParams, instantSchema as instant, roleSchema } from './schemas.js';
 
 const security = [{ bearer: [] }];
 const delegationSchema = z
@@ -19,7 +19,6 @@ const delegationSchema = z
     revokedBy: z.string().nullable(),
   })
   .meta({ id: 'Delegation' });
-const instant = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)), 'ISO 8601 date-time with a zone');
 
 const delegationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { delegations } = app.services;

@@ -213,6 +213,11 @@ const MATRIX: Row[] = [
     request: () => ({ method: 'GET', url: `/audit/export?format=csv&definitionKey=${NTB}` }),
     expect: { admin: 200, auditor: 200, auditorUnit: 200, auditorOther: 404, others: 403 },
   },
+  {
+    route: 'GET /audit/events',
+    request: () => ({ method: 'GET', url: '/audit/events' }),
+    expect: { admin: 200, auditor: 200, auditorUnit: 200, auditorOther: 200, others: 403 },
+  },
   { route: 'GET /audit/verify', request: () => ({ method: 'GET', url: '/audit/verify' }), expect: { admin: 200, auditor: 200, auditorUnit: 200, auditorOther: 200, others: 403 } },
   { route: 'GET /audit/checkpoint', request: () => ({ method: 'GET', url: '/audit/checkpoint' }), expect: { admin: 200, auditor: 200, auditorUnit: 200, auditorOther: 200, others: 403 } },
   {
