@@ -47,8 +47,9 @@ export function accountsService(deps: { knex: Knex; users: UsersRepository; audi
         const created = await users.create({ name: BOOTSTRAP_NAME, roles: ['admin'], tokenHash: hash, at, tokenSource: 'config', bootstrap: true }, trx);
         events.push({ type: 'user.created', at, data: { id: created.id, name: created.name, roles: created.roles, source: 'ADMIN_TOKEN' } });
       } else {
-        const roles = holder.roles.includes('admin') ? holder.roles : [...holder.roles, 'admin'];
-        if (!holder.bootstrap || !holder.active || roles !== holder.roles) {
+        const isAdminAlready = holder.roles.includes('admin');
+        const roles = isAdminAlready ? holder.roles : [...holder.roles, 'admin'];
+        if (!holder.bootstrap || !holder.active || !isAdminAlready) {
           await users.makeBootstrap(holder.id, roles, trx);
           events.push({ type: 'user.updated', at, data: { id: holder.id, roles, previousRoles: holder.roles, active: true, source: 'ADMIN_TOKEN' } });
         }
