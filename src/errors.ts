@@ -72,6 +72,13 @@ export class ForbiddenError extends SopError {
   readonly code = 'SOP_ERR_FORBIDDEN';
 }
 
+/** A deploy of a SOP key that belongs to another unit, or a version that would move the key's cases to another unit. */
+export class KeyOwnedError extends ForbiddenError {
+  constructor(message: string, owner: { key: string; unit: string | null }, diagramUnit: string | null) {
+    super(message, { key: owner.key, unit: owner.unit, diagramUnit });
+  }
+}
+
 export class ConflictError extends SopError {
   readonly statusCode = 409;
   readonly code = 'SOP_ERR_CONFLICT';

@@ -8,6 +8,8 @@ import { auditChain } from './audit/audit-chain.js';
 import type { Database } from './db/knex.js';
 import { definitionsRepository } from './definitions/definitions-repository.js';
 import { deployService } from './definitions/deploy-service.js';
+import { keyOwnersRepository } from './definitions/key-owners-repository.js';
+import { keyTransferService } from './definitions/key-transfer.js';
 import { ProcessRuntime } from './engine/process-runtime.js';
 import { instancesRepository } from './instances/instances-repository.js';
 import { workflowService } from './instances/workflow-service.js';
@@ -19,6 +21,7 @@ import { overdueSweeper } from './tasks/overdue-sweeper.js';
 import { attachmentsRepository } from './tasks/attachments.js';
 import { delegationsService } from './auth/delegations.js';
 import { contentReads } from './privacy/content-reads.js';
+import { securityEvents } from './audit/security-events.js';
 
 export interface ServiceKeys {
   /** Signs audit checkpoints. */
@@ -38,7 +41,9 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const tasks = tasksRepository(knex);
   const runtime = new ProcessRuntime(options.engineCacheBytes === undefined ? {} : { cacheBytes: options.engineCacheBytes });
   const engineMoves = engineMovesRepository(knex);
-  const deploy = deployService({ knex, definitions, audit, log, clock });
+  const keyOwners = keyOwnersRepository(knex);
+  const deploy = deployService({ knex, definitions, keyOwners, audit, log, clock });
+  const keyTransfer = keyTransferService({ knex, keyOwners, audit, clock });
   const calendars = calendarStore({ knex, audit, log, clock, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);
   const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
@@ -47,7 +52,8 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const sweeper = overdueSweeper({ knex, audit, log, clock });
   const delegations = delegationsService({ knex, users, audit, clock });
   const confidential = contentReads({ knex, tasks, attachments, audit, cipher: contentCipher, clock });
-  return { db, clock, users, audit, definitions, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
+  const security = securityEvents({ audit, keyOwners });
+  return { security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -5,6 +5,7 @@ import { fromJson, toJson } from '../db/json.js';
 
 export type AuditEventType =
   | 'definition.deployed'
+  | 'definition.transferred'
   | 'instance.started'
   | 'task.created'
   | 'task.claimed'
@@ -26,7 +27,8 @@ export type AuditEventType =
   | 'user.token-rotated'
   | 'attachment.added'
   | 'content.read'
-  | 'delegation.created';
+  | 'delegation.created'
+  | 'delegation.revoked';
 
 export interface DocumentRecord {
   name: string;
@@ -310,6 +312,15 @@ export function auditChain(knex: Knex, kind: 'sqlite' | 'postgres') {
       } finally {
         done();
       }
+    },
+
+    /** Events of `types` after `afterSeq`, oldest first, at most `limit`; `from` (inclusive) and `to` (exclusive) bound `at`. */
+    async ofTypes(query: { types: readonly string[]; afterSeq: number; limit: number; from?: string | undefined; to?: string | undefined }): Promise<AuditEvent[]> {
+      const q = knex('audit_events').whereIn('type', [...query.types]).where('seq', '>', query.afterSeq);
+      if (query.from !== undefined) q.where('at', '>=', query.from);
+      if (query.to !== undefined) q.where('at', '<', query.to);
+      const rows = (await q.orderBy('seq').limit(query.limit)) as AuditRow[];
+      return rows.map(toEvent);
     },
 
     async forInstance(instanceId: string): Promise<AuditEvent[]> {

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { UnauthenticatedError } from '../errors.js';
 import { hashToken, sameHash } from './tokens.js';
-import type { User, UsersRepository } from './users-repository.js';
+import { withActing, type User, type UsersRepository } from './users-repository.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,11 +33,7 @@ const authPlugin: FastifyPluginAsync<{ users: UsersRepository; clock: () => Date
     if (!found || !sameHash(found.tokenHash, hash) || !found.active) throw new UnauthenticatedError('unknown or inactive token');
     const { tokenHash: _hash, acting, ...user } = found;
     // A running delegation lends its role for this request; the audit trail names whom the delegate acts for.
-    if (acting.size > 0) {
-      user.actingFor = Object.fromEntries([...acting].filter(([role]) => !user.roles.includes(role)));
-      user.roles = [...new Set([...user.roles, ...acting.keys()])];
-    }
-    request.user = user;
+    request.user = withActing(user, acting);
   });
 };
 

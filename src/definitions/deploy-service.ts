@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
 import type { ModdleElement } from 'bpmn-moddle';
-import { ForbiddenError, InvalidBpmnError, type ElementProblem } from '../errors.js';
+import { ForbiddenError, InvalidBpmnError, KeyOwnedError, type ElementProblem } from '../errors.js';
 import { parseBpmn } from '../engine/bpmn-parser.js';
 import { lockdown } from '../engine/diagram-lockdown.js';
 import { readCallActivities, readVersionTag } from '../engine/call-activity-declarations.js';
@@ -15,6 +15,7 @@ import { sealedFieldReads } from '../sop/sealed-fields.js';
 import { checkTimeStandards } from '../sop/step-clock.js';
 import type { AuditChain } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from './definitions-repository.js';
+import type { KeyOwner, KeyOwnersRepository } from './key-owners-repository.js';
 
 export interface CompiledDefinition {
   definition: DefinitionVersion;
@@ -82,18 +83,41 @@ async function bindDeployment(trx: Knex.Transaction, definitions: DefinitionsRep
   return { ...metadata, calls };
 }
 
-export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
-  const { knex, definitions, audit, log, clock } = deps;
+/**
+ * A deployed key belongs to its unit: only that unit's owners (and admins, unscoped owners) deploy it, and no version
+ * may move its cases into another unit's scope, not even an admin's; an admin transfers the key first.
+ * @throws KeyOwnedError (403) naming the key and its unit.
+ */
+export function checkKeyOwner(owner: KeyOwner, diagramUnit: string | null, mayDeployUnit: (unit: string | null) => boolean): void {
+  const unit = owner.unit ?? 'no single unit';
+  if (!mayDeployUnit(owner.unit)) {
+    throw new KeyOwnedError(`SOP key ${owner.key} belongs to unit ${unit}: only its owners deploy it (an admin can transfer the key)`, owner, diagramUnit);
+  }
+  if (diagramUnit !== owner.unit) {
+    throw new KeyOwnedError(
+      `SOP key ${owner.key} belongs to unit ${unit}: a version whose lanes are of ${diagramUnit ?? 'no single unit'} would move its cases out of that unit (an admin transfers the key first)`,
+      owner,
+      diagramUnit,
+    );
+  }
+}
+
+export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; keyOwners: KeyOwnersRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
+  const { knex, definitions, keyOwners, audit, log, clock } = deps;
   const compiled = new Map<string, Promise<CompiledDefinition>>();
 
-  async function store(xml: string, prepared: Prepared, userId: string | null): Promise<{ created: boolean; definition: DefinitionVersion }> {
+  async function store(xml: string, prepared: Prepared, userId: string | null, mayDeployUnit: (unit: string | null) => boolean): Promise<{ created: boolean; definition: DefinitionVersion }> {
     const hash = createHash('sha256').update(xml, 'utf8').digest('hex');
     for (let attempt = 0; ; attempt++) {
       try {
         return await knex.transaction(async (trx) => {
+          // Read in the transaction that inserts the version: of two first deploys of a key, the second finds the first's owner.
+          const owner = await keyOwners.ownerOf(prepared.key, trx);
+          if (owner) checkKeyOwner(owner, prepared.metadata.unit, mayDeployUnit);
           const latest = await definitions.latest(prepared.key, trx);
           if (latest && latest.hash === hash) return { created: false, definition: latest };
           const at = clock().toISOString();
+          if (!owner) await keyOwners.assign(trx, { key: prepared.key, unit: prepared.metadata.unit, by: userId, at });
           const definition = await definitions.insert(trx, {
             key: prepared.key,
             version: (latest?.version ?? 0) + 1,
@@ -137,7 +161,7 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
     async deploy(xml: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
       const prepared = await prepare(xml);
       if (!mayDeployUnit(prepared.metadata.unit)) throw new ForbiddenError(`deploying ${prepared.key} needs owner:${prepared.metadata.unit ?? '*'}`);
-      const { created, definition } = await store(xml, prepared, userId);
+      const { created, definition } = await store(xml, prepared, userId, mayDeployUnit);
       compiled.set(definition.id, Promise.resolve({ definition, process: prepared.process }));
       if (created) log.info({ definitionKey: definition.key, version: definition.version, event: 'definition.deployed' }, 'definition deployed');
       const warnings = [...prepared.warnings, ...(await calledKeyWarnings(prepared))];
@@ -162,6 +186,11 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
         try {
           results.push(await this.deploy(xml, null));
         } catch (err) {
+          // A key transferred to another unit keeps its newer versions; the file must not stop the service starting.
+          if (err instanceof KeyOwnedError) {
+            log.warn({ file, definitionKey: err.details?.key, unit: err.details?.unit }, `not deployed: ${err.message}`);
+            continue;
+          }
           if (err instanceof InvalidBpmnError) throw new Error(`${file}: ${err.message}`, { cause: err });
           throw err;
         }

@@ -240,17 +240,24 @@ export function workflowService(deps: WorkflowDeps) {
       const unit = definition.metadata.unit;
       if (!isOwnerOf(user, unit)) throw new ForbiddenError('assigning a task needs the owner or admin role');
       if (task.status === 'completed' || task.status === 'cancelled') throw new ConflictError(`task ${task.id} is ${task.status}`, task.status);
-      const target = await users.findById(assigneeId);
+      const at = clock().toISOString();
+      // A current acting official (Plh./Plt.) of the task's role may be given it, as they may claim it.
+      const target = await users.withDelegations(assigneeId, at);
       if (!target || !target.active) throw new NotFoundError(`user ${assigneeId} not found`);
       if (!mayAct(target, task, unit)) {
         throw new InvalidFormError([{ name: 'userId', message: `pengguna ini tidak memegang peran ${task.role ?? 'pemilik'} tugas ini` }]);
       }
-      const at = clock().toISOString();
       await knex.transaction(async (trx) => {
         const ok = await tasks.setAssignee(task.id, task.assignee, { assignee: target.id, status: 'claimed', claimed_at: at }, trx);
         if (!ok) throw new ConflictError(`task ${task.id} changed meanwhile`, 'claimed');
         await audit.append(trx, [
-          { type: 'task.claimed', at, ...aboutTask(task), userId: target.id, data: { assignedBy: user.id, previousAssignee: task.assignee } },
+          {
+            type: 'task.claimed',
+            at,
+            ...aboutTask(task),
+            userId: target.id,
+            data: { assignedBy: user.id, previousAssignee: task.assignee, ...(task.role && target.actingFor?.[task.role] ? { actingFor: target.actingFor[task.role]?.forUser } : {}) },
+          },
         ]);
       });
       log.info({ instanceId: task.instanceId, taskId: task.id, userId: target.id, by: user.id, event: 'task.assigned' }, 'task assigned');

@@ -20,6 +20,15 @@ export interface ContentReadDeps {
 }
 
 export const AUTHOR_ONLY = 'isi langkah rahasia hanya dapat dibaca oleh pencatatnya';
+export const OWN_TOKEN_ONLY = 'isi rahasia hanya dapat dibaca dengan token milik Anda sendiri: ganti token Anda dulu (POST /me/token)';
+
+/**
+ * Sealed content needs its author's own credential: a token an admin issued (or the service) is an enrolment token,
+ * so an admin who rotates the author's token cannot read it with the token they were given.
+ */
+function checkOwnCredential(user: User): void {
+  if (user.tokenSource !== 'self' && user.tokenSource !== 'config') throw new ForbiddenError(OWN_TOKEN_ONLY, { reason: 'enrolment-token' });
+}
 
 export function contentReads(deps: ContentReadDeps) {
   const { knex, tasks, attachments, audit, cipher, clock } = deps;
@@ -38,6 +47,7 @@ export function contentReads(deps: ContentReadDeps) {
       const sealed = task.contentSealed ? await tasks.sealedContent(task.id) : undefined;
       if (!sealed || !task.completedBy || !task.completedAt) throw new NotFoundError(`no confidential content was recorded at task ${task.id}`);
       if (task.completedBy !== user.id) throw new ForbiddenError(AUTHOR_ONLY);
+      checkOwnCredential(user);
       const content = openContent(cipher, task.id, sealed);
       await logRead(user, task, { content: 'task' });
       return { taskId: task.id, recordedBy: task.completedBy, recordedAt: task.completedAt, ...content };
@@ -45,6 +55,7 @@ export function contentReads(deps: ContentReadDeps) {
     /** A file uploaded at a confidential step, for its uploader; other files as they are. */
     async attachmentContent(user: User, task: TaskRecord, info: AttachmentInfo): Promise<Buffer> {
       if (info.sealed && info.uploadedBy !== user.id) throw new ForbiddenError(AUTHOR_ONLY);
+      if (info.sealed) checkOwnCredential(user);
       const content = (await attachments.content(info.id)) as Buffer;
       if (info.sealed) await logRead(user, task, { content: 'attachment', attachmentId: info.id, sha256: info.sha256 });
       return content;

@@ -6,7 +6,33 @@ import { isAnyAuditor, isAuditorOf, isOwnerOf } from '../auth/roles.js';
 import { maySeeInstance } from '../instances/instance-access.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { AuditEvent } from '../audit/audit-chain.js';
-import { auditEventSchema, errorSchema, idParams } from './schemas.js';
+import { SECURITY_EVENT_TYPES } from '../audit/security-events.js';
+import { decodeCursor, encodeCursor, keysetCursor } from '../http/cursor.js';
+import { auditEventSchema, errorSchema, idParams, instantSchema, listQuery, pageOf } from './schemas.js';
+
+const securityEventSchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    type: z.enum(SECURITY_EVENT_TYPES),
+    userId: z.string().nullable(),
+    role: z.string().nullable(),
+    definitionKey: z.string().nullable(),
+    version: z.number().int().nullable(),
+    instanceId: z.string().nullable(),
+    taskId: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+    hash: z.string(),
+  })
+  .meta({ id: 'SecurityEvent' });
+const securityEventQuery = listQuery.extend({
+  type: z.enum(SECURITY_EVENT_TYPES).optional(),
+  userId: z.string().min(1).max(100).optional().describe('the user who acted, or the user acted on (changed, rotated, delegator, delegate)'),
+  from: instantSchema.optional().describe('at or after'),
+  to: instantSchema.optional().describe('before'),
+});
+const isKeyset = keysetCursor(['s']);
+const isSeqCursor = (v: unknown): v is { s: string } => isKeyset(v) && /^\d{1,15}$/.test(v.s);
 
 const security = [{ bearer: [] }];
 
@@ -66,6 +92,37 @@ const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       const unit = definition.metadata.unit;
       if (!isAuditorOf(user, unit) && !isOwnerOf(user, unit)) throw new ForbiddenError('the audit trail needs the auditor or owner role');
       return { instanceId: instance.id, events: (await audit.forInstance(instance.id)).map(auditEventView) };
+    },
+  );
+
+  app.get(
+    '/audit/events',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Security and administration events: users, tokens, delegations, deploys, key transfers, calendars, sealed reads (auditor, admin)',
+        description: "Oldest first. Admins and auditors of every unit see all; `auditor:<unit>` the events about their unit's SOP keys, roles and users.",
+        security,
+        querystring: securityEventQuery,
+        response: { 200: pageOf(securityEventSchema), 400: errorSchema, 403: errorSchema },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const after = decodeCursor(q.cursor, isSeqCursor);
+      const page = await app.services.security.list(currentUser(request), {
+        type: q.type,
+        userId: q.userId,
+        from: q.from === undefined ? undefined : new Date(q.from).toISOString(),
+        to: q.to === undefined ? undefined : new Date(q.to).toISOString(),
+        afterSeq: after ? Number(after.s) : 0,
+        limit: q.limit,
+      });
+      const last = page.items.at(-1);
+      return {
+        items: page.items.map((e) => ({ seq: e.seq, at: e.at, type: e.type as (typeof SECURITY_EVENT_TYPES)[number], userId: e.userId, role: e.role, definitionKey: e.definitionKey, version: e.version, instanceId: e.instanceId, taskId: e.taskId, data: e.data, hash: e.hash })),
+        nextCursor: page.more && last ? encodeCursor({ s: String(last.seq) }) : null,
+      };
     },
   );
 

@@ -8,7 +8,7 @@ import { ForbiddenError, NotFoundError, UnsupportedMediaError } from '../errors.
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import { buildSopSheet } from '../sop/sop-sheet.js';
 import { renderSopSheetHtml } from '../sop/sop-sheet-html.js';
-import { sopSheetSchema, definitionDetail, definitionQuery, definitionSummary, deployResult, errorSchema, keyParams, pageOf } from './schemas.js';
+import { sopSheetSchema, definitionDetail, definitionQuery, definitionSummary, deployResult, errorSchema, keyParams, pageOf, unitSchema } from './schemas.js';
 
 const security = [{ bearer: [] }];
 
@@ -126,6 +126,22 @@ const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
       const result = await deploy.deploy(request.body, user.id, (unit) => isOwnerOf(user, unit));
       return reply.status(result.created ? 201 : 200).send({ definitions: result.definitions, warnings: result.warnings });
     },
+  );
+
+  app.post(
+    '/definitions/:key/transfer',
+    {
+      schema: {
+        tags: ['definitions'],
+        summary: "Give a SOP key to another unit (admin), audited as definition.transferred",
+        description: "From then on only the new unit's owners deploy the key, and its next version carries that unit's lanes; until then its cases stay where the latest version's lanes put them. `unit` null: no single unit (admins and unscoped owners only).",
+        security,
+        params: keyParams,
+        body: z.object({ unit: unitSchema.nullable(), reason: z.string().trim().min(1).max(2000) }).strict(),
+        response: { 200: z.object({ key: z.string(), unit: z.string().nullable(), previousUnit: z.string().nullable() }), 400: errorSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => app.services.keyTransfer.transfer(currentUser(request), request.params.key, request.body.unit, request.body.reason),
   );
 };
 

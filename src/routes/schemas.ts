@@ -21,6 +21,12 @@ const startValue = z.union([scalar, z.array(scalar).max(100)]);
 
 export const roleSchema = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9:/_.-]*$/, 'lower-case role id such as bkd-kalteng/kabid, owner:ipdn, admin');
 
+/** An ISO 8601 date-time with a zone. */
+export const instantSchema = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)), 'ISO 8601 date-time with a zone');
+
+/** A unit: the role-id prefix its lane roles share (`ipdn` in `ipdn/konselor`, `owner:ipdn`). */
+export const unitSchema = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9_.-]*$/, 'lower-case unit id such as ipdn or bkd-kalteng');
+
 export const createUserBody = z.object({ name: z.string().trim().min(1).max(200), roles: z.array(roleSchema).max(100) });
 export const userSchema = z.object({ id: z.string(), name: z.string(), roles: z.array(z.string()) }).meta({ id: 'User' });
 export const createdUserSchema = userSchema.extend({ token: z.string() }).meta({ id: 'CreatedUser' });

@@ -6,6 +6,15 @@ import { ForbiddenError } from '../errors.js';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, keysetCursor } from '../http/cursor.js';
 import { createUserBody, createdUserSchema, errorSchema, idParams, listQuery, pageOf, roleSchema, userSchema } from './schemas.js';
+import type { User } from '../auth/users-repository.js';
+
+const meSchema = userSchema
+  .extend({ tokenRotatedAt: z.string().nullable(), tokenRotatedBy: z.string().nullable(), tokenKind: z.enum(['enrolment', 'own', 'config']) })
+  .meta({ id: 'Me' });
+
+/** `own`: set by its holder; `config`: ADMIN_TOKEN; anything else an admin (or the service) issued. */
+const tokenKind = (u: User) => (u.tokenSource === 'self' ? 'own' : u.tokenSource === 'config' ? 'config' : 'enrolment') as 'own' | 'config' | 'enrolment';
+const meView = (u: User) => ({ id: u.id, name: u.name, roles: u.roles, tokenRotatedAt: u.tokenRotatedAt, tokenRotatedBy: u.tokenRotatedBy, tokenKind: tokenKind(u) });
 
 const userDetailSchema = z.object({ id: z.string(), name: z.string(), roles: z.array(z.string()), active: z.boolean(), createdAt: z.string() }).meta({ id: 'UserDetail' });
 
@@ -70,10 +79,37 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/me', { schema: { tags: ['users'], summary: 'The caller', security, response: { 200: userSchema, 401: errorSchema } } }, async (request) => {
-    const { id, name, roles } = currentUser(request);
-    return { id, name, roles };
-  });
+  app.get(
+    '/me',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'The caller, and where their token came from',
+        description:
+          "`tokenRotatedBy` is who set the current token (the caller: their own; an admin's id: an enrolment token, which cannot read sealed content until its holder rotates it with POST /me/token; null: the service, or ADMIN_TOKEN).",
+        security,
+        response: { 200: meSchema, 401: errorSchema },
+      },
+    },
+    async (request) => meView(currentUser(request)),
+  );
+
+  app.post(
+    '/me/token',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Replace your own token: the old one stops at once; the new one is shown once and is yours alone',
+        description: 'A token an admin issued (POST /users, POST /users/:id/token) is an enrolment token; the one you set here also reads the sealed content you recorded. The ADMIN_TOKEN account answers 409: its token is configuration.',
+        security,
+        response: { 200: createdUserSchema, 401: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id, name, roles, token } = await app.services.accounts.rotateOwnToken(currentUser(request));
+      return reply.header('cache-control', 'no-store').send({ id, name, roles, token });
+    },
+  );
 };
 
 export default userRoutes;

@@ -13,11 +13,12 @@ const VALUES: Record<string, Record<string, unknown>> = {
   'verify-and-schedule': { modus: 'luring', jadwalSesi: '2026-03-03T09:00:00+08:00' },
 };
 
-/** An applicant, an UPPK admin and a counsellor of BKD NTB, and the tokens that work each lane. */
+/** An applicant, an UPPK admin and a counsellor of BKD NTB (with a token of her own), and the tokens that work each lane. */
 async function ntbStaff(app: TestApp) {
   const asn = await app.user(['bkd-ntb/asn'], 'Ani');
   const admin = await app.user(['bkd-ntb/admin-uppk'], 'Admin UPPK');
-  const konselor = await app.user(['bkd-ntb/konselor'], 'Konselor Dewi');
+  const enrolled = await app.user(['bkd-ntb/konselor'], 'Konselor Dewi');
+  const konselor = { id: enrolled.id, token: (await app.call('POST', '/me/token', enrolled.token)).json().token as string };
   return { asn, konselor, tokens: { 'bkd-ntb/asn': asn.token, 'bkd-ntb/admin-uppk': admin.token, 'bkd-ntb/konselor': konselor.token } };
 }
 

@@ -76,7 +76,7 @@ interface Row {
   route: string;
   /** Builds the request; `fresh` is a new case for a mutating route. */
   request(f: Fixture, fresh: FreshCase | undefined): Request;
-  fresh?: 'open' | 'claimed';
+  fresh?: 'open' | 'claimed' | 'delegation';
   expect: Partial<Record<Persona, Expect>> & { others: Expect };
   /** For list routes: is the fixture's item in this answer? */
   listed?(f: Fixture, body: unknown): boolean;
@@ -85,6 +85,7 @@ interface Row {
 interface FreshCase {
   instanceId: string;
   taskId: string;
+  delegationId?: string;
 }
 
 const completion = {
@@ -104,6 +105,8 @@ const MATRIX: Row[] = [
   { route: 'GET /health', request: () => ({ method: 'GET', url: '/health' }), expect: { anonymous: 200, deactivated: 200, others: 200 } },
   { route: 'GET /docs/json', request: () => ({ method: 'GET', url: '/docs/json' }), expect: { anonymous: 200, deactivated: 200, others: 200 } },
   { route: 'GET /me', request: () => ({ method: 'GET', url: '/me' }), expect: { others: 200 } },
+  // Each persona replaces their own token here and goes on with the new one (the ADMIN_TOKEN's is configuration).
+  { route: 'POST /me/token', request: () => ({ method: 'POST', url: '/me/token' }), expect: { admin: 409, others: 200 } },
   { route: 'POST /users', request: () => ({ method: 'POST', url: '/users', body: { name: 'Baru', roles: ['bkd-ntb/konselor'] } }), expect: { admin: 201, others: 403 } },
   { route: 'GET /users', request: () => ({ method: 'GET', url: '/users' }), expect: { admin: 200, others: 403 } },
   { route: 'PATCH /users/:id', request: (f) => ({ method: 'PATCH', url: `/users/${f.targetId}`, body: { roles: ['bkd-ntb/konselor'] } }), expect: { admin: 200, others: 403 } },
@@ -123,6 +126,12 @@ const MATRIX: Row[] = [
     route: 'POST /definitions',
     request: (f) => ({ method: 'POST', url: '/definitions', body: f.ntbXml, headers: { 'content-type': 'application/xml' } }),
     expect: { admin: 200, owner: 200, ownerUnit: 200, others: 403 },
+  },
+  {
+    // The same unit again: allowed callers get 200 and nothing changes.
+    route: 'POST /definitions/:key/transfer',
+    request: () => ({ method: 'POST', url: `/definitions/${NTB}/transfer`, body: { unit: 'bkd-ntb', reason: 'uji akses' } }),
+    expect: { admin: 200, others: 403 },
   },
   {
     route: 'POST /definitions/:key/instances',
@@ -204,6 +213,11 @@ const MATRIX: Row[] = [
     request: () => ({ method: 'GET', url: `/audit/export?format=csv&definitionKey=${NTB}` }),
     expect: { admin: 200, auditor: 200, auditorUnit: 200, auditorOther: 404, others: 403 },
   },
+  {
+    route: 'GET /audit/events',
+    request: () => ({ method: 'GET', url: '/audit/events' }),
+    expect: { admin: 200, auditor: 200, auditorUnit: 200, auditorOther: 200, others: 403 },
+  },
   { route: 'GET /audit/verify', request: () => ({ method: 'GET', url: '/audit/verify' }), expect: { admin: 200, auditor: 200, auditorUnit: 200, auditorOther: 200, others: 403 } },
   { route: 'GET /audit/checkpoint', request: () => ({ method: 'GET', url: '/audit/checkpoint' }), expect: { admin: 200, auditor: 200, auditorUnit: 200, auditorOther: 200, others: 403 } },
   {
@@ -221,9 +235,16 @@ const MATRIX: Row[] = [
     request: (f) => ({
       method: 'POST',
       url: '/delegations',
-      body: { to: f.targetId, role: 'bkd-ntb/admin-uppk', from: '2026-03-10T00:00:00Z', until: '2026-03-11T00:00:00Z', reason: 'cuti' },
+      body: { to: f.targetId, role: 'bkd-ntb/admin-uppk', from: '2026-04-10T00:00:00Z', until: '2026-04-11T00:00:00Z', reason: 'cuti' },
     }),
     expect: { staff: 201, others: 403 },
+  },
+  {
+    // A fresh delegation by staff for each cell: its delegator and an admin end it; its delegate may not; to others it does not exist.
+    route: 'POST /delegations/:id/revoke',
+    fresh: 'delegation',
+    request: (_f, c) => ({ method: 'POST', url: `/delegations/${c?.delegationId}/revoke` }),
+    expect: { admin: 200, staff: 200, delegate: 403, others: 404 },
   },
   { route: 'GET /delegations', request: () => ({ method: 'GET', url: '/delegations' }), expect: { others: 200 } },
   { route: 'GET /engine-moves', request: () => ({ method: 'GET', url: '/engine-moves' }), expect: { admin: 200, others: 403 } },
@@ -259,10 +280,28 @@ t.test('role × route access matrix', async (t) => {
   await ok(app, 'POST', '/delegations', token('staff'), { to: users.delegateEnded.id, role: 'bkd-ntb/admin-uppk', from: new Date(now - 3 * DAY).toISOString(), until: new Date(now - DAY).toISOString(), reason: 'Plh. yang sudah berakhir' }, 201);
   await ok(app, 'PATCH', `/users/${users.deactivated.id}`, ADMIN_TOKEN, { active: false });
 
-  const tokens = { 'bkd-ntb/asn': token('applicant'), 'bkd-ntb/admin-uppk': token('staff'), 'bkd-ntb/konselor': token('konselor') };
+  // Read at each use: the POST /me/token row gives every persona a new token.
+  const tokens = {
+    get 'bkd-ntb/asn'() {
+      return token('applicant');
+    },
+    get 'bkd-ntb/admin-uppk'() {
+      return token('staff');
+    },
+    get 'bkd-ntb/konselor'() {
+      return token('konselor');
+    },
+  };
   const newCase = async (): Promise<FreshCase> => {
     const instanceId = (await ok(app, 'POST', `/definitions/${NTB}/instances`, token('applicant'), {}, 201)).id as string;
     return { instanceId, taskId: (await advanceCase(app, instanceId, tokens, 'verify-and-schedule')).id };
+  };
+  let delegations = 0;
+  /** A delegation of staff's role to the delegate, in a period of its own that has not ended. */
+  const newDelegation = async (): Promise<FreshCase> => {
+    const from = Date.parse('2026-05-01T00:00:00Z') + delegations++ * DAY;
+    const made = await ok(app, 'POST', '/delegations', token('staff'), { to: users.delegate.id, role: 'bkd-ntb/admin-uppk', from: new Date(from).toISOString(), until: new Date(from + DAY / 2).toISOString(), reason: 'uji akses' }, 201);
+    return { instanceId: '', taskId: '', delegationId: made.id as string };
   };
   const main = await newCase();
   const upload = await app.call('POST', `/tasks/${main.taskId}/attachments`, token('staff'), multipart('').body, multipart('').headers);
@@ -297,11 +336,12 @@ t.test('role × route access matrix', async (t) => {
   for (const row of MATRIX) {
     for (const persona of PERSONAS) {
       const expected: Expect = row.expect[persona] ?? (persona === 'anonymous' || persona === 'deactivated' ? 401 : row.expect.others);
-      const currentFresh = row.fresh ? await newCase() : undefined;
+      const currentFresh = row.fresh === 'delegation' ? await newDelegation() : row.fresh ? await newCase() : undefined;
       if (row.fresh === 'claimed' && currentFresh) await ok(app, 'POST', `/tasks/${currentFresh.taskId}/claim`, token('staff'));
       const req = row.request(fixture, currentFresh);
       const res = await app.call(req.method, req.url, users[persona].token, req.body, req.headers);
       cells++;
+      if (row.route === 'POST /me/token' && res.statusCode === 200) users[persona].token = res.json().token as string;
       let got: Expect = res.statusCode;
       if (typeof expected === 'string' && res.statusCode === 200 && row.listed) got = row.listed(fixture, res.json()) ? 'listed' : 'unlisted';
       if (got !== expected) failures.push(`${row.route} as ${persona}: expected ${expected}, got ${got} ${res.statusCode >= 400 ? res.body.slice(0, 160) : ''}`);

@@ -80,7 +80,9 @@ t.test("a counsellor reads back the notes sealed at a confidential step, and the
   const NTB = 'bkd-ntb-konseling-psikologi';
   const asn = await web.user(['bkd-ntb/asn'], 'Ani');
   const uppk = await web.user(['bkd-ntb/admin-uppk'], 'Admin UPPK');
-  const konselor = await web.user(['bkd-ntb/konselor'], 'Konselor Dewi');
+  const enrolled = await web.user(['bkd-ntb/konselor'], 'Konselor Dewi');
+  // Sealed content needs the author's own token, not the one the admin issued.
+  const konselor = { id: enrolled.id, token: (await web.call('POST', '/me/token', enrolled.token)).json().token as string };
   const tokens: Record<string, string> = { 'bkd-ntb/asn': asn.token, 'bkd-ntb/admin-uppk': uppk.token, 'bkd-ntb/konselor': konselor.token };
   const values: Record<string, Record<string, unknown>> = {
     'fill-registration': { bentukDiinginkan: 'luring', unitKerja: 'BKD', permasalahan: 'beban kerja' },
