@@ -11,6 +11,7 @@ import { loadSigningKey } from './audit/signing-key.js';
 import { contentCipher, loadContentKeyFile, parseContentKey } from './privacy/content-cipher.js';
 import authPlugin from './auth/auth-plugin.js';
 import { installErrorHandler } from './http/error-handler.js';
+import canonicalInput from './http/canonical-input.js';
 import healthRoutes from './routes/health-routes.js';
 import userRoutes from './routes/user-routes.js';
 import definitionRoutes from './routes/definition-routes.js';
@@ -100,6 +101,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
+  await app.register(canonicalInput);
   await app.register(authPlugin, { users: services.users, clock: services.clock });
   await app.register(healthRoutes);
   await app.register(userRoutes);

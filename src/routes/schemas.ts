@@ -1,5 +1,6 @@
 // zod schemas for every request and response: the single source of route types and of the OpenAPI document.
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../db/text-limits.js';
 
 export const errorSchema = z
   .object({
@@ -12,7 +13,7 @@ export const errorSchema = z
   .meta({ id: 'Error' });
 
 export const idParams = z.object({ id: z.string().min(1).max(100) });
-export const keyParams = z.object({ key: z.string().min(1).max(200) });
+export const keyParams = z.object({ key: z.string().min(1).max(TEXT_LIMITS.definitionKey) });
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier').max(100);
 const scalar = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
@@ -97,7 +98,7 @@ export const deployResult = z
 
 export const startBody = z
   .object({
-    businessKey: z.string().min(1).max(200).optional(),
+    businessKey: z.string().min(1).max(TEXT_LIMITS.businessKey).optional(),
     variables: z
       .record(identifier, startValue)
       .refine((v) => Object.keys(v).length <= 100, 'at most 100 variables')
