@@ -35,6 +35,24 @@ export class TooLargeError extends SopError {
   readonly code = 'SOP_ERR_TOO_LARGE';
 }
 
+/** A path parameter longer than the router accepts (Fastify's maxParamLength): the same code as a body too big. */
+export class UriTooLongError extends SopError {
+  readonly statusCode = 414;
+  readonly code = 'SOP_ERR_TOO_LARGE';
+}
+
+/** Request headers over Node's limit (16 KiB by default), a URL that long included. */
+export class HeadersTooLargeError extends SopError {
+  readonly statusCode = 431;
+  readonly code = 'SOP_ERR_TOO_LARGE';
+}
+
+/** The client did not send its request in time (Node's requestTimeout and headersTimeout). */
+export class RequestTimeoutError extends SopError {
+  readonly statusCode = 408;
+  readonly code = 'SOP_ERR_TIMEOUT';
+}
+
 export class UnsupportedMediaError extends SopError {
   readonly statusCode = 415;
   readonly code = 'SOP_ERR_UNSUPPORTED_MEDIA';
