@@ -3,7 +3,8 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
-import { ConflictError, ForbiddenError, NotFoundError, TooLargeError, UnsupportedMediaError, ValidationError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnsupportedMediaError } from '../errors.js';
+import { multipartLimits, readUpload } from '../http/multipart-upload.js';
 import { mayAct, mayRead } from '../tasks/task-access.js';
 import { MAX_ATTACHMENT_BYTES } from '../tasks/attachments.js';
 import { errorSchema, idParams } from './schemas.js';
@@ -13,7 +14,7 @@ const attachmentSchema = z.object({ id: z.string(), name: z.string(), sha256: z.
 
 const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
   const { workflow, attachments, confidential, clock } = app.services;
-  await app.register(multipart, { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5, fieldSize: 1000, parts: 6 } });
+  await app.register(multipart, { limits: multipartLimits(MAX_ATTACHMENT_BYTES) });
 
   app.post(
     '/tasks/:id/attachments',
@@ -34,31 +35,16 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!mayAct(user, task, definition.metadata.unit)) throw new ForbiddenError(`task ${task.id} needs the role ${task.role ?? 'owner'}`);
       if (task.status === 'completed' || task.status === 'cancelled') throw new ConflictError(`task ${task.id} is ${task.status}`, task.status);
       if (!request.isMultipart()) throw new UnsupportedMediaError('upload the file as multipart/form-data with a part named file');
-      let file: { name: string; type: string; content: Buffer } | undefined;
-      let name: string | undefined;
-      try {
-        for await (const part of request.parts()) {
-          if (part.type === 'file') {
-            if (part.fieldname !== 'file') throw new ValidationError('unexpected file part', [{ name: part.fieldname, message: 'the file part must be named file' }]);
-            file = { name: part.filename, type: part.mimetype, content: await part.toBuffer() };
-          } else if (part.fieldname === 'name') {
-            name = String(part.value).trim();
-          }
-        }
-      } catch (err) {
-        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new TooLargeError(`a file may have at most ${MAX_ATTACHMENT_BYTES} bytes`);
-        throw err;
-      }
-      if (!file) throw new ValidationError('no file', [{ name: 'file', message: 'a part named file is required' }]);
+      const upload = await readUpload(request, MAX_ATTACHMENT_BYTES);
       const info = await attachments.add({
         taskId: task.id,
         instanceId: task.instanceId,
         definitionKey: task.definitionKey,
         version: task.version,
         elementId: task.elementId,
-        name: (name || file.name || 'dokumen').slice(0, 500),
-        contentType: file.type,
-        content: file.content,
+        name: upload.name ?? (upload.filename || 'dokumen'),
+        contentType: upload.type,
+        content: upload.content,
         confidential: definition.metadata.steps.some((s) => s.elementId === task.elementId && s.confidential),
         userId: user.id,
         at: clock().toISOString(),

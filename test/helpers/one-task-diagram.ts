@@ -9,14 +9,16 @@ export interface OneTaskParts {
   role?: string;
   requires?: string;
   field?: string;
+  /** The form field's type (default string). */
+  fieldType?: string;
 }
 
 const NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:sop="urn:sop-bpmn:1.0"';
 
 /** The XML, with each part inserted as it is (character references included); defaults deploy and start. */
 export function oneTaskDiagram(parts: OneTaskParts = {}): string {
-  const { key = 'uji-satu', processName = 'Uji satu', taskId = 'u', taskName = 'Menerima', step = '1', role = 'uji/staf', requires, field } = parts;
-  const form = field ? `<sop:form><sop:field name="${field}" type="string" label="Isian"/></sop:form>` : '';
+  const { key = 'uji-satu', processName = 'Uji satu', taskId = 'u', taskName = 'Menerima', step = '1', role = 'uji/staf', requires, field, fieldType = 'string' } = parts;
+  const form = field ? `<sop:form><sop:field name="${field}" type="${fieldType}" label="Isian"/></sop:form>` : '';
   return `<?xml version="1.0"?>
 <bpmn:definitions ${NS} id="d" targetNamespace="x"><bpmn:process id="${key}" name="${processName}" isExecutable="true">
 <bpmn:laneSet id="ls"><bpmn:lane id="l"><bpmn:extensionElements><sop:actor role="${role}"/></bpmn:extensionElements>
