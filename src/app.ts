@@ -12,6 +12,7 @@ import { contentCipher, loadContentKeyFile, parseContentKey } from './privacy/co
 import authPlugin from './auth/auth-plugin.js';
 import { clientErrorHandler, frameworkErrors, installErrorHandler, MAX_PARAM_LENGTH } from './http/error-handler.js';
 import canonicalInput from './http/canonical-input.js';
+import securityHeaders, { DOCS_CONTENT_SECURITY_POLICY } from './http/security-headers.js';
 import healthRoutes from './routes/health-routes.js';
 import userRoutes from './routes/user-routes.js';
 import definitionRoutes from './routes/definition-routes.js';
@@ -53,6 +54,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  await app.register(securityHeaders);
 
   // One log line per request, with the user and the outcome.
   app.addHook('onResponse', async (request, reply) => {
@@ -103,7 +105,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', validatorUrl: null }, staticCSP: DOCS_CONTENT_SECURITY_POLICY });
 
   await app.register(canonicalInput);
   await app.register(authPlugin, { users: services.users, clock: services.clock });

@@ -100,6 +100,8 @@ export function installErrorHandler(app: FastifyInstance): void {
  * maxParamLength), in the contract's shape: pass as Fastify's `frameworkErrors` option.
  */
 export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (err, request, reply) => {
+  // Such a reply has no route, so no onSend hook adds these (security-headers.ts).
+  reply.header('x-content-type-options', 'nosniff').header('cache-control', 'no-store');
   void handle(err, request, reply);
 };
 
