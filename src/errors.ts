@@ -53,6 +53,17 @@ export class RequestTimeoutError extends SopError {
   readonly code = 'SOP_ERR_TIMEOUT';
 }
 
+/** A quota is spent (uploads per user): `details.limit` names it, `retryAfterS` says when it frees (also as Retry-After). */
+export class RateLimitedError extends SopError {
+  readonly statusCode = 429;
+  readonly code = 'SOP_ERR_RATE_LIMITED';
+  readonly retryAfterS: number;
+  constructor(message: string, limit: string, retryAfterS: number, max: number) {
+    super(message, { limit, retryAfterS, max });
+    this.retryAfterS = retryAfterS;
+  }
+}
+
 export class UnsupportedMediaError extends SopError {
   readonly statusCode = 415;
   readonly code = 'SOP_ERR_UNSUPPORTED_MEDIA';

@@ -4,7 +4,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { TEXT_LIMITS } from '../db/text-limits.js';
-import { HeadersTooLargeError, RequestTimeoutError, SopError, TooLargeError, UnsupportedMediaError, UriTooLongError, ValidationError, type FieldProblem } from '../errors.js';
+import { HeadersTooLargeError, RateLimitedError, RequestTimeoutError, SopError, TooLargeError, UnsupportedMediaError, UriTooLongError, ValidationError, type FieldProblem } from '../errors.js';
 
 /** An error answer stays small whatever the request held: at most this many entries per details list, ... */
 export const MAX_DETAIL_ENTRIES = 100;
@@ -84,6 +84,7 @@ function handle(err: FastifyError, request: FastifyRequest, reply: FastifyReply)
     else request.log.debug({ code: known.code }, known.message);
     // Server-side failures never leak their internal message.
     const message = known.statusCode >= 500 ? 'the service could not complete the request' : known.message;
+    if (known instanceof RateLimitedError) reply.header('retry-after', String(known.retryAfterS));
     return send(reply, known.statusCode, known.code, message, known.statusCode >= 500 ? undefined : known.details);
   }
   request.log.error({ err }, 'unhandled error');

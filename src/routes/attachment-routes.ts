@@ -7,9 +7,14 @@ import { ConflictError, ForbiddenError, NotFoundError, UnsupportedMediaError } f
 import { multipartLimits, readUpload } from '../http/multipart-upload.js';
 import { mayAct, mayRead } from '../tasks/task-access.js';
 import { MAX_ATTACHMENT_BYTES } from '../tasks/attachments.js';
+import { UPLOAD_QUOTA } from '../tasks/upload-quota.js';
 import { errorSchema, idParams } from './schemas.js';
 
 const security = [{ bearer: [] }];
+const { perTask, perUser } = UPLOAD_QUOTA;
+const QUOTA_TEXT =
+  `A task holds at most ${perTask.files} documents and ${perTask.bytes / 2 ** 20} MiB (413 naming \`filesPerTask\` or \`bytesPerTask\`); ` +
+  `a user uploads at most ${perUser.files} files and ${perUser.bytes / 2 ** 20} MiB in ${perUser.windowMs / 60_000} minutes (429 SOP_ERR_RATE_LIMITED naming \`uploadsPerUser\` or \`bytesPerUser\`, with Retry-After).`;
 const attachmentSchema = z.object({ id: z.string(), name: z.string(), sha256: z.string(), size: z.number().int(), contentType: z.string() }).meta({ id: 'Attachment' });
 
 const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -22,11 +27,11 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['tasks'],
         summary: 'Upload a document for a task (multipart/form-data: `file`, optional `name` = the kelengkapan it fulfils)',
-        description: 'Accepted: PDF, PNG, JPEG, plain text, DOCX, XLSX, at most 10 MiB. Name the returned id as `attachmentId` of a document when completing the task.',
+        description: `Accepted: PDF, PNG, JPEG, plain text, DOCX, XLSX, at most 10 MiB. Name the returned id as \`attachmentId\` of a document when completing the task. ${QUOTA_TEXT}`,
         security,
         params: idParams,
         consumes: ['multipart/form-data'],
-        response: { 201: attachmentSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema },
+        response: { 201: attachmentSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema, 429: errorSchema },
       },
     },
     async (request, reply) => {
@@ -35,6 +40,7 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!mayAct(user, task, definition.metadata.unit)) throw new ForbiddenError(`task ${task.id} needs the role ${task.role ?? 'owner'}`);
       if (task.status === 'completed' || task.status === 'cancelled') throw new ConflictError(`task ${task.id} is ${task.status}`, task.status);
       if (!request.isMultipart()) throw new UnsupportedMediaError('upload the file as multipart/form-data with a part named file');
+      await attachments.checkQuota({ taskId: task.id, userId: user.id, size: 0, at: clock().toISOString() });
       const upload = await readUpload(request, MAX_ATTACHMENT_BYTES);
       const info = await attachments.add({
         taskId: task.id,
