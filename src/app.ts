@@ -44,7 +44,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Our own onResponse hook writes the one line per request.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
+    // A request that arrives while closing answers 503 through the error handler (http/error-handler.ts).
+    return503OnClosing: false,
     // Answers the router and Node's HTTP parser give before the error handler runs, in the contract's error shape.
     frameworkErrors,
     clientErrorHandler,

@@ -171,6 +171,12 @@ export class ActivityFailedError extends SopError {
   }
 }
 
+/** The service is shutting down: the request was not started, another instance (or this one restarted) will take it. */
+export class UnavailableError extends SopError {
+  readonly statusCode = 503;
+  readonly code = 'SOP_ERR_UNAVAILABLE';
+}
+
 /** The engine could not advance an instance; the stored state is left untouched. */
 export class EngineRunError extends SopError {
   readonly statusCode = 500;

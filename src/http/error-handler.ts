@@ -4,7 +4,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { TEXT_LIMITS } from '../db/text-limits.js';
-import { HeadersTooLargeError, RateLimitedError, RequestTimeoutError, SopError, TooLargeError, UnsupportedMediaError, UriTooLongError, ValidationError, type FieldProblem } from '../errors.js';
+import { HeadersTooLargeError, RateLimitedError, RequestTimeoutError, SopError, TooLargeError, UnavailableError, UnsupportedMediaError, UriTooLongError, ValidationError, type FieldProblem } from '../errors.js';
 
 /** An error answer stays small whatever the request held: at most this many entries per details list, ... */
 export const MAX_DETAIL_ENTRIES = 100;
@@ -80,12 +80,14 @@ export const MAX_PARAM_LENGTH = TEXT_LIMITS.definitionKey;
 function handle(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const known = translate(err);
   if (known) {
-    if (known.statusCode >= 500) request.log.error({ err }, known.message);
+    // A shutdown's 503 is no failure: it says what to do, and is no error in the log.
+    const failure = known.statusCode >= 500 && !(known instanceof UnavailableError);
+    if (failure) request.log.error({ err }, known.message);
     else request.log.debug({ code: known.code }, known.message);
     // Server-side failures never leak their internal message.
-    const message = known.statusCode >= 500 ? 'the service could not complete the request' : known.message;
+    const message = failure ? 'the service could not complete the request' : known.message;
     if (known instanceof RateLimitedError) reply.header('retry-after', String(known.retryAfterS));
-    return send(reply, known.statusCode, known.code, message, known.statusCode >= 500 ? undefined : known.details);
+    return send(reply, known.statusCode, known.code, message, failure ? undefined : known.details);
   }
   request.log.error({ err }, 'unhandled error');
   return send(reply, 500, 'SOP_ERR_INTERNAL', 'the service could not complete the request');
@@ -93,6 +95,16 @@ function handle(err: FastifyError, request: FastifyRequest, reply: FastifyReply)
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler(handle);
+  // Fastify's own 503 while closing (return503OnClosing) has another shape; this one is answered here instead.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('connection', 'close');
+    throw new UnavailableError('the service is shutting down; send the request again');
+  });
   app.setNotFoundHandler((request, reply) => send(reply, 404, 'SOP_ERR_NOT_FOUND', `route ${request.method} ${request.url.split('?')[0]} not found`));
 }
 

@@ -50,6 +50,16 @@ t.test('router and parser errors answer in the contract shape', async (t) => {
   }
 });
 
+t.test('a request that arrives while the service closes answers 503 in the contract shape', async (t) => {
+  const app = await startApp(t, { processesDir: tempDir(t) });
+  const closing = app.app.close();
+  const res = await app.call('GET', '/health');
+  await closing;
+  t.equal(res.statusCode, 503);
+  t.match(res.json(), { ...SHAPE, statusCode: 503, code: 'SOP_ERR_UNAVAILABLE', message: /shutting down/ });
+  t.equal(res.headers.connection, 'close');
+});
+
 t.test('an error answer is capped, whatever the request held', async (t) => {
   const capped = capDetails({ fields: Array.from({ length: 5000 }, (_, i) => ({ name: `f${i}`, message: 'x'.repeat(5000) })) }) as { fields: Array<{ message: string }>; omitted: { fields: number } };
   t.equal(capped.fields.length, MAX_DETAIL_ENTRIES);
