@@ -63,6 +63,8 @@ t.test('malformed multipart answers 400, a second file part 400 naming it', asyn
   t.match(longName.json(), { statusCode: 400, details: { fields: [{ name: 'name', message: /at most 500/ }] } }, longName.body);
   const nfd = await post(multipart([{ name: 'name', value: 'Surat Pe\u0301ngantar' }, file()]), `multipart/form-data; boundary=${BOUNDARY}`);
   t.equal(nfd.json().name, 'Surat P\u00e9ngantar', 'the name is stored and acknowledged in NFC');
+  const parts = await post(multipart(Array.from({ length: 7 }, (_, i) => ({ name: `x${i}`, value: 'v' }))), `multipart/form-data; boundary=${BOUNDARY}`);
+  t.match(parts.json(), { statusCode: 413, code: 'SOP_ERR_TOO_LARGE', details: { limit: /^(parts|fields)$/ } }, parts.body);
   const good = await post(ok, `multipart/form-data; boundary=${BOUNDARY}`);
   t.equal(good.statusCode, 201, 'a well-formed upload still works');
 });
