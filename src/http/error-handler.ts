@@ -43,7 +43,11 @@ function fieldName(instancePath: string, context: string | undefined): string {
 }
 
 /** Translates framework and library errors into our typed errors. */
-function translate(err: FastifyError): SopError | undefined {
+/** A body over its route's limit, naming the limit in bytes (`details: {limit: 'bodyLimit', max}`). */
+const bodyTooLarge = (bodyLimit: number | undefined) =>
+  bodyLimit === undefined ? new TooLargeError('request body too large') : new TooLargeError(`the request body may have at most ${bodyLimit} bytes`, { limit: 'bodyLimit', max: bodyLimit });
+
+function translate(err: FastifyError, bodyLimit: number | undefined): SopError | undefined {
   if (err instanceof SopError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const fields: FieldProblem[] = err.validation.map((v) => ({
@@ -58,7 +62,7 @@ function translate(err: FastifyError): SopError | undefined {
     case 'FST_ERR_BAD_URL':
       return new ValidationError('the URL is not valid: a percent-encoded part is not UTF-8', [{ name: 'url', message: 'not a valid url component' }]);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new TooLargeError('request body too large');
+      return bodyTooLarge(bodyLimit);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? new UnsupportedMediaError(err.message) : new ValidationError(err.message, [{ name: 'content-length', message: err.message }]);
@@ -69,7 +73,7 @@ function translate(err: FastifyError): SopError | undefined {
   if (err instanceof SyntaxError || (err.statusCode === 400 && !err.code?.startsWith('SOP_'))) {
     return new ValidationError('malformed request', [{ name: 'body', message: err.message }]);
   }
-  if (err.statusCode === 413) return new TooLargeError('request body too large');
+  if (err.statusCode === 413) return bodyTooLarge(bodyLimit);
   if (err.statusCode === 415) return new UnsupportedMediaError(err.message);
   return undefined;
 }
@@ -78,7 +82,7 @@ function translate(err: FastifyError): SopError | undefined {
 export const MAX_PARAM_LENGTH = TEXT_LIMITS.definitionKey;
 
 function handle(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  const known = translate(err);
+  const known = translate(err, request.routeOptions?.bodyLimit);
   if (known) {
     // A shutdown's 503 is no failure: it says what to do, and is no error in the log.
     const failure = known.statusCode >= 500 && !(known instanceof UnavailableError);

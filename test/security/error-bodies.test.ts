@@ -2,7 +2,7 @@
 // included (router, body parser, Node's HTTP parser), and stays small whatever the request held.
 import net from 'node:net';
 import t from 'tap';
-import { capDetails, MAX_DETAIL_ENTRIES, MAX_ERROR_TEXT } from '../../src/http/error-handler.js';
+import { capDetails, clientErrorHandler, MAX_DETAIL_ENTRIES, MAX_ERROR_TEXT } from '../../src/http/error-handler.js';
 import { ADMIN_TOKEN, startApp, tempDir } from '../helpers/app.js';
 
 const SHAPE = { statusCode: Number, code: /^SOP_ERR_[A-Z_]+$/, error: String, message: String };
@@ -48,6 +48,28 @@ t.test('router and parser errors answer in the contract shape', async (t) => {
     t.match(body, { ...SHAPE, statusCode: status, code }, what);
     t.ok(onlyContractKeys(body), `${what}: no other keys`);
   }
+});
+
+t.test("each of Node's parser errors gets its status; a reset connection gets nothing", async (t) => {
+  const answer = (code: string, destroyed = false) => {
+    let written = '';
+    const socket = { destroyed, writable: !destroyed, write: (s: string) => (written += s), destroy: () => undefined };
+    clientErrorHandler(Object.assign(new Error(code), { code }), socket as unknown as net.Socket);
+    return written;
+  };
+  t.match(answer('ERR_HTTP_REQUEST_TIMEOUT'), /^HTTP\/1.1 408 [\s\S]*"code":"SOP_ERR_TIMEOUT"/);
+  t.match(answer('HPE_HEADER_OVERFLOW'), /^HTTP\/1.1 431 [\s\S]*"limit":"maxHeaderSize"/);
+  t.match(answer('HPE_INVALID_METHOD'), /^HTTP\/1.1 400 [\s\S]*"name":"request","message":"HPE_INVALID_METHOD"/);
+  t.equal(answer('ECONNRESET'), '');
+  t.equal(answer('HPE_INVALID_METHOD', true), '');
+});
+
+t.test('a body over its route\'s limit answers 413 naming the limit', async (t) => {
+  const app = await startApp(t, { processesDir: tempDir(t) });
+  const json = await app.call('POST', '/users', ADMIN_TOKEN, JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024), roles: [] }), { 'content-type': 'application/json' });
+  t.match(json.json(), { ...SHAPE, statusCode: 413, code: 'SOP_ERR_TOO_LARGE', details: { limit: 'bodyLimit', max: 1024 * 1024 } });
+  const xml = await app.call('POST', '/definitions', ADMIN_TOKEN, `<a>${'x'.repeat(6 * 1024 * 1024)}</a>`, { 'content-type': 'application/xml' });
+  t.match(xml.json(), { statusCode: 413, details: { limit: 'bodyLimit', max: 5 * 1024 * 1024 } });
 });
 
 t.test('a request that arrives while the service closes answers 503 in the contract shape', async (t) => {
