@@ -42,11 +42,11 @@ function fieldName(instancePath: string, context: string | undefined): string {
   return [where, name].filter(Boolean).join('.') || context || 'body';
 }
 
-/** Translates framework and library errors into our typed errors. */
 /** A body over its route's limit, naming the limit in bytes (`details: {limit: 'bodyLimit', max}`). */
 const bodyTooLarge = (bodyLimit: number | undefined) =>
   bodyLimit === undefined ? new TooLargeError('request body too large') : new TooLargeError(`the request body may have at most ${bodyLimit} bytes`, { limit: 'bodyLimit', max: bodyLimit });
 
+/** Translates framework and library errors into our typed errors; `bodyLimit` is the route's, named by a 413. */
 function translate(err: FastifyError, bodyLimit: number | undefined): SopError | undefined {
   if (err instanceof SopError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
