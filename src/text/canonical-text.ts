@@ -34,6 +34,11 @@ export function storableText(text: string): string {
   return wellFormed(text).replaceAll('\u0000', '\uFFFD');
 }
 
+const isPlainObject = (value: object): boolean => {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+};
+
 /** A field path as the error body names it: `a.0.b`, prefixed by `query` or `params` outside the body. */
 function join(path: string, key: string | number): string {
   return path === 'body' ? String(key) : `${path}.${key}`;
@@ -49,7 +54,8 @@ export function canonicalJson(value: unknown, path = 'body', depth = 0): { value
     const problem = textProblem(value);
     return problem ? { value, problems: [{ name: path, message: problem }] } : { value: canonicalText(value), problems: [] };
   }
-  if (value === null || typeof value !== 'object') return { value, problems: [] };
+  // Only what JSON.parse makes is walked: a Buffer or stream a content-type parser gives stays as it is.
+  if (value === null || typeof value !== 'object' || !(Array.isArray(value) || isPlainObject(value))) return { value, problems: [] };
   if (depth >= MAX_JSON_DEPTH) return { value, problems: [{ name: path, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }] };
   const problems: FieldProblem[] = [];
   if (Array.isArray(value)) {

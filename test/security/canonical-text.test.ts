@@ -94,3 +94,10 @@ for (const database of await testDatabases()) {
     t.match((await app.call('GET', '/audit/verify', ADMIN_TOKEN)).json(), { ok: true });
   });
 }
+
+t.test('only what JSON.parse makes is walked; a Buffer body stays a Buffer', async (t) => {
+  const { canonicalJson } = await import('../../src/text/canonical-text.js');
+  const buffer = Buffer.from('e\u0301');
+  t.equal(canonicalJson(buffer).value, buffer);
+  t.same(canonicalJson(Object.assign(Object.create(null) as object, { a: 'e\u0301' })).value, { a: '\u00e9' }, 'a query object without prototype is walked');
+});
