@@ -12,6 +12,7 @@ import * as loopIterations from './009_loop_iterations.js';
 import * as callActivities from './010_call_activities.js';
 import * as keyOwnersAndDelegationEnds from './011_key_owners_and_delegation_ends.js';
 import * as tokenProvenance from './012_token_provenance.js';
+import * as uploadQuotaIndex from './013_upload_quota_index.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -31,4 +32,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['010_call_activities', callActivities],
   ['011_key_owners_and_delegation_ends', keyOwnersAndDelegationEnds],
   ['012_token_provenance', tokenProvenance],
+  ['013_upload_quota_index', uploadQuotaIndex],
 ];

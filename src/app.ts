@@ -10,7 +10,9 @@ import { createServices } from './services.js';
 import { loadSigningKey } from './audit/signing-key.js';
 import { contentCipher, loadContentKeyFile, parseContentKey } from './privacy/content-cipher.js';
 import authPlugin from './auth/auth-plugin.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandler, MAX_PARAM_LENGTH } from './http/error-handler.js';
+import canonicalInput from './http/canonical-input.js';
+import securityHeaders, { DOCS_CONTENT_SECURITY_POLICY } from './http/security-headers.js';
 import healthRoutes from './routes/health-routes.js';
 import userRoutes from './routes/user-routes.js';
 import definitionRoutes from './routes/definition-routes.js';
@@ -42,12 +44,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // Our own onResponse hook writes the one line per request.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
+    // A request that arrives while closing answers 503 through the error handler (http/error-handler.ts).
+    return503OnClosing: false,
+    // Answers the router and Node's HTTP parser give before the error handler runs, in the contract's error shape.
+    frameworkErrors,
+    clientErrorHandler,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  await app.register(securityHeaders);
 
   // One log line per request, with the user and the outcome.
   app.addHook('onResponse', async (request, reply) => {
@@ -98,8 +106,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', validatorUrl: null }, staticCSP: DOCS_CONTENT_SECURITY_POLICY });
 
+  await app.register(canonicalInput);
   await app.register(authPlugin, { users: services.users, clock: services.clock });
   await app.register(healthRoutes);
   await app.register(userRoutes);

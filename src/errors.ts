@@ -35,6 +35,35 @@ export class TooLargeError extends SopError {
   readonly code = 'SOP_ERR_TOO_LARGE';
 }
 
+/** A path parameter longer than the router accepts (Fastify's maxParamLength): the same code as a body too big. */
+export class UriTooLongError extends SopError {
+  readonly statusCode = 414;
+  readonly code = 'SOP_ERR_TOO_LARGE';
+}
+
+/** Request headers over Node's limit (16 KiB by default), a URL that long included. */
+export class HeadersTooLargeError extends SopError {
+  readonly statusCode = 431;
+  readonly code = 'SOP_ERR_TOO_LARGE';
+}
+
+/** The client did not send its request in time (Node's requestTimeout and headersTimeout). */
+export class RequestTimeoutError extends SopError {
+  readonly statusCode = 408;
+  readonly code = 'SOP_ERR_TIMEOUT';
+}
+
+/** A quota is spent (uploads per user): `details.limit` names it, `retryAfterS` says when it frees (also as Retry-After). */
+export class RateLimitedError extends SopError {
+  readonly statusCode = 429;
+  readonly code = 'SOP_ERR_RATE_LIMITED';
+  readonly retryAfterS: number;
+  constructor(message: string, limit: string, retryAfterS: number, max: number) {
+    super(message, { limit, retryAfterS, max });
+    this.retryAfterS = retryAfterS;
+  }
+}
+
 export class UnsupportedMediaError extends SopError {
   readonly statusCode = 415;
   readonly code = 'SOP_ERR_UNSUPPORTED_MEDIA';
@@ -147,6 +176,12 @@ export class ActivityFailedError extends SopError {
   constructor(elementId: string, reason: string) {
     super(`element ${elementId} could not run with this case's data: ${reason}`, { elementId });
   }
+}
+
+/** The service is shutting down: the request was not started, another instance (or this one restarted) will take it. */
+export class UnavailableError extends SopError {
+  readonly statusCode = 503;
+  readonly code = 'SOP_ERR_UNAVAILABLE';
 }
 
 /** The engine could not advance an instance; the stored state is left untouched. */

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { fromJson, toJson } from '../db/json.js';
+import { storableText } from '../text/canonical-text.js';
 
 export type AuditEventType =
   | 'definition.deployed'
@@ -152,6 +153,13 @@ interface Head {
   hash: string;
 }
 
+/**
+ * A text column as it is stored, hashed and read back. The boundaries refuse text that is not canonical; this keeps
+ * a value that slipped past them from being hashed in one form and stored in another (the chain would then read as
+ * broken for good) or from failing PostgreSQL's JSON input. JSON columns need nothing: JSON.stringify escapes both.
+ */
+const text = (value: string | null | undefined): string | null => (value === null || value === undefined ? null : storableText(value));
+
 /** The stored rows of `events` chained after `head`. */
 function chainRows(head: Head, events: NewAuditEvent[]): AuditRow[] {
   let seq = head.seq;
@@ -161,16 +169,16 @@ function chainRows(head: Head, events: NewAuditEvent[]): AuditRow[] {
     seq += 1;
     const row: Omit<AuditRow, 'hash'> = {
       seq,
-      at: e.at,
+      at: storableText(e.at),
       type: e.type,
-      definition_key: e.definitionKey ?? null,
+      definition_key: text(e.definitionKey),
       version: e.version ?? null,
-      instance_id: e.instanceId ?? null,
-      task_id: e.taskId ?? null,
-      element_id: e.elementId ?? null,
-      step: e.step ?? null,
-      user_id: e.userId ?? null,
-      role: e.role ?? null,
+      instance_id: text(e.instanceId),
+      task_id: text(e.taskId),
+      element_id: text(e.elementId),
+      step: text(e.step),
+      user_id: text(e.userId),
+      role: text(e.role),
       documents: e.documents ? toJson(e.documents) : null,
       output: e.output ? toJson(e.output) : null,
       working_ms: e.workingMs ?? null,

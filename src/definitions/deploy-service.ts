@@ -13,6 +13,9 @@ import { compileDefinition, type CompiledProcess } from '../engine/process-runti
 import { readSopMetadata, type SopMetadata } from '../sop/sop-metadata.js';
 import { sealedFieldReads } from '../sop/sealed-fields.js';
 import { checkTimeStandards } from '../sop/step-clock.js';
+import { TEXT_LIMITS } from '../db/text-limits.js';
+import { canonicalText, textProblem } from '../text/canonical-text.js';
+import { nonCanonicalText, overLimitText } from './diagram-text.js';
 import type { AuditChain } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from './definitions-repository.js';
 import type { KeyOwner, KeyOwnersRepository } from './key-owners-repository.js';
@@ -36,22 +39,37 @@ interface Prepared {
   warnings: ElementProblem[];
 }
 
-/** Parses, checks and compiles a diagram without touching the database. */
-async function prepare(xml: string): Promise<Prepared> {
+const SOP_KEY = new RegExp(`^[A-Za-z_][\\w.-]{0,${TEXT_LIMITS.definitionKey - 1}}$`);
+
+/** The diagram as it is stored and hashed: NFC (canonical-text.ts); ill-formed text is refused, never replaced. */
+function canonicalXml(xml: string): string {
+  const problem = textProblem(xml);
+  if (problem) throw new InvalidBpmnError([{ elementId: 'definitions', message: `the document ${problem}` }]);
+  return canonicalText(xml);
+}
+
+/**
+ * Parses, checks and compiles a diagram without touching the database. `newVersion`: the diagram is about to be
+ * stored, so its text must also be canonical and within the declared limits; a version stored already is compiled
+ * as it is, so that its running cases keep running.
+ */
+async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
   const parsed = await parseBpmn(xml);
   const { problems, warnings } = lockdown(parsed.definitions);
-  problems.unshift(...parsed.referenceProblems);
+  problems.unshift(...parsed.referenceProblems, ...(newVersion ? nonCanonicalText(parsed.definitions) : []));
   if (problems.length > 0) throw new InvalidBpmnError(problems);
   const process = ((parsed.definitions.rootElements as ModdleElement[]).find((e) => e.$type === 'bpmn:Process' && e.isExecutable === true)) as ModdleElement;
   const key = String(process.id ?? '');
-  if (!/^[A-Za-z_][\w.-]{0,199}$/.test(key)) {
-    throw new InvalidBpmnError([{ elementId: key || 'process', message: 'the process id (the SOP key) must start with a letter and use letters, digits, -, _ or .' }]);
+  if (newVersion && !SOP_KEY.test(key)) {
+    throw new InvalidBpmnError([
+      { elementId: key || 'process', message: `the process id (the SOP key) must start with a letter, use letters, digits, -, _ or ., and have at most ${TEXT_LIMITS.definitionKey} characters` },
+    ]);
   }
   const read = readSopMetadata(process);
   const metadata: SopMetadata = { ...read.metadata, calls: readCallActivities(parsed.definitions, process).calls, versionTag: readVersionTag(process) };
   const sopWarnings = read.warnings;
-  const timeProblems = [...checkTimeStandards(metadata), ...sealedFieldReads(process, metadata)];
-  if (timeProblems.length > 0) throw new InvalidBpmnError(timeProblems);
+  const dataProblems = [...(newVersion ? overLimitText(Object.keys(parsed.elementsById), metadata) : []), ...checkTimeStandards(metadata), ...sealedFieldReads(process, metadata)];
+  if (dataProblems.length > 0) throw new InvalidBpmnError(dataProblems);
   let compiled: CompiledProcess;
   try {
     compiled = await compileDefinition(key, parsed.moddleContext);
@@ -158,8 +176,9 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
 
   return {
     /** Deploys one diagram; identical XML to the latest version creates nothing. */
-    async deploy(xml: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
-      const prepared = await prepare(xml);
+    async deploy(body: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
+      const xml = canonicalXml(body);
+      const prepared = await prepare(xml, true);
       if (!mayDeployUnit(prepared.metadata.unit)) throw new ForbiddenError(`deploying ${prepared.key} needs owner:${prepared.metadata.unit ?? '*'}`);
       const { created, definition } = await store(xml, prepared, userId, mayDeployUnit);
       compiled.set(definition.id, Promise.resolve({ definition, process: prepared.process }));
@@ -205,7 +224,7 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
         entry = (async () => {
           const xml = await definitions.xml(definition.id);
           if (xml === undefined) throw new Error(`definition ${definition.id} has no XML`);
-          const prepared = await prepare(xml);
+          const prepared = await prepare(xml, false);
           return { definition, process: prepared.process };
         })();
         entry.catch(() => compiled.delete(definition.id));

@@ -3,17 +3,23 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
-import { ConflictError, ForbiddenError, NotFoundError, TooLargeError, UnsupportedMediaError, ValidationError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnsupportedMediaError } from '../errors.js';
+import { multipartLimits, readUpload } from '../http/multipart-upload.js';
 import { mayAct, mayRead } from '../tasks/task-access.js';
 import { MAX_ATTACHMENT_BYTES } from '../tasks/attachments.js';
+import { UPLOAD_QUOTA } from '../tasks/upload-quota.js';
 import { errorSchema, idParams } from './schemas.js';
 
 const security = [{ bearer: [] }];
+const { perTask, perUser } = UPLOAD_QUOTA;
+const QUOTA_TEXT =
+  `A task holds at most ${perTask.files} documents and ${perTask.bytes / 2 ** 20} MiB (413 naming \`filesPerTask\` or \`bytesPerTask\`); ` +
+  `a user uploads at most ${perUser.files} files and ${perUser.bytes / 2 ** 20} MiB in ${perUser.windowMs / 60_000} minutes (429 SOP_ERR_RATE_LIMITED naming \`uploadsPerUser\` or \`bytesPerUser\`, with Retry-After).`;
 const attachmentSchema = z.object({ id: z.string(), name: z.string(), sha256: z.string(), size: z.number().int(), contentType: z.string() }).meta({ id: 'Attachment' });
 
 const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
   const { workflow, attachments, confidential, clock } = app.services;
-  await app.register(multipart, { limits: { fileSize: MAX_ATTACHMENT_BYTES, files: 1, fields: 5, fieldSize: 1000, parts: 6 } });
+  await app.register(multipart, { limits: multipartLimits(MAX_ATTACHMENT_BYTES) });
 
   app.post(
     '/tasks/:id/attachments',
@@ -21,11 +27,11 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['tasks'],
         summary: 'Upload a document for a task (multipart/form-data: `file`, optional `name` = the kelengkapan it fulfils)',
-        description: 'Accepted: PDF, PNG, JPEG, plain text, DOCX, XLSX, at most 10 MiB. Name the returned id as `attachmentId` of a document when completing the task.',
+        description: `Accepted: PDF, PNG, JPEG, plain text, DOCX, XLSX, at most 10 MiB. Name the returned id as \`attachmentId\` of a document when completing the task. ${QUOTA_TEXT}`,
         security,
         params: idParams,
         consumes: ['multipart/form-data'],
-        response: { 201: attachmentSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema },
+        response: { 201: attachmentSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema, 429: errorSchema },
       },
     },
     async (request, reply) => {
@@ -34,31 +40,17 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!mayAct(user, task, definition.metadata.unit)) throw new ForbiddenError(`task ${task.id} needs the role ${task.role ?? 'owner'}`);
       if (task.status === 'completed' || task.status === 'cancelled') throw new ConflictError(`task ${task.id} is ${task.status}`, task.status);
       if (!request.isMultipart()) throw new UnsupportedMediaError('upload the file as multipart/form-data with a part named file');
-      let file: { name: string; type: string; content: Buffer } | undefined;
-      let name: string | undefined;
-      try {
-        for await (const part of request.parts()) {
-          if (part.type === 'file') {
-            if (part.fieldname !== 'file') throw new ValidationError('unexpected file part', [{ name: part.fieldname, message: 'the file part must be named file' }]);
-            file = { name: part.filename, type: part.mimetype, content: await part.toBuffer() };
-          } else if (part.fieldname === 'name') {
-            name = String(part.value).trim();
-          }
-        }
-      } catch (err) {
-        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new TooLargeError(`a file may have at most ${MAX_ATTACHMENT_BYTES} bytes`);
-        throw err;
-      }
-      if (!file) throw new ValidationError('no file', [{ name: 'file', message: 'a part named file is required' }]);
+      await attachments.checkQuota({ taskId: task.id, userId: user.id, size: 0, at: clock().toISOString() });
+      const upload = await readUpload(request, MAX_ATTACHMENT_BYTES);
       const info = await attachments.add({
         taskId: task.id,
         instanceId: task.instanceId,
         definitionKey: task.definitionKey,
         version: task.version,
         elementId: task.elementId,
-        name: (name || file.name || 'dokumen').slice(0, 500),
-        contentType: file.type,
-        content: file.content,
+        name: upload.name ?? (upload.filename || 'dokumen'),
+        contentType: upload.type,
+        content: upload.content,
         confidential: definition.metadata.steps.some((s) => s.elementId === task.elementId && s.confidential),
         userId: user.id,
         at: clock().toISOString(),

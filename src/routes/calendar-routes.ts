@@ -5,13 +5,14 @@ import { currentUser } from '../auth/auth-plugin.js';
 import { isAdmin } from '../auth/roles.js';
 import { ForbiddenError } from '../errors.js';
 import { errorSchema } from './schemas.js';
+import { isExistingDay } from '../text/iso-date.js';
 
 const security = [{ bearer: [] }];
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:mm');
 const interval = z.object({ start: hhmm, end: hhmm }).strict();
 const holiday = z
   .object({
-    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
+    date: z.string().refine(isExistingDay, 'YYYY-MM-DD, a day that exists'),
     name: z.string().trim().min(1).max(200),
     kind: z.string().max(50).optional(),
     provisional: z.boolean().optional(),

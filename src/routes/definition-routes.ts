@@ -7,7 +7,7 @@ import type { User } from '../auth/users-repository.js';
 import { ForbiddenError, NotFoundError, UnsupportedMediaError } from '../errors.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import { buildSopSheet } from '../sop/sop-sheet.js';
-import { renderSopSheetHtml } from '../sop/sop-sheet-html.js';
+import { renderSopSheetHtml, SOP_SHEET_CONTENT_SECURITY_POLICY } from '../sop/sop-sheet-html.js';
 import { sopSheetSchema, definitionDetail, definitionQuery, definitionSummary, deployResult, errorSchema, keyParams, pageOf, unitSchema } from './schemas.js';
 
 const security = [{ bearer: [] }];
@@ -96,7 +96,10 @@ const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
       const sheet = buildSopSheet(d.key, d.version, d.metadata);
       if (request.query.format === 'html') {
         // The html page bypasses the JSON response schema; the cast only tells the type provider so.
-        return reply.type('text/html; charset=utf-8').serializer((p: unknown) => p as string).send(renderSopSheetHtml(sheet) as unknown as typeof sheet);
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('content-security-policy', SOP_SHEET_CONTENT_SECURITY_POLICY)
+          .serializer((p: unknown) => p as string).send(renderSopSheetHtml(sheet) as unknown as typeof sheet);
       }
       return sheet;
     },

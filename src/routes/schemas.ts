@@ -1,5 +1,7 @@
 // zod schemas for every request and response: the single source of route types and of the OpenAPI document.
 import { z } from 'zod';
+import { TEXT_LIMITS } from '../db/text-limits.js';
+import { isIsoDateTime } from '../text/iso-date.js';
 
 export const errorSchema = z
   .object({
@@ -12,7 +14,7 @@ export const errorSchema = z
   .meta({ id: 'Error' });
 
 export const idParams = z.object({ id: z.string().min(1).max(100) });
-export const keyParams = z.object({ key: z.string().min(1).max(200) });
+export const keyParams = z.object({ key: z.string().min(1).max(TEXT_LIMITS.definitionKey) });
 
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier').max(100);
 const scalar = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
@@ -22,7 +24,7 @@ const startValue = z.union([scalar, z.array(scalar).max(100)]);
 export const roleSchema = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9:/_.-]*$/, 'lower-case role id such as bkd-kalteng/kabid, owner:ipdn, admin');
 
 /** An ISO 8601 date-time with a zone. */
-export const instantSchema = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)), 'ISO 8601 date-time with a zone');
+export const instantSchema = z.string().max(40).refine(isIsoDateTime, 'ISO 8601 date-time with a zone, of a day that exists');
 
 /** A unit: the role-id prefix its lane roles share (`ipdn` in `ipdn/konselor`, `owner:ipdn`). */
 export const unitSchema = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9_.-]*$/, 'lower-case unit id such as ipdn or bkd-kalteng');
@@ -103,7 +105,7 @@ export const deployResult = z
 
 export const startBody = z
   .object({
-    businessKey: z.string().min(1).max(200).optional(),
+    businessKey: z.string().min(1).max(TEXT_LIMITS.businessKey).optional(),
     variables: z
       .record(identifier, startValue)
       .refine((v) => Object.keys(v).length <= 100, 'at most 100 variables')

@@ -4,6 +4,7 @@ import { MissingDocumentsError, MissingOutputError, InvalidFormError, OutsideCal
 import { isWorkingInstant, type WorkingCalendar } from './working-calendar.js';
 import { evaluate, expressionBody, parseExpression, readerOf } from '../engine/safe-expression.js';
 import type { FormField, FormOption, SopStep } from './sop-metadata.js';
+import { isIsoDateTime } from '../text/iso-date.js';
 
 export interface CompletionInput {
   documents: Array<{ name: string; ref?: string; attachmentId?: string }>;
@@ -41,7 +42,7 @@ function checkField(field: FormField, value: unknown, variables: Record<string, 
       return { problem: `harus salah satu dari: ${offered.map((o) => o.value).join(', ')}` };
     }
     case 'datetime': {
-      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+      if (typeof value !== 'string' || !isIsoDateTime(value)) {
         return { problem: 'harus tanggal dan jam ISO 8601 dengan zona waktu, mis. 2026-01-05T09:00:00+07:00' };
       }
       return { value: new Date(value).toISOString() };

@@ -1,5 +1,6 @@
 // Renders an SOP sheet as the printable SOP-AP page: identity block, then No / Kegiatan / one column per
 // Pelaksana with the step's flowchart mark / Mutu Baku (Kelengkapan, Waktu, Output) / Keterangan.
+import { createHash } from 'node:crypto';
 import type { SopSheet } from './sop-sheet.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -23,6 +24,16 @@ const STYLE = `
   ol { margin: 0; padding-left: 16px; }
   @media print { body { margin: 0; } @page { size: A4 landscape; margin: 10mm; } }
 `;
+
+/** The sheet's policy: nothing but its own style block (by hash), no script, no frame, no form, no base rewriting. */
+export const SOP_SHEET_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+  "img-src data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 function identityRows(sheet: SopSheet): string {
   const id = sheet.identity;

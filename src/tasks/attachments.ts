@@ -5,6 +5,7 @@ import type { AuditChain } from '../audit/audit-chain.js';
 import type { ContentCipher } from '../privacy/content-cipher.js';
 import { attachmentContext } from '../privacy/confidential-content.js';
 import { ValidationError } from '../errors.js';
+import { checkUploadQuota, UPLOAD_QUOTA, type UploadUsage } from './upload-quota.js';
 
 export interface AttachmentInfo {
   id: string;
@@ -77,8 +78,35 @@ export function checkContent(contentType: string, content: Buffer): void {
   if (content.length === 0) throw new ValidationError('the file is empty', [{ name: 'file', message: 'empty' }]);
 }
 
+/** What the task holds and what the user uploaded in the quota's window before `at` (ISO). */
+async function usage(db: Knex, taskId: string, userId: string, at: string): Promise<UploadUsage> {
+  const since = new Date(Date.parse(at) - UPLOAD_QUOTA.perUser.windowMs).toISOString();
+  type Sums = { n: number | string; bytes: number | string | null; oldest?: string | null };
+  const task = (await db('attachments').where({ task_id: taskId }).count({ n: '*' }).sum({ bytes: 'size' }).first()) as Sums;
+  const user = (await db('attachments').where({ uploaded_by: userId }).andWhere('uploaded_at', '>', since).count({ n: '*' }).sum({ bytes: 'size' }).min({ oldest: 'uploaded_at' }).first()) as Sums;
+  return { taskFiles: Number(task.n), taskBytes: Number(task.bytes ?? 0), userFiles: Number(user.n), userBytes: Number(user.bytes ?? 0), userOldestAt: user.oldest ?? null };
+}
+
+/**
+ * Makes concurrent uploads to one task or by one user take turns until they commit (PostgreSQL; SQLite has one
+ * writer at a time already), so that a burst cannot pass a quota between its check and its insert. Always the
+ * task first, then the user.
+ */
+async function lockQuota(trx: Knex.Transaction, taskId: string, userId: string): Promise<void> {
+  if (trx.client.config.client !== 'pg') return;
+  await trx('tasks').select('id').where({ id: taskId }).forUpdate();
+  await trx('users').select('id').where({ id: userId }).forUpdate();
+}
+
 export function attachmentsRepository(knex: Knex, audit: AuditChain, cipher: ContentCipher) {
   return {
+    /**
+     * Throws as the upload quotas (upload-quota.ts) would for one more file of `size` bytes at `at`: checked before
+     * a file is read, so a spent quota costs no body; add() checks again, authoritatively, in its transaction.
+     */
+    async checkQuota(input: { taskId: string; userId: string; size: number; at: string }): Promise<void> {
+      checkUploadQuota(await usage(knex, input.taskId, input.userId, input.at), input.size, new Date(input.at));
+    },
     async add(input: { taskId: string; instanceId: string; definitionKey: string; version: number; elementId: string; name: string; contentType: string; content: Buffer; confidential: boolean; userId: string; at: string }): Promise<AttachmentInfo> {
       checkContent(input.contentType, input.content);
       const id = randomUUID();
@@ -97,6 +125,8 @@ export function attachmentsRepository(knex: Knex, audit: AuditChain, cipher: Con
         sealed: input.confidential,
       };
       await knex.transaction(async (trx) => {
+        await lockQuota(trx, input.taskId, input.userId);
+        checkUploadQuota(await usage(trx, input.taskId, input.userId, input.at), row.size as number, new Date(input.at));
         await trx('attachments').insert(row);
         await audit.append(trx, [
           {
