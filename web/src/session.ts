@@ -15,6 +15,15 @@ export interface Session {
   definition(key: string): Definition | undefined;
 }
 
+/**
+ * Whether a role is a lane role (a pelaksana's role id, with or without a unit prefix: `bkd-kalteng/jft`, `staff`)
+ * rather than one of the service's own roles: `admin`, `owner`, `auditor`, `owner:<unit>`, `auditor:<unit>`
+ * (DESIGN.md, Roles). The API serves a lane role's tasks whatever its spelling, so the page opens the tasklist for it.
+ */
+export function isLaneRole(role: string): boolean {
+  return !(role === 'admin' || role === 'owner' || role === 'auditor' || role.startsWith('owner:') || role.startsWith('auditor:'));
+}
+
 /** The unit of a definition: the prefix of its lane role ids (`bkd-kalteng/kabid` → `bkd-kalteng`). */
 export function unitOf(definition: Definition): string | null {
   const role = definition.roles.find((r) => r.id.includes('/'));
@@ -33,7 +42,7 @@ export function createSession(me: Me, definitions: Definition[]): Session {
   const audits = scoped('auditor');
   const anyOf = (kind: string) => admin || me.roles.some((r) => r === kind || r.startsWith(`${kind}:`));
   const pages: PageName[] = [];
-  if (admin || me.roles.some((r) => r.includes('/'))) pages.push('tugas');
+  if (admin || me.roles.some(isLaneRole)) pages.push('tugas');
   if (anyOf('owner')) pages.push('pemodel');
   if (anyOf('auditor')) pages.push('audit');
   const roleNames = new Map<string, string>();

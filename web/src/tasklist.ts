@@ -16,7 +16,8 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   const notices = h('div', { class: 'notices' });
   const diagramBox = h('div', { class: 'diagram', id: 'task-diagram' });
   const diagram = new DiagramView(diagramBox);
-  const detailPane = h('div', { class: 'detail-pane' }, h('section', { class: 'card' }, h('h3', {}, 'Diagram kasus'), diagramBox, legend(DIAGRAM_LEGEND)), detail);
+  const diagramNote = h('div', { class: 'diagram-note' });
+  const detailPane = h('div', { class: 'detail-pane' }, h('section', { class: 'card' }, h('h3', {}, 'Diagram kasus'), diagramNote, diagramBox, legend(DIAGRAM_LEGEND)), detail);
   const sealedList = h('ul', { id: 'sealed-records', class: 'sealed-list' });
   const sealedCard = h(
     'section',
@@ -178,14 +179,17 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
     let task = tasks.find((t) => t.id === id);
     try {
       task ??= await getJson<Task>(`/tasks/${encodeURIComponent(id)}`);
-      renderDetail(task);
-      await showDiagram(task);
     } catch (err) {
       replace(detail, errorBox(err, 'Tugas tidak dapat dibuka'));
+      return;
     }
+    renderDetail(task);
+    // A diagram that cannot be drawn (e.g. a file without diagram layout) leaves the task's form usable.
+    await showDiagram(task).catch((err: unknown) => replace(diagramNote, errorBox(err, 'Diagram tidak dapat ditampilkan')));
   }
 
   async function showDiagram(task: Task): Promise<void> {
+    replace(diagramNote);
     await diagram.show(`${task.definitionKey}@${task.version}`, () => definitionXml(task.definitionKey, task.version, getText));
     diagram.clearMarks();
     try {
