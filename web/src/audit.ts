@@ -5,6 +5,7 @@ import { DiagramView, definitionXml, type RegistryElement } from './diagram.js';
 import { h, legend, replace } from './dom.js';
 import { errorBox } from './errors.js';
 import { formatMs, formatTime, percent } from './format.js';
+import { sopSheetButton } from './sop-sheet.js';
 import type { Session } from './session.js';
 import type { Breach, DefinitionDetail, Page, ReportRow, SopSheet } from './types.js';
 
@@ -188,6 +189,7 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
         h('label', { for: 'audit-definition' }, 'SOP'),
         definitionSelect,
         versionSelect,
+        sopSheetButton('sop-sheet', () => (definitionSelect.value ? { key: definitionSelect.value, version: Number(versionSelect.value) || undefined } : null), notices),
         h('button', { type: 'button', id: 'audit-refresh', on: { click: () => void reload() } }, 'Muat ulang'),
         h('button', { type: 'button', id: 'export-csv', on: { click: () => void exportAs('csv') } }, 'Unduh CSV'),
         h('button', { type: 'button', id: 'export-xes', on: { click: () => void exportAs('xes') } }, 'Unduh XES'),

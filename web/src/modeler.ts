@@ -9,6 +9,7 @@ import { formatTime } from './format.js';
 import type { Session } from './session.js';
 import { diffTable } from './sheet-diff.js';
 import { SopPanel, type ModelerServices } from './sop-panel.js';
+import { sopSheetButton } from './sop-sheet.js';
 import type { DefinitionDetail, SopSheet } from './types.js';
 
 interface DeployResult {
@@ -218,6 +219,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
         h('label', { for: 'model-definition' }, 'SOP'),
         definitionSelect,
         versionSelect,
+        sopSheetButton('sop-sheet', () => (definitionSelect.value ? { key: definitionSelect.value, version: Number(versionSelect.value) || undefined } : null), notices),
         h('button', { type: 'button', class: 'primary', id: 'deploy', on: { click: () => void deploy() } }, 'Deploy versi baru'),
         h('label', { class: 'button', for: 'open-file' }, 'Buka berkas .bpmn'),
         fileInput,

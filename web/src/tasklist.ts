@@ -5,6 +5,7 @@ import { h, legend, replace } from './dom.js';
 import { errorBox, okBox } from './errors.js';
 import { formatTime, STATUS } from './format.js';
 import type { Session } from './session.js';
+import { sopSheetButton } from './sop-sheet.js';
 import type { FormField, InstanceDetail, SealedContent, Task } from './types.js';
 
 const OFFSETS: Record<string, string> = { 'Asia/Jakarta': '+07:00', 'Asia/Makassar': '+08:00', 'Asia/Jayapura': '+09:00' };
@@ -234,7 +235,15 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
       h(
         'dl',
         { class: 'facts' },
-        fact('SOP', `${session.definition(task.definitionKey)?.name ?? task.definitionKey} (versi ${task.version})`),
+        fact(
+          'SOP',
+          h(
+            'span',
+            {},
+            `${session.definition(task.definitionKey)?.name ?? task.definitionKey} (versi ${task.version}) `,
+            sopSheetButton('sop-sheet', () => ({ key: task.definitionKey, version: task.version }), notices),
+          ),
+        ),
         fact('Pelaksana', session.roleName(task.role)),
         fact('Waktu', task.timeStandard?.text ?? 'tidak ditetapkan'),
         fact('Mulai dihitung', formatTime(task.startsAt ?? task.createdAt, tz)),
