@@ -4,7 +4,7 @@ import Modeler from 'bpmn-js/lib/Modeler';
 import sop from '../../src/sop/sop-moddle.json';
 import { ApiError, getJson, getText, query, send } from './api.js';
 import { h, replace } from './dom.js';
-import { errorBox, okBox } from './errors.js';
+import { errorBox, okBox, problemItem } from './errors.js';
 import { formatTime } from './format.js';
 import type { Session } from './session.js';
 import { diffTable } from './sheet-diff.js';
@@ -147,7 +147,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
             'div',
             { class: 'notice warn', id: 'deploy-warnings' },
             h('strong', {}, 'Peringatan:'),
-            h('ul', {}, json.warnings.map((w) => h('li', { dataset: { elementId: w.elementId } }, h('code', {}, w.elementId), ` ${w.message}`))),
+            h('ul', {}, json.warnings.map(problemItem)),
           ),
         );
         for (const w of json.warnings) mark(w.elementId, 'sop-warning');
