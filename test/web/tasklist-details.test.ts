@@ -88,3 +88,35 @@ t.test('tasklist details', async (t) => {
   t.equal(await page.locator('#task-diagram .djs-element.step-current').count(), 0, 'no step is current in an ended case');
   t.same(web.problems, [], 'no errors in the browser');
 });
+
+t.test('Mulai dihitung shows when the working-time clock starts, not a creation at night', async (t) => {
+  // Monday 2 March 2026, 02.06 WIB: office hours open at 07.30.
+  const web = await startWebApp(t, { clock: new TestClock(new Date('2026-03-01T19:06:00Z')) });
+  t.teardown(() => {
+    if (web.problems.length) t.comment(`browser problems:\n${web.problems.join('\n')}`);
+  });
+  const staff = await web.user(['bkd-kalteng/jfu-tu'], 'Petugas TU');
+  const instance = (await web.call('POST', `/definitions/${KEY}/instances`, staff.token, {})).json();
+  const [task] = (await web.call('GET', `/tasks?instanceId=${instance.id}`, staff.token)).json().items;
+  t.equal(task.createdAt, '2026-03-01T19:06:00.000Z');
+  t.equal(task.clockStartsAt, '2026-03-02T00:30:00.000Z', 'the API says the clock starts at 07.30 WIB');
+  t.equal(task.dueAt, '2026-03-02T00:35:00.000Z', 'and the 5-minute standard counts from there');
+
+  const page = await web.open(staff.token, 'tugas');
+  const start = page.locator('#task-detail #clock-start');
+  await start.waitFor();
+  const text = await start.innerText();
+  t.match(text, /^2 Mar 2026,? 07[.:]30 WIB/, 'Mulai dihitung: the opening of office hours');
+  t.match(text, /dibuat 2 Mar 2026,? 02[.:]06 WIB, di luar jam kerja/, 'beside it, the creation at night');
+
+  // A task created in office hours counts from its creation, with nothing beside it.
+  web.clock.set('2026-03-02T02:00:00Z');
+  const day = (await web.call('POST', `/definitions/${KEY}/instances`, staff.token, {})).json();
+  const [dayTask] = (await web.call('GET', `/tasks?instanceId=${day.id}`, staff.token)).json().items;
+  t.equal(dayTask.clockStartsAt, dayTask.createdAt);
+  await page.reload();
+  await page.click(`#tasks li.task[data-task-id="${dayTask.id}"] button`);
+  await page.waitForSelector(`#tasks li.task.selected[data-task-id="${dayTask.id}"]`);
+  t.match(await page.locator('#task-detail #clock-start').innerText(), /^2 Mar 2026,? 09[.:]00 WIB$/);
+  t.same(web.problems, [], 'no errors in the browser');
+});

@@ -277,7 +277,7 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
         ),
         fact('Pelaksana', session.roleName(task.role)),
         fact('Waktu', task.timeStandard?.text ?? 'tidak ditetapkan'),
-        fact('Mulai dihitung', formatTime(task.startsAt ?? task.createdAt, tz)),
+        fact('Mulai dihitung', clockStart(task, tz)),
         fact('Batas waktu', h('span', { class: late ? 'late-text' : '' }, task.dueAt ? formatTime(task.dueAt, tz) : '–', late ? h('span', { class: 'badge late' }, 'Terlambat') : null)),
         fact('Status', `${STATUS[task.status] ?? task.status}${task.assignee ? (mine ? ' oleh Anda' : ' oleh petugas lain') : ''}`),
       ),
@@ -296,6 +296,22 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   const first = tasks[0];
   if (first) await select(first.id);
   return () => diagram.viewer.destroy();
+}
+
+/**
+ * When the task's working-time clock starts counting (the server's clockStartsAt); beside it, when the task was created
+ * or scheduled if that lies outside office hours, so 02.06 at night reads as counting from 07.30.
+ */
+function clockStart(task: Task, timeZone: string): HTMLElement {
+  const from = task.startsAt ?? task.createdAt;
+  const starts = task.clockStartsAt ?? from;
+  const moved = new Date(starts).getTime() !== new Date(from).getTime();
+  return h(
+    'span',
+    { id: 'clock-start' },
+    formatTime(starts, timeZone),
+    moved ? h('small', { class: 'muted' }, ` (${task.startsAt ? 'dijadwalkan' : 'dibuat'} ${formatTime(from, timeZone)}, di luar jam kerja)`) : null,
+  );
 }
 
 function fact(label: string, value: string | HTMLElement): HTMLElement[] {
