@@ -13,6 +13,15 @@ export interface Session {
   roleName(roleId: string | null): string;
   timeZone(definitionKey: string): string;
   definition(key: string): Definition | undefined;
+  /** How a drop-down names a SOP: its name, and its key beside it when another SOP has the same name. */
+  label(definition: Pick<Definition, 'key' | 'name'>): string;
+}
+
+/** Names SOPs in drop-downs: `name`, or `name (key)` for a name several keys share. */
+export function sopLabeller(definitions: ReadonlyArray<Pick<Definition, 'key' | 'name'>>): (definition: Pick<Definition, 'key' | 'name'>) => string {
+  const keysByName = new Map<string, Set<string>>();
+  for (const d of definitions) keysByName.set(d.name, (keysByName.get(d.name) ?? new Set()).add(d.key));
+  return (d) => ((keysByName.get(d.name)?.size ?? 1) > 1 ? `${d.name} (${d.key})` : d.name);
 }
 
 /**
@@ -57,5 +66,6 @@ export function createSession(me: Me, definitions: Definition[]): Session {
     roleName: (id) => (id ? (roleNames.get(id) ?? id) : '–'),
     timeZone: (key) => byKey.get(key)?.timeZone ?? 'Asia/Jakarta',
     definition: (key) => byKey.get(key),
+    label: sopLabeller(definitions),
   };
 }

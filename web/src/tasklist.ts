@@ -34,7 +34,7 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   let selected: string | null = null;
 
   const startable = session.definitions.filter((d) => session.me.roles.includes('admin') || d.roles.some((r) => session.me.roles.includes(r.id)));
-  const startSelect = h('select', { id: 'start-definition', 'aria-label': 'SOP' }, startable.map((d) => h('option', { value: d.key }, d.name)));
+  const startSelect = h('select', { id: 'start-definition', 'aria-label': 'SOP' }, startable.map((d) => h('option', { value: d.key }, session.label(d))));
   const businessKey = h('input', { id: 'business-key', placeholder: 'Nomor kasus (opsional)', maxlength: 200 });
   const startForm = h(
     'form',
