@@ -42,6 +42,7 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
   const stepsBox = h('div', { id: 'step-stats', class: 'table-scroll' });
   const breachesBox = h('div', { id: 'breaches-box', class: 'table-scroll' });
   const describe = new Map<string, HTMLElement>();
+  let loads = 0;
 
   diagram.events.on('element.hover', (e) => {
     const text = describe.get(e.element.id);
@@ -89,9 +90,20 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
   }
 
   async function load(key: string, version?: number): Promise<void> {
-    replace(notices);
+    // A quicker choice made meanwhile (another SOP, another version) wins: an older load draws nothing.
+    const generation = ++loads;
     const detail = await getJson<DefinitionDetail>(`/definitions/${encodeURIComponent(key)}${query({ version })}`);
     const shown = version ?? (await versionWithData(key, detail.version));
+    const [report, breaches, sheet] = await Promise.all([
+      getJson<{ rows: ReportRow[] }>(`/audit/report${query({ definitionKey: key, version: shown, groupBy: 'step' })}`),
+      getJson<Page<Breach>>(`/audit/breaches${query({ definitionKey: key, limit: 200 })}`),
+      // The sheet names every step's Langkah and Pelaksana, also those with no execution yet.
+      getJson<SopSheet>(`/definitions/${encodeURIComponent(key)}/sop?version=${shown}`),
+    ]);
+    if (generation !== loads) return;
+    await diagram.show(`${key}@${shown}`, () => definitionXml(key, shown, getText));
+    if (generation !== loads) return;
+    replace(notices);
     if (shown !== detail.version) {
       notices.append(h('div', { class: 'notice', role: 'status', id: 'version-note' }, `Versi ${detail.version} belum punya data; ditampilkan versi ${shown}, versi terbaru yang punya data.`));
     }
@@ -100,13 +112,6 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
       [...detail.versions].reverse().map((v) => h('option', { value: v.version, ...(v.version === shown ? { selected: true } : {}) }, `versi ${v.version}`)),
     );
     const tz = session.timeZone(key);
-    const [report, breaches, sheet] = await Promise.all([
-      getJson<{ rows: ReportRow[] }>(`/audit/report${query({ definitionKey: key, version: shown, groupBy: 'step' })}`),
-      getJson<Page<Breach>>(`/audit/breaches${query({ definitionKey: key, limit: 200 })}`),
-      // The sheet names every step's Langkah and Pelaksana, also those with no execution yet.
-      getJson<SopSheet>(`/definitions/${encodeURIComponent(key)}/sop?version=${shown}`),
-      diagram.show(`${key}@${shown}`, () => definitionXml(key, shown, getText)),
-    ]);
     const sheetSteps = new Map(sheet.steps.map((st) => [st.elementId, st]));
     const rows = new Map(report.rows.map((r) => [r.elementId ?? '', r]));
     const openByStep = new Map<string, number>();
@@ -196,12 +201,11 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
     );
   }
 
-  const reload = () =>
-    Promise.all([load(definitionSelect.value, Number(versionSelect.value) || undefined), verifyChain()]).catch((err: unknown) => replace(notices, errorBox(err, 'Data audit tidak dapat dimuat')));
-  definitionSelect.addEventListener('change', () => {
-    versionSelect.replaceChildren();
-    void reload();
-  });
+  /** Loads the chosen SOP at `version` (undefined: the newest with data) and checks the chain again. */
+  const showVersion = (version: number | undefined) =>
+    Promise.all([load(definitionSelect.value, version), verifyChain()]).catch((err: unknown) => replace(notices, errorBox(err, 'Data audit tidak dapat dimuat')));
+  const reload = () => showVersion(Number(versionSelect.value) || undefined);
+  definitionSelect.addEventListener('change', () => void showVersion(undefined));
   versionSelect.addEventListener('change', () => void reload());
 
   replace(

@@ -51,6 +51,7 @@ export class DiagramView {
   readonly viewer: NavigatedViewer;
   private markers: Array<[string, string]> = [];
   private loaded: string | null = null;
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(container: HTMLElement) {
     this.viewer = new NavigatedViewer({ container, moddleExtensions: { sop } });
@@ -69,8 +70,17 @@ export class DiagramView {
     return this.viewer.get<EventBusApi>('eventBus');
   }
 
-  /** Imports the XML unless it is already shown (`id` names it, e.g. key@version), then fits it to the viewport. */
-  async show(id: string, xml: () => Promise<string>): Promise<void> {
+  /**
+   * Imports the XML unless it is already shown (`id` names it, e.g. key@version), then fits it to the viewport. Calls
+   * run one after the other, so the diagram shown is the one last asked for, never an import that finished late.
+   */
+  show(id: string, xml: () => Promise<string>): Promise<void> {
+    const run = this.queue.then(() => this.showNow(id, xml));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async showNow(id: string, xml: () => Promise<string>): Promise<void> {
     if (this.loaded !== id) {
       await this.viewer.importXML(await xml());
       this.loaded = id;
