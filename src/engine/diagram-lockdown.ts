@@ -53,10 +53,19 @@ function walk(el: ModdleElement, visit: (el: ModdleElement) => void, seen = new 
   }
 }
 
+/** Whether `el` is the condition of its parent: checkExpression reads its body whole, so it is not read again as a template. */
+function isCondition(el: ModdleElement): boolean {
+  const parent = el.$parent;
+  return parent !== undefined && (parent.conditionExpression === el || parent.loopCondition === el || parent.completionCondition === el);
+}
+
 function checkStrings(el: ModdleElement, id: string, problems: ElementProblem[]): void {
   const texts: string[] = [];
+  // One fault of a condition is one problem (checkExpression's), not a second one worded as a template's.
+  const condition = isCondition(el);
   for (const [key, value] of Object.entries(el)) {
     if (key.startsWith('$') && key !== '$attrs' && key !== '$body') continue;
+    if (condition && key === 'body') continue;
     if (typeof value === 'string') texts.push(value);
   }
   for (const value of Object.values(el.$attrs ?? {})) texts.push(value);

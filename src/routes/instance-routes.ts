@@ -35,7 +35,7 @@ export function instanceView(i: InstanceRecord, childInstanceIds: string[]) {
 const isAfter = keysetCursor(['s', 'i']);
 
 const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { workflow, instances, tasks, definitions } = app.services;
+  const { workflow, instances, tasks, definitions, calendars } = app.services;
 
   /** The view of one instance, with its children read. */
   async function viewOf(instance: InstanceRecord) {
@@ -94,6 +94,7 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
       const user = currentUser(request);
       const { instance, definition } = await visible(user, request.params.id);
       const all = await tasks.forInstance(instance.id);
+      const calendar = await calendars.get(definition.metadata.calendar);
       return {
         ...(await viewOf(instance)),
         cancelReason: instance.cancelReason,
@@ -109,7 +110,7 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
           completedAt: t.completedAt,
           dueAt: t.dueAt,
         })),
-        openTasks: all.filter((t) => t.status === 'open' || t.status === 'claimed').map((t) => taskView(t, definition, instance.variables)),
+        openTasks: all.filter((t) => t.status === 'open' || t.status === 'claimed').map((t) => taskView(t, definition, instance.variables, calendar)),
       };
     },
   );

@@ -157,6 +157,7 @@ export const taskSchema = z
     claimedAt: z.string().nullable(),
     completedAt: z.string().nullable(),
     startsAt: z.string().nullable(),
+    clockStartsAt: z.string().describe('when the working-time clock starts counting: startsAt or createdAt, moved to the next opening of office hours'),
     dueAt: z.string().nullable(),
     timeStandard: timeStandardSchema.nullable(),
     requires: z.array(z.string()),

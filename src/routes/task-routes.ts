@@ -15,7 +15,7 @@ const security = [{ bearer: [] }];
 const isAfter = keysetCursor(['d', 'i'], ['d']);
 
 const taskRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { workflow, tasks, instances, confidential, clock } = app.services;
+  const { workflow, tasks, instances, confidential, clock, calendars } = app.services;
 
   async function view(task: TaskRecord) {
     const definition = await workflow.definitionById(task.definitionId);
@@ -23,7 +23,7 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
     const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
     const conditional = step?.form.some((f) => f.options?.some((o) => o.when)) ?? false;
     const variables = conditional ? ((await instances.byId(task.instanceId))?.variables ?? {}) : {};
-    return taskView(task, definition, variables);
+    return taskView(task, definition, variables, await calendars.get(definition.metadata.calendar));
   }
 
   app.get(

@@ -1,6 +1,6 @@
 // When a step's clock starts, when it is due, and how long it took, in the working time of the SOP's calendar.
 import type { ElementProblem } from '../errors.js';
-import { workingTimeBetween, type WorkingCalendar } from './working-calendar.js';
+import { nextOpening, workingTimeBetween, type WorkingCalendar } from './working-calendar.js';
 import { dueAt, parseIsoDuration, standardMs } from './time-standard.js';
 import type { SopMetadata, SopStep } from './sop-metadata.js';
 
@@ -36,6 +36,15 @@ export function planStep(calendar: WorkingCalendar, step: SopStep | undefined, c
   if (!iso) return { startsAt, dueAt: null, standardMs: null };
   const clockStart = startsAt ?? createdAt;
   return { startsAt, dueAt: dueAt(calendar, clockStart, iso), standardMs: standardMs(calendar, clockStart, iso) };
+}
+
+/**
+ * When a step's working-time clock starts counting: at its `startsAt` (a scheduled session) or its creation, moved to
+ * the next opening of office hours when that falls outside them (a task created at 02.06 starts counting at 07.30).
+ * Its due date and its measured duration count from the same instant, since closed time adds nothing to either.
+ */
+export function clockStartsAt(calendar: WorkingCalendar, createdAt: Date, startsAt: Date | null): Date {
+  return nextOpening(calendar, startsAt ?? createdAt);
 }
 
 /** A step's actual duration from its clock start to completion: working time, and wall time beside it. */

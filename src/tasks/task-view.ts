@@ -1,9 +1,12 @@
 // The Task JSON of the contract: the stored row joined with its step's mutu baku and the form offered now.
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import { offeredOptions } from '../sop/form-validation.js';
+import { clockStartsAt } from '../sop/step-clock.js';
+import type { WorkingCalendar } from '../sop/working-calendar.js';
 import type { TaskRecord } from './tasks-repository.js';
 
-export function taskView(task: TaskRecord, definition: DefinitionVersion, variables: Record<string, unknown>) {
+/** The Task JSON; `calendar` is the SOP's working calendar, which says when the task's clock starts counting. */
+export function taskView(task: TaskRecord, definition: DefinitionVersion, variables: Record<string, unknown>, calendar: WorkingCalendar) {
   const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
   const live = task.status === 'open' || task.status === 'claimed';
   return {
@@ -21,6 +24,7 @@ export function taskView(task: TaskRecord, definition: DefinitionVersion, variab
     claimedAt: task.claimedAt,
     completedAt: task.completedAt,
     startsAt: task.startsAt,
+    clockStartsAt: clockStartsAt(calendar, new Date(task.createdAt), task.startsAt ? new Date(task.startsAt) : null).toISOString(),
     dueAt: task.dueAt,
     timeStandard: step?.timeStandard ?? null,
     requires: step?.requires ?? [],

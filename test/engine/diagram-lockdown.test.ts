@@ -84,3 +84,19 @@ t.test('warns, naming each flow, that conditions out of a parallel gateway are i
     { elementId: 'fc', message },
   ]);
 });
+
+t.test('a faulty condition is one problem, not a second one worded as a template', async (t) => {
+  const flow = (condition: string) =>
+    `<bpmn:exclusiveGateway id="g" default="f2"/><bpmn:userTask id="u"/><bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="u"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${condition}</bpmn:conditionExpression></bpmn:sequenceFlow><bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="u"/>`;
+  for (const [condition, message] of [
+    ["${ok == 'ya' && foo()}", 'condition refused: function calls are not allowed'],
+    ["${ok = 'ya'}", "condition refused: unexpected character '='"],
+    ['${constructor}', "condition refused: 'constructor' may not be read"],
+  ] as const) {
+    const found = (await problems(wrap(flow(condition)))).problems.filter((p) => p.elementId === 'f1');
+    t.same(found.map((p) => p.message), [message], condition);
+  }
+  // A condition's other strings are still read as templates.
+  const named = (await problems(wrap(flow("${ok == 'ya'}").replace('<bpmn:sequenceFlow id="f1"', '<bpmn:sequenceFlow id="f1" name="${x.__proto__}"')))).problems;
+  t.match(named, [{ elementId: 'f1', message: /expression \$\{x\.__proto__\} refused/ }]);
+});

@@ -70,7 +70,7 @@ t.test('an auditor sees the step turn red after a breach', async (t) => {
   // Hover: median and p90 against the standard.
   await page.hover(`#audit-diagram .djs-element[data-element-id="${STEP}"]`);
   await page.waitForFunction(() => document.querySelector('#heat-info')?.textContent?.includes('Median'));
-  t.match(await page.locator('#heat-info').innerText(), /Median 2 menit · P90 40 menit · Standar 30 menit · 2 selesai, 1 melewati standar/);
+  t.match(await page.locator('#heat-info').innerText(), /Median 2 menit · P90 40 menit · Standar 30 Menit · 2 selesai, 1 melewati standar/);
 
   const breachRow = page.locator(`#breach-table tbody tr[data-element-id="${STEP}"]`);
   t.equal(await breachRow.count(), 1, 'the breach is listed');

@@ -79,7 +79,7 @@ t.test('an owner changes a time standard and deploys v2', async (t) => {
   await page.click('#deploy');
   await page.waitForSelector('#deploy-error');
   t.match(await page.locator('#deploy-error').innerText(), /Deploy ditolak \(400\)/);
-  t.match((await page.locator('#deploy-error li[data-element-id="study-substance"]').allInnerTexts()).join('\n'), /script tasks are not allowed/);
+  t.match((await page.locator('#deploy-error li[data-element-id="study-substance"]').allInnerTexts()).join('\n'), /tugas skrip tidak diizinkan/);
   await page.waitForSelector('#modeler-canvas .djs-element.sop-problem[data-element-id="study-substance"]');
   await screenshot(page, 'web-modeler-problems');
   t.equal((await web.call('GET', `/definitions/${KEY}`, owner.token)).json().version, 2, 'nothing deployed');

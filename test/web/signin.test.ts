@@ -20,7 +20,7 @@ t.test('sign in with a token; the roles decide the pages', async (t) => {
   await page.click('form.signin button[type=submit]');
   const error = page.locator('form.signin .notice.error');
   await error.waitFor();
-  t.match(await error.innerText(), /Tidak dapat masuk \(401\): unknown or inactive token/);
+  t.match(await error.innerText(), /Tidak dapat masuk \(401\): Token tidak dikenal atau tidak aktif/);
   t.equal(await page.evaluate(() => sessionStorage.getItem('sop-token')), null, 'a refused token is not kept');
 
   await page.fill('#token', ADMIN_TOKEN);

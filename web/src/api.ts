@@ -1,4 +1,5 @@
 // The REST client: bearer token from sessionStorage, JSON in and out, the server's error body kept whole.
+import { CODE_TEXT, errorText } from './messages-id.js';
 const TOKEN_KEY = 'sop-token';
 
 export interface ErrorBody {
@@ -15,12 +16,13 @@ export interface ErrorBody {
   };
 }
 
+/** A refused request: `message` is the page's Indonesian for it, `body` the server's answer as sent (English message, stable code). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly body: ErrorBody,
   ) {
-    super(body.message);
+    super(errorText(body));
   }
 }
 
@@ -59,7 +61,7 @@ async function request(method: string, url: string, options: RequestOptions = {}
   try {
     res = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
   } catch {
-    throw new ApiError(0, { statusCode: 0, code: 'NETWORK', error: 'Network', message: 'Layanan tidak dapat dihubungi. Periksa koneksi lalu coba lagi.' });
+    throw new ApiError(0, { statusCode: 0, code: 'NETWORK', error: 'Network', message: CODE_TEXT.NETWORK as string });
   }
   if (!res.ok) {
     let parsed: ErrorBody;
@@ -69,7 +71,7 @@ async function request(method: string, url: string, options: RequestOptions = {}
       parsed = { statusCode: res.status, code: `HTTP_${res.status}`, error: res.statusText, message: `${res.status} ${res.statusText}` };
     }
     const error = new ApiError(res.status, parsed);
-    if (res.status === 401) onUnauthenticated(parsed.message);
+    if (res.status === 401) onUnauthenticated(error.message);
     throw error;
   }
   return res;

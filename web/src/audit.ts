@@ -5,8 +5,9 @@ import { DiagramView, definitionXml, type RegistryElement } from './diagram.js';
 import { h, legend, replace } from './dom.js';
 import { errorBox } from './errors.js';
 import { formatMs, formatTime, percent } from './format.js';
+import { sopSheetButton } from './sop-sheet.js';
 import type { Session } from './session.js';
-import type { Breach, DefinitionDetail, Page, ReportRow, SopSheet } from './types.js';
+import type { Breach, DefinitionDetail, Page, ReportRow, SheetStep, SopSheet } from './types.js';
 
 export type Heat = 'heat-ok' | 'heat-warn' | 'heat-breach' | 'heat-none';
 
@@ -20,9 +21,18 @@ export function heatOf(row: ReportRow | undefined, openBreaches: number): Heat {
 
 const HEAT_LABEL: Record<Heat, string> = { 'heat-ok': 'patuh', 'heat-warn': 'sebagian terlambat', 'heat-breach': 'Terlambat', 'heat-none': 'belum ada data' };
 
+/**
+ * A step's standard in one wording across the dashboard: the SOP sheet's own Waktu ("30 Menit", "1 Hari") for the
+ * version shown, else the standard its executions were measured against.
+ */
+export function standardText(sheetStep: SheetStep | undefined, row: ReportRow | undefined): string | null {
+  if (sheetStep?.timeStandard?.text) return sheetStep.timeStandard.text;
+  return row?.standardMs != null ? formatMs(row.standardMs) : null;
+}
+
 export async function mountAudit(container: HTMLElement, session: Session): Promise<() => void> {
   const audited = session.definitions.filter((d) => session.audits(d));
-  const definitionSelect = h('select', { id: 'audit-definition', 'aria-label': 'SOP' }, audited.map((d) => h('option', { value: d.key }, d.name)));
+  const definitionSelect = h('select', { id: 'audit-definition', 'aria-label': 'SOP' }, audited.map((d) => h('option', { value: d.key }, session.label(d))));
   const versionSelect = h('select', { id: 'audit-version', 'aria-label': 'Versi' });
   const chain = h('span', { id: 'chain-status', class: 'chain' }, 'Memeriksa rantai audit…');
   const notices = h('div', { class: 'notices' });
@@ -32,6 +42,7 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
   const stepsBox = h('div', { id: 'step-stats', class: 'table-scroll' });
   const breachesBox = h('div', { id: 'breaches-box', class: 'table-scroll' });
   const describe = new Map<string, HTMLElement>();
+  let loads = 0;
 
   diagram.events.on('element.hover', (e) => {
     const text = describe.get(e.element.id);
@@ -65,22 +76,42 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
     }
   }
 
+  /**
+   * The version the dashboard opens on: the newest with completed executions or open breaches, so an SOP whose
+   * newest version has no case yet still shows its data; the newest when no version has any.
+   */
+  async function versionWithData(key: string, latest: number): Promise<number> {
+    const [report, breaches] = await Promise.all([
+      getJson<{ rows: ReportRow[] }>(`/audit/report${query({ definitionKey: key, groupBy: 'step' })}`),
+      getJson<Page<Breach>>(`/audit/breaches${query({ definitionKey: key, limit: 200 })}`),
+    ]);
+    const versions = [...report.rows.map((r) => r.version), ...breaches.items.filter((b) => b.open).map((b) => b.version)];
+    return versions.length ? Math.max(...versions) : latest;
+  }
+
   async function load(key: string, version?: number): Promise<void> {
-    replace(notices);
+    // A quicker choice made meanwhile (another SOP, another version) wins: an older load draws nothing.
+    const generation = ++loads;
     const detail = await getJson<DefinitionDetail>(`/definitions/${encodeURIComponent(key)}${query({ version })}`);
-    const shown = detail.version;
-    replace(
-      versionSelect,
-      [...detail.versions].reverse().map((v) => h('option', { value: v.version, ...(v.version === shown ? { selected: true } : {}) }, `versi ${v.version}`)),
-    );
-    const tz = session.timeZone(key);
+    const shown = version ?? (await versionWithData(key, detail.version));
     const [report, breaches, sheet] = await Promise.all([
       getJson<{ rows: ReportRow[] }>(`/audit/report${query({ definitionKey: key, version: shown, groupBy: 'step' })}`),
       getJson<Page<Breach>>(`/audit/breaches${query({ definitionKey: key, limit: 200 })}`),
       // The sheet names every step's Langkah and Pelaksana, also those with no execution yet.
       getJson<SopSheet>(`/definitions/${encodeURIComponent(key)}/sop?version=${shown}`),
-      diagram.show(`${key}@${shown}`, () => definitionXml(key, shown, getText)),
     ]);
+    if (generation !== loads) return;
+    await diagram.show(`${key}@${shown}`, () => definitionXml(key, shown, getText));
+    if (generation !== loads) return;
+    replace(notices);
+    if (shown !== detail.version) {
+      notices.append(h('div', { class: 'notice', role: 'status', id: 'version-note' }, `Versi ${detail.version} belum punya data; ditampilkan versi ${shown}, versi terbaru yang punya data.`));
+    }
+    replace(
+      versionSelect,
+      [...detail.versions].reverse().map((v) => h('option', { value: v.version, ...(v.version === shown ? { selected: true } : {}) }, `versi ${v.version}`)),
+    );
+    const tz = session.timeZone(key);
     const sheetSteps = new Map(sheet.steps.map((st) => [st.elementId, st]));
     const rows = new Map(report.rows.map((r) => [r.elementId ?? '', r]));
     const openByStep = new Map<string, number>();
@@ -99,8 +130,9 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
       const open = openByStep.get(element.id) ?? 0;
       const heat = heatOf(row, open);
       diagram.mark(element.id, heat);
+      const standard = standardText(sheetStep, row);
       const summary = row
-        ? `Median ${formatMs(row.medianMs)} · P90 ${formatMs(row.p90Ms)} · Standar ${row.standardMs === null ? 'tidak ditetapkan' : formatMs(row.standardMs)} · ${row.count} selesai, ${row.breaches} melewati standar`
+        ? `Median ${formatMs(row.medianMs)} · P90 ${formatMs(row.p90Ms)} · Standar ${standard ?? 'tidak ditetapkan'} · ${row.count} selesai, ${row.breaches} melewati standar`
         : 'Belum ada eksekusi yang selesai';
       const title = `${stepNo ? `Langkah ${stepNo}: ` : ''}${element.businessObject.name ?? element.id} (${actor})`;
       describe.set(
@@ -123,7 +155,7 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
           h('td', {}, row ? String(row.count) : '0'),
           h('td', {}, row ? formatMs(row.medianMs) : '–'),
           h('td', {}, row ? formatMs(row.p90Ms) : '–'),
-          h('td', {}, row?.standardMs != null ? formatMs(row.standardMs) : (sheetStep?.timeStandard?.text ?? '–')),
+          h('td', {}, standard ?? '–'),
           h('td', { class: 'heat-cell' }, row ? percent(row.compliance) : '–'),
           h('td', {}, row ? String(row.breaches) : '0', open ? ` + ${open} terbuka` : ''),
         ),
@@ -169,12 +201,11 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
     );
   }
 
-  const reload = () =>
-    Promise.all([load(definitionSelect.value, Number(versionSelect.value) || undefined), verifyChain()]).catch((err: unknown) => replace(notices, errorBox(err, 'Data audit tidak dapat dimuat')));
-  definitionSelect.addEventListener('change', () => {
-    versionSelect.replaceChildren();
-    void reload();
-  });
+  /** Loads the chosen SOP at `version` (undefined: the newest with data) and checks the chain again. */
+  const showVersion = (version: number | undefined) =>
+    Promise.all([load(definitionSelect.value, version), verifyChain()]).catch((err: unknown) => replace(notices, errorBox(err, 'Data audit tidak dapat dimuat')));
+  const reload = () => showVersion(Number(versionSelect.value) || undefined);
+  definitionSelect.addEventListener('change', () => void showVersion(undefined));
   versionSelect.addEventListener('change', () => void reload());
 
   replace(
@@ -188,6 +219,7 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
         h('label', { for: 'audit-definition' }, 'SOP'),
         definitionSelect,
         versionSelect,
+        sopSheetButton('sop-sheet', () => (definitionSelect.value ? { key: definitionSelect.value, version: Number(versionSelect.value) || undefined } : null), notices),
         h('button', { type: 'button', id: 'audit-refresh', on: { click: () => void reload() } }, 'Muat ulang'),
         h('button', { type: 'button', id: 'export-csv', on: { click: () => void exportAs('csv') } }, 'Unduh CSV'),
         h('button', { type: 'button', id: 'export-xes', on: { click: () => void exportAs('xes') } }, 'Unduh XES'),

@@ -4,11 +4,12 @@ import Modeler from 'bpmn-js/lib/Modeler';
 import sop from '../../src/sop/sop-moddle.json';
 import { ApiError, getJson, getText, query, send } from './api.js';
 import { h, replace } from './dom.js';
-import { errorBox, okBox } from './errors.js';
+import { errorBox, okBox, problemItem } from './errors.js';
 import { formatTime } from './format.js';
-import type { Session } from './session.js';
+import { sopLabeller, type Session } from './session.js';
 import { diffTable } from './sheet-diff.js';
 import { SopPanel, type ModelerServices } from './sop-panel.js';
+import { sopSheetButton } from './sop-sheet.js';
 import type { DefinitionDetail, SopSheet } from './types.js';
 
 interface DeployResult {
@@ -37,7 +38,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
   const panel = new SopPanel(services);
   const notices = h('div', { id: 'modeler-notices', class: 'notices' });
   const dirty = h('span', { class: 'dirty muted small', id: 'dirty' });
-  const definitionSelect = h('select', { id: 'model-definition', 'aria-label': 'SOP' }, owned.map((d) => h('option', { value: d.key }, d.name)));
+  const definitionSelect = h('select', { id: 'model-definition', 'aria-label': 'SOP' }, owned.map((d) => h('option', { value: d.key }, session.label(d))));
   const versionSelect = h('select', { id: 'model-version', 'aria-label': 'Versi' });
   const versionsBox = h('div', { id: 'versions' });
   const diffA = h('select', { id: 'diff-a', 'aria-label': 'Versi lama' });
@@ -72,8 +73,39 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
     if (warnings.length) notices.append(h('div', { class: 'notice' }, `Diagram dibuka dengan ${warnings.length} peringatan impor.`));
   }
 
+  /** The SOP drop-down: the owned SOPs (the key beside a shared name), `key` selected, and a file's new SOP when `unsaved` names it. */
+  function renderDefinitions(key: string, unsaved?: { key: string; name: string }): void {
+    const label = sopLabeller([...session.definitions, ...owned, ...(unsaved ? [unsaved] : [])]);
+    replace(
+      definitionSelect,
+      owned.map((d) => h('option', { value: d.key }, label(d))),
+      unsaved && !owned.some((d) => d.key === unsaved.key) ? h('option', { value: unsaved.key, dataset: { unsaved: 'true' } }, `${label(unsaved)} — belum dideploy`) : null,
+    );
+    definitionSelect.value = key;
+  }
+
+  /** After a file is opened, the drop-downs name its SOP: the version is the file's until it is deployed. */
+  async function showFile(fileName: string): Promise<void> {
+    const process = fileProcess();
+    if (!process) return;
+    renderDefinitions(process.key, process);
+    replace(versionSelect, h('option', { value: '' }, `berkas ${fileName} (belum dideploy)`));
+    detail = owned.some((d) => d.key === process.key) ? await getJson<DefinitionDetail>(`/definitions/${encodeURIComponent(process.key)}`) : null;
+    if (detail) renderVersions(process.key, 0, false);
+    else replace(versionsBox, h('p', { class: 'muted' }, 'SOP ini belum pernah dideploy.'));
+  }
+
+  /** The key (process id) and name of the diagram on the canvas: its executable process, else its first process. */
+  function fileProcess(): { key: string; name: string } | null {
+    const definitions = modeler.getDefinitions() as { rootElements?: Array<{ $type: string; id?: string; name?: string; isExecutable?: boolean }> } | undefined;
+    const processes = (definitions?.rootElements ?? []).filter((e) => e.$type === 'bpmn:Process' && e.id);
+    const process = processes.find((p) => p.isExecutable) ?? processes[0];
+    return process?.id ? { key: process.id, name: process.name ?? process.id } : null;
+  }
+
   async function loadDefinition(key: string, version?: number): Promise<void> {
     replace(notices);
+    renderDefinitions(key);
     detail = await getJson<DefinitionDetail>(`/definitions/${encodeURIComponent(key)}${query({ version })}`);
     const latest = detail.versions.at(-1)?.version ?? detail.version;
     const shown = version ?? latest;
@@ -81,10 +113,11 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
     renderVersions(key, shown);
   }
 
-  function renderVersions(key: string, shown: number): void {
+  /** The version drop-down (unless `select` is false: a file is shown), the version list and the comparison's choices. */
+  function renderVersions(key: string, shown: number, select = true): void {
     if (!detail) return;
     const versions = detail.versions;
-    replace(versionSelect, [...versions].reverse().map((v) => h('option', { value: v.version, ...(v.version === shown ? { selected: true } : {}) }, `versi ${v.version}`)));
+    if (select) replace(versionSelect, [...versions].reverse().map((v) => h('option', { value: v.version, ...(v.version === shown ? { selected: true } : {}) }, `versi ${v.version}`)));
     const options = (selected: number) => [...versions].reverse().map((v) => h('option', { value: v.version, ...(v.version === selected ? { selected: true } : {}) }, `versi ${v.version}`));
     const last = versions.at(-1)?.version ?? 1;
     replace(diffA, options(Math.max(1, last - 1)));
@@ -131,12 +164,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
         status === 201 && deployed ? `Versi ${deployed.version} dari ${deployed.key} dideploy.` : `Tidak ada perubahan: diagram sama dengan versi terakhir${deployed ? ` (versi ${deployed.version})` : ''}.`;
       if (deployed) {
         // A new SOP (opened from a file) joins the list.
-        if (!owned.some((d) => d.key === deployed.key)) {
-          const fresh = await getJson<DefinitionDetail>(`/definitions/${encodeURIComponent(deployed.key)}`);
-          owned.push(fresh);
-          definitionSelect.append(h('option', { value: fresh.key }, fresh.name));
-        }
-        definitionSelect.value = deployed.key;
+        if (!owned.some((d) => d.key === deployed.key)) owned.push(await getJson<DefinitionDetail>(`/definitions/${encodeURIComponent(deployed.key)}`));
         await loadDefinition(deployed.key);
       }
       notices.append(okBox(message));
@@ -146,7 +174,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
             'div',
             { class: 'notice warn', id: 'deploy-warnings' },
             h('strong', {}, 'Peringatan:'),
-            h('ul', {}, json.warnings.map((w) => h('li', { dataset: { elementId: w.elementId } }, h('code', {}, w.elementId), ` ${w.message}`))),
+            h('ul', {}, json.warnings.map(problemItem)),
           ),
         );
         for (const w of json.warnings) mark(w.elementId, 'sop-warning');
@@ -197,6 +225,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
     void file
       .text()
       .then(importXml)
+      .then(() => showFile(file.name))
       .then(() => {
         replace(notices, okBox(`Berkas ${file.name} dibuka. Deploy untuk menjadikannya versi baru.`));
         dirty.textContent = 'Ada perubahan yang belum dideploy.';
@@ -218,6 +247,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
         h('label', { for: 'model-definition' }, 'SOP'),
         definitionSelect,
         versionSelect,
+        sopSheetButton('sop-sheet', () => (definitionSelect.value ? { key: definitionSelect.value, version: Number(versionSelect.value) || undefined } : null), notices),
         h('button', { type: 'button', class: 'primary', id: 'deploy', on: { click: () => void deploy() } }, 'Deploy versi baru'),
         h('label', { class: 'button', for: 'open-file' }, 'Buka berkas .bpmn'),
         fileInput,

@@ -5,6 +5,7 @@ import { h, legend, replace } from './dom.js';
 import { errorBox, okBox } from './errors.js';
 import { formatTime, STATUS } from './format.js';
 import type { Session } from './session.js';
+import { sopSheetButton } from './sop-sheet.js';
 import type { FormField, InstanceDetail, SealedContent, Task } from './types.js';
 
 const OFFSETS: Record<string, string> = { 'Asia/Jakarta': '+07:00', 'Asia/Makassar': '+08:00', 'Asia/Jayapura': '+09:00' };
@@ -16,7 +17,10 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   const notices = h('div', { class: 'notices' });
   const diagramBox = h('div', { class: 'diagram', id: 'task-diagram' });
   const diagram = new DiagramView(diagramBox);
-  const detailPane = h('div', { class: 'detail-pane' }, h('section', { class: 'card' }, h('h3', {}, 'Diagram kasus'), diagramBox, legend(DIAGRAM_LEGEND)), detail);
+  const diagramNote = h('div', { class: 'diagram-note' });
+  // Shown once a task (or a case that just ended) is chosen: an empty canvas says nothing.
+  const diagramCard = h('section', { class: 'card', id: 'diagram-card', hidden: true }, h('h3', {}, 'Diagram kasus'), diagramNote, diagramBox, legend(DIAGRAM_LEGEND));
+  const detailPane = h('div', { class: 'detail-pane' }, diagramCard, detail);
   const sealedList = h('ul', { id: 'sealed-records', class: 'sealed-list' });
   const sealedCard = h(
     'section',
@@ -30,7 +34,7 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   let selected: string | null = null;
 
   const startable = session.definitions.filter((d) => session.me.roles.includes('admin') || d.roles.some((r) => session.me.roles.includes(r.id)));
-  const startSelect = h('select', { id: 'start-definition', 'aria-label': 'SOP' }, startable.map((d) => h('option', { value: d.key }, d.name)));
+  const startSelect = h('select', { id: 'start-definition', 'aria-label': 'SOP' }, startable.map((d) => h('option', { value: d.key }, session.label(d))));
   const businessKey = h('input', { id: 'business-key', placeholder: 'Nomor kasus (opsional)', maxlength: 200 });
   const startForm = h(
     'form',
@@ -47,8 +51,8 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
               businessKey.value = '';
               await reload();
               const first = tasks.find((t) => t.instanceId === started.json.id);
-              replace(notices, okBox(first ? 'Layanan dimulai; tugas pertamanya dipilih.' : 'Layanan dimulai; tugas pertamanya ada pada peran lain.'));
               if (first) await select(first.id);
+              replace(notices, okBox(first ? 'Layanan dimulai; tugas pertamanya dipilih.' : 'Layanan dimulai; tugas pertamanya ada pada peran lain.'));
             } catch (err) {
               replace(notices, errorBox(err, 'Layanan tidak dapat dimulai'));
             }
@@ -173,29 +177,62 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   }
 
   async function select(id: string): Promise<void> {
+    // A notice about an earlier action (a case started, a list not loaded) does not outlive the next choice.
+    replace(notices);
     selected = id;
     for (const li of list.querySelectorAll<HTMLElement>('li.task')) li.classList.toggle('selected', li.dataset.taskId === id);
     let task = tasks.find((t) => t.id === id);
     try {
       task ??= await getJson<Task>(`/tasks/${encodeURIComponent(id)}`);
-      renderDetail(task);
-      await showDiagram(task);
     } catch (err) {
       replace(detail, errorBox(err, 'Tugas tidak dapat dibuka'));
+      return;
     }
+    renderDetail(task);
+    await showCase(task, task.elementId);
   }
 
-  async function showDiagram(task: Task): Promise<void> {
-    await diagram.show(`${task.definitionKey}@${task.version}`, () => definitionXml(task.definitionKey, task.version, getText));
+  /**
+   * Draws the case of `task` on its diagram: done steps, steps open at other roles, and `current` (zoomed to when the
+   * diagram is too wide to read at fit size). Answers the case as the caller may see it, or null when it may not.
+   */
+  async function showCase(task: Task, current: string | null): Promise<InstanceDetail | null> {
+    replace(diagramNote);
+    diagramCard.hidden = false;
+    let instance: InstanceDetail | null = null;
+    try {
+      await diagram.show(`${task.definitionKey}@${task.version}`, () => definitionXml(task.definitionKey, task.version, getText));
+    } catch (err) {
+      // A diagram that cannot be drawn (e.g. a file without diagram layout) leaves the task's form usable.
+      replace(diagramNote, errorBox(err, 'Diagram tidak dapat ditampilkan'));
+      return getJson<InstanceDetail>(`/instances/${encodeURIComponent(task.instanceId)}`).catch(() => null);
+    }
     diagram.clearMarks();
     try {
-      const instance = await getJson<InstanceDetail>(`/instances/${encodeURIComponent(task.instanceId)}`);
+      instance = await getJson<InstanceDetail>(`/instances/${encodeURIComponent(task.instanceId)}`);
       for (const s of instance.steps) if (s.status === 'completed') diagram.mark(s.elementId, 'step-done');
-      for (const t of instance.openTasks) if (t.elementId !== task.elementId) diagram.mark(t.elementId, 'step-open');
+      for (const t of instance.openTasks) if (t.elementId !== current) diagram.mark(t.elementId, 'step-open');
     } catch {
       // An applicant's own step may not show the whole case; the current step is still highlighted.
     }
-    diagram.mark(task.elementId, 'step-current');
+    if (current) {
+      diagram.mark(current, 'step-current');
+      diagram.focus(current);
+    }
+    return instance;
+  }
+
+  /** After a completion that left none of the case's steps to this user: says whether the case ended or went on elsewhere. */
+  async function afterCase(done: Task): Promise<HTMLElement | null> {
+    selected = null;
+    replace(detail, h('p', { class: 'muted' }, 'Pilih tugas dari daftar.'));
+    const instance = await showCase(done, null);
+    if (!instance) return null;
+    const label = instance.businessKey ? `Kasus ${instance.businessKey}` : 'Kasus ini';
+    if (instance.status === 'completed') return okBox(`${label} selesai${instance.endedAt ? ` pada ${formatTime(instance.endedAt, session.timeZone(done.definitionKey))}` : ''}.`);
+    if (instance.status === 'cancelled') return h('div', { class: 'notice', role: 'status' }, `${label} dibatalkan.`);
+    const elsewhere = [...new Set(instance.openTasks.map((t) => session.roleName(t.role)))];
+    return h('div', { class: 'notice', role: 'status' }, elsewhere.length ? `${label} berlanjut pada peran lain: ${elsewhere.join(', ')}.` : `${label} masih berjalan.`);
   }
 
   function renderDetail(task: Task): void {
@@ -216,11 +253,10 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
       const done = task;
       await reload();
       const next = tasks.find((t) => t.instanceId === done.instanceId);
-      if (next) await select(next.id);
-      else {
-        selected = null;
-        replace(detail, h('p', { class: 'muted' }, 'Pilih tugas dari daftar.'));
-        diagram.clearMarks();
+      const caseNotice = next ? (await select(next.id), null) : await afterCase(done);
+      if (caseNotice) {
+        caseNotice.id = 'case-status';
+        detail.prepend(caseNotice);
       }
       detail.prepend(okBox(`Tugas selesai: ${done.step ? `Langkah ${done.step}, ` : ''}${done.name ?? done.elementId}.${next ? ' Langkah berikutnya dipilih.' : ''}`));
     });
@@ -230,10 +266,18 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
       h(
         'dl',
         { class: 'facts' },
-        fact('SOP', `${session.definition(task.definitionKey)?.name ?? task.definitionKey} (versi ${task.version})`),
+        fact(
+          'SOP',
+          h(
+            'span',
+            {},
+            `${session.definition(task.definitionKey)?.name ?? task.definitionKey} (versi ${task.version}) `,
+            sopSheetButton('sop-sheet', () => ({ key: task.definitionKey, version: task.version }), notices),
+          ),
+        ),
         fact('Pelaksana', session.roleName(task.role)),
         fact('Waktu', task.timeStandard?.text ?? 'tidak ditetapkan'),
-        fact('Mulai dihitung', formatTime(task.startsAt ?? task.createdAt, tz)),
+        fact('Mulai dihitung', clockStart(task, tz)),
         fact('Batas waktu', h('span', { class: late ? 'late-text' : '' }, task.dueAt ? formatTime(task.dueAt, tz) : '–', late ? h('span', { class: 'badge late' }, 'Terlambat') : null)),
         fact('Status', `${STATUS[task.status] ?? task.status}${task.assignee ? (mine ? ' oleh Anda' : ' oleh petugas lain') : ''}`),
       ),
@@ -252,6 +296,22 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   const first = tasks[0];
   if (first) await select(first.id);
   return () => diagram.viewer.destroy();
+}
+
+/**
+ * When the task's working-time clock starts counting (the server's clockStartsAt); beside it, when the task was created
+ * or scheduled if that lies outside office hours, so 02.06 at night reads as counting from 07.30.
+ */
+function clockStart(task: Task, timeZone: string): HTMLElement {
+  const from = task.startsAt ?? task.createdAt;
+  const starts = task.clockStartsAt ?? from;
+  const moved = new Date(starts).getTime() !== new Date(from).getTime();
+  return h(
+    'span',
+    { id: 'clock-start' },
+    formatTime(starts, timeZone),
+    moved ? h('small', { class: 'muted' }, ` (${task.startsAt ? 'dijadwalkan' : 'dibuat'} ${formatTime(from, timeZone)}, di luar jam kerja)`) : null,
+  );
 }
 
 function fact(label: string, value: string | HTMLElement): HTMLElement[] {

@@ -54,6 +54,8 @@ export interface Task {
   claimedAt: string | null;
   completedAt: string | null;
   startsAt: string | null;
+  /** When the working-time clock starts counting: startsAt or createdAt, moved to the next opening of office hours. */
+  clockStartsAt: string;
   dueAt: string | null;
   timeStandard: TimeStandard | null;
   requires: string[];
