@@ -40,7 +40,17 @@ export const definitionSummary = z
   })
   .meta({ id: 'Definition' });
 export const definitionDetail = definitionSummary
-  .extend({ versions: z.array(z.object({ version: z.number().int(), deployedAt: z.string(), hash: z.string() })) })
+  .extend({
+    versions: z.array(
+      z.object({
+        version: z.number().int(),
+        deployedAt: z.string(),
+        hash: z.string(),
+        source: z.string().nullable().meta({ description: '`processes/<file>` (deployed at start from that file), `api`, or null (stored before sources were recorded)' }),
+        deployedBy: z.object({ id: z.string(), name: z.string() }).nullable().meta({ description: 'the user who deployed it through the API' }),
+      }),
+    ),
+  })
   .meta({ id: 'DefinitionDetail' });
 const timeStandardSchema = z.object({ text: z.string(), iso: z.string().nullable() });
 
