@@ -11,6 +11,7 @@ import * as engineMoves from './008_engine_moves.js';
 import * as loopIterations from './009_loop_iterations.js';
 import * as callActivities from './010_call_activities.js';
 import * as definitionSources from './016_definition_sources.js';
+import * as instanceBusinessKeyIndex from './017_instance_business_key_index.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -29,4 +30,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['009_loop_iterations', loopIterations],
   ['010_call_activities', callActivities],
   ['016_definition_sources', definitionSources],
+  ['017_instance_business_key_index', instanceBusinessKeyIndex],
 ];

@@ -11,6 +11,7 @@ import { loadSigningKey } from './audit/signing-key.js';
 import { contentCipher, loadContentKeyFile, parseContentKey } from './privacy/content-cipher.js';
 import authPlugin from './auth/auth-plugin.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { installStrictQuery } from './http/strict-query.js';
 import healthRoutes from './routes/health-routes.js';
 import userRoutes from './routes/user-routes.js';
 import definitionRoutes from './routes/definition-routes.js';
@@ -48,6 +49,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installStrictQuery(app);
 
   // One log line per request, with the user and the outcome.
   app.addHook('onResponse', async (request, reply) => {

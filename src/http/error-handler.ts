@@ -22,10 +22,14 @@ function fieldName(instancePath: string, context: string | undefined): string {
 function translate(err: FastifyError): SopError | undefined {
   if (err instanceof SopError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const fields: FieldProblem[] = err.validation.map((v) => ({
-      name: fieldName(v.instancePath, err.validationContext),
-      message: v.message ?? 'invalid',
-    }));
+    const fields: FieldProblem[] = err.validation.flatMap((v) => {
+      // An unknown query parameter is named as itself (see http/strict-query.ts), one field each.
+      const keys = (v.params as { keys?: unknown }).keys;
+      if (v.keyword === 'unrecognized_keys' && err.validationContext === 'querystring' && Array.isArray(keys)) {
+        return keys.map((key) => ({ name: fieldName(`${v.instancePath}/${String(key)}`, err.validationContext), message: v.message ?? 'unknown parameter' }));
+      }
+      return [{ name: fieldName(v.instancePath, err.validationContext), message: v.message ?? 'invalid' }];
+    });
     return new ValidationError(`invalid request: ${fields.map((f) => `${f.name}: ${f.message}`).join('; ')}`, fields);
   }
   switch (err.code) {

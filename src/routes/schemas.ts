@@ -212,6 +212,7 @@ export const listQuery = z.object({
 export const instanceListQuery = listQuery.extend({
   definitionKey: z.string().max(200).optional(),
   status: z.enum(['running', 'completed', 'cancelled']).optional(),
+  businessKey: z.string().min(1).max(200).optional().meta({ description: 'exact business key, as given when the case was started' }),
 });
 
 const statusList = z
