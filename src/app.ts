@@ -2,7 +2,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { openDatabase } from './db/knex.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -12,6 +12,7 @@ import { contentCipher, loadContentKeyFile, parseContentKey } from './privacy/co
 import authPlugin from './auth/auth-plugin.js';
 import { installErrorHandler } from './http/error-handler.js';
 import { installStrictQuery } from './http/strict-query.js';
+import { openApiTransform } from './http/openapi-transform.js';
 import healthRoutes from './routes/health-routes.js';
 import userRoutes from './routes/user-routes.js';
 import definitionRoutes from './routes/definition-routes.js';
@@ -93,7 +94,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       info: { title: 'SOP BPMN service', description: 'Runs government SOPs as executable BPMN 2.0 and audits every step against its mutu baku.', version: '0.1.0' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
     transformObject: jsonSchemaTransformObject,
   });
   // The API documentation is readable without a token; the hook must exist before swagger-ui adds its routes.

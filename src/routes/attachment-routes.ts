@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, TooLargeError, Unsupporte
 import { mayAct, mayRead } from '../tasks/task-access.js';
 import { MAX_ATTACHMENT_BYTES } from '../tasks/attachments.js';
 import { errorSchema, idParams } from './schemas.js';
+import { MULTIPART_FORM } from '../http/openapi-transform.js';
 
 const security = [{ bearer: [] }];
 const attachmentSchema = z.object({ id: z.string(), name: z.string(), sha256: z.string(), size: z.number().int(), contentType: z.string() }).meta({ id: 'Attachment' });
@@ -25,6 +26,10 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
         security,
         params: idParams,
         consumes: ['multipart/form-data'],
+        [MULTIPART_FORM]: {
+          file: { type: 'file', description: 'the document (PDF, PNG, JPEG, plain text, DOCX, XLSX; at most 10 MiB)', required: true },
+          name: { type: 'text', description: 'the kelengkapan it fulfils (default: the file name)' },
+        },
         response: { 201: attachmentSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema },
       },
     },
