@@ -10,7 +10,7 @@ import { createServices } from './services.js';
 import { loadSigningKey } from './audit/signing-key.js';
 import { contentCipher, loadContentKeyFile, parseContentKey } from './privacy/content-cipher.js';
 import authPlugin from './auth/auth-plugin.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { installErrorHandler, refusalOf } from './http/error-handler.js';
 import { installStrictQuery } from './http/strict-query.js';
 import { openApiTransform } from './http/openapi-transform.js';
 import healthRoutes from './routes/health-routes.js';
@@ -52,10 +52,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   installErrorHandler(app);
   installStrictQuery(app);
 
-  // One log line per request, with the user and the outcome.
+  // One log line per request, with the user and the outcome; a refusal adds its code and the names it gives.
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime), userId: request.user?.id },
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime), userId: request.user?.id, ...refusalOf(request) },
       'request',
     );
   });
