@@ -1,6 +1,7 @@
 // The audit export's row source (keyset pages of step executions) and its CSV rendering, streamed chunk by chunk.
 import type { Knex } from 'knex';
 import { fromJson } from '../db/json.js';
+import { effectiveClockStart } from '../sop/step-clock.js';
 import type { DocumentRecord } from './audit-chain.js';
 import type { TaskRow } from '../tasks/tasks-repository.js';
 
@@ -107,7 +108,7 @@ function toExportRow(r: ExportDbRow): ExportRow {
     completedBy: r.completed_by,
     status: r.status,
     createdAt: r.created_at,
-    clockStart: r.starts_at ?? r.created_at,
+    clockStart: effectiveClockStart(r.created_at, r.starts_at, r.completed_at),
     completedAt: r.completed_at,
     dueAt: r.due_at,
     standardMs: num(r.standard_ms),
