@@ -161,6 +161,18 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
     return { created, definitions: [{ key: definition.key, version: definition.version }], warnings };
   }
 
+  /** A changed file deployed over a version an owner deployed through the API is news to whoever runs the service. */
+  async function warnIfOverApi(file: string, result: DeployResult): Promise<void> {
+    const deployed = result.definitions[0];
+    if (!result.created || !deployed || deployed.version < 2) return;
+    const previous = await definitions.byVersion(deployed.key, deployed.version - 1);
+    if (previous?.source !== 'api') return;
+    log.warn(
+      { definitionKey: deployed.key, version: deployed.version, source: `processes/${file}`, supersedes: previous.version, supersededDeployer: previous.deployedBy, event: 'definition.deployed' },
+      `processes/${file} changed: deployed as version ${deployed.version}, which replaces version ${previous.version} deployed through the API`,
+    );
+  }
+
   return {
     /** Deploys one diagram through the API; identical XML to the latest version creates nothing. Throws InvalidBpmnError, ForbiddenError. */
     async deploy(xml: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
@@ -193,7 +205,9 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
           continue;
         }
         try {
-          results.push(await deployFrom(xml, { userId: null, source, firstFromSource: last === undefined }));
+          const result = await deployFrom(xml, { userId: null, source, firstFromSource: last === undefined });
+          results.push(result);
+          await warnIfOverApi(file, result);
         } catch (err) {
           if (err instanceof InvalidBpmnError) throw new Error(`${file}: ${err.message}`, { cause: err });
           throw err;

@@ -2,6 +2,7 @@
 // version an owner deployed through the API stays current; each version names its source and its deployer.
 import fs from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import t from 'tap';
 import knexFactory from 'knex';
 import { ADMIN_TOKEN, FIXTURES, startApp, tempDir, testDatabases } from '../helpers/app.js';
@@ -39,7 +40,11 @@ for (const database of await testDatabases()) {
     await second.close();
 
     fs.writeFileSync(path.join(processesDir, FILE), withWaktu(45));
-    const third = await startApp(t, { database, dir, processesDir, databaseUrl: first.databaseUrl });
+    const chunks: string[] = [];
+    const logStream = new Writable({ write: (chunk, _enc, done) => (chunks.push(String(chunk)), done()) });
+    const third = await startApp(t, { database, dir, processesDir, databaseUrl: first.databaseUrl, logLevel: 'warn', app: { logStream } });
+    const warned = chunks.map((l) => JSON.parse(l) as { level: number; msg: string; supersededDeployer?: string }).find((l) => l.msg.includes('replaces version 2'));
+    t.match(warned, { level: 40, msg: `processes/${FILE} changed: deployed as version 3, which replaces version 2 deployed through the API`, supersededDeployer: owner.id }, 'a file deployed over an API version is a warning');
     const changed = (await third.call('GET', `/definitions/${KEY}`, ADMIN_TOKEN)).json() as Detail;
     t.equal(changed.version, 3, 'a changed file is deployed');
     t.match(changed.versions.at(-1), { version: 3, source: `processes/${FILE}`, deployedBy: null });
