@@ -2,7 +2,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.js';
 import { openDatabase } from './db/knex.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -10,9 +10,11 @@ import { createServices } from './services.js';
 import { loadSigningKey } from './audit/signing-key.js';
 import { contentCipher, loadContentKeyFile, parseContentKey } from './privacy/content-cipher.js';
 import authPlugin from './auth/auth-plugin.js';
-import { clientErrorHandler, frameworkErrors, installErrorHandler, MAX_PARAM_LENGTH } from './http/error-handler.js';
+import { clientErrorHandler, frameworkErrors, installErrorHandler, MAX_PARAM_LENGTH, refusalOf } from './http/error-handler.js';
 import canonicalInput from './http/canonical-input.js';
 import securityHeaders, { DOCS_CONTENT_SECURITY_POLICY } from './http/security-headers.js';
+import { installStrictQuery } from './http/strict-query.js';
+import { openApiTransform } from './http/openapi-transform.js';
 import healthRoutes from './routes/health-routes.js';
 import userRoutes from './routes/user-routes.js';
 import definitionRoutes from './routes/definition-routes.js';
@@ -56,11 +58,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   await app.register(securityHeaders);
+  installStrictQuery(app);
 
-  // One log line per request, with the user and the outcome.
+  // One log line per request, with the user and the outcome; a refusal adds its code and the names it gives.
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime), userId: request.user?.id },
+      { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime), userId: request.user?.id, ...refusalOf(request) },
       'request',
     );
   });
@@ -99,7 +102,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       info: { title: 'SOP BPMN service', description: 'Runs government SOPs as executable BPMN 2.0 and audits every step against its mutu baku.', version: '0.1.0' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
-    transform: jsonSchemaTransform,
+    transform: openApiTransform,
     transformObject: jsonSchemaTransformObject,
   });
   // The API documentation is readable without a token; the hook must exist before swagger-ui adds its routes.

@@ -3,8 +3,22 @@ import { z } from 'zod';
 import { defaultKeyFile } from './audit/signing-key.js';
 import { defaultContentKeyFile, parseContentKey } from './privacy/content-cipher.js';
 
+/**
+ * A whole number from the environment between `min` and `max`, `fallback` when unset. An empty value (`PORT=`) is
+ * refused, not read as 0 as z.coerce would, which for PORT meant listening on a random port.
+ */
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, `is empty: unset it for the default (${fallback}) or give a whole number from ${min} to ${max}`)
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
+
 const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: wholeNumber(0, 65535, 3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
     .string()
@@ -28,9 +42,9 @@ const configSchema = z.object({
     .optional(),
   CONTENT_KEY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
-  ENGINE_CACHE_MIB: z.coerce.number().int().min(0).max(65536).default(16),
-  SQLITE_CACHE_MIB: z.coerce.number().int().min(2).max(4096).default(16),
+  WORKERS: wholeNumber(1, 64, 1),
+  ENGINE_CACHE_MIB: wholeNumber(0, 65536, 16),
+  SQLITE_CACHE_MIB: wholeNumber(2, 4096, 16),
 });
 
 export interface Config {

@@ -184,6 +184,21 @@ export class UnavailableError extends SopError {
   readonly code = 'SOP_ERR_UNAVAILABLE';
 }
 
+/**
+ * The case's values leave a decision (an exclusive or inclusive gateway without a default flow) no flow to take;
+ * nothing is stored. `details`: `{elementId, variables}`, the gateway and the variable names its conditions read.
+ */
+export class NoPathError extends SopError {
+  readonly statusCode = 422;
+  readonly code = 'SOP_ERR_NO_PATH';
+  constructor(elementId: string, variables: string[]) {
+    super(`decision ${elementId} has no flow to take for these values${variables.length > 0 ? ` of ${variables.join(', ')}` : ''}: change them, or give the gateway a default flow`, {
+      elementId,
+      variables,
+    });
+  }
+}
+
 /** The engine could not advance an instance; the stored state is left untouched. */
 export class EngineRunError extends SopError {
   readonly statusCode = 500;

@@ -3,6 +3,7 @@
 import cluster from 'node:cluster';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { describeStartupFailure, listenOrExplain, probeListenAddress } from './startup-checks.js';
 
 async function serve(config: Config): Promise<void> {
   const app = await buildApp(config);
@@ -23,7 +24,12 @@ async function serve(config: Config): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
   // A worker whose primary is gone (killed) closes too, instead of serving on alone.
   if (cluster.isWorker) process.once('disconnect', () => shutdown('disconnect'));
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await listenOrExplain(config.host, config.port, () => app.listen({ port: config.port, host: config.host }));
+  } catch (err) {
+    await app.close();
+    throw err;
+  }
 }
 
 /**
@@ -64,13 +70,19 @@ async function supervise(workers: number): Promise<void> {
   process.once('SIGINT', shutdown);
 }
 
+let config: Config | undefined;
+
 async function main(): Promise<void> {
-  const config = loadConfig();
+  config = loadConfig();
+  // A busy port or a bad HOST stops the start before migrations and deploys touch the database; workers share the
+  // primary's port, which the primary has tried.
+  if (cluster.isPrimary) await probeListenAddress(config.host, config.port);
   if (config.workers > 1 && cluster.isPrimary) await supervise(config.workers);
   else await serve(config);
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  // Known causes are one line naming the variable; anything else keeps its stack, which its fix needs.
+  console.error(err instanceof ConfigError ? err.message : (describeStartupFailure(err, config) ?? err));
   process.exit(1);
 });

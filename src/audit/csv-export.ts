@@ -1,6 +1,7 @@
 // The audit export's row source (keyset pages of step executions) and its CSV rendering, streamed chunk by chunk.
 import type { Knex } from 'knex';
 import { fromJson } from '../db/json.js';
+import { effectiveClockStart } from '../sop/step-clock.js';
 import type { DocumentRecord } from './audit-chain.js';
 import type { TaskRow } from '../tasks/tasks-repository.js';
 
@@ -107,7 +108,7 @@ function toExportRow(r: ExportDbRow): ExportRow {
     completedBy: r.completed_by,
     status: r.status,
     createdAt: r.created_at,
-    clockStart: r.starts_at ?? r.created_at,
+    clockStart: effectiveClockStart(r.created_at, r.starts_at, r.completed_at),
     completedAt: r.completed_at,
     dueAt: r.due_at,
     standardMs: num(r.standard_ms),
@@ -174,23 +175,37 @@ export const CSV_COLUMNS = [
   'documents',
 ] as const;
 
+/** How the CSV is written for the spreadsheet that opens it. */
+export interface CsvFormat {
+  /** Field separator: `,` (RFC 4180, default) or `;` (Excel in locales whose decimal mark is a comma, e.g. Indonesian). */
+  delimiter?: ',' | ';';
+  /** Start with a UTF-8 byte order mark, which Excel needs to read the file as UTF-8 (default false). */
+  bom?: boolean;
+}
+
+// A text a spreadsheet could run as a formula: starting with = + - @, or with a control character (NUL, tab, CR …,
+// DEL), which a spreadsheet may drop before reading what follows, or with spaces before a formula character.
+// eslint-disable-next-line no-control-regex
+const FORMULA_START = /^(?:[=+\-@\u0000-\u001f\u007f]|\s+[=+\-@])/;
+
 /**
- * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled. A text that a
- * spreadsheet would run as a formula (starting with = + - @, or a tab or carriage return) gets a leading apostrophe.
+ * One CSV field (RFC 4180): quoted when it holds the delimiter, a quote or a line break, quotes doubled. A text that
+ * a spreadsheet would run as a formula (FORMULA_START) gets a leading apostrophe, which makes it text.
  */
-export function csvField(value: string | number | boolean | null): string {
+export function csvField(value: string | number | boolean | null, delimiter: ',' | ';' = ','): string {
   if (value === null) return '';
   if (typeof value !== 'string') return String(value);
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return text.includes(delimiter) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csvLine(values: Array<string | number | boolean | null>): string {
-  return `${values.map(csvField).join(',')}\r\n`;
+function csvLine(values: Array<string | number | boolean | null>, delimiter: ',' | ';'): string {
+  return `${values.map((v) => csvField(v, delimiter)).join(delimiter)}\r\n`;
 }
 
-function csvRow(r: ExportRow): string {
-  return csvLine([
+function csvRow(r: ExportRow, delimiter: ',' | ';'): string {
+  return csvLine(
+    [
     r.taskId,
     r.instanceId,
     r.businessKey,
@@ -212,11 +227,14 @@ function csvRow(r: ExportRow): string {
     r.wallMs,
     r.breached,
     r.documents.length ? r.documents.join('; ') : null,
-  ]);
+    ],
+    delimiter,
+  );
 }
 
-/** The CSV export as text chunks: the header row, then one chunk per page of rows (CRLF line ends). */
-export async function* csvExport(knex: Knex, filter: ExportFilter, options: ExportOptions = {}): AsyncGenerator<string> {
-  yield csvLine([...CSV_COLUMNS]);
-  for await (const page of readExportRows(knex, filter, options)) yield page.map(csvRow).join('');
+/** The CSV export as text chunks: the BOM if asked, the header row, then one chunk per page of rows (CRLF line ends). */
+export async function* csvExport(knex: Knex, filter: ExportFilter, options: ExportOptions & CsvFormat = {}): AsyncGenerator<string> {
+  const delimiter = options.delimiter ?? ',';
+  yield `${options.bom ? '\ufeff' : ''}${csvLine([...CSV_COLUMNS], delimiter)}`;
+  for await (const page of readExportRows(knex, filter, options)) yield page.map((r) => csvRow(r, delimiter)).join('');
 }

@@ -13,6 +13,18 @@ export interface DefinitionVersion {
   metadata: SopMetadata;
   deployedBy: string | null;
   deployedAt: string;
+  /** Where the version came from: `processes/<file>`, `api`, or null for versions stored before sources were recorded. */
+  source: string | null;
+}
+
+/** One entry of a key's version list: when, by whom and from where each version was deployed. */
+export interface VersionEntry {
+  version: number;
+  deployedAt: string;
+  hash: string;
+  source: string | null;
+  /** The user who deployed it through the API (name as it is now), null for a file deployed at start. */
+  deployedBy: { id: string; name: string } | null;
 }
 
 interface DefinitionRow {
@@ -25,9 +37,10 @@ interface DefinitionRow {
   metadata: string;
   deployed_by: string | null;
   deployed_at: string;
+  source: string | null;
 }
 
-const COLUMNS = ['id', 'key', 'version', 'name', 'hash', 'metadata', 'deployed_by', 'deployed_at'];
+const COLUMNS = ['id', 'key', 'version', 'name', 'hash', 'metadata', 'deployed_by', 'deployed_at', 'source'];
 
 function toDefinition(row: DefinitionRow): DefinitionVersion {
   return {
@@ -39,6 +52,7 @@ function toDefinition(row: DefinitionRow): DefinitionVersion {
     metadata: fromJson<SopMetadata>(row.metadata, {} as SopMetadata),
     deployedBy: row.deployed_by,
     deployedAt: row.deployed_at,
+    source: row.source ?? null,
   };
 }
 
@@ -70,9 +84,29 @@ export function definitionsRepository(knex: Knex) {
       const row = (await knex('definitions').select('xml').where({ id }).first()) as { xml: string } | undefined;
       return row?.xml;
     },
-    async versions(key: string): Promise<Array<{ version: number; deployedAt: string; hash: string }>> {
-      const rows = (await knex('definitions').select('version', 'deployed_at', 'hash').where({ key }).orderBy('version')) as DefinitionRow[];
-      return rows.map((r) => ({ version: Number(r.version), deployedAt: r.deployed_at, hash: r.hash }));
+    async versions(key: string): Promise<VersionEntry[]> {
+      const rows = (await knex('definitions')
+        .leftJoin('users', 'users.id', 'definitions.deployed_by')
+        .select('definitions.version', 'definitions.deployed_at', 'definitions.hash', 'definitions.source', 'definitions.deployed_by', { deployer_name: 'users.name' })
+        .where('definitions.key', key)
+        .orderBy('definitions.version')) as Array<DefinitionRow & { deployer_name: string | null }>;
+      return rows.map((r) => ({
+        version: Number(r.version),
+        deployedAt: r.deployed_at,
+        hash: r.hash,
+        source: r.source ?? null,
+        deployedBy: r.deployed_by ? { id: r.deployed_by, name: r.deployer_name ?? r.deployed_by } : null,
+      }));
+    },
+    /** The newest version deployed from `source` (`processes/<file>`), of whatever key. */
+    async lastFromSource(source: string, trx: Knex = knex): Promise<DefinitionVersion | undefined> {
+      const row = (await trx('definitions').select(COLUMNS).where({ source }).orderBy('deployed_at', 'desc').orderBy('version', 'desc').first()) as DefinitionRow | undefined;
+      return row ? toDefinition(row) : undefined;
+    },
+    /** The newest version of `key` whose XML hashes to `hash`, if any. */
+    async byHash(key: string, hash: string, trx: Knex = knex): Promise<DefinitionVersion | undefined> {
+      const row = (await trx('definitions').select(COLUMNS).where({ key, hash }).orderBy('version', 'desc').first()) as DefinitionRow | undefined;
+      return row ? toDefinition(row) : undefined;
     },
     /** The latest version of every key. */
     async listLatest(): Promise<DefinitionVersion[]> {
@@ -89,7 +123,7 @@ export function definitionsRepository(knex: Knex) {
     },
     async insert(
       trx: Knex.Transaction,
-      input: { key: string; version: number; name: string; xml: string; hash: string; metadata: SopMetadata; deployedBy: string | null; at: string },
+      input: { key: string; version: number; name: string; xml: string; hash: string; metadata: SopMetadata; deployedBy: string | null; at: string; source: string },
     ): Promise<DefinitionVersion> {
       const row: DefinitionRow = {
         id: randomUUID(),
@@ -101,6 +135,7 @@ export function definitionsRepository(knex: Knex) {
         metadata: toJson(input.metadata),
         deployed_by: input.deployedBy,
         deployed_at: input.at,
+        source: input.source,
       };
       await trx('definitions').insert(row);
       return toDefinition(row);

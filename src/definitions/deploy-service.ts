@@ -25,6 +25,16 @@ export interface CompiledDefinition {
   process: CompiledProcess;
 }
 
+/** Who deploys: a user through the API (`source` `api`), or the service at start from a file (`processes/<file>`). */
+export interface Origin {
+  userId: string | null;
+  source: string;
+  /** A file with no version recorded from it: any version of the key with its content counts as deployed from it. */
+  firstFromSource?: boolean;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
 export interface DeployResult {
   created: boolean;
   definitions: Array<{ key: string; version: number }>;
@@ -124,8 +134,14 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
   const { knex, definitions, keyOwners, audit, log, clock } = deps;
   const compiled = new Map<string, Promise<CompiledDefinition>>();
 
-  async function store(xml: string, prepared: Prepared, userId: string | null, mayDeployUnit: (unit: string | null) => boolean): Promise<{ created: boolean; definition: DefinitionVersion }> {
-    const hash = createHash('sha256').update(xml, 'utf8').digest('hex');
+  /**
+   * Stores `xml` as the key's next version unless the latest has the same hash, or (`origin.firstFromSource`) any
+   * version has: a database from before sources were recorded knows a file's content only by its hash, and
+   * redeploying it would bury a version deployed through the API since. Throws KeyOwnedError (403) for a key of
+   * another unit (see checkKeyOwner).
+   */
+  async function store(xml: string, prepared: Prepared, origin: Origin, mayDeployUnit: (unit: string | null) => boolean): Promise<{ created: boolean; definition: DefinitionVersion }> {
+    const hash = sha256(xml);
     for (let attempt = 0; ; attempt++) {
       try {
         return await knex.transaction(async (trx) => {
@@ -134,20 +150,24 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
           if (owner) checkKeyOwner(owner, prepared.metadata.unit, mayDeployUnit);
           const latest = await definitions.latest(prepared.key, trx);
           if (latest && latest.hash === hash) return { created: false, definition: latest };
+          const known = origin.firstFromSource !== true ? undefined : await definitions.byHash(prepared.key, hash, trx);
+          if (known) return { created: false, definition: known };
           const at = clock().toISOString();
-          if (!owner) await keyOwners.assign(trx, { key: prepared.key, unit: prepared.metadata.unit, by: userId, at });
+          if (!owner) await keyOwners.assign(trx, { key: prepared.key, unit: prepared.metadata.unit, by: origin.userId, at });
+          const version = (latest?.version ?? 0) + 1;
           const definition = await definitions.insert(trx, {
             key: prepared.key,
-            version: (latest?.version ?? 0) + 1,
+            version,
             name: prepared.name,
             xml,
             hash,
-            metadata: await bindDeployment(trx, definitions, prepared.metadata, (latest?.version ?? 0) + 1),
-            deployedBy: userId,
+            metadata: await bindDeployment(trx, definitions, prepared.metadata, version),
+            deployedBy: origin.userId,
             at,
+            source: origin.source,
           });
           await audit.append(trx, [
-            { type: 'definition.deployed', at, definitionKey: definition.key, version: definition.version, userId, data: { hash } },
+            { type: 'definition.deployed', at, definitionKey: definition.key, version, userId: origin.userId, data: { hash, source: origin.source } },
           ]);
           return { created: true, definition };
         });
@@ -174,20 +194,41 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
     return warnings;
   }
 
+  /** Deploys a diagram's text (made canonical first) from `origin`. Throws InvalidBpmnError, ForbiddenError, KeyOwnedError. */
+  async function deployFrom(body: string, origin: Origin, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
+    const xml = canonicalXml(body);
+    const prepared = await prepare(xml, true);
+    if (!mayDeployUnit(prepared.metadata.unit)) throw new ForbiddenError(`deploying ${prepared.key} needs owner:${prepared.metadata.unit ?? '*'}`);
+    const { created, definition } = await store(xml, prepared, origin, mayDeployUnit);
+    compiled.set(definition.id, Promise.resolve({ definition, process: prepared.process }));
+    if (created) log.info({ definitionKey: definition.key, version: definition.version, source: origin.source, userId: origin.userId, event: 'definition.deployed' }, 'definition deployed');
+    const warnings = [...prepared.warnings, ...(await calledKeyWarnings(prepared))];
+    return { created, definitions: [{ key: definition.key, version: definition.version }], warnings };
+  }
+
+  /** A changed file deployed over a version an owner deployed through the API is news to whoever runs the service. */
+  async function warnIfOverApi(file: string, result: DeployResult): Promise<void> {
+    const deployed = result.definitions[0];
+    if (!result.created || !deployed || deployed.version < 2) return;
+    const previous = await definitions.byVersion(deployed.key, deployed.version - 1);
+    if (previous?.source !== 'api') return;
+    log.warn(
+      { definitionKey: deployed.key, version: deployed.version, source: `processes/${file}`, supersedes: previous.version, supersededDeployer: previous.deployedBy, event: 'definition.deployed' },
+      `processes/${file} changed: deployed as version ${deployed.version}, which replaces version ${previous.version} deployed through the API`,
+    );
+  }
+
   return {
-    /** Deploys one diagram; identical XML to the latest version creates nothing. */
+    /** Deploys one diagram through the API; identical XML to the latest version creates nothing. Throws InvalidBpmnError, ForbiddenError, KeyOwnedError. */
     async deploy(body: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
-      const xml = canonicalXml(body);
-      const prepared = await prepare(xml, true);
-      if (!mayDeployUnit(prepared.metadata.unit)) throw new ForbiddenError(`deploying ${prepared.key} needs owner:${prepared.metadata.unit ?? '*'}`);
-      const { created, definition } = await store(xml, prepared, userId, mayDeployUnit);
-      compiled.set(definition.id, Promise.resolve({ definition, process: prepared.process }));
-      if (created) log.info({ definitionKey: definition.key, version: definition.version, event: 'definition.deployed' }, 'definition deployed');
-      const warnings = [...prepared.warnings, ...(await calledKeyWarnings(prepared))];
-      return { created, definitions: [{ key: definition.key, version: definition.version }], warnings };
+      return deployFrom(body, { userId, source: 'api' }, mayDeployUnit);
     },
 
-    /** Deploys every `.bpmn` file of a folder, in name order. */
+    /**
+     * Deploys every `.bpmn` file of a folder, in name order, each only when its content differs from the version last
+     * deployed from that file (source `processes/<file>`, whatever the folder's path): a version deployed through the
+     * API since stays the current one across restarts. Throws an Error naming a file the service refuses.
+     */
     async deployFolder(dir: string): Promise<DeployResult[]> {
       let files: string[];
       try {
@@ -202,8 +243,17 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
       const results: DeployResult[] = [];
       for (const file of files) {
         const xml = await fs.readFile(path.join(dir, file), 'utf8');
+        const source = `processes/${file}`;
+        const last = await definitions.lastFromSource(source);
+        // Versions store the canonical text, so a file's hash is taken of that too.
+        if (last && last.hash === sha256(canonicalText(xml))) {
+          results.push({ created: false, definitions: [{ key: last.key, version: last.version }], warnings: [] });
+          continue;
+        }
         try {
-          results.push(await this.deploy(xml, null));
+          const result = await deployFrom(xml, { userId: null, source, firstFromSource: last === undefined });
+          results.push(result);
+          await warnIfOverApi(file, result);
         } catch (err) {
           // A key transferred to another unit keeps its newer versions; the file must not stop the service starting.
           if (err instanceof KeyOwnedError) {

@@ -4,7 +4,8 @@
 import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import type { ParseResult } from 'bpmn-moddle';
-import { ActivityFailedError, EngineRunError } from '../errors.js';
+import { ActivityFailedError, EngineRunError, NoPathError } from '../errors.js';
+import { NoPathTaken } from './elements/decision-paths.js';
 import { baseEngineOptions } from './engine-options.js';
 import { LiveEngineCache } from './live-engine-cache.js';
 import { exposeLoopSources } from './loop-sources.js';
@@ -305,12 +306,15 @@ function failedElement(err: AnyEngine): string | undefined {
 }
 
 /**
- * Throws ActivityFailedError (422) when an element failed on the case's data (a multi-instance collection that is
- * no list, a decision with no flow to take …), EngineRunError (500) for anything else; the caller stores nothing.
+ * Throws NoPathError (422) when a decision had no flow to take, ActivityFailedError (422) when another element failed
+ * on the case's data (a multi-instance collection that is no list …), EngineRunError (500) for anything else; the
+ * caller stores nothing.
  */
 function failIfErrored({ errors, engine }: LiveEngine): void {
   if (errors.length > 0 || engine.execution?.state === 'error') {
     const first = errors[0];
+    const noPath = errors.map((e) => (e as AnyEngine)?.inner).find((inner) => inner instanceof NoPathTaken) as NoPathTaken | undefined;
+    if (noPath) throw new NoPathError(noPath.elementId, noPath.variables);
     const elementId = failedElement(first);
     if (first && elementId) throw new ActivityFailedError(elementId, String((first as AnyEngine).description ?? first.message));
     throw new EngineRunError(`the process could not advance: ${first ? first.message : 'engine error'}`);

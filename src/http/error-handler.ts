@@ -31,7 +31,36 @@ export function errorBody(statusCode: number, code: string, message: string, det
   return { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message: capText(message), ...(details ? { details: capDetails(details) } : {}) };
 }
 
+/**
+ * What a refused request's log line says of its refusal: the code and the names the details give (fields, elements,
+ * missing documents), never their messages or values, which may quote what the user sent.
+ */
+export interface Refusal {
+  code: string;
+  fields?: string[];
+  elements?: string[];
+  missing?: string[];
+}
+
+const refusals = new WeakMap<FastifyRequest, Refusal>();
+
+/** The refusal the error handler answered `request` with, for its request log line; undefined when none. */
+export function refusalOf(request: FastifyRequest): Refusal | undefined {
+  return refusals.get(request);
+}
+
+const names = (list: unknown, key: string): string[] =>
+  Array.isArray(list) ? list.map((item) => (item as Record<string, unknown> | null)?.[key]).filter((v): v is string => typeof v === 'string') : [];
+
+function refusal(code: string, details: Record<string, unknown> | undefined): Refusal {
+  const fields = names(details?.fields, 'name');
+  const elements = [...names(details?.problems, 'elementId'), ...(typeof details?.elementId === 'string' ? [details.elementId] : [])];
+  const missing = Array.isArray(details?.missing) ? details.missing.filter((m): m is string => typeof m === 'string') : [];
+  return { code, ...(fields.length > 0 ? { fields } : {}), ...(elements.length > 0 ? { elements: [...new Set(elements)] } : {}), ...(missing.length > 0 ? { missing } : {}) };
+}
+
 function send(reply: FastifyReply, statusCode: number, code: string, message: string, details?: Record<string, unknown>) {
+  if (statusCode < 500) refusals.set(reply.request, refusal(code, details));
   return reply.status(statusCode).type('application/json').send(errorBody(statusCode, code, message, details));
 }
 
@@ -50,10 +79,14 @@ const bodyTooLarge = (bodyLimit: number | undefined) =>
 function translate(err: FastifyError, bodyLimit: number | undefined): SopError | undefined {
   if (err instanceof SopError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const fields: FieldProblem[] = err.validation.map((v) => ({
-      name: fieldName(v.instancePath, err.validationContext),
-      message: v.message ?? 'invalid',
-    }));
+    const fields: FieldProblem[] = err.validation.flatMap((v) => {
+      // An unknown query parameter is named as itself (see http/strict-query.ts), one field each.
+      const keys = (v.params as { keys?: unknown }).keys;
+      if (v.keyword === 'unrecognized_keys' && err.validationContext === 'querystring' && Array.isArray(keys)) {
+        return keys.map((key) => ({ name: fieldName(`${v.instancePath}/${String(key)}`, err.validationContext), message: v.message ?? 'unknown parameter' }));
+      }
+      return [{ name: fieldName(v.instancePath, err.validationContext), message: v.message ?? 'invalid' }];
+    });
     return new ValidationError(`invalid request: ${fields.map((f) => `${f.name}: ${f.message}`).join('; ')}`, fields);
   }
   switch (err.code) {

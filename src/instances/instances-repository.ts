@@ -84,6 +84,8 @@ function toInstance(row: InstanceRow): InstanceRecord {
 export interface InstanceQuery {
   definitionKey?: string;
   status?: InstanceStatus;
+  /** Exact business key (e.g. a letter's number), as given at the start. */
+  businessKey?: string;
   /** Visibility: instances of these keys, or started by `orStartedBy`. */
   visibleKeys?: string[];
   orStartedBy?: string;
@@ -175,6 +177,7 @@ export function instancesRepository(knex: Knex) {
       const query = knex('instances').select(SUMMARY);
       if (q.definitionKey) query.where('definition_key', q.definitionKey);
       if (q.status) query.where('status', q.status);
+      if (q.businessKey !== undefined) query.where('business_key', q.businessKey);
       const keys = q.visibleKeys;
       if (keys) query.where((w) => (keys.length ? w.whereIn('definition_key', keys) : w.whereRaw('1 = 0')).orWhere('started_by', q.orStartedBy ?? ''));
       const after = q.after;

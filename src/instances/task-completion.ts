@@ -6,7 +6,7 @@ import type { User } from '../auth/users-repository.js';
 import type { DocumentRecord, NewAuditEvent, OutputRecord } from '../audit/audit-chain.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { CompletionInput } from '../sop/form-validation.js';
-import { measureStep } from '../sop/step-clock.js';
+import { effectiveClockStart, measureStep } from '../sop/step-clock.js';
 import type { WorkingCalendar } from '../sop/working-calendar.js';
 import type { AttachmentsRepository } from '../tasks/attachments.js';
 import type { TaskRecord } from '../tasks/tasks-repository.js';
@@ -47,9 +47,12 @@ export async function collectEvidence(attachments: AttachmentsRepository, task: 
   return documents;
 }
 
-/** Measures a task from its clock start (`startsAt`, else its creation) to `now`, in the calendar's working time. */
+/**
+ * Measures a task from its clock start to `now`, in the calendar's working time: `startsAt`, else (no schedule, or
+ * completed before its scheduled time) its creation (effectiveClockStart).
+ */
 export function measureCompletion(calendar: WorkingCalendar, task: TaskRecord, now: Date): Measured {
-  const clockStart = new Date(task.startsAt ?? task.createdAt);
+  const clockStart = new Date(effectiveClockStart(task.createdAt, task.startsAt, now.toISOString()));
   const { workingMs, wallMs } = measureStep(calendar, clockStart, now);
   return { at: now.toISOString(), workingMs, wallMs, breached: task.standardMs === null ? null : workingMs > task.standardMs };
 }

@@ -9,6 +9,7 @@ import { mayAct, mayRead } from '../tasks/task-access.js';
 import { MAX_ATTACHMENT_BYTES } from '../tasks/attachments.js';
 import { UPLOAD_QUOTA } from '../tasks/upload-quota.js';
 import { errorSchema, idParams } from './schemas.js';
+import { MULTIPART_FORM } from '../http/openapi-transform.js';
 
 const security = [{ bearer: [] }];
 const { perTask, perUser } = UPLOAD_QUOTA;
@@ -31,6 +32,10 @@ const attachmentRoutes: FastifyPluginAsyncZod = async (app) => {
         security,
         params: idParams,
         consumes: ['multipart/form-data'],
+        [MULTIPART_FORM]: {
+          file: { type: 'file', description: 'the document (PDF, PNG, JPEG, plain text, DOCX, XLSX; at most 10 MiB)', required: true },
+          name: { type: 'text', description: 'the kelengkapan it fulfils (default: the file name)' },
+        },
         response: { 201: attachmentSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema, 429: errorSchema },
       },
     },

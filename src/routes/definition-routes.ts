@@ -117,8 +117,9 @@ const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['definitions'],
         summary: 'Deploy BPMN XML (owner, admin)',
-        description: 'Body: BPMN 2.0 XML (application/xml). A changed diagram becomes version N+1; the same XML as the latest version answers 200 and creates nothing.',
+        description: 'Body: BPMN 2.0 XML (application/xml, text/xml or application/bpmn+xml). A changed diagram becomes version N+1; the same XML as the latest version answers 200 and creates nothing.',
         security,
+        consumes: XML_TYPES,
         body: z.string().min(1, 'the BPMN XML is empty'),
         response: { 200: deployResult, 201: deployResult, 400: errorSchema, 403: errorSchema, 413: errorSchema, 415: errorSchema },
       },

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
 import { isAuditorOf, maySeeDefinition } from '../auth/roles.js';
-import { ForbiddenError, NotFoundError } from '../errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { csvExport, type ExportFilter } from '../audit/csv-export.js';
 import { xesExport } from '../audit/xes-export.js';
 import { errorSchema } from './schemas.js';
@@ -20,7 +20,16 @@ export const exportQuery = z.object({
   version: z.coerce.number().int().min(1).optional(),
   from: timeParam.optional(),
   to: timeParam.optional(),
+  delimiter: z.enum([',', ';']).optional().meta({ description: 'CSV only: the field separator; `;` for Excel in locales with a decimal comma (Indonesian)' }),
+  bom: z.enum(['true', 'false']).optional().meta({ description: 'CSV only: start with a UTF-8 byte order mark so that Excel reads UTF-8' }),
 });
+
+/** Throws ValidationError naming the CSV-only parameters given with another format. */
+function checkCsvOnly(q: z.infer<typeof exportQuery>): void {
+  if (q.format === 'csv') return;
+  const given = (['delimiter', 'bom'] as const).filter((name) => q[name] !== undefined);
+  if (given.length > 0) throw new ValidationError(`${given.join(', ')} apply to format=csv only`, given.map((name) => ({ name: `query.${name}`, message: 'applies to format=csv only' })));
+}
 
 export interface ExportRoutesOptions {
   /** Rows per keyset query (default 1000). */
@@ -37,7 +46,7 @@ const exportRoutes: FastifyPluginAsyncZod<ExportRoutesOptions> = async (app, opt
         tags: ['audit'],
         summary: 'Every step execution as CSV or as an XES event log (auditor)',
         description:
-          'CSV (text/csv): a header row, then one row per step execution. XES (IEEE 1849-2016): a trace per instance, a `start` event per step at its clock start and a `complete` (or `ate_abort` when cancelled) event at its end. `from`/`to` (inclusive/exclusive) select steps by completion time, or creation time while open. An `auditor:<unit>` exports only the definitions of that unit. The body is streamed.',
+          'CSV (text/csv): a header row, then one row per step execution; `delimiter=;` and `bom=true` suit Excel in an Indonesian locale. XES (IEEE 1849-2016): a trace per instance, a `start` event per step at its clock start and a `complete` (or `ate_abort` when cancelled) event at its end. `from`/`to` (inclusive/exclusive) select steps by completion time, or creation time while open. An `auditor:<unit>` exports only the definitions of that unit. The body is streamed.',
         security,
         querystring: exportQuery,
         response: { 400: errorSchema, 403: errorSchema },
@@ -49,6 +58,7 @@ const exportRoutes: FastifyPluginAsyncZod<ExportRoutesOptions> = async (app, opt
       const everyUnit = isAuditorOf(user, null);
       if (!everyUnit && units.length === 0) throw new ForbiddenError('the export needs the auditor role');
       const q = request.query;
+      checkCsvOnly(q);
       if (q.definitionKey !== undefined) {
         const definition = await definitions.latest(q.definitionKey);
         if (!definition || !maySeeDefinition(user, definition)) throw new NotFoundError(`definition ${q.definitionKey} not found`);
@@ -69,7 +79,7 @@ const exportRoutes: FastifyPluginAsyncZod<ExportRoutesOptions> = async (app, opt
       const pageSize = options.pageSize === undefined ? {} : { pageSize: options.pageSize };
       const [type, body] =
         q.format === 'csv'
-          ? ['text/csv; charset=utf-8', csvExport(db.knex, filter, pageSize)]
+          ? ['text/csv; charset=utf-8', csvExport(db.knex, filter, { ...pageSize, delimiter: q.delimiter ?? ',', bom: q.bom === 'true' })]
           : ['application/xml; charset=utf-8', xesExport(db.knex, filter, { ...pageSize, exportedAt })];
       request.log.info({ userId: user.id, format: q.format, filter, event: 'audit.exported' }, 'audit export');
       return (

@@ -76,6 +76,7 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
       const rows = await instances.list({
         ...(request.query.definitionKey ? { definitionKey: request.query.definitionKey } : {}),
         ...(request.query.status ? { status: request.query.status } : {}),
+        ...(request.query.businessKey === undefined ? {} : { businessKey: request.query.businessKey }),
         ...(everything ? {} : { visibleKeys: keys, orStartedBy: user.id }),
         limit: request.query.limit + 1,
         ...(after ? { after: { startedAt: after.s, id: after.i } } : {}),

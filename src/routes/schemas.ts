@@ -48,7 +48,17 @@ export const definitionSummary = z
   })
   .meta({ id: 'Definition' });
 export const definitionDetail = definitionSummary
-  .extend({ versions: z.array(z.object({ version: z.number().int(), deployedAt: z.string(), hash: z.string() })) })
+  .extend({
+    versions: z.array(
+      z.object({
+        version: z.number().int(),
+        deployedAt: z.string(),
+        hash: z.string(),
+        source: z.string().nullable().meta({ description: '`processes/<file>` (deployed at start from that file), `api`, or null (stored before sources were recorded)' }),
+        deployedBy: z.object({ id: z.string(), name: z.string() }).nullable().meta({ description: 'the user who deployed it through the API' }),
+      }),
+    ),
+  })
   .meta({ id: 'DefinitionDetail' });
 const timeStandardSchema = z.object({ text: z.string(), iso: z.string().nullable() });
 
@@ -211,6 +221,7 @@ export const listQuery = z.object({
 export const instanceListQuery = listQuery.extend({
   definitionKey: z.string().max(200).optional(),
   status: z.enum(['running', 'completed', 'cancelled']).optional(),
+  businessKey: z.string().min(1).max(200).optional().meta({ description: 'exact business key, as given when the case was started' }),
 });
 
 const statusList = z

@@ -47,6 +47,17 @@ export function clockStartsAt(calendar: WorkingCalendar, createdAt: Date, starts
   return nextOpening(calendar, startsAt ?? createdAt);
 }
 
+/**
+ * When a step's clock started, as the export and the measurement take it: its `startsAt` (a scheduled session), unless
+ * the step ended (completed or cancelled) before that time; then its creation, the earliest it can have begun. So a
+ * step's start never follows its end. Instants are compared as instants; all arguments are ISO 8601.
+ */
+export function effectiveClockStart(createdAt: string, startsAt: string | null, endedAt: string | null): string {
+  if (startsAt === null) return createdAt;
+  if (endedAt !== null && Date.parse(endedAt) < Date.parse(startsAt)) return createdAt;
+  return startsAt;
+}
+
 /** A step's actual duration from its clock start to completion: working time, and wall time beside it. */
 export function measureStep(calendar: WorkingCalendar, clockStart: Date, completedAt: Date): { workingMs: number; wallMs: number } {
   return {

@@ -91,6 +91,8 @@ export interface TestAppOptions {
   app?: AppOptions;
   /** `ENGINE_CACHE_MIB`; 0 keeps no live engine, so every request recovers its instance from the database. */
   engineCacheMiB?: number;
+  /** `LOG_LEVEL`; default `silent` (a test that reads the log sets `info` and `app.logStream`). */
+  logLevel?: string;
 }
 
 
@@ -105,7 +107,7 @@ export async function startApp(t: { teardown(fn: () => void | Promise<void>): vo
     CONTENT_KEY_FILE: path.join(dir, 'content-key'),
     ADMIN_TOKEN,
     PROCESSES_DIR: options.processesDir ?? REPO_PROCESSES,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: options.logLevel ?? 'silent',
     ...(options.engineCacheMiB === undefined ? {} : { ENGINE_CACHE_MIB: String(options.engineCacheMiB) }),
   });
   const app = await buildApp(config, { clock: clock.fn, sweepIntervalMs: 0, ...options.app });

@@ -113,6 +113,12 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
     renderVersions(key, shown);
   }
 
+  /** Who or what deployed a version: the user (through the API or this page), or the file deployed at start. */
+  function versionSource(v: DefinitionDetail['versions'][number]): string {
+    if (v.deployedBy) return `oleh ${v.deployedBy.name}`;
+    return v.source === null ? '—' : v.source === 'api' ? 'lewat API' : `berkas ${v.source}`;
+  }
+
   /** The version drop-down (unless `select` is false: a file is shown), the version list and the comparison's choices. */
   function renderVersions(key: string, shown: number, select = true): void {
     if (!detail) return;
@@ -125,20 +131,25 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
     replace(
       versionsBox,
       h(
-        'table',
-        { class: 'grid', id: 'version-list' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'Versi'), h('th', {}, 'Dideploy'), h('th', {}, 'Sidik (SHA-256)'), h('th', {}, ''))),
+        'div',
+        { class: 'table-scroll' },
         h(
-          'tbody',
-          {},
-          [...versions].reverse().map((v) =>
-            h(
-              'tr',
-              { dataset: { version: String(v.version) }, class: v.version === shown ? 'shown' : '' },
-              h('td', {}, `${v.version}`),
-              h('td', {}, formatTime(v.deployedAt, session.timeZone(key))),
-              h('td', {}, h('code', { title: v.hash }, v.hash.slice(0, 12))),
-              h('td', {}, v.version === shown ? 'dibuka' : h('button', { type: 'button', class: 'link', on: { click: () => void loadDefinition(key, v.version).catch(show) } }, 'Buka')),
+          'table',
+          { class: 'grid', id: 'version-list' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Versi'), h('th', {}, 'Dideploy'), h('th', {}, 'Sumber'), h('th', {}, 'Sidik (SHA-256)'), h('th', {}, ''))),
+          h(
+            'tbody',
+            {},
+            [...versions].reverse().map((v) =>
+              h(
+                'tr',
+                { dataset: { version: String(v.version) }, class: v.version === shown ? 'shown' : '' },
+                h('td', {}, `${v.version}`),
+                h('td', {}, formatTime(v.deployedAt, session.timeZone(key))),
+                h('td', { class: 'version-source' }, versionSource(v)),
+                h('td', {}, h('code', { title: v.hash }, v.hash.slice(0, 12))),
+                h('td', {}, v.version === shown ? 'dibuka' : h('button', { type: 'button', class: 'link', on: { click: () => void loadDefinition(key, v.version).catch(show) } }, 'Buka')),
+              ),
             ),
           ),
         ),

@@ -22,7 +22,7 @@ export interface Definition {
 }
 
 export interface DefinitionDetail extends Definition {
-  versions: Array<{ version: number; deployedAt: string; hash: string }>;
+  versions: Array<{ version: number; deployedAt: string; hash: string; source: string | null; deployedBy: { id: string; name: string } | null }>;
 }
 
 export interface TimeStandard {
