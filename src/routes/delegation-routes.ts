@@ -3,12 +3,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
 import { errorSchema, roleSchema } from './schemas.js';
+import { inStoredWindow, parseIsoDateTime } from '../sop/date-window.js';
 
 const security = [{ bearer: [] }];
 const delegationSchema = z
   .object({ id: z.string(), from: z.string(), to: z.string(), role: z.string(), validFrom: z.string(), validUntil: z.string(), reason: z.string(), createdAt: z.string() })
   .meta({ id: 'Delegation' });
-const instant = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)), 'ISO 8601 date-time with a zone');
+const instant = z.string().refine((v) => inStoredWindow(parseIsoDateTime(v) ?? NaN), 'ISO 8601 date-time with a zone, in 1900–2199');
 
 const delegationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { delegations } = app.services;
