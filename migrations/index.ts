@@ -10,6 +10,7 @@ import * as listAndReportIndexes from './007_list_and_report_indexes.js';
 import * as engineMoves from './008_engine_moves.js';
 import * as loopIterations from './009_loop_iterations.js';
 import * as callActivities from './010_call_activities.js';
+import * as instantWindow from './014_instant_window.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -27,4 +28,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['008_engine_moves', engineMoves],
   ['009_loop_iterations', loopIterations],
   ['010_call_activities', callActivities],
+  ['014_instant_window', instantWindow],
 ];
