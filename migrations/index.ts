@@ -11,6 +11,7 @@ import * as engineMoves from './008_engine_moves.js';
 import * as loopIterations from './009_loop_iterations.js';
 import * as callActivities from './010_call_activities.js';
 import * as instantWindow from './014_instant_window.js';
+import * as calendarOverrides from './015_calendar_overrides.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -29,4 +30,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['009_loop_iterations', loopIterations],
   ['010_call_activities', callActivities],
   ['014_instant_window', instantWindow],
+  ['015_calendar_overrides', calendarOverrides],
 ];

@@ -74,6 +74,11 @@ export function definitionsRepository(knex: Knex) {
       const rows = (await knex('definitions').select('version', 'deployed_at', 'hash').where({ key }).orderBy('version')) as DefinitionRow[];
       return rows.map((r) => ({ version: Number(r.version), deployedAt: r.deployed_at, hash: r.hash }));
     },
+    /** Every version (old ones still run cases) whose SOP counts on one of the calendars `ids` (lower case). */
+    async onCalendars(ids: readonly string[], trx: Knex = knex): Promise<DefinitionVersion[]> {
+      const rows = (await trx('definitions').select(COLUMNS)) as DefinitionRow[];
+      return rows.map(toDefinition).filter((d) => ids.includes(String(d.metadata.calendar ?? '').toLowerCase()));
+    },
     /** The latest version of every key. */
     async listLatest(): Promise<DefinitionVersion[]> {
       const latest = knex('definitions').select('key').max({ version: 'version' }).groupBy('key').as('latest');

@@ -256,6 +256,8 @@ export const auditEventSchema = z
     parentInstanceId: z.string().nullable(),
     /** A parent's `instance.child-started` and `instance.child-completed` name the child case. */
     childInstanceId: z.string().nullable(),
+    /** A `task.rescheduled` event (its calendar changed): the due date before and after. */
+    dueAt: z.object({ from: z.string().nullable(), to: z.string() }).optional(),
     prevHash: z.string(),
     hash: z.string(),
   })
