@@ -88,6 +88,26 @@ const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     async () => ({ items: await calendars.list(), nextCursor: null }),
   );
 
+  app.get(
+    '/calendars/:id/coverage',
+    {
+      schema: {
+        tags: ['calendars'],
+        summary: 'Per year, whether the holidays the calendar counts on are confirmed, provisional or missing',
+        security,
+        params: idParams,
+        response: {
+          200: z.object({
+            calendar: z.string(),
+            years: z.array(z.object({ year: z.number().int(), status: z.enum(['confirmed', 'provisional', 'none']), holidays: z.number().int(), provisional: z.number().int() })),
+          }),
+          404: errorSchema,
+        },
+      },
+    },
+    async (request) => calendars.coverage(request.params.id),
+  );
+
   app.post(
     '/calendars',
     {

@@ -25,7 +25,16 @@ export const createUserBody = z.object({ name: z.string().trim().min(1).max(200)
 export const userSchema = z.object({ id: z.string(), name: z.string(), roles: z.array(z.string()) }).meta({ id: 'User' });
 export const createdUserSchema = userSchema.extend({ token: z.string() }).meta({ id: 'CreatedUser' });
 
-export const healthSchema = z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']), definitions: z.number().int() });
+export const calendarWarningSchema = z
+  .object({ calendar: z.string(), year: z.number().int(), status: z.enum(['provisional', 'none']), message: z.string() })
+  .meta({ id: 'CalendarWarning' });
+export const healthSchema = z.object({
+  status: z.literal('ok'),
+  database: z.enum(['sqlite', 'postgres']),
+  definitions: z.number().int(),
+  /** Calendars lacking confirmed holidays for the current year, or for the next within 90 days of its start. */
+  calendarWarnings: z.array(calendarWarningSchema),
+});
 
 const definitionRole = z.object({ id: z.string(), name: z.string(), initiator: z.boolean() });
 export const definitionSummary = z

@@ -7,6 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { AuditChain } from '../audit/audit-chain.js';
 import type { Logger } from '../logger.js';
 import holidayData from './holidays-id.json' with { type: 'json' };
+import { calendarWarnings, coverage, type CalendarWarning, type YearCoverage } from './calendar-coverage.js';
 import { resolveCalendar, type CalendarData, type CalendarHoliday, type EffectiveCalendar } from './calendar-resolve.js';
 import { checkCalendar, defaultCalendar, freezeCalendar, type DatedHours, type IsoWeekday, type OfficeHoursPeriod, type OfficeInterval, type WorkingCalendar } from './working-calendar.js';
 
@@ -189,6 +190,12 @@ export function calendarStore(deps: { knex: Knex; audit: AuditChain; log: Logger
     return stored.get(next.id) as StoredCalendar;
   }
 
+  async function warnings(): Promise<CalendarWarning[]> {
+    await reload();
+    const now = clock();
+    return [...effective.values()].sort((a, b) => a.id.localeCompare(b.id)).flatMap((c) => calendarWarnings(c.id, c.holidays, now));
+  }
+
   return {
     /** Creates the missing standard calendars; called at start (idempotent). */
     async seed(): Promise<void> {
@@ -239,6 +246,24 @@ export function calendarStore(deps: { knex: Knex; audit: AuditChain; log: Logger
       if (!parent || parent.inherits !== null) throw new ValidationError(`calendar ${input.inherits} cannot be inherited`, [{ name: 'inherits', message: 'must name a national calendar (wib, wita, wit)' }]);
       const base: StoredCalendar = { ...parent, id: input.id, name: input.name, holidays: [], periods: [], days: [], removed: [], inherits: parent.id, unit: input.unit, updatedAt: '', updatedBy: null };
       return save(userId, patched(base, input, userId, clock().toISOString()), true);
+    },
+
+    /** Per year, whether the holidays a calendar counts on are confirmed, provisional or missing. Throws NotFoundError. */
+    async coverage(id: string): Promise<{ calendar: string; years: YearCoverage[] }> {
+      await reload();
+      const cal = effective.get(id);
+      if (!cal) throw new NotFoundError(`calendar ${id} not found`);
+      return { calendar: id, years: coverage(cal.holidays, clock()) };
+    },
+
+    /** Every calendar lacking confirmed holidays for the current year, or for the next within 90 days of its start. */
+    warnings,
+
+    /** Writes each warning to the log (at start and once a day); returns how many. */
+    async logWarnings(): Promise<number> {
+      const found = await warnings();
+      for (const w of found) log.warn({ calendar: w.calendar, year: w.year, status: w.status, event: 'calendar.unconfirmed' }, w.message);
+      return found.length;
     },
 
     /** Changes a calendar; throws NotFoundError, ValidationError naming the field. */
