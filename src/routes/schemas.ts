@@ -43,6 +43,8 @@ export const definitionSummary = z
     version: z.number().int(),
     name: z.string(),
     organisation: z.string().nullable(),
+    /** The calendar its time standards count on (`sop:document calendar`). */
+    calendar: z.string(),
     timeZone: z.string(),
     stepCount: z.number().int(),
     roles: z.array(definitionRole),
