@@ -6,6 +6,7 @@ import { h, legend, replace } from './dom.js';
 import { errorBox } from './errors.js';
 import { formatMs, formatTime, percent } from './format.js';
 import type { Session } from './session.js';
+import { calendarLine, showCalendarWarnings } from './calendar-notice.js';
 import type { Breach, DefinitionDetail, Page, ReportRow, SopSheet } from './types.js';
 
 export type Heat = 'heat-ok' | 'heat-warn' | 'heat-breach' | 'heat-none';
@@ -26,6 +27,8 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
   const versionSelect = h('select', { id: 'audit-version', 'aria-label': 'Versi' });
   const chain = h('span', { id: 'chain-status', class: 'chain' }, 'Memeriksa rantai audit…');
   const notices = h('div', { class: 'notices' });
+  const calendarWarnings = h('div', { id: 'calendar-warnings' });
+  const calendarName = h('span', { id: 'audit-calendar', class: 'muted small' });
   const diagramBox = h('div', { class: 'diagram heat', id: 'audit-diagram' });
   const diagram = new DiagramView(diagramBox);
   const info = h('div', { id: 'heat-info', class: 'heat-info muted small' }, 'Arahkan penunjuk ke sebuah langkah untuk melihat median dan P90 terhadap standarnya.');
@@ -69,6 +72,7 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
     replace(notices);
     const detail = await getJson<DefinitionDetail>(`/definitions/${encodeURIComponent(key)}${query({ version })}`);
     const shown = detail.version;
+    calendarName.textContent = calendarLine(detail);
     replace(
       versionSelect,
       [...detail.versions].reverse().map((v) => h('option', { value: v.version, ...(v.version === shown ? { selected: true } : {}) }, `versi ${v.version}`)),
@@ -192,7 +196,9 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
         h('button', { type: 'button', id: 'export-csv', on: { click: () => void exportAs('csv') } }, 'Unduh CSV'),
         h('button', { type: 'button', id: 'export-xes', on: { click: () => void exportAs('xes') } }, 'Unduh XES'),
         chain,
+        calendarName,
       ),
+      calendarWarnings,
       notices,
       h(
         'section',
@@ -211,6 +217,7 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
     ),
   );
 
+  void showCalendarWarnings(calendarWarnings);
   if (audited.length === 0) {
     replace(notices, h('div', { class: 'notice' }, 'Tidak ada SOP dalam unit audit Anda.'));
   } else {
