@@ -211,21 +211,26 @@ export function totalsBefore(c: Compiled, day: number): [number, number] {
   return [(c.segMinutes[seg] as number) + m + (c.excMinutes[exc] as number), (c.segOpenDays[seg] as number) + o + (c.excOpen[exc] as number)];
 }
 
-// luxon reads a zone's offset by formatting through Intl, microseconds a call; the arithmetic asks again and again
-// for the same instants, so answers are remembered per zone. The cache is bounded and invisible to callers.
-const offsetCache = new Map<string, Map<number, number>>();
-const OFFSET_CACHE_LIMIT = 10_000;
+// luxon reads a zone's offset by formatting through Intl, microseconds a call, and the arithmetic asks for arbitrary
+// instants. Zones change offset a few times a century, so the offset is remembered per UTC day: a day whose start and
+// end have the same offset has it throughout (no zone changes twice in a day and back); only a day with a change asks
+// luxon for the instant itself. The cache is bounded and invisible to callers.
+const offsetCache = new Map<string, Map<number, number | null>>();
+const OFFSET_CACHE_LIMIT = 20_000;
 
 function offsetsOf(zone: Zone): (t: number) => number {
   let memo = offsetCache.get(zone.name);
   if (!memo) offsetCache.set(zone.name, (memo = new Map()));
   const known = memo;
   return (t) => {
-    let o = known.get(t);
+    const day = Math.floor(t / DAY);
+    let o = known.get(day);
     if (o === undefined) {
       if (known.size >= OFFSET_CACHE_LIMIT) known.clear();
-      known.set(t, (o = zone.offset(t)));
+      const start = zone.offset(day * DAY);
+      o = start === zone.offset(day * DAY + DAY - 1) ? start : null;
+      known.set(day, o);
     }
-    return o;
+    return o ?? zone.offset(t);
   };
 }

@@ -93,7 +93,7 @@ function compile(cal: WorkingCalendar): Compiled {
 }
 
 function isDeepFrozen(cal: WorkingCalendar): boolean {
-  return [cal, cal.hours, cal.holidays, cal.periods ?? [], cal.days ?? []].every((part) => Object.isFrozen(part));
+  return [cal, cal.hours, cal.holidays, cal.periods, cal.days].every((part) => part === undefined || Object.isFrozen(part));
 }
 
 /** Freezes a calendar and everything in it, so that it can be shared and compiled once. */
