@@ -190,8 +190,13 @@ export function calendarStore(deps: { knex: Knex; audit: AuditChain; log: Logger
     return stored.get(next.id) as StoredCalendar;
   }
 
+  /** Reloads when the cache is older than `refreshMs` (another process may have changed a calendar). */
+  async function fresh(): Promise<void> {
+    if (Date.now() - loadedAt > refreshMs) await reload();
+  }
+
   async function warnings(): Promise<CalendarWarning[]> {
-    await reload();
+    await fresh();
     const now = clock();
     return [...effective.values()].sort((a, b) => a.id.localeCompare(b.id)).flatMap((c) => calendarWarnings(c.id, c.holidays, now));
   }
@@ -217,7 +222,7 @@ export function calendarStore(deps: { knex: Knex; audit: AuditChain; log: Logger
 
     /** The calendar a process names, as the arithmetic counts on it; rows changed by another process are picked up within `refreshMs`. */
     async get(id: string): Promise<WorkingCalendar> {
-      if (Date.now() - loadedAt > refreshMs) await reload();
+      await fresh();
       return effective.get(id.toLowerCase()) ?? defaultCalendar(id);
     },
 
