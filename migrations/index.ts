@@ -13,6 +13,8 @@ import * as callActivities from './010_call_activities.js';
 import * as keyOwnersAndDelegationEnds from './011_key_owners_and_delegation_ends.js';
 import * as tokenProvenance from './012_token_provenance.js';
 import * as uploadQuotaIndex from './013_upload_quota_index.js';
+import * as instantWindow from './014_instant_window.js';
+import * as calendarOverrides from './015_calendar_overrides.js';
 import * as definitionSources from './016_definition_sources.js';
 import * as instanceBusinessKeyIndex from './017_instance_business_key_index.js';
 
@@ -35,6 +37,8 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['011_key_owners_and_delegation_ends', keyOwnersAndDelegationEnds],
   ['012_token_provenance', tokenProvenance],
   ['013_upload_quota_index', uploadQuotaIndex],
+  ['014_instant_window', instantWindow],
+  ['015_calendar_overrides', calendarOverrides],
   ['016_definition_sources', definitionSources],
   ['017_instance_business_key_index', instanceBusinessKeyIndex],
 ];

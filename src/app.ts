@@ -87,6 +87,10 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.decorate('services', services);
   await services.accounts.ensureAdmin(config.adminToken);
   await services.calendars.seed();
+  await services.calendars.logWarnings();
+  const calendarCheck = setInterval(() => void services.calendars.logWarnings().catch((err: Error) => app.log.error({ err }, 'calendar check failed')), 24 * 3_600_000);
+  calendarCheck.unref();
+  app.addHook('onClose', async () => clearInterval(calendarCheck));
   const deployed = await services.deploy.deployFolder(config.processesDir);
   // Cases stored by the retired flow interpreter go to bpmn-engine before the first request.
   await services.flowCases.run();

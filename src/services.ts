@@ -17,6 +17,7 @@ import { engineMovesRepository } from './instances/engine-moves-repository.js';
 import { flowCaseMove } from './instances/flow-case-move.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
 import { calendarStore } from './sop/calendar-store.js';
+import { dueRetimer } from './tasks/due-retime.js';
 import { overdueSweeper } from './tasks/overdue-sweeper.js';
 import { attachmentsRepository } from './tasks/attachments.js';
 import { delegationsService } from './auth/delegations.js';
@@ -44,7 +45,8 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const keyOwners = keyOwnersRepository(knex);
   const deploy = deployService({ knex, definitions, keyOwners, audit, log, clock });
   const keyTransfer = keyTransferService({ knex, keyOwners, audit, clock });
-  const calendars = calendarStore({ knex, audit, log, clock, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
+  const retime = dueRetimer({ definitions, tasks, audit, clock });
+  const calendars = calendarStore({ knex, audit, log, clock, retime, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);
   const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
   const flowCases = flowCaseMove({ knex, definitions, deploy, instances, tasks, moves: engineMoves, audit, log, clock });

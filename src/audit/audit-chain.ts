@@ -23,6 +23,7 @@ export type AuditEventType =
   | 'element.interrupted'
   | 'instance.moved'
   | 'calendar.updated'
+  | 'task.rescheduled'
   | 'user.created'
   | 'user.updated'
   | 'user.token-rotated'

@@ -108,6 +108,11 @@ export function definitionsRepository(knex: Knex) {
       const row = (await trx('definitions').select(COLUMNS).where({ key, hash }).orderBy('version', 'desc').first()) as DefinitionRow | undefined;
       return row ? toDefinition(row) : undefined;
     },
+    /** Every version (old ones still run cases) whose SOP counts on one of the calendars `ids` (lower case). */
+    async onCalendars(ids: readonly string[], trx: Knex = knex): Promise<DefinitionVersion[]> {
+      const rows = (await trx('definitions').select(COLUMNS)) as DefinitionRow[];
+      return rows.map(toDefinition).filter((d) => ids.includes(String(d.metadata.calendar ?? '').toLowerCase()));
+    },
     /** The latest version of every key. */
     async listLatest(): Promise<DefinitionVersion[]> {
       const latest = knex('definitions').select('key').max({ version: 'version' }).groupBy('key').as('latest');

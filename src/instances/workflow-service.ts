@@ -14,6 +14,7 @@ import type { DeployService } from '../definitions/deploy-service.js';
 import type { EngineState, ProcessRuntime } from '../engine/process-runtime.js';
 import { isFlowState } from '../engine/flow-case-replay.js';
 import { validateCompletion, type CompletionInput } from '../sop/form-validation.js';
+import { checkStartVariables } from '../sop/step-clock.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
 import { aboutTask } from '../tasks/task-audit.js';
 import { isHiddenFrom, mayAct, mayRead } from '../tasks/task-access.js';
@@ -139,6 +140,7 @@ export function workflowService(deps: WorkflowDeps) {
       checkStart(user, definition);
       const { process } = await deploy.compiled(definition);
       const variables = { ...(input.variables ?? {}) };
+      checkStartVariables(definition.metadata, variables, clock());
       // Read before the transaction: on SQLite it holds the only connection a calendar refresh could use.
       const calendar = await calendars.get(definition.metadata.calendar);
       const id = randomUUID();
@@ -172,7 +174,7 @@ export function workflowService(deps: WorkflowDeps) {
         const documents = await collectEvidence(attachments, task, input.documents);
         const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
         const calendar = await calendars.get(definition.metadata.calendar);
-        const values = validateCompletion(step, input, instance.variables, calendar);
+        const values = validateCompletion(step, input, instance.variables, calendar, clock());
         // At a confidential step only the choices reach the engine and the instance; the text is sealed.
         const split = splitRecorded(step, values, input.output);
         const recorded: Recorded = { routing: split.routing, output: split.output, sealed: split.content ? sealContent(contentCipher, task.id, split.content) : null, confidential: step?.confidential === true };

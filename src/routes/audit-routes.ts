@@ -56,6 +56,7 @@ export function auditEventView(e: AuditEvent) {
     actingFor: typeof e.data?.actingFor === 'string' ? e.data.actingFor : null,
     parentInstanceId: typeof e.data?.parentInstanceId === 'string' ? e.data.parentInstanceId : null,
     childInstanceId: typeof e.data?.childInstanceId === 'string' ? e.data.childInstanceId : null,
+    ...(e.type === 'task.rescheduled' ? { dueAt: e.data?.dueAt as { from: string | null; to: string } } : {}),
     prevHash: e.prevHash,
     hash: e.hash,
   };

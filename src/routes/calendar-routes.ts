@@ -1,25 +1,42 @@
-// Business calendars: everyone reads them; admins change office hours, time zone and holidays.
+// Business calendars: everyone reads them; admins change the national ones, a unit's owners their unit's.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
-import { isAdmin } from '../auth/roles.js';
-import { ForbiddenError } from '../errors.js';
+import { isAdmin, isOwnerOf } from '../auth/roles.js';
+import type { User } from '../auth/users-repository.js';
+import { ForbiddenError, NotFoundError } from '../errors.js';
+import { inStoredWindow } from '../sop/date-window.js';
+import type { StoredCalendar } from '../sop/calendar-store.js';
 import { errorSchema } from './schemas.js';
 import { isExistingDay } from '../text/iso-date.js';
 
 const security = [{ bearer: [] }];
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:mm');
 const interval = z.object({ start: hhmm, end: hhmm }).strict();
+/** A local date of a day that exists, in the window of stored dates. */
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+  .refine((v) => inStoredWindow(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'a date that exists, in 1900–2199');
 const holiday = z
   .object({
-    date: z.string().refine(isExistingDay, 'YYYY-MM-DD, a day that exists'),
+    date,
     name: z.string().trim().min(1).max(200),
     kind: z.string().max(50).optional(),
     provisional: z.boolean().optional(),
   })
   .strict();
-const day = z.array(interval).readonly();
+const day = z.array(interval).max(10).readonly();
 const weekdays = z.object({ 1: day, 2: day, 3: day, 4: day, 5: day, 6: day, 7: day });
+const source = z.string().trim().min(1).max(500).optional();
+const period = z
+  .object({ from: date, to: date, name: z.string().trim().min(1).max(200), source, hours: weekdays.partial().strict() })
+  .strict()
+  .describe('dated office hours (e.g. Ramadan by the MenPAN-RB circular); a weekday left out keeps the calendar\'s');
+const datedDay = z
+  .object({ date, name: z.string().trim().min(1).max(200), source, hours: day })
+  .strict()
+  .describe('one date with its own hours: a half day, or an extra working day');
 
 const calendarSchema = z
   .object({
@@ -27,28 +44,87 @@ const calendarSchema = z
     name: z.string(),
     timeZone: z.string(),
     hours: weekdays,
-    holidays: z.array(holiday),
+    holidays: z.array(holiday).readonly(),
+    periods: z.array(period).readonly(),
+    days: z.array(datedDay).readonly(),
+    inherits: z.string().nullable(),
+    removed: z.array(z.string()).readonly(),
+    unit: z.string().nullable(),
     updatedAt: z.string(),
     updatedBy: z.string().nullable(),
   })
   .meta({ id: 'Calendar' });
 
-const patchSchema = z
+const patchFields = {
+  timeZone: z.string().min(1).max(100).optional(),
+  hours: weekdays.partial().strict().optional(),
+  holidays: z.array(holiday).max(2000).optional(),
+  periods: z.array(period).max(200).optional(),
+  days: z.array(datedDay).max(2000).optional(),
+  removed: z.array(date).max(2000).optional().describe('dates of the parent\'s holidays this calendar does not keep'),
+};
+const patchSchema = z.object({ name: z.string().trim().min(1).max(200).optional(), ...patchFields }).strict();
+const createSchema = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    timeZone: z.string().min(1).max(100).optional(),
-    hours: weekdays.partial().strict().optional(),
-    holidays: z.array(holiday).max(2000).optional(),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'lower-case letters, digits and -'),
+    name: z.string().trim().min(1).max(200),
+    inherits: z.string().min(1).max(50),
+    unit: z.string().min(1).max(200),
+    ...patchFields,
   })
   .strict();
+const idParams = z.object({ id: z.string().min(1).max(50) });
+
+/** National calendars (no unit) are the admin's; a unit's calendar is also its owners'. */
+function mayEdit(user: User, calendar: { unit: string | null }): boolean {
+  return isAdmin(user) || (calendar.unit !== null && isOwnerOf(user, calendar.unit));
+}
 
 const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
   const { calendars } = app.services;
 
   app.get(
     '/calendars',
-    { schema: { tags: ['calendars'], summary: 'Business calendars: time zone, office hours per ISO weekday (1 = Monday), holidays', security, response: { 200: z.object({ items: z.array(calendarSchema), nextCursor: z.null() }) } } },
+    { schema: { tags: ['calendars'], summary: 'Business calendars: time zone, office hours per ISO weekday (1 = Monday), holidays, dated hours', security, response: { 200: z.object({ items: z.array(calendarSchema), nextCursor: z.null() }) } } },
     async () => ({ items: await calendars.list(), nextCursor: null }),
+  );
+
+  app.get(
+    '/calendars/:id/coverage',
+    {
+      schema: {
+        tags: ['calendars'],
+        summary: 'Per year, whether the holidays the calendar counts on are confirmed, provisional or missing',
+        security,
+        params: idParams,
+        response: {
+          200: z.object({
+            calendar: z.string(),
+            years: z.array(z.object({ year: z.number().int(), status: z.enum(['confirmed', 'provisional', 'none']), holidays: z.number().int(), provisional: z.number().int() })),
+          }),
+          404: errorSchema,
+        },
+      },
+    },
+    async (request) => calendars.coverage(request.params.id),
+  );
+
+  app.post(
+    '/calendars',
+    {
+      schema: {
+        tags: ['calendars'],
+        summary: "A unit's calendar inheriting a national one (wib, wita, wit): admin, or an owner of the unit",
+        security,
+        body: createSchema,
+        response: { 201: calendarSchema, 400: errorSchema, 403: errorSchema, 409: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      if (!mayEdit(user, request.body)) throw new ForbiddenError(`creating a calendar of unit ${request.body.unit} needs owner:${request.body.unit} or admin`);
+      return reply.status(201).send(await calendars.create(user.id, request.body));
+    },
   );
 
   app.put(
@@ -56,16 +132,19 @@ const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['calendars'],
-        summary: 'Change a calendar (admin): office hours, time zone, holidays; confirm provisional holidays by sending them without `provisional`',
+        summary:
+          "Change a calendar (admin; a unit's calendar also its owners): office hours, time zone, holidays, dated periods and days; confirm provisional holidays by sending them without `provisional`. The due dates of open tasks on it move in the same transaction",
         security,
-        params: z.object({ id: z.string().min(1).max(50) }),
+        params: idParams,
         body: patchSchema,
         response: { 200: calendarSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema },
       },
     },
     async (request) => {
       const user = currentUser(request);
-      if (!isAdmin(user)) throw new ForbiddenError('changing a calendar needs the admin role');
+      const current: StoredCalendar | undefined = await calendars.stored(request.params.id);
+      if (!current) throw new NotFoundError(`calendar ${request.params.id} not found`);
+      if (!mayEdit(user, current)) throw new ForbiddenError(current.unit === null ? 'changing a national calendar needs the admin role' : `changing this calendar needs owner:${current.unit} or admin`);
       return calendars.update(user.id, request.params.id, request.body);
     },
   );

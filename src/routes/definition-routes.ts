@@ -12,13 +12,15 @@ import { sopSheetSchema, definitionDetail, definitionQuery, definitionSummary, d
 
 const security = [{ bearer: [] }];
 
-export function definitionView(d: DefinitionVersion) {
+/** A definition as listed; `zones` maps calendar ids to their time zones, so a unit's calendar shows its own. */
+export function definitionView(d: DefinitionVersion, zones: ReadonlyMap<string, string> = new Map()) {
   return {
     key: d.key,
     version: d.version,
     name: d.name,
     organisation: d.metadata.identity?.organisation ?? null,
-    timeZone: d.metadata.timeZone,
+    calendar: d.metadata.calendar,
+    timeZone: zones.get(d.metadata.calendar) ?? d.metadata.timeZone,
     stepCount: d.metadata.steps.length,
     roles: d.metadata.roles.map((r) => ({ id: r.id, name: r.name, initiator: r.initiator })),
   };
@@ -30,7 +32,8 @@ const XML_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml'];
 export const MAX_BPMN_BYTES = 5 * 1024 * 1024;
 
 const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { definitions, deploy } = app.services;
+  const { definitions, deploy, calendars } = app.services;
+  const calendarZones = async () => new Map((await calendars.list()).map((c) => [c.id, c.timeZone]));
 
   app.addContentTypeParser(XML_TYPES, { parseAs: 'string', bodyLimit: MAX_BPMN_BYTES }, (_req, body, done) => done(null, body));
 
@@ -56,7 +59,8 @@ const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const user = currentUser(request);
-      return { items: (await definitions.listLatest()).filter((d) => maySeeDefinition(user, d)).map(definitionView), nextCursor: null };
+      const zones = await calendarZones();
+      return { items: (await definitions.listLatest()).filter((d) => maySeeDefinition(user, d)).map((d) => definitionView(d, zones)), nextCursor: null };
     },
   );
 
@@ -65,7 +69,7 @@ const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags: ['definitions'], summary: 'One SOP definition', security, params: keyParams, querystring: definitionQuery, response: { 200: definitionDetail, 404: errorSchema } } },
     async (request) => {
       const d = await find(currentUser(request), request.params.key, request.query.version);
-      return { ...definitionView(d), versions: await definitions.versions(d.key) };
+      return { ...definitionView(d, await calendarZones()), versions: await definitions.versions(d.key) };
     },
   );
 

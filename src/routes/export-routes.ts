@@ -8,11 +8,14 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { csvExport, type ExportFilter } from '../audit/csv-export.js';
 import { xesExport } from '../audit/xes-export.js';
 import { errorSchema } from './schemas.js';
+import { inStoredWindow } from '../sop/date-window.js';
 
 const security = [{ bearer: [] }];
 
 /** A date (`2026-03-01`, midnight UTC) or a date-time with its offset; turned into ISO 8601 UTC in the handler. */
-const timeParam = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+const timeParam = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .refine((v) => inStoredWindow(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v)), 'a date in 1900–2199');
 
 export const exportQuery = z.object({
   format: z.enum(['csv', 'xes']),

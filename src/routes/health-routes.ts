@@ -1,4 +1,4 @@
-// GET /health: liveness with the database kind and the number of deployed SOP keys.
+// GET /health: liveness with the database kind, the number of deployed SOP keys and the calendars lacking holidays.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { healthSchema } from './schemas.js';
 
@@ -6,7 +6,12 @@ const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/health',
     { config: { public: true }, schema: { tags: ['service'], summary: 'Service health', response: { 200: healthSchema } } },
-    async () => ({ status: 'ok' as const, database: app.services.db.kind, definitions: await app.services.definitions.count() }),
+    async () => ({
+      status: 'ok' as const,
+      database: app.services.db.kind,
+      definitions: await app.services.definitions.count(),
+      calendarWarnings: await app.services.calendars.warnings(),
+    }),
   );
 };
 

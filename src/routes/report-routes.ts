@@ -8,14 +8,16 @@ import { reportService } from '../audit/report-service.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { decodeCursor, encodeCursor, keysetCursor } from '../http/cursor.js';
 import { errorSchema, listQuery, pageOf } from './schemas.js';
+import { inStoredWindow } from '../sop/date-window.js';
 
 const security = [{ bearer: [] }];
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 /** A date (UTC) or a date-time with a zone, of a day that exists (Date.parse alone would roll 30 February over). */
-const isInstant = (v: string) => ISO_INSTANT.test(v) && !Number.isNaN(Date.parse(v)) && new Date(`${v.slice(0, 10)}T00:00:00Z`).toISOString().startsWith(v.slice(0, 10));
-const instant = z.string().max(40).refine(isInstant, 'an ISO 8601 date (YYYY-MM-DD, UTC) or date-time with a zone');
+const isInstant = (v: string) =>
+  ISO_INSTANT.test(v) && inStoredWindow(Date.parse(v)) && new Date(`${v.slice(0, 10)}T00:00:00Z`).toISOString().startsWith(v.slice(0, 10));
+const instant = z.string().max(40).refine(isInstant, 'an ISO 8601 date (YYYY-MM-DD, UTC) or date-time with a zone, in 1900–2199');
 
 const reportQuery = z.object({
   definitionKey: z.string().min(1).max(200).optional(),

@@ -1,7 +1,7 @@
 // zod schemas for every request and response: the single source of route types and of the OpenAPI document.
 import { z } from 'zod';
 import { TEXT_LIMITS } from '../db/text-limits.js';
-import { isIsoDateTime } from '../text/iso-date.js';
+import { inStoredWindow, parseIsoDateTime } from '../sop/date-window.js';
 
 export const errorSchema = z
   .object({
@@ -24,7 +24,10 @@ const startValue = z.union([scalar, z.array(scalar).max(100)]);
 export const roleSchema = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9:/_.-]*$/, 'lower-case role id such as bkd-kalteng/kabid, owner:ipdn, admin');
 
 /** An ISO 8601 date-time with a zone. */
-export const instantSchema = z.string().max(40).refine(isIsoDateTime, 'ISO 8601 date-time with a zone, of a day that exists');
+export const instantSchema = z
+  .string()
+  .max(40)
+  .refine((v) => inStoredWindow(parseIsoDateTime(v) ?? NaN), 'ISO 8601 date-time with a zone, of a day that exists, in 1900–2199');
 
 /** A unit: the role-id prefix its lane roles share (`ipdn` in `ipdn/konselor`, `owner:ipdn`). */
 export const unitSchema = z.string().min(1).max(200).regex(/^[a-z0-9][a-z0-9_.-]*$/, 'lower-case unit id such as ipdn or bkd-kalteng');
@@ -33,7 +36,16 @@ export const createUserBody = z.object({ name: z.string().trim().min(1).max(200)
 export const userSchema = z.object({ id: z.string(), name: z.string(), roles: z.array(z.string()) }).meta({ id: 'User' });
 export const createdUserSchema = userSchema.extend({ token: z.string() }).meta({ id: 'CreatedUser' });
 
-export const healthSchema = z.object({ status: z.literal('ok'), database: z.enum(['sqlite', 'postgres']), definitions: z.number().int() });
+export const calendarWarningSchema = z
+  .object({ calendar: z.string(), year: z.number().int(), status: z.enum(['provisional', 'none']), message: z.string() })
+  .meta({ id: 'CalendarWarning' });
+export const healthSchema = z.object({
+  status: z.literal('ok'),
+  database: z.enum(['sqlite', 'postgres']),
+  definitions: z.number().int(),
+  /** Calendars lacking confirmed holidays for the current year, or for the next within 90 days of its start. */
+  calendarWarnings: z.array(calendarWarningSchema),
+});
 
 const definitionRole = z.object({ id: z.string(), name: z.string(), initiator: z.boolean() });
 export const definitionSummary = z
@@ -42,6 +54,8 @@ export const definitionSummary = z
     version: z.number().int(),
     name: z.string(),
     organisation: z.string().nullable(),
+    /** The calendar its time standards count on (`sop:document calendar`). */
+    calendar: z.string(),
     timeZone: z.string(),
     stepCount: z.number().int(),
     roles: z.array(definitionRole),
@@ -276,6 +290,8 @@ export const auditEventSchema = z
     parentInstanceId: z.string().nullable(),
     /** A parent's `instance.child-started` and `instance.child-completed` name the child case. */
     childInstanceId: z.string().nullable(),
+    /** A `task.rescheduled` event (its calendar changed): the due date before and after. */
+    dueAt: z.object({ from: z.string().nullable(), to: z.string() }).optional(),
     prevHash: z.string(),
     hash: z.string(),
   })

@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon';
 import { MissingDocumentsError, MissingOutputError, InvalidFormError, OutsideCalendarError, type FieldProblem } from '../errors.js';
 import { isWorkingInstant, type WorkingCalendar } from './working-calendar.js';
+import { latestUserInstant, parseIsoDateTime, USER_YEARS_AHEAD, userInstantProblem } from './date-window.js';
 import { evaluate, expressionBody, parseExpression, readerOf } from '../engine/safe-expression.js';
 import type { FormField, FormOption, SopStep } from './sop-metadata.js';
 import { isIsoDateTime } from '../text/iso-date.js';
@@ -30,7 +31,7 @@ export function offeredOptions(field: FormField, variables: Record<string, unkno
   });
 }
 
-function checkField(field: FormField, value: unknown, variables: Record<string, unknown>): { problem?: string; value?: unknown } {
+function checkField(field: FormField, value: unknown, variables: Record<string, unknown>, now: Date): { problem?: string; value?: unknown } {
   switch (field.type) {
     case 'boolean':
       return typeof value === 'boolean' ? { value } : { problem: 'harus true atau false' };
@@ -42,10 +43,11 @@ function checkField(field: FormField, value: unknown, variables: Record<string, 
       return { problem: `harus salah satu dari: ${offered.map((o) => o.value).join(', ')}` };
     }
     case 'datetime': {
-      if (typeof value !== 'string' || !isIsoDateTime(value)) {
-        return { problem: 'harus tanggal dan jam ISO 8601 dengan zona waktu, mis. 2026-01-05T09:00:00+07:00' };
-      }
-      return { value: new Date(value).toISOString() };
+      const t = typeof value === 'string' ? parseIsoDateTime(value) : undefined;
+      if (t === undefined) return { problem: 'harus tanggal dan jam ISO 8601 dengan zona waktu, mis. 2026-01-05T09:00:00+07:00' };
+      // The window of dates a user may set (DESIGN.md): a far date would reach a step's working-time clock.
+      if (userInstantProblem(t, now)) return { problem: `harus antara 1900-01-01 dan ${new Date(latestUserInstant(now)).toISOString().slice(0, 10)} (paling lama ${USER_YEARS_AHEAD} tahun ke depan)` };
+      return { value: new Date(t).toISOString() };
     }
     default:
       return typeof value === 'string' ? { value } : { problem: 'harus berupa teks' };
@@ -66,9 +68,10 @@ function outsideSlots(field: FormField, iso: string, calendar: WorkingCalendar):
 
 /**
  * Validates a completion in the contract's order: documents, then output, then form fields, then
- * scheduled times against the calendar. Returns the form values to store (datetimes normalised to UTC).
+ * scheduled times against the calendar. Returns the form values to store (datetimes normalised to UTC). A datetime
+ * must be a date a user may set at `now`: 1900 or later and at most five years ahead.
  */
-export function validateCompletion(step: SopStep | undefined, input: CompletionInput, variables: Record<string, unknown>, calendar: WorkingCalendar): Record<string, unknown> {
+export function validateCompletion(step: SopStep | undefined, input: CompletionInput, variables: Record<string, unknown>, calendar: WorkingCalendar, now: Date): Record<string, unknown> {
   const missingDocs = missingNames(step?.requires ?? [], input.documents);
   if (missingDocs.length > 0) throw new MissingDocumentsError(missingDocs);
   const missingOut = missingNames(step?.output ?? [], input.output);
@@ -86,7 +89,7 @@ export function validateCompletion(step: SopStep | undefined, input: CompletionI
       if (field.required) problems.push({ name: field.name, message: 'wajib diisi' });
       continue;
     }
-    const checked = checkField(field, raw, variables);
+    const checked = checkField(field, raw, variables, now);
     if (checked.problem) problems.push({ name: field.name, message: checked.problem });
     else values[field.name] = checked.value;
   }

@@ -1,22 +1,53 @@
 // When a step's clock starts, when it is due, and how long it took, in the working time of the SOP's calendar.
-import type { ElementProblem } from '../errors.js';
+import { ActivityFailedError, InvalidFormError, ValidationError, type ElementProblem, type FieldProblem } from '../errors.js';
+import { inStoredWindow, parseIsoDateTime, userInstantProblem } from './date-window.js';
 import { nextOpening, workingTimeBetween, type WorkingCalendar } from './working-calendar.js';
-import { dueAt, parseIsoDuration, standardMs } from './time-standard.js';
+import { dueAt, parseIsoDuration, standardMs, standardProblem } from './time-standard.js';
 import type { SopMetadata, SopStep } from './sop-metadata.js';
 
-/** Every step's ISO duration must be one the calendar arithmetic understands. */
+/**
+ * Deploy-time checks of the SOP's dates and durations: every step's ISO duration is one the calendar arithmetic
+ * understands and at most one year; the sheet's dates (created, revised, effective), when each is a `YYYY-MM-DD` date, lies in 1900–2199.
+ */
 export function checkTimeStandards(metadata: SopMetadata): ElementProblem[] {
   const problems: ElementProblem[] = [];
   for (const step of metadata.steps) {
     const iso = step.timeStandard?.iso;
-    if (!iso) continue;
-    try {
-      if (!parseIsoDuration(iso)) throw new Error('unsupported');
-    } catch {
-      problems.push({ elementId: step.elementId, message: `duration '${iso}' must be an ISO 8601 duration in days, hours, minutes or seconds (e.g. PT30M, P1D)` });
+    const problem = iso ? standardProblem(iso) : undefined;
+    if (problem) problems.push({ elementId: step.elementId, message: problem });
+  }
+  for (const name of ['created', 'revised', 'effective'] as const) {
+    const date = metadata.identity[name];
+    if (date && /^\d{4}-\d{2}-\d{2}$/.test(date) && !inStoredWindow(Date.parse(`${date}T00:00:00Z`))) {
+      problems.push({ elementId: metadata.key, message: `sop:document ${name} '${date}' must lie between 1900-01-01 and 2199-12-31` });
     }
   }
   return problems;
+}
+
+/**
+ * What a `startsAt` value names: nothing (no value, or text that is no ISO 8601 date-time: the clock then starts
+ * when the task is created), an instant, or a problem for a date-time a user may not set at `now` (outside
+ * 1900–2199, or more than five years ahead), so that a far date never reaches the arithmetic.
+ */
+function readScheduled(value: unknown, now: Date): { at?: Date; problem?: string } {
+  const t = typeof value === 'string' ? parseIsoDateTime(value) : undefined;
+  if (t === undefined) return {};
+  const problem = userInstantProblem(t, now);
+  return problem ? { problem } : { at: new Date(t) };
+}
+
+/**
+ * Start variables that a step's `startsAt` reads must be dates a user may set.
+ * Throws ValidationError (400) naming each as `variables.<name>`.
+ */
+export function checkStartVariables(metadata: SopMetadata, variables: Record<string, unknown>, now: Date): void {
+  const fields: FieldProblem[] = [];
+  for (const name of new Set(metadata.steps.map((s) => s.startsAt).filter((n): n is string => Boolean(n)))) {
+    const { problem } = readScheduled(variables[name], now);
+    if (problem) fields.push({ name: `variables.${name}`, message: problem });
+  }
+  if (fields.length > 0) throw new ValidationError(`start variables outside the accepted dates: ${fields.map((f) => f.name).join(', ')}`, fields);
 }
 
 export interface StepPlan {
@@ -25,15 +56,22 @@ export interface StepPlan {
   standardMs: number | null;
 }
 
-/** Plans a new task: its clock starts at creation, or at the time a `startsAt` form field set. */
+/**
+ * Plans a new task: its clock starts at creation, or at the time a `startsAt` form field set.
+ * Throws InvalidFormError (422 naming the field) for a scheduled time a user may not set, and ActivityFailedError
+ * (422 naming the element) for a time standard the deploy check now refuses (a version deployed before it).
+ */
 export function planStep(calendar: WorkingCalendar, step: SopStep | undefined, createdAt: Date, variables: Record<string, unknown>): StepPlan {
   let startsAt: Date | null = null;
   if (step?.startsAt) {
-    const value = variables[step.startsAt];
-    if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) startsAt = new Date(value);
+    const { at, problem } = readScheduled(variables[step.startsAt], createdAt);
+    if (problem) throw new InvalidFormError([{ name: step.startsAt, message: problem }]);
+    startsAt = at ?? null;
   }
   const iso = step?.timeStandard?.iso;
-  if (!iso) return { startsAt, dueAt: null, standardMs: null };
+  if (!iso || !step) return { startsAt, dueAt: null, standardMs: null };
+  const problem = standardProblem(iso);
+  if (problem) throw new ActivityFailedError(step.elementId, problem);
   const clockStart = startsAt ?? createdAt;
   return { startsAt, dueAt: dueAt(calendar, clockStart, iso), standardMs: standardMs(calendar, clockStart, iso) };
 }

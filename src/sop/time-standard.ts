@@ -1,4 +1,5 @@
 // Turns an SOP sheet's waktu text into an ISO 8601 duration, and an ISO duration into a due time on a working calendar.
+import { MAX_STANDARD_MS } from './date-window.js';
 import { addWorkingDays, addWorkingTime, workingTimeBetween, type WorkingCalendar } from './working-calendar.js';
 
 /** A time standard as the sheet wrote it and as the BPMN carries it. */
@@ -66,13 +67,26 @@ export function parseIsoDuration(iso: string): IsoDurationParts | undefined {
 }
 
 /**
+ * Why `iso` cannot be a time standard, in English, or undefined when it can: it must be a duration `parseIsoDuration`
+ * reads, of at most one year as nominal time (days of 24 hours plus the time part: P365D, PT8760H), the contract's
+ * bound that keeps every due date inside the window of stored dates.
+ */
+export function standardProblem(iso: string): string | undefined {
+  const parts = parseIsoDuration(iso);
+  if (!parts) return `duration '${iso}' must be an ISO 8601 duration in days, hours, minutes or seconds (e.g. PT30M, P1D)`;
+  if (parts.days * 24 * HOUR + parts.ms > MAX_STANDARD_MS) return `duration '${iso}' is longer than one year (at most P365D or PT8760H)`;
+  return undefined;
+}
+
+/**
  * When a step whose clock started at `clockStart` is due: the days part with `addWorkingDays` (same office-clock
  * time N working days later), then the time part with `addWorkingTime`. A zero duration is due at `clockStart`.
- * Throws a RangeError for a duration `parseIsoDuration` rejects; definitions are checked for that when deployed.
+ * Throws a RangeError for a duration `standardProblem` refuses; definitions are checked for that when deployed.
  */
 export function dueAt(cal: WorkingCalendar, clockStart: Date, iso: string): Date {
-  const parts = parseIsoDuration(iso);
-  if (!parts) throw new RangeError(`unsupported time standard '${iso}': use days, hours, minutes or seconds (e.g. PT30M, P1D)`);
+  const problem = standardProblem(iso);
+  if (problem) throw new RangeError(problem);
+  const parts = parseIsoDuration(iso) as IsoDurationParts;
   const afterDays = parts.days > 0 ? addWorkingDays(cal, clockStart, parts.days) : clockStart;
   return addWorkingTime(cal, afterDays, parts.ms);
 }

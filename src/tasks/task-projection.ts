@@ -5,6 +5,7 @@ import type { WaitingTask } from '../engine/process-runtime.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { InstanceRecord } from '../instances/instances-repository.js';
 import { planStep } from '../sop/step-clock.js';
+import { storedInstant } from '../sop/date-window.js';
 import type { WorkingCalendar } from '../sop/working-calendar.js';
 import type { TaskRecord, TaskRow } from './tasks-repository.js';
 
@@ -46,8 +47,8 @@ export function projectTasks(
       claimed_at: null,
       completed_at: null,
       completed_by: null,
-      starts_at: plan.startsAt?.toISOString() ?? null,
-      due_at: plan.dueAt?.toISOString() ?? null,
+      starts_at: plan.startsAt ? storedInstant(plan.startsAt) : null,
+      due_at: plan.dueAt ? storedInstant(plan.dueAt) : null,
       standard_ms: plan.standardMs,
       overdue_at: null,
       documents: null,

@@ -170,6 +170,17 @@ export function tasksRepository(knex: Knex) {
       for (let i = 0; i < rows.length; i += 100) inserts.push(trx('tasks').insert(rows.slice(i, i + 100)));
       return inserts;
     },
+    /** The open and claimed tasks of the definition versions `definitionIds`. */
+    async openOfDefinitions(trx: Knex.Transaction, definitionIds: readonly string[]): Promise<TaskRecord[]> {
+      if (definitionIds.length === 0) return [];
+      const rows = (await trx('tasks').whereIn('definition_id', definitionIds).whereIn('status', ['open', 'claimed']).orderBy('id')) as TaskRow[];
+      return rows.map(toTaskRecord);
+    },
+    /** A new due date and standard for a task still open; false when it was completed or cancelled meanwhile. */
+    async retime(trx: Knex.Transaction, id: string, changes: Pick<TaskRow, 'due_at' | 'standard_ms' | 'overdue_at'>): Promise<boolean> {
+      const n = await trx('tasks').where({ id }).whereIn('status', ['open', 'claimed']).update(changes);
+      return n === 1;
+    },
     /** Moves a task from one of `from` to a new status; false when it was no longer in `from` (a lost race). */
     async transition(trx: Knex.Transaction, id: string, from: TaskStatus[], changes: Partial<TaskRow>): Promise<boolean> {
       const n = await trx('tasks').where({ id }).whereIn('status', from).update(changes);

@@ -72,6 +72,8 @@ interface Request {
   headers?: Record<string, string>;
 }
 
+let calendarSerial = 0;
+
 interface Row {
   route: string;
   /** Builds the request; `fresh` is a new case for a mutating route. */
@@ -228,6 +230,13 @@ const MATRIX: Row[] = [
 
   { route: 'GET /calendars', request: () => ({ method: 'GET', url: '/calendars' }), expect: { others: 200 } },
   { route: 'PUT /calendars/:id', request: () => ({ method: 'PUT', url: '/calendars/wita', body: { name: 'WITA' } }), expect: { admin: 200, others: 403 } },
+  { route: 'GET /calendars/:id/coverage', request: () => ({ method: 'GET', url: '/calendars/wita/coverage' }), expect: { others: 200 } },
+  {
+    // A calendar of unit bkd-ntb over wita: its owners and admins create it, each call a new id.
+    route: 'POST /calendars',
+    request: () => ({ method: 'POST', url: '/calendars', body: { id: `bkd-ntb-${++calendarSerial}`, name: 'Kalender BKD NTB', inherits: 'wita', unit: 'bkd-ntb' } }),
+    expect: { admin: 201, owner: 201, ownerUnit: 201, others: 403 },
+  },
 
   {
     // Each persona lends admin-uppk: only its own holder may; a Plh. does not lend it further.

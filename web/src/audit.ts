@@ -7,6 +7,7 @@ import { errorBox } from './errors.js';
 import { formatMs, formatTime, percent } from './format.js';
 import { sopSheetButton } from './sop-sheet.js';
 import type { Session } from './session.js';
+import { calendarLine, showCalendarWarnings } from './calendar-notice.js';
 import type { Breach, DefinitionDetail, Page, ReportRow, SheetStep, SopSheet } from './types.js';
 
 export type Heat = 'heat-ok' | 'heat-warn' | 'heat-breach' | 'heat-none';
@@ -36,6 +37,8 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
   const versionSelect = h('select', { id: 'audit-version', 'aria-label': 'Versi' });
   const chain = h('span', { id: 'chain-status', class: 'chain' }, 'Memeriksa rantai audit…');
   const notices = h('div', { class: 'notices' });
+  const calendarWarnings = h('div', { id: 'calendar-warnings' });
+  const calendarName = h('span', { id: 'audit-calendar', class: 'muted small' });
   const diagramBox = h('div', { class: 'diagram heat', id: 'audit-diagram' });
   const diagram = new DiagramView(diagramBox);
   const info = h('div', { id: 'heat-info', class: 'heat-info muted small' }, 'Arahkan penunjuk ke sebuah langkah untuk melihat median dan P90 terhadap standarnya.');
@@ -94,6 +97,7 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
     const generation = ++loads;
     const detail = await getJson<DefinitionDetail>(`/definitions/${encodeURIComponent(key)}${query({ version })}`);
     const shown = version ?? (await versionWithData(key, detail.version));
+    calendarName.textContent = calendarLine(detail);
     const [report, breaches, sheet] = await Promise.all([
       getJson<{ rows: ReportRow[] }>(`/audit/report${query({ definitionKey: key, version: shown, groupBy: 'step' })}`),
       getJson<Page<Breach>>(`/audit/breaches${query({ definitionKey: key, limit: 200 })}`),
@@ -224,7 +228,9 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
         h('button', { type: 'button', id: 'export-csv', on: { click: () => void exportAs('csv') } }, 'Unduh CSV'),
         h('button', { type: 'button', id: 'export-xes', on: { click: () => void exportAs('xes') } }, 'Unduh XES'),
         chain,
+        calendarName,
       ),
+      calendarWarnings,
       notices,
       h(
         'section',
@@ -243,6 +249,7 @@ export async function mountAudit(container: HTMLElement, session: Session): Prom
     ),
   );
 
+  void showCalendarWarnings(calendarWarnings);
   if (audited.length === 0) {
     replace(notices, h('div', { class: 'notice' }, 'Tidak ada SOP dalam unit audit Anda.'));
   } else {

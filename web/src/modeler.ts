@@ -7,6 +7,7 @@ import { h, replace } from './dom.js';
 import { errorBox, okBox, problemItem } from './errors.js';
 import { formatTime } from './format.js';
 import { sopLabeller, type Session } from './session.js';
+import { calendarLine, showCalendarWarnings } from './calendar-notice.js';
 import { diffTable } from './sheet-diff.js';
 import { SopPanel, type ModelerServices } from './sop-panel.js';
 import { sopSheetButton } from './sop-sheet.js';
@@ -37,6 +38,8 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
   const selection = modeler.get<{ select(element: unknown): void }>('selection');
   const panel = new SopPanel(services);
   const notices = h('div', { id: 'modeler-notices', class: 'notices' });
+  const calendarWarnings = h('div', { id: 'calendar-warnings' });
+  const calendarName = h('span', { id: 'model-calendar', class: 'muted small' });
   const dirty = h('span', { class: 'dirty muted small', id: 'dirty' });
   const definitionSelect = h('select', { id: 'model-definition', 'aria-label': 'SOP' }, owned.map((d) => h('option', { value: d.key }, session.label(d))));
   const versionSelect = h('select', { id: 'model-version', 'aria-label': 'Versi' });
@@ -109,6 +112,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
     detail = await getJson<DefinitionDetail>(`/definitions/${encodeURIComponent(key)}${query({ version })}`);
     const latest = detail.versions.at(-1)?.version ?? detail.version;
     const shown = version ?? latest;
+    calendarName.textContent = calendarLine(detail);
     await importXml(await getText(`/definitions/${encodeURIComponent(key)}/xml?version=${shown}`));
     renderVersions(key, shown);
   }
@@ -264,7 +268,9 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
         fileInput,
         h('button', { type: 'button', id: 'download', on: { click: () => void download() } }, 'Unduh .bpmn'),
         dirty,
+        calendarName,
       ),
+      calendarWarnings,
       notices,
       h(
         'div',
@@ -291,6 +297,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
     ),
   );
 
+  void showCalendarWarnings(calendarWarnings);
   const first = owned[0];
   if (first) await loadDefinition(first.key);
   else notices.append(h('div', { class: 'notice' }, 'Belum ada SOP di unit Anda. Buka berkas .bpmn lalu deploy.'));

@@ -16,6 +16,8 @@ export interface Definition {
   version: number;
   name: string;
   organisation: string | null;
+  /** The calendar its time standards count on. */
+  calendar: string;
   timeZone: string;
   stepCount: number;
   roles: Role[];
@@ -151,4 +153,12 @@ export interface SealedContent {
   recordedAt: string;
   variables: Record<string, string>;
   output: Array<{ name: string; value: string }>;
+}
+
+/** A calendar lacking confirmed holidays for a year (`GET /health`). */
+export interface CalendarWarning {
+  calendar: string;
+  year: number;
+  status: 'none' | 'provisional';
+  message: string;
 }
