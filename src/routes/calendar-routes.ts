@@ -8,7 +8,6 @@ import { ForbiddenError, NotFoundError } from '../errors.js';
 import { inStoredWindow } from '../sop/date-window.js';
 import type { StoredCalendar } from '../sop/calendar-store.js';
 import { errorSchema } from './schemas.js';
-import { isExistingDay } from '../text/iso-date.js';
 
 const security = [{ bearer: [] }];
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'HH:mm');

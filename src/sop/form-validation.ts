@@ -5,7 +5,6 @@ import { isWorkingInstant, type WorkingCalendar } from './working-calendar.js';
 import { latestUserInstant, parseIsoDateTime, USER_YEARS_AHEAD, userInstantProblem } from './date-window.js';
 import { evaluate, expressionBody, parseExpression, readerOf } from '../engine/safe-expression.js';
 import type { FormField, FormOption, SopStep } from './sop-metadata.js';
-import { isIsoDateTime } from '../text/iso-date.js';
 
 export interface CompletionInput {
   documents: Array<{ name: string; ref?: string; attachmentId?: string }>;

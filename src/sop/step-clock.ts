@@ -2,7 +2,7 @@
 import { ActivityFailedError, InvalidFormError, ValidationError, type ElementProblem, type FieldProblem } from '../errors.js';
 import { inStoredWindow, parseIsoDateTime, userInstantProblem } from './date-window.js';
 import { nextOpening, workingTimeBetween, type WorkingCalendar } from './working-calendar.js';
-import { dueAt, parseIsoDuration, standardMs, standardProblem } from './time-standard.js';
+import { dueAt, standardMs, standardProblem } from './time-standard.js';
 import type { SopMetadata, SopStep } from './sop-metadata.js';
 
 /**
