@@ -2,7 +2,7 @@
 // BEGIN on: another process cannot slip a write in between this transaction's reads and its writes.
 import fs from 'node:fs';
 import path from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import knexFactory from 'knex';
 import { tempDir } from '../helpers/app.js';
 import { cachingPrepare, openDatabase } from '../../src/db/knex.js';
@@ -11,12 +11,8 @@ import { startWalCheckpointer } from '../../src/db/wal-checkpointer.js';
 import { BUSY_TIMEOUT_MS, patientBegin } from '../../src/db/sqlite-write-lock.js';
 import { loadConfig } from '../../src/config.js';
 
-t.test('an SQLite transaction takes the write lock at BEGIN (IMMEDIATE)', async (t) => {
-  const file = path.join(tempDir(t), 'lock.db');
-  const db = openDatabase(`sqlite:${file}`);
-  t.teardown(() => db.knex.destroy());
-  await migrateToLatest(db.knex);
-  // Another connection to the file that does not wait for locks.
+/** Another connection to the file, one that does not wait for locks (busy_timeout 0). */
+function impatientConnection(t: Test, file: string) {
   const other = knexFactory({
     client: 'better-sqlite3',
     connection: { filename: file },
@@ -24,6 +20,15 @@ t.test('an SQLite transaction takes the write lock at BEGIN (IMMEDIATE)', async 
     pool: { min: 1, max: 1, afterCreate: (conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) => (conn.pragma('busy_timeout = 0'), done(null, conn)) },
   });
   t.teardown(() => other.destroy());
+  return other;
+}
+
+t.test('an SQLite transaction takes the write lock at BEGIN (IMMEDIATE)', async (t) => {
+  const file = path.join(tempDir(t), 'lock.db');
+  const db = openDatabase(`sqlite:${file}`);
+  t.teardown(() => db.knex.destroy());
+  await migrateToLatest(db.knex);
+  const other = impatientConnection(t, file);
 
   await db.knex.transaction(async (trx) => {
     // Only a read so far: a deferred BEGIN would not have locked anything yet.
@@ -133,13 +138,7 @@ t.test('a transaction waits for another connection’s write lock without stoppi
   const db = openDatabase(`sqlite:${file}`);
   t.teardown(() => db.close());
   await db.knex.schema.createTable('t', (table) => table.integer('n'));
-  const other = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: file },
-    useNullAsDefault: true,
-    pool: { min: 1, max: 1, afterCreate: (conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) => (conn.pragma('busy_timeout = 0'), done(null, conn)) },
-  });
-  t.teardown(() => other.destroy());
+  const other = impatientConnection(t, file);
   await other.raw('BEGIN IMMEDIATE');
   await other.raw('insert into t values (1)');
   // Released by a timer of this same thread: SQLite's own busy handler would sleep with the thread and never let it
