@@ -12,7 +12,7 @@ import { api, startServer } from './lib/server.mjs';
 import { loadCompletions, loadStarts } from './lib/http-load.mjs';
 import { openKnex } from './lib/bulk.mjs';
 import { completionBody } from './lib/soak.mjs';
-import { loadDiagram } from './lib/engine-baseline.mjs';
+import { loadDiagram, sourcelessState as sourceless } from './lib/engine-baseline.mjs';
 
 const KEY = 'bkd-kalteng-konsultasi-ekinerja';
 const N = Number(process.argv[2] ?? 1500);
@@ -25,7 +25,6 @@ const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1
 
 async function bare() {
   const { sourceContext, baseEngineOptions: options } = await loadDiagram(KEY);
-  const sourceless = (engine) => ({ name: engine.name, state: engine.execution.state, stopped: engine.execution.stopped, environment: engine.execution.environment.getState(), definitions: engine.execution.definitions.map((d) => d.getState()) });
   const states = [];
   const exec = async () => { const e = new Engine({ ...options, name: KEY, sourceContext }); await e.execute({ variables: {} }); return sourceless(e); };
   for (let i = 0; i < 50; i++) await exec();

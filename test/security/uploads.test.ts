@@ -5,21 +5,10 @@ import path from 'node:path';
 import t from 'tap';
 import { UPLOAD_QUOTA } from '../../src/tasks/upload-quota.js';
 import { ADMIN_TOKEN, FIXTURES, startApp, tempDir, testDatabases, type TestApp, type TestDatabase } from '../helpers/app.js';
+import { MULTIPART_BOUNDARY as BOUNDARY, multipartBody as multipart } from '../helpers/multipart.js';
 
-const BOUNDARY = '----sop-upload-boundary';
 const pdf = Buffer.from('%PDF-1.4\n% surat\n');
 
-function multipart(parts: Array<{ name: string; value: string | Buffer; filename?: string; type?: string }>, boundary = BOUNDARY): Buffer {
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    const disposition = `form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}`;
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`));
-    chunks.push(Buffer.isBuffer(p.value) ? p.value : Buffer.from(p.value));
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return Buffer.concat(chunks);
-}
 const file = (filename = 'surat.pdf') => ({ name: 'file', value: pdf, filename, type: 'application/pdf' });
 
 /** A new case's first task (uji/staf) for `token`. */

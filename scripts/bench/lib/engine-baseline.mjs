@@ -36,7 +36,7 @@ function assign(engine, variables) {
 }
 
 /** The execution's state without the per-version source: bpmn-engine's Execution.getState() minus `source`. */
-function sourcelessState(engine) {
+export function sourcelessState(engine) {
   const execution = engine.execution;
   return {
     name: engine.name,
