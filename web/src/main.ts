@@ -11,6 +11,7 @@ import type { Definition, Me, Page } from './types.js';
 import { mountTasklist } from './tasklist.js';
 import { mountModeler } from './modeler.js';
 import { mountAudit } from './audit.js';
+import { rotateButton } from './token-rotation.js';
 
 const TITLES: Record<PageName, string> = { tugas: 'Daftar Tugas', pemodel: 'Pemodel SOP', audit: 'Dasbor Audit' };
 /** A page draws itself into the container and returns what to release when the user leaves it. */
@@ -95,6 +96,7 @@ async function route(): Promise<void> {
       'span',
       { class: 'who' },
       h('span', { class: 'me', title: s.me.roles.join(', ') }, s.me.name),
+      rotateButton(s.me),
       h('button', { type: 'button', class: 'link', id: 'signout', on: { click: () => (token.clear(), signIn()) } }, 'Keluar'),
     ),
   );
