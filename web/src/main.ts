@@ -1,7 +1,9 @@
 // The page's shell: sign-in with a pasted token, then the pages the user's roles open (hash routes #/tugas, #/pemodel, #/audit).
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
-import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
+// The icon font as files (woff2 first), not bpmn-embedded.css: that one's only src Chromium accepts is an EOT data URL,
+// which it fails to decode ("Failed to decode downloaded font", "OTS parsing error") on every load.
+import 'bpmn-js/dist/assets/bpmn-font/css/bpmn.css';
 import './styles.css';
 import { ApiError, getJson, token, whenUnauthenticated } from './api.js';
 import { h, replace } from './dom.js';
