@@ -232,6 +232,18 @@ const MATRIX: Row[] = [
   { route: 'PUT /calendars/:id', request: () => ({ method: 'PUT', url: '/calendars/wita', body: { name: 'WITA' } }), expect: { admin: 200, others: 403 } },
   { route: 'GET /calendars/:id/coverage', request: () => ({ method: 'GET', url: '/calendars/wita/coverage' }), expect: { others: 200 } },
   {
+    // A preview only (no apply=true), so each cell sees the same calendar.
+    route: 'PUT /calendars/:id/holidays',
+    request: () => ({
+      method: 'PUT',
+      url: '/calendars/wita/holidays',
+      body: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//uji//ID\r\nBEGIN:VEVENT\r\nUID:uji\r\nDTSTART;VALUE=DATE:20270101\r\nSUMMARY:Tahun Baru\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+      headers: { 'content-type': 'text/calendar' },
+    }),
+    expect: { admin: 200, others: 403 },
+  },
+  { route: 'GET /calendars/:id/holidays.ics', request: () => ({ method: 'GET', url: '/calendars/wita/holidays.ics' }), expect: { others: 200 } },
+  {
     // A calendar of unit bkd-ntb over wita: its owners and admins create it, each call a new id.
     route: 'POST /calendars',
     request: () => ({ method: 'POST', url: '/calendars', body: { id: `bkd-ntb-${++calendarSerial}`, name: 'Kalender BKD NTB', inherits: 'wita', unit: 'bkd-ntb' } }),

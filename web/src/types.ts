@@ -3,6 +3,8 @@ export interface Me {
   id: string;
   name: string;
   roles: string[];
+  /** `own`: set by the user; `enrolment`: issued by an admin (cannot read sealed content); `config`: ADMIN_TOKEN. */
+  tokenKind: 'own' | 'enrolment' | 'config';
 }
 
 export interface Role {
