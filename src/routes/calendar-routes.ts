@@ -91,6 +91,7 @@ const holidayDiffSchema = z
   .object({
     calendar: z.string(),
     applied: z.boolean().describe('true when `apply=true` changed the calendar; the diff is then what changed'),
+    years: z.array(z.number().int()).describe('the years the feed has events in; with scope=years only these years change'),
     added: z.array(icsHoliday),
     removed: z.array(icsHoliday),
     changed: z.array(icsHoliday.extend({ previous: icsHoliday })).describe('same date, another name, kind (CATEGORIES) or provisional mark (STATUS:TENTATIVE)'),
@@ -182,11 +183,16 @@ const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['calendars'],
         summary: 'Holidays from an iCalendar feed: the difference against the calendar, applied with apply=true (admin; a unit\'s calendar also its owners)',
         description:
-          'Body: an RFC 5545 VCALENDAR. Every VEVENT is an all-day event (DTSTART;VALUE=DATE); its days run to the exclusive DTEND (or DURATION, one day without either), a recurring one (RRULE, RDATE, EXDATE, RECURRENCE-ID) is expanded up to 2199-12-31. SUMMARY is the name, CATEGORIES the kind, STATUS:TENTATIVE marks it provisional, STATUS:CANCELLED leaves it out; events on one date are one holiday. The answer compares the feed with the holidays the calendar counts on (a regional calendar: its parent\'s kept and its own). Without `apply=true` nothing changes; with it the calendar takes exactly the feed\'s holidays, and the due dates of open tasks on it move in the same transaction (`calendar.updated`, `task.rescheduled`). A text that is not iCalendar answers 400 naming the line, an event that is no usable holiday 400 naming its UID and SUMMARY.',
+          'Body: an RFC 5545 VCALENDAR. Every VEVENT is an all-day event (DTSTART;VALUE=DATE); its days run to the exclusive DTEND (or DURATION, one day without either), a recurring one (RRULE, RDATE, EXDATE, RECURRENCE-ID) is expanded up to 2199-12-31. SUMMARY is the name, CATEGORIES the kind, STATUS:TENTATIVE marks it provisional, STATUS:CANCELLED leaves it out; events on one date are one holiday. The answer compares the feed with the holidays the calendar counts on (a regional calendar: its parent\'s kept and its own). Only the years the feed has events in are compared and replaced (`scope=all`: every year, so the calendar takes exactly the feed\'s holidays). Without `apply=true` nothing changes; with it the holidays change so, and the due dates of open tasks on it move in the same transaction (`calendar.updated`, `task.rescheduled`). A text that is not iCalendar answers 400 naming the line, an event that is no usable holiday 400 naming its UID and SUMMARY.',
         security,
         consumes: [ICS_TYPE],
         params: idParams,
-        querystring: z.object({ apply: z.enum(['true', 'false']).optional().describe('true: change the calendar; otherwise only answer the difference') }).strict(),
+        querystring: z
+          .object({
+            apply: z.enum(['true', 'false']).optional().describe('true: change the calendar; otherwise only answer the difference'),
+            scope: z.enum(['years', 'all']).default('years').describe("years (default): the feed replaces the holidays of the years it has events in and leaves other years alone; all: the calendar takes exactly the feed's holidays"),
+          })
+          .strict(),
         body: z.string().min(1, 'the iCalendar text is empty'),
         response: { 200: holidayDiffSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 413: errorSchema, 415: errorSchema },
       },
@@ -196,7 +202,7 @@ const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       const current = await calendars.stored(request.params.id);
       if (!current) throw new NotFoundError(`calendar ${request.params.id} not found`);
       if (!mayEdit(user, current)) throw new ForbiddenError(current.unit === null ? 'changing a national calendar needs the admin role' : `changing this calendar needs owner:${current.unit} or admin`);
-      return calendars.importHolidays(user.id, current.id, parseHolidayIcs(request.body), request.query.apply === 'true');
+      return calendars.importHolidays(user.id, current.id, parseHolidayIcs(request.body), { apply: request.query.apply === 'true', scope: request.query.scope });
     },
   );
 

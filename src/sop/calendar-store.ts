@@ -8,7 +8,7 @@ import type { AuditChain } from '../audit/audit-chain.js';
 import type { Logger } from '../logger.js';
 import holidayData from './holidays-id.json' with { type: 'json' };
 import { calendarWarnings, coverage, type CalendarWarning, type YearCoverage } from './calendar-coverage.js';
-import { changesAnything, holidayDiff, regionalHolidays, type HolidayDiff } from './holiday-diff.js';
+import { changesAnything, holidayDiff, holidaysAfterFeed, regionalHolidays, type FeedScope, type HolidayDiff } from './holiday-diff.js';
 import { resolveCalendar, type CalendarData, type CalendarHoliday, type EffectiveCalendar } from './calendar-resolve.js';
 import { checkCalendar, defaultCalendar, freezeCalendar, type DatedHours, type IsoWeekday, type OfficeHoursPeriod, type OfficeInterval, type WorkingCalendar } from './working-calendar.js';
 
@@ -276,24 +276,27 @@ export function calendarStore(deps: { knex: Knex; audit: AuditChain; log: Logger
     },
 
     /**
-     * The difference `desired` (e.g. read from an iCalendar feed) makes to the holidays calendar `id` counts on (for a
-     * regional calendar, its parent's kept and its own), applied only when `apply` and something changes: as a change
+     * The difference a `feed` (read from an iCalendar text) makes to the holidays calendar `id` counts on (for a
+     * regional calendar, its parent's kept and its own): in the feed's years only (`scope: 'years'`) or in every year
+     * (`'all'`, see holidaysAfterFeed). Applied only when `apply` and something changes: as a change
      * of the calendar's holidays (and, for a regional one, `removed`) through the same transaction, audit event and
      * re-timing of open tasks as `update`. Throws NotFoundError, ValidationError.
      */
-    async importHolidays(userId: string, id: string, desired: readonly CalendarHoliday[], apply: boolean): Promise<{ calendar: string; applied: boolean } & HolidayDiff> {
+    async importHolidays(userId: string, id: string, feed: readonly CalendarHoliday[], options: { apply: boolean; scope: FeedScope }): Promise<{ calendar: string; applied: boolean; years: number[] } & HolidayDiff> {
       await reload();
       const current = stored.get(id);
       if (!current) throw new NotFoundError(`calendar ${id} not found`);
-      const diff = holidayDiff((effective.get(id) as EffectiveCalendar).holidays, desired);
-      const applied = apply && changesAnything(diff);
+      const counted = (effective.get(id) as EffectiveCalendar).holidays;
+      const { holidays: desired, replaced, years } = holidaysAfterFeed(counted, feed, options.scope);
+      const diff = holidayDiff(replaced, feed);
+      const applied = options.apply && changesAnything(diff);
       if (applied) {
         const parent = current.inherits === null ? undefined : stored.get(current.inherits);
         const patch: CalendarPatch = parent ? regionalHolidays(desired, parent.holidays) : { holidays: [...desired] };
         const counts = { added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length };
-        await save(userId, patched(current, patch, userId, clock().toISOString()), false, { source: 'ics', holidaysChanged: counts });
+        await save(userId, patched(current, patch, userId, clock().toISOString()), false, { source: 'ics', scope: options.scope, years, holidaysChanged: counts });
       }
-      return { calendar: id, applied, ...diff };
+      return { calendar: id, applied, years, ...diff };
     },
 
     /** Changes a calendar; throws NotFoundError, ValidationError naming the field. */

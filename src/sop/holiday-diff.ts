@@ -60,3 +60,19 @@ export function regionalHolidays(desired: readonly CalendarHoliday[], parent: re
     removed: parent.filter((h) => !wanted.has(h.date)).map((h) => h.date).sort(),
   };
 }
+
+/** Which holidays a feed replaces: only the years it has events in (the default), or every year. */
+export type FeedScope = 'years' | 'all';
+
+/**
+ * The holidays a calendar would count on after a feed, and the ones the feed is compared with: with scope `years`,
+ * `replaced` is what it has now in the years the feed has events in, and `holidays` keeps the rest beside the feed's;
+ * with `all`, every holiday is replaced. `years` lists the feed's years, ascending. A published feed of next year's
+ * decree then leaves this year's holidays alone, while `all` can still remove a whole year.
+ */
+export function holidaysAfterFeed(current: readonly CalendarHoliday[], feed: readonly CalendarHoliday[], scope: FeedScope): { holidays: CalendarHoliday[]; replaced: CalendarHoliday[]; years: number[] } {
+  const years = [...new Set(feed.map((h) => Number(h.date.slice(0, 4))))].sort((a, b) => a - b);
+  if (scope === 'all') return { holidays: [...feed], replaced: [...current], years };
+  const covered = (h: CalendarHoliday) => years.includes(Number(h.date.slice(0, 4)));
+  return { holidays: [...current.filter((h) => !covered(h)), ...feed], replaced: current.filter(covered), years };
+}

@@ -20,6 +20,7 @@ interface Holiday {
 interface Diff {
   calendar: string;
   applied: boolean;
+  years: number[];
   added: Holiday[];
   removed: Holiday[];
   changed: Array<Holiday & { previous: Holiday }>;
@@ -47,17 +48,20 @@ for (const database of await testDatabases()) {
       { date: '2027-02-06', provisional: true },
       { date: '2027-03-10', name: 'Idul Fitri 1448 Hijriah (uji)' },
     ]);
-    t.same(diff.removed.map((h) => h.date), before.map((h) => h.date).sort(), 'the feed replaces the holidays: 2026 would go');
+    t.same(diff.years, [2027, 2028], 'the years the feed has events in');
+    t.same(diff.removed, [], 'by default a feed replaces only its own years: 2026 stays');
     t.same(diff.changed, []);
     t.same(diff.unchanged, []);
+    const whole = (await put(app, 'wita', FEED, '?scope=all')).json() as Diff;
+    t.same(whole.removed.map((h) => h.date), before.map((h) => h.date).sort(), 'scope=all: the feed replaces every year, so 2026 would go');
     t.same(await holidaysOf(app, 'wita'), before, 'a preview changes nothing');
 
     const applied = await put(app, 'wita', FEED, '?apply=true');
     t.equal(applied.statusCode, 200, applied.body);
-    t.match(applied.json(), { applied: true, added: diff.added, removed: diff.removed });
-    t.same((await holidaysOf(app, 'wita')).map((h) => h.date), FEED_DATES);
+    t.match(applied.json(), { applied: true, years: [2027, 2028], added: diff.added, removed: [] });
+    t.same((await holidaysOf(app, 'wita')).map((h) => h.date), [...before.map((h) => h.date), ...FEED_DATES].sort());
     const events = (await app.call('GET', '/audit/events?type=calendar.updated', ADMIN_TOKEN)).json().items;
-    t.match(events.at(-1), { type: 'calendar.updated', data: { calendar: 'wita', source: 'ics', holidaysChanged: { added: 11, removed: before.length, changed: 0 } } });
+    t.match(events.at(-1), { type: 'calendar.updated', data: { calendar: 'wita', source: 'ics', scope: 'years', years: [2027, 2028], holidaysChanged: { added: 11, removed: 0, changed: 0 } } });
     t.match((await app.call('GET', '/audit/verify', ADMIN_TOKEN)).json(), { ok: true });
 
     const again = await put(app, 'wita', FEED, '?apply=true');
