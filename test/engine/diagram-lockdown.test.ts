@@ -46,7 +46,7 @@ t.test('refuses code in every form it can take', async (t) => {
   }
 });
 
-t.test('accepts reads and comparisons, warns on a decision with no default', async (t) => {
+t.test('accepts reads and comparisons; leaves decisions without a default to the variable analysis', async (t) => {
   const ok = await problems(
     wrap(
       `<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="g"/><bpmn:userTask id="u"/><bpmn:endEvent id="e"/>
@@ -56,7 +56,8 @@ t.test('accepts reads and comparisons, warns on a decision with no default', asy
     ),
   );
   t.same(ok.problems, []);
-  t.match(ok.warnings, [{ elementId: 'g' }]);
+  // a == 'x' and a != 'x' leave no value without a flow: decision-coverage.ts says so, not a general warning.
+  t.same(ok.warnings, []);
 });
 
 t.test('refuses hostile or broken XML before parsing', async (t) => {
