@@ -47,7 +47,10 @@ function ancestors(node: Node): Node[] {
   return list;
 }
 
-/** A regular expression that cannot backtrack without bound: no quantified group holding a quantifier, no back-references. */
+/**
+ * A regular expression that cannot backtrack without bound: no back-references, and no quantified group holding (at
+ * any depth) a quantifier or an alternation (`(a+)+`, `((a|aa))*`: the shapes of catastrophic backtracking).
+ */
 export function isSafePattern(pattern: string): boolean {
   if (/\\[1-9k]/.test(pattern)) return false;
   try {
@@ -55,8 +58,29 @@ export function isSafePattern(pattern: string): boolean {
   } catch {
     return false;
   }
-  // A group (…) that contains a quantifier and is itself quantified: the shape of catastrophic backtracking.
-  return !/\((?:[^()\\]|\\.)*[*+?}](?:[^()\\]|\\.)*\)\s*[*+?{]/.test(pattern);
+  // Per open group: whether it holds a quantifier or an alternation so far.
+  const groups: boolean[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === '\\') i++;
+    else if (c === '[') i = classEnd(pattern, i);
+    else if (c === '(') groups.push(false);
+    else if (c === ')') {
+      const inner = groups.pop() ?? false;
+      if (inner && /^[*+?{]/.test(pattern.slice(i + 1))) return false;
+      if (groups.length > 0) groups[groups.length - 1] ||= inner;
+    } else if ('*+?{|'.includes(c) && groups.length > 0) groups[groups.length - 1] = true;
+  }
+  return true;
+}
+
+/** The index of the `]` that closes the character class opening at `start`. */
+function classEnd(pattern: string, start: number): number {
+  for (let i = start + 1; i < pattern.length; i++) {
+    if (pattern[i] === '\\') i++;
+    else if (pattern[i] === ']') return i;
+  }
+  return pattern.length;
 }
 
 function literalValue(node: Node, source: string): string | number | boolean | null {

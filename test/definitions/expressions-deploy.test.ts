@@ -160,3 +160,38 @@ t.test('a decision some field values leave without a flow warns, naming the valu
   const whole = await deploy(app, decision({ key: 'utuh', fields, yes: "${keputusan == 'setuju'}", no: "${keputusan != 'setuju'}" }));
   t.same(expressionWarnings(whole), [], 'a decision every value leaves by some flow is not warned about');
 });
+
+t.test('FEEL loops: a standard loop repeats while its condition is true; a multi-instance count and completion in FEEL', async (t) => {
+  const app = await startApp(t, { processesDir: tempDir(t) });
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:sop="urn:sop-bpmn:1.0" id="d" targetNamespace="urn:x">
+<bpmn:process id="putaran" isExecutable="true">
+<bpmn:startEvent id="mulai"/><bpmn:sequenceFlow id="f0" sourceRef="mulai" targetRef="ulang"/>
+<bpmn:userTask id="ulang"><bpmn:extensionElements><sop:form>${field('lagi', 'boolean')}</sop:form></bpmn:extensionElements>
+  <bpmn:standardLoopCharacteristics><bpmn:loopCondition>= lagi</bpmn:loopCondition></bpmn:standardLoopCharacteristics></bpmn:userTask>
+<bpmn:sequenceFlow id="f1" sourceRef="ulang" targetRef="nilai"/>
+<bpmn:userTask id="nilai"><bpmn:multiInstanceLoopCharacteristics isSequential="true"><bpmn:loopCardinality>= jumlah + 1</bpmn:loopCardinality>
+  <bpmn:completionCondition>= nrOfCompletedInstances >= 2</bpmn:completionCondition></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>
+<bpmn:sequenceFlow id="f2" sourceRef="nilai" targetRef="selesai"/><bpmn:endEvent id="selesai"/>
+</bpmn:process></bpmn:definitions>`;
+  const deployed = await deploy(app, xml);
+  t.equal(deployed.statusCode, 201, deployed.body);
+  t.match(expressionWarnings(deployed), [{ elementId: 'nilai', message: /loopCardinality reads 'jumlah'.*start variables/ }]);
+  const started = await app.call('POST', '/definitions/putaran/instances', ADMIN_TOKEN, { variables: { jumlah: 4 } });
+  const instanceId = started.json().id as string;
+  const open = async () => (await app.call('GET', `/tasks?instanceId=${instanceId}`, ADMIN_TOKEN)).json().items as Array<{ id: string; elementId: string }>;
+  const complete = async (values: Record<string, unknown>) => {
+    const [task] = await open();
+    const res = await app.call('POST', `/tasks/${task?.id}/complete`, ADMIN_TOKEN, { documents: [], output: [], variables: values });
+    t.equal(res.statusCode, 200, res.body);
+    return task?.elementId;
+  };
+  t.equal(await complete({ lagi: true }), 'ulang');
+  t.same((await open()).map((o) => o.elementId), ['ulang'], 'the loop repeats while = lagi is true');
+  t.equal(await complete({ lagi: false }), 'ulang');
+  t.same((await open()).map((o) => o.elementId), ['nilai'], 'and stops when it is not');
+  await complete({});
+  t.same((await open()).map((o) => o.elementId), ['nilai'], 'a second of five iterations');
+  await complete({});
+  t.match((await app.call('GET', `/instances/${instanceId}`, ADMIN_TOKEN)).json(), { status: 'completed' }, 'the completion condition ends the loop after two');
+});
