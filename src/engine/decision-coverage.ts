@@ -8,7 +8,7 @@ import { evaluateExpression, expressionComparisons, expressionKind, expressionRe
 import type { KnownVariables } from './variable-analysis.js';
 
 /** Above this many combinations the decision is not enumerated; the general warning stands instead. */
-export const MAX_COMBINATIONS = 4096;
+export const MAX_COMBINATIONS = 1024;
 
 /** A text no condition compares with: stands for "any other text". */
 const OTHER_TEXT = '\u0000other';
@@ -43,7 +43,7 @@ function domainOf(name: string, known: KnownVariables, literals: unknown[]): unk
   return [...values];
 }
 
-const show = (value: unknown): string => (value === OTHER_TEXT ? 'any other text' : value === null ? 'unset' : typeof value === 'string' ? `'${value}'` : String(value));
+const show = (value: unknown): string => (value === OTHER_TEXT ? '(any other text)' : value === null ? 'null' : typeof value === 'string' ? `'${value}'` : String(value));
 
 /** Whether some flow is taken for `variables`: a JUEL condition by its truth, a FEEL one only when true. */
 function someFlowTaken(conditions: string[], variables: Record<string, unknown>): boolean {
@@ -84,6 +84,6 @@ export function decisionWarnings(gateway: ModdleElement, known: KnownVariables):
     return gap === undefined;
   });
   if (!gap) return [];
-  const when = Object.entries(gap).map(([n, v]) => `${n} is ${show(v)}`).join(' and ');
+  const when = Object.entries(gap).map(([n, v]) => `${n} = ${show(v)}`).join(', ');
   return [{ elementId, message: `no flow out of this decision is taken when ${when}: add a default flow or a condition for that case, or such a case stops with SOP_ERR_NO_PATH` }];
 }

@@ -26,12 +26,18 @@ export function slipAllowance(name: string): number {
   return name.length >= 8 ? 2 : name.length >= 4 ? 1 : 0;
 }
 
-/** The candidate nearest to `name` within its slip allowance (the first of equals, in candidate order), or undefined. */
+/** Names that differ only in their digits (`tahap1`, `tahap2`) are numbered siblings, not a slip. */
+const siblings = (a: string, b: string): boolean => /\d/.test(a + b) && a.replace(/\d+/g, '#') === b.replace(/\d+/g, '#');
+
+/**
+ * The candidate nearest to `name` within its slip allowance (the first of equals, in candidate order), or undefined.
+ * A numbered sibling of `name` is never suggested.
+ */
 export function nearestName(name: string, candidates: Iterable<string>): string | undefined {
   const allowance = slipAllowance(name);
   let best: { name: string; distance: number } | undefined;
   for (const candidate of candidates) {
-    if (candidate === name) continue;
+    if (candidate === name || siblings(name, candidate)) continue;
     const distance = editDistance(name.toLowerCase(), candidate.toLowerCase()) + (name.toLowerCase() === candidate.toLowerCase() ? 1 : 0);
     if (distance <= allowance && (!best || distance < best.distance)) best = { name: candidate, distance };
   }

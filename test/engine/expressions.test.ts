@@ -97,4 +97,6 @@ t.test('finds the declared name a misspelt one was meant to be', async (t) => {
   t.equal(nearestName('a', ['b']), undefined, 'short names are names, not slips');
   t.equal(nearestName('nilai', ['nila', 'nilaix']), 'nila', 'the first of equals');
   t.equal(nearestName('tanggal', ['jumlah']), undefined);
+  t.equal(nearestName('tindakLanjut2', ['tindakLanjut1']), undefined, 'numbered siblings are not slips');
+  t.equal(nearestName('tindakLanjt2', ['tindakLanjut2']), 'tindakLanjut2');
 });

@@ -189,6 +189,14 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^no sop:document: identity block missing, calendar defaults to wib$/, 'Tidak ada sop:document: blok identitas tidak ada, kalender memakai WIB.'],
   [/^lane has no sop:actor role: .*$/, 'Lajur tanpa peran sop:actor: tugasnya hanya dapat dikerjakan pemilik dan admin.'],
   [/^task has no lane with a sop:actor role: .*$/, 'Tugas tanpa lajur berperan sop:actor: dikerjakan pemilik unit dan admin.'],
+  // What the variable analysis (src/engine/variable-analysis.ts) says of expressions.
+  [/^no flow out of this decision is taken when (.+): add a default flow .*$/, 'Tidak ada alur keluar dari keputusan ini yang diambil bila $1: tambahkan alur bawaan atau kondisi untuk kasus itu, atau kasus seperti itu berhenti dengan SOP_ERR_NO_PATH.'],
+  [/^(.+) reads '(.+)', which nothing in the diagram sets: it must come with the case's start variables$/, "$1 membaca '$2', yang tidak diisi oleh apa pun dalam diagram: nilainya harus diberikan saat kasus dimulai."],
+  [/^(.+) reads '(.+)', which only (.+) sets, on no path before it$/, "$1 membaca '$2', yang hanya diisi oleh $3, tidak pada jalur mana pun sebelumnya."],
+  [/^(.+) reads '(.+)', which nothing in the diagram sets: did you mean '(.+)' \(set by (.+)\)\? \(unless .*\)$/, "$1 membaca '$2', yang tidak diisi oleh apa pun dalam diagram: maksudnya '$3' (diisi oleh $4)? (kecuali elemen sebelumnya yang mengisi variabel tanpa nama mengisinya)"],
+  [/^(.+) compares (\w+) field '(.+)' \(set by (.+)\) with the (\w+) (.+), which is none of its options \((.+)\): the comparison never holds$/, "$1 membandingkan isian $2 '$3' (diisi oleh $4) dengan $6, yang bukan salah satu opsinya ($7): perbandingan itu tidak pernah terpenuhi."],
+  [/^(.+) compares (\w+) field '(.+)' \(set by (.+)\) with the (\w+) (.+): FEEL does not convert types.*$/, "$1 membandingkan isian $2 '$3' (diisi oleh $4) dengan $6 yang berlainan jenis: FEEL tidak mengubah jenis, jadi perbandingan itu tidak pernah benar."],
+  [/^(.+) compares (\w+) field '(.+)' \(set by (.+)\) with the (\w+) (.+): EL converts .*$/, "$1 membandingkan isian $2 '$3' (diisi oleh $4) dengan $6 yang berlainan jenis: EL mengubah jenisnya seperti Camunda; bandingkan dengan nilai sejenis."],
 ];
 
 /** Rewrites `text` and the reasons it quotes; a sentence (or quoted reason) no pattern knows is kept and added to `misses`. */
