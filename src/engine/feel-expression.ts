@@ -76,11 +76,9 @@ export function isSafePattern(pattern: string): boolean {
 
 /** The index of the `]` that closes the character class opening at `start`. */
 function classEnd(pattern: string, start: number): number {
-  for (let i = start + 1; i < pattern.length; i++) {
-    if (pattern[i] === '\\') i++;
-    else if (pattern[i] === ']') return i;
-  }
-  return pattern.length;
+  let i = start + 1;
+  for (; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+  return i;
 }
 
 function literalValue(node: Node, source: string): string | number | boolean | null {

@@ -3,7 +3,7 @@ import t from 'tap';
 import type { ModdleElement } from 'bpmn-moddle';
 import { parseBpmn } from '../../src/engine/bpmn-parser.js';
 import { analyseVariables, type AnalysisOptions } from '../../src/engine/variable-analysis.js';
-import { FORM_FIELD_READERS, formFieldsOf } from '../../src/engine/form-fields.js';
+import { FORM_FIELD_READERS, formFieldsOf, sopFormFields } from '../../src/engine/form-fields.js';
 import { MAX_COMBINATIONS } from '../../src/engine/decision-coverage.js';
 
 const NS = [
@@ -171,4 +171,37 @@ t.test('reads of form options, startsAt, timers and call targets are checked too
     ${flow('f2', 'tunggu', 'panggil')}<bpmn:callActivity id="panggil" calledElement="\${tujuan}"/>${flow('f3', 'panggil', 'e')}<bpmn:endEvent id="e"/>`);
   t.same(result.problems, [{ elementId: 'isi', message: "startsAt reads 'jadwall', which nothing in the diagram sets: did you mean 'jadwal' (set by isi)?" }]);
   t.match(result.warnings, [{ elementId: 'panggil', message: /calledElement reads 'tujuan'/ }], 'the timer reads jadwal, set before it');
+});
+
+t.test("Camunda 8's multi-instance: inputCollection is read, inputElement known inside, outputCollection set after", async (t) => {
+  const result = await analyse(`<bpmn:startEvent id="s">${form(field('daftar'))}</bpmn:startEvent>${flow('f0', 's', 'nilai')}
+    <bpmn:userTask id="nilai"><bpmn:extensionElements><sop:form><sop:field name="pilih" type="enum" label="p"><sop:option value="a" when="= penilai != null"/></sop:field></sop:form></bpmn:extensionElements>
+      <bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="= daftar" inputElement="penilai" outputCollection="hasil" outputElement="= pilih"/></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics>
+    </bpmn:userTask>${flow('f1', 'nilai', 'g')}<bpmn:exclusiveGateway id="g" default="lain"/>${flow('ya', 'g', 'e', '= count(hasil) > 1 and count(dafftar) > 0')}${flow('lain', 'g', 'e')}<bpmn:endEvent id="e"/>`);
+  t.same(result.problems, [{ elementId: 'ya', message: "condition reads 'dafftar', which nothing in the diagram sets: did you mean 'daftar' (set by s)?" }]);
+  t.same(result.warnings, []);
+});
+
+t.test('sop:form fields as the analysis reads them', async (t) => {
+  const parsed = await parseBpmn(`<?xml version="1.0"?><bpmn:definitions ${NS} id="d" targetNamespace="x"><bpmn:process id="p" isExecutable="true">
+    <bpmn:userTask id="u">${form('<sop:field name="a"/>', '<sop:field name="b" type="aneh"/>', '<sop:field name="c" type="enum" required="true"><sop:option/></sop:field>', field('d', 'datetime'))}</bpmn:userTask></bpmn:process></bpmn:definitions>`);
+  t.same(sopFormFields(parsed.elementsById.u as ModdleElement), [
+    { name: 'a', kind: 'string', required: false },
+    { name: 'b', kind: 'any', required: false },
+    { name: 'c', kind: 'enum', required: true, options: [''] },
+    { name: 'd', kind: 'date', required: false },
+  ]);
+});
+
+t.test('decisions: values of optional and untyped variables, and gateways that are no decision', async (t) => {
+  const decide = (fields: string, yes: string, no: string, extra = '') => `<bpmn:startEvent id="s"/>${flow('f0', 's', 'isi')}<bpmn:userTask id="isi">${form(fields)}</bpmn:userTask>${flow('f1', 'isi', 'g')}
+    <bpmn:exclusiveGateway id="g"/>${flow('ya', 'g', 'e', yes)}${flow('tidak', 'g', 'e', no)}${extra}<bpmn:endEvent id="e"/>`;
+  t.same((await analyse(decide(field('n', 'number', ' required="true"'), '= n = null', '= n != null'))).warnings, [], 'a number field never compared with a number is tried at 0');
+  t.match((await analyse(decide(field('x'), '${mulai}', '${!mulai}'))).warnings, [{ elementId: 'ya', message: /reads 'mulai'/ }], 'an untyped read is tried true and false');
+  t.same((await analyse(decide(field('x'), '${mulai}', '${!mulai}'))).warnings.filter((w) => w.elementId === 'g'), []);
+  t.match((await analyse(decide(field('n', 'number'), '${n > 1}', '${n &lt;= 1}'))).warnings, [{ elementId: 'g', message: /when n = null/ }], 'an optional field may stay unset');
+  const third = `<bpmn:sequenceFlow id="ketiga" sourceRef="g" targetRef="e"/>`;
+  t.same((await analyse(decide(field('x', 'string', ' required="true"'), "${x == 'a'}", "${x == 'b'}", third))).warnings.filter((w) => w.elementId === 'g'), [], 'a flow without a condition is the lockdown\u2019s to refuse');
+  const single = `<bpmn:startEvent id="s"/>${flow('f0', 's', 'g')}<bpmn:exclusiveGateway id="g"/>${flow('ya', 'g', 'e', '${true}')}<bpmn:endEvent id="e"/>`;
+  t.same((await analyse(single)).warnings, [], 'a gateway with one way out decides nothing');
 });
