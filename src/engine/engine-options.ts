@@ -7,7 +7,8 @@ import { hasExpression, isExpression, expressionBody } from './safe-expression.j
 import { evaluateExpression, expressionKind } from './expressions.js';
 
 interface ExpressionContext {
-  environment?: { variables?: Record<string, unknown> };
+  /** `settings.now`, when an engine is built with it, is the clock FEEL's `now()` and `today()` read. */
+  environment?: { variables?: Record<string, unknown>; settings?: { now?: unknown } };
   content?: Record<string, unknown>;
 }
 
@@ -40,7 +41,8 @@ export const safeExpressions = {
     if (typeof text !== 'string') return text;
     const variables = context?.environment?.variables ?? {};
     const loop = loopVariables(context?.content);
-    return evaluateExpression(text, Object.keys(loop).length > 0 ? { ...variables, ...loop } : variables);
+    const now = context?.environment?.settings?.now;
+    return evaluateExpression(text, Object.keys(loop).length > 0 ? { ...variables, ...loop } : variables, typeof now === 'function' ? { now: now as () => Date } : {});
   },
 };
 

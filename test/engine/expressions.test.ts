@@ -64,6 +64,8 @@ t.test("the engine's expression seam reads FEEL and JUEL, with the loop's variab
   t.equal(safeExpressions.resolveExpression(3, { environment }), 3);
   const content = { isMultiInstance: true, index: 1, loopCardinality: 3, isSequential: true, loopOutput: [{}, {}] };
   t.equal(safeExpressions.resolveExpression('= nrOfCompletedInstances >= 2 and loopCounter = 1', { environment, content }), true);
+  const settings = { now: () => new Date('2026-02-03T04:05:06Z') };
+  t.equal(safeExpressions.resolveExpression('= string(today())', { environment: { ...environment, settings } }), '2026-02-03', "an engine's settings.now is FEEL's clock");
 });
 
 t.test('a call mapping copies a variable or evaluates an expression over the giving case', async (t) => {

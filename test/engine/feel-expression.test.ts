@@ -42,6 +42,11 @@ t.test('reaches no JavaScript object, prototype or function', async (t) => {
     'get value(orang, "constructor")',
     'get value(orang, "__proto__")',
     'orang instance of Object',
+    'require("fs")',
+    'process.exit(1)',
+    'eval("1 + 1")',
+    'globalThis',
+    'Function("return 1")()',
   ];
   const nothing = (v: unknown): boolean => v === null || v === false || (Array.isArray(v) && v.every(nothing));
   for (const source of hostile) t.ok(nothing(evaluateFeel(source, vars)), `${source} reaches nothing`);
