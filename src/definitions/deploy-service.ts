@@ -9,6 +9,8 @@ import { ForbiddenError, InvalidBpmnError, KeyOwnedError, type ElementProblem } 
 import { parseBpmn } from '../engine/bpmn-parser.js';
 import { lockdown } from '../engine/diagram-lockdown.js';
 import { readCallActivities, readVersionTag } from '../engine/call-activity-declarations.js';
+import { analyseVariables } from '../engine/variable-analysis.js';
+import { canonicalDigest } from '../engine/canonical-diagram.js';
 import { compileDefinition, type CompiledProcess } from '../engine/process-runtime.js';
 import { readSopMetadata, type SopMetadata } from '../sop/sop-metadata.js';
 import { sealedFieldReads } from '../sop/sealed-fields.js';
@@ -78,7 +80,9 @@ async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
   const read = readSopMetadata(process);
   const metadata: SopMetadata = { ...read.metadata, calls: readCallActivities(parsed.definitions, process).calls, versionTag: readVersionTag(process) };
   const sopWarnings = read.warnings;
-  const dataProblems = [...(newVersion ? overLimitText(Object.keys(parsed.elementsById), metadata) : []), ...checkTimeStandards(metadata), ...sealedFieldReads(process, metadata)];
+  // What the expressions read is checked on new versions only: a stored version keeps running its cases as it is.
+  const variables = newVersion ? analyseVariables(parsed.definitions, process) : { problems: [], warnings: [] };
+  const dataProblems = [...(newVersion ? overLimitText(Object.keys(parsed.elementsById), metadata) : []), ...checkTimeStandards(metadata), ...sealedFieldReads(process, metadata), ...variables.problems];
   if (dataProblems.length > 0) throw new InvalidBpmnError(dataProblems);
   let compiled: CompiledProcess;
   try {
@@ -86,7 +90,7 @@ async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
   } catch (err) {
     throw new InvalidBpmnError([{ elementId: key, message: `the engine cannot load this diagram: ${(err as Error).message}` }]);
   }
-  return { key, name: metadata.name, metadata, process: compiled, warnings: [...warnings, ...sopWarnings] };
+  return { key, name: metadata.name, metadata, process: compiled, warnings: [...warnings, ...sopWarnings, ...variables.warnings] };
 }
 
 /** A literal called key, or undefined for one an expression names when the call is reached. */
@@ -133,15 +137,31 @@ export function checkKeyOwner(owner: KeyOwner, diagramUnit: string | null, mayDe
 export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; keyOwners: KeyOwnersRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
   const { knex, definitions, keyOwners, audit, log, clock } = deps;
   const compiled = new Map<string, Promise<CompiledDefinition>>();
+  /** Canonical digests of stored versions by id (versions never change); null for one whose text no longer parses. */
+  const digests = new Map<string, Promise<string | null>>();
+
+  /** The canonical digest of a stored version (canonical-diagram.ts), computed once per process lifetime. */
+  function digestOf(definition: DefinitionVersion): Promise<string | null> {
+    let digest = digests.get(definition.id);
+    if (!digest) {
+      digest = definitions.xml(definition.id).then((xml) => (xml === undefined ? null : canonicalDigest(xml).catch(() => null)));
+      digests.set(definition.id, digest);
+    }
+    return digest;
+  }
 
   /**
-   * Stores `xml` as the key's next version unless the latest has the same hash, or (`origin.firstFromSource`) any
+   * Stores `xml` as the key's next version unless the latest has the same hash or canonical digest, or (`origin.firstFromSource`) any
    * version has: a database from before sources were recorded knows a file's content only by its hash, and
    * redeploying it would bury a version deployed through the API since. Throws KeyOwnedError (403) for a key of
    * another unit (see checkKeyOwner).
    */
   async function store(xml: string, prepared: Prepared, origin: Origin, mayDeployUnit: (unit: string | null) => boolean): Promise<{ created: boolean; definition: DefinitionVersion }> {
     const hash = sha256(xml);
+    const digest = await canonicalDigest(xml);
+    // Read outside the transaction so that comparing with the latest version rarely parses inside it.
+    const current = await definitions.latest(prepared.key);
+    if (current) await digestOf(current);
     for (let attempt = 0; ; attempt++) {
       try {
         return await knex.transaction(async (trx) => {
@@ -149,7 +169,8 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
           const owner = await keyOwners.ownerOf(prepared.key, trx);
           if (owner) checkKeyOwner(owner, prepared.metadata.unit, mayDeployUnit);
           const latest = await definitions.latest(prepared.key, trx);
-          if (latest && latest.hash === hash) return { created: false, definition: latest };
+          // The same diagram but for the order of namespaces or attributes, or blanks, is the same version (DESIGN.md).
+          if (latest && (latest.hash === hash || (await digestOf(latest)) === digest)) return { created: false, definition: latest };
           const known = origin.firstFromSource !== true ? undefined : await definitions.byHash(prepared.key, hash, trx);
           if (known) return { created: false, definition: known };
           const at = clock().toISOString();
@@ -219,7 +240,7 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
   }
 
   return {
-    /** Deploys one diagram through the API; identical XML to the latest version creates nothing. Throws InvalidBpmnError, ForbiddenError, KeyOwnedError. */
+    /** Deploys one diagram through the API; the latest version's canonical diagram again creates nothing. Throws InvalidBpmnError, ForbiddenError, KeyOwnedError. */
     async deploy(body: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
       return deployFrom(body, { userId, source: 'api' }, mayDeployUnit);
     },

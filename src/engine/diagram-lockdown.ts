@@ -2,7 +2,8 @@
 // must be one the service can persist and resume. Problems name the element they concern.
 import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
-import { checkTemplate, expressionBody, parseExpression } from './safe-expression.js';
+import { checkTemplate } from './safe-expression.js';
+import { conditionProblem, expressionKind, expressionProblem } from './expressions.js';
 import { parseSlots } from '../sop/sop-metadata.js';
 import { flowElementsDeep } from './flow-elements.js';
 import { loopSource } from './loop-sources.js';
@@ -73,29 +74,26 @@ function checkStrings(el: ModdleElement, id: string, problems: ElementProblem[])
     const problem = checkTemplate(text);
     if (problem) problems.push({ elementId: id, message: problem });
   }
+  // A formal expression in FEEL (a timer's, say) must parse and stay in the sandbox like a condition.
+  if (!condition && el.$type === 'bpmn:FormalExpression' && typeof el.body === 'string' && expressionKind(el.body) === 'feel') {
+    const problem = expressionProblem(el.body);
+    if (problem) problems.push({ elementId: id, message: problem });
+  }
 }
 
 function checkCondition(flow: ModdleElement, problems: ElementProblem[]): void {
   checkExpression(flow.conditionExpression as ModdleElement | undefined, flow.id ?? 'sequenceFlow', problems);
 }
 
-/** A condition (flow, loop or completion condition) must be one safe `${…}` expression, never a script. */
+/** A condition (flow, loop or completion condition) must be one safe `${…}` or FEEL `=…` expression, never a script. */
 function checkExpression(condition: ModdleElement | undefined, id: string, problems: ElementProblem[]): void {
   if (!condition) return;
   if (typeof condition.language === 'string' && condition.language) {
     problems.push({ elementId: id, message: `script condition (${condition.language}) is not allowed: conditions may only compare form variables` });
     return;
   }
-  const body = expressionBody(String(condition.body ?? ''));
-  if (body === undefined) {
-    problems.push({ elementId: id, message: 'a condition must be one ${…} expression comparing form variables' });
-    return;
-  }
-  try {
-    parseExpression(body);
-  } catch (err) {
-    problems.push({ elementId: id, message: `condition refused: ${(err as Error).message}` });
-  }
+  const problem = conditionProblem(String(condition.body ?? ''));
+  if (problem) problems.push({ elementId: id, message: problem });
 }
 
 /** The sequence flows leaving `node`; bpmn-moddle fills `outgoing` only when the XML lists it, sourceRef is the truth. */
@@ -104,14 +102,11 @@ function outgoingFlows(node: ModdleElement): ModdleElement[] {
   return siblings.filter((f) => f.$type === 'bpmn:SequenceFlow' && f.sourceRef === node);
 }
 
-function checkGateway(gateway: ModdleElement, problems: ElementProblem[], warnings: ElementProblem[]): void {
+function checkGateway(gateway: ModdleElement, problems: ElementProblem[]): void {
   const outgoing = outgoingFlows(gateway);
   const id = gateway.id ?? 'gateway';
   if (outgoing.length < 2) return;
-  const conditional = outgoing.filter((f) => f.conditionExpression);
-  if (!gateway.default && conditional.length === outgoing.length) {
-    warnings.push({ elementId: id, message: 'a decision without a default flow stops the instance when no condition holds' });
-  }
+  // Whether some values leave it without a flow is the variable analysis's (decision-coverage.ts) to say.
   for (const flow of outgoing) {
     if (flow !== gateway.default && !flow.conditionExpression) {
       problems.push({ elementId: flow.id ?? id, message: `flow out of decision ${id} needs a condition or must be the gateway's default` });
@@ -152,13 +147,8 @@ function checkForm(task: ModdleElement, problems: ElementProblem[]): void {
       for (const option of options) {
         const when = option.when;
         if (typeof when !== 'string' || !when) continue;
-        const inner = expressionBody(when);
-        try {
-          if (inner === undefined) throw new Error('must be one ${…} expression');
-          parseExpression(inner);
-        } catch (err) {
-          problems.push({ elementId: id, message: `option '${String(option.value)}' of '${name}': ${(err as Error).message}` });
-        }
+        const problem = conditionProblem(when);
+        if (problem) problems.push({ elementId: id, message: `option '${String(option.value)}' of '${name}': ${problem}` });
       }
     }
   }
@@ -186,7 +176,7 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
     if (refusal) problems.push({ elementId: id, message: `${type}: ${refusal}` });
     if (type === 'bpmn:SequenceFlow') checkCondition(el, problems);
     if (HUMAN_TASK_TYPES.has(type)) checkForm(el, problems);
-    if (type === 'bpmn:ExclusiveGateway' || type === 'bpmn:InclusiveGateway') checkGateway(el, problems, warnings);
+    if (type === 'bpmn:ExclusiveGateway' || type === 'bpmn:InclusiveGateway') checkGateway(el, problems);
     if (type === 'bpmn:ParallelGateway') checkParallelGateway(el, warnings);
     if (!type.startsWith('bpmn:') && !type.startsWith('bpmndi:') && !type.startsWith('dc:') && !type.startsWith('di:') && !type.startsWith('sop:')) {
       if (CODE_EXTENSION_ELEMENTS.has(localName(type))) problems.push({ elementId: id, message: `${type} is not allowed: nothing in a diagram is run as code` });
@@ -256,13 +246,8 @@ function checkLoop(el: ModdleElement, problems: ElementProblem[]): void {
   }
   for (const text of [collection, cardinality]) {
     if (typeof text !== 'string' || /^\s*\d+\s*$/.test(text)) continue;
-    const body = expressionBody(text);
-    try {
-      if (body === undefined) throw new Error('must be a number or one ${…} expression');
-      parseExpression(body);
-    } catch (err) {
-      problems.push({ elementId: id, message: `loop refused: ${(err as Error).message}` });
-    }
+    const problem = expressionKind(text) === 'literal' ? 'must be a number, one ${…} or one =FEEL expression' : conditionProblem(text);
+    if (problem) problems.push({ elementId: id, message: `loop refused: ${problem}` });
   }
   checkExpression(loop.completionCondition as ModdleElement | undefined, id, problems);
 }
