@@ -3,6 +3,7 @@
 import * as Elements from 'bpmn-elements';
 import { gatewayElements } from './elements/gateways.js';
 import { eventSubProcessElements } from './event-sub-process.js';
+import { startEventElements } from './event-waits.js';
 import { hasExpression, isExpression, readerOf, resolveTemplate, expressionBody } from './safe-expression.js';
 
 interface ExpressionContext {
@@ -83,5 +84,5 @@ export const baseEngineOptions = {
   Logger: () => silent,
   // bpmn-engine 25 spreads these over bpmn-elements' own types (`{...Elements, ...opts.elements}`), so only the
   // overridden behaviours are listed.
-  elements: { ...gatewayElements, ...humanTaskElements, ...loopElements, ...eventSubProcessElements },
+  elements: { ...gatewayElements, ...humanTaskElements, ...loopElements, ...eventSubProcessElements, ...startEventElements },
 };
