@@ -69,20 +69,15 @@ function selected(activity: any): boolean {
   return !definitions.some((d) => TRIGGERED_STARTS.has(String(d.type)));
 }
 
-/** bpmn-elements' start event behaviour, but a start event this case did not start at leaves at once (discarded). */
-function SelectedStartBehaviour(this: any, activity: any): void {
-  const inner = new StartEventBehaviour(activity);
-  this.id = activity.id;
-  this.type = activity.type;
-  this.execute = (executeMessage: any) => {
-    if (selected(activity)) return inner.execute(executeMessage);
-    return activity.broker.publish('execution', 'execute.discard', { ...executeMessage.content });
-  };
-  Object.defineProperty(this, 'executionId', { get: () => (inner as any).executionId });
-}
-
+/**
+ * bpmn-elements' start event, but one this case does not start at is no start of the process: it never runs and its
+ * path is not discarded (a discarded path reaching a shared end event would make bpmn-elements discard the start
+ * event that was triggered). The engine's settings hold the choice when the process's elements are built.
+ */
 function StartEvent(activityDef: any, context: any): any {
-  return new (Activity as any)(SelectedStartBehaviour, activityDef, context);
+  const activity = new (Activity as any)(StartEventBehaviour, activityDef, context);
+  if (activity.isStart && !selected(activity)) Object.defineProperty(activity, 'isStart', { value: false });
+  return activity;
 }
 
 /** The start event type every engine here is built with (bpmn-engine's `elements` option). */

@@ -80,6 +80,8 @@ export interface RunResult {
   calls: WaitingCall[];
   /** Every message, signal and condition the case waits for now (event-waits.ts), for its stored subscriptions. */
   eventWaits: EventWait[];
+  /** Whether the case waited for any message, signal or condition before this run (false for a new case). */
+  hadEventWaits: boolean;
   completed: boolean;
 }
 
@@ -203,7 +205,7 @@ function snapshot({ engine, events, called }: LiveEngine): RunResult {
   }
   called.clear();
   const completed = execution.state === 'idle' && waiting.length === 0 && calls.length === 0;
-  return { state, events: events.splice(0), waiting, calls, eventWaits, completed };
+  return { state, events: events.splice(0), waiting, calls, eventWaits, hadEventWaits: false, completed };
 }
 
 /**
@@ -393,6 +395,7 @@ export class ProcessRuntime {
     const postponed = postponedDeep(execution.getPostponed() as AnyEngine[]);
     const waiting = postponed.find((api) => api.id === task.elementId && api.executionId === task.executionId);
     if (!waiting) throw new EngineRunError(`the process could not advance: ${task.elementId} (${task.executionId}) is not waiting`);
+    const hadEventWaits = postponed.some((api) => eventWait(api) !== undefined);
     assignRouting(execution, postponed, routing);
     // Signalled through its own api, not broadcast with execution.signal(): bpmn-elements 17 loses a compensation
     // boundary event's record of a task completed by the broadcast, and compensation would then never run. The
@@ -401,7 +404,7 @@ export class ProcessRuntime {
     // New variables may make a waiting condition hold (a conditional boundary or catch event).
     reevaluateConditions(() => postponedDeep(execution.getPostponed() as AnyEngine[]));
     failIfErrored(live);
-    const result = snapshot(live);
+    const result = { ...snapshot(live), hadEventWaits };
     const keep = this.keepable(live, result, compiled);
     const committed = await commit(result);
     if (keep) this.cache.set(stored.id, stored.rev + 1, keep, compiled.engineBytes);

@@ -140,7 +140,7 @@ export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'
     async write(trx) {
       await store.before?.(trx);
       for (const t of vanished) await deps.tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
-      await deps.subscriptions.sync(trx, instance, result.eventWaits, at);
+      await deps.subscriptions.sync(trx, instance, result.eventWaits, at, result.hadEventWaits);
       await deps.audit.append(trx, events, [...(store.ahead?.(trx) ?? []), ...deps.tasks.insert(trx, created)]);
       if (result.completed) await endChildren(deps, trx, instance, input.userId, at);
     },

@@ -62,14 +62,16 @@ export function eventSubscriptionsRepository(knex: Knex) {
     /**
      * Makes the case's stored subscriptions equal `waits` inside the run's transaction: rows of waits that ended are
      * deleted, new waits inserted (created `at`, ISO 8601), rows of waits still open kept with their creation time.
-     * A case that waits for nothing costs one delete.
+     * `hadWaits`: whether the case waited for anything before the run; a case that waited for nothing before and
+     * after costs no statement.
      */
-    async sync(trx: Knex.Transaction, instance: SubscribingCase, waits: readonly EventWait[], at: string): Promise<void> {
+    async sync(trx: Knex.Transaction, instance: SubscribingCase, waits: readonly EventWait[], at: string, hadWaits: boolean): Promise<void> {
+      if (!hadWaits && waits.length === 0) return;
       if (waits.length === 0) {
         await trx('event_subscriptions').where({ instance_id: instance.id }).delete();
         return;
       }
-      const stored = (await trx('event_subscriptions').select('*').where({ instance_id: instance.id })) as SubscriptionRow[];
+      const stored = hadWaits ? ((await trx('event_subscriptions').select('*').where({ instance_id: instance.id })) as SubscriptionRow[]) : [];
       const ended = stored.filter((row) => !waits.some((w) => sameWait(row, w))).map((row) => row.id);
       if (ended.length > 0) await trx('event_subscriptions').whereIn('id', ended).delete();
       const fresh = waits.filter((w) => !stored.some((row) => sameWait(row, w)));

@@ -4,7 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t, { type Test } from 'tap';
+import { validateXML } from 'xmllint-wasm';
 import { ADMIN_TOKEN, startApp, tempDir, testDatabases, type TestApp } from '../helpers/app.js';
+
+const XSD = fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'conformance', 'xes', 'xes.xsd'), 'utf8');
 
 const EXAMPLES = path.resolve(import.meta.dirname, '..', '..', 'examples');
 const example = (name: string): string => fs.readFileSync(path.join(EXAMPLES, name), 'utf8');
@@ -38,9 +41,15 @@ async function verifyAudit(t: Test, app: TestApp): Promise<void> {
   t.match((await app.call('GET', '/audit/verify', ADMIN_TOKEN)).json(), { ok: true }, 'the audit chain holds');
 }
 
-for (const database of await testDatabases()) {
-  t.test(`[${database}] messages, signals and conditions`, async (t) => {
-    const app = await startApp(t, { database, processesDir: tempDir(t), app: { calendarRefreshMs: 0 } });
+const VARIANTS: Array<{ name: string; database: 'sqlite' | 'postgres'; engineCacheMiB?: number }> = [
+  ...(await testDatabases()).map((database) => ({ name: database, database })),
+  // No live engine is kept: every delivery recovers its case from the stored state, waits included.
+  { name: 'sqlite, no engine cache', database: 'sqlite', engineCacheMiB: 0 },
+];
+
+for (const { name, database, engineCacheMiB } of VARIANTS) {
+  t.test(`[${name}] messages, signals and conditions`, async (t) => {
+    const app = await startApp(t, { database, processesDir: tempDir(t), app: { calendarRefreshMs: 0 }, ...(engineCacheMiB === undefined ? {} : { engineCacheMiB }) });
     const loket = await app.user(['contoh/loket'], 'Loket');
     const petugas = await app.user(['contoh/petugas'], 'Petugas');
     const luar = await app.user(['lain/staf'], 'Unit lain');
@@ -189,6 +198,36 @@ for (const database of await testDatabases()) {
       t.same(await subscriptionsOf(app, id), []);
       t.equal(await statusOf(app, id), 'cancelled');
       t.equal((await app.call('POST', '/messages', ADMIN_TOKEN, { name: 'BerkasTambahan', businessKey: 'BATAL-1', variables: { jumlahBerkas: 1 } })).statusCode, 404);
+    });
+
+    await t.test('a signal start event starts a case per signal; a plain start runs only the none start event', async (t) => {
+      const xml = fs.readFileSync(path.join(import.meta.dirname, 'messages', 'signal-start.bpmn'), 'utf8');
+      t.equal((await app.call('POST', '/definitions', ADMIN_TOKEN, xml, { 'content-type': 'application/xml' })).statusCode, 201);
+      const humas = await app.user(['uji/humas'], 'Humas');
+      const plain = await start(t, app, 'uji-sinyal-mulai');
+      t.same((await openTasks(app, plain)).map((x) => x.elementId), ['isi'], 'the signal start event did not run');
+      t.same(await subscriptionsOf(app, plain), [], 'a case does not wait at a start event');
+      const invalid = await app.call('POST', '/signals', humas.token, { name: 'PengumumanBaru', variables: {} });
+      t.equal(invalid.statusCode, 422, invalid.body);
+      t.match(invalid.json(), { details: { fields: [{ name: 'judul' }] } });
+      const res = await app.call('POST', '/signals', humas.token, { name: 'PengumumanBaru', variables: { judul: 'Libur' } });
+      t.equal(res.statusCode, 200, res.body);
+      t.equal(res.json().delivered, 1);
+      const [id] = res.json().instanceIds as string[];
+      const started = (await app.call('GET', `/instances/${id}`, ADMIN_TOKEN)).json();
+      t.match(started, { definitionKey: 'uji-sinyal-mulai', startedBy: humas.id, openTasks: [{ elementId: 'sebarkan' }] });
+      t.equal(started.openTasks.length, 1, 'the none start event did not run');
+      t.match((await trail(app, id as string)).find((e) => e.type === 'signal.received'), { elementId: 'pengumuman', userId: humas.id });
+    });
+
+    await t.test('deliveries are events of their case in the XES export', async (t) => {
+      const auditor = await app.user(['auditor'], 'Auditor');
+      const res = await app.call('GET', '/audit/export?format=xes&definitionKey=contoh-pesan-tunggu', auditor.token);
+      t.equal(res.statusCode, 200);
+      t.match(res.body, /<string key="sop:eventType" value="message.delivered"\/>/);
+      t.match(res.body, /<string key="concept:name" value="BerkasTambahan"\/>/);
+      const valid = await validateXML({ xml: { fileName: 'export.xes', contents: res.body }, schema: { fileName: 'xes.xsd', contents: XSD } });
+      t.ok(valid.valid, JSON.stringify(valid.errors.slice(0, 3)));
     });
 
     await verifyAudit(t, app);
