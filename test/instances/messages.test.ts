@@ -220,6 +220,42 @@ for (const { name, database, engineCacheMiB } of VARIANTS) {
       t.match((await trail(app, id as string)).find((e) => e.type === 'signal.received'), { elementId: 'pengumuman', userId: humas.id });
     });
 
+    await t.test('two senders racing for one waiting case: exactly one delivers', async (t) => {
+      const id = await start(t, app, 'contoh-pesan-tunggu', { businessKey: 'RACE-1' });
+      const body = { name: 'BerkasTambahan', businessKey: 'RACE-1', variables: { jumlahBerkas: 1 } };
+      const answers = await Promise.all([app.call('POST', '/messages', loket.token, body), app.call('POST', '/messages', loket.token, body)]);
+      const codes = answers.map((a) => a.statusCode).sort();
+      t.equal(codes[0], 200, 'one delivered');
+      t.ok([404, 409].includes(codes[1] as number), `the other found no wait: ${codes[1]}`);
+      t.equal((await trail(app, id)).filter((e) => e.type === 'message.delivered').length, 1, 'one delivery in the trail');
+    });
+
+    await t.test('two signals racing over the same cases deliver once to each', async (t) => {
+      const pengelola = await app.user(['contoh/pengelola-jadwal'], 'Pengelola 2');
+      const ids = [await start(t, app, 'contoh-sinyal'), await start(t, app, 'contoh-sinyal')];
+      const answers = await Promise.all([1, 2].map(() => app.call('POST', '/signals', pengelola.token, { name: 'JadwalBerubah' })));
+      t.same(answers.map((a) => a.statusCode), [200, 200]);
+      t.equal(answers.reduce((n, a) => n + (a.json().delivered as number), 0), 2, 'each case once');
+      for (const id of ids) t.equal((await trail(app, id)).filter((e) => e.type === 'signal.received').length, 1);
+    });
+
+    await t.test('two processes starting at one message name answer 409 naming both', async (t) => {
+      const copy = example('message-start.bpmn').replace('id="contoh-pesan-mulai"', 'id="contoh-pesan-mulai-2"');
+      t.equal((await app.call('POST', '/definitions', ADMIN_TOKEN, copy, { 'content-type': 'application/xml' })).statusCode, 201);
+      const res = await app.call('POST', '/messages', ADMIN_TOKEN, { name: 'PermohonanKonsultasi', variables: { pemohon: 'Budi' } });
+      t.equal(res.statusCode, 409, res.body);
+      t.match(res.json().message, /contoh-pesan-mulai, contoh-pesan-mulai-2/);
+    });
+
+    await t.test('a message whose fields are malformed is refused at deploy naming the message', async (t) => {
+      const bad = example('message-catch.bpmn').replace('name="jumlahBerkas" type="number"', 'name="jumlah-berkas" type="angka"').replace('id="contoh-pesan-tunggu"', 'id="contoh-pesan-rusak"');
+      const res = await app.call('POST', '/definitions', ADMIN_TOKEN, bad, { 'content-type': 'application/xml' });
+      t.equal(res.statusCode, 400);
+      const problems = res.json().details.problems as Array<{ elementId: string; message: string }>;
+      t.ok(problems.some((p) => p.elementId === 'msg-berkas' && /must be an identifier/.test(p.message)), JSON.stringify(problems));
+      t.ok(problems.some((p) => p.elementId === 'msg-berkas' && /unknown type 'angka'/.test(p.message)));
+    });
+
     await t.test('deliveries are events of their case in the XES export', async (t) => {
       const auditor = await app.user(['auditor'], 'Auditor');
       const res = await app.call('GET', '/audit/export?format=xes&definitionKey=contoh-pesan-tunggu', auditor.token);
