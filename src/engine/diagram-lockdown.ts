@@ -8,6 +8,7 @@ import { flowElementsDeep } from './flow-elements.js';
 import { loopSource } from './loop-sources.js';
 import { HUMAN_TASK_TYPES, REFUSED_ELEMENTS, SUPPORTED_EVENT_DEFINITIONS, SUPPORTED_FLOW_ELEMENTS } from './supported-elements.js';
 import { readCallActivities, type CallDeclaration } from './call-activity-declarations.js';
+import { charCount, TEXT_LIMITS } from '../db/text-limits.js';
 
 /** Names the bpmn-engine run message puts into process variables; a form field may not shadow them. */
 export const RESERVED_VARIABLE_NAMES = new Set(['fields', 'content', 'properties', 'environment', 'variables', 'constructor', 'prototype', '__proto__', 'this']);
@@ -221,7 +222,10 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
     if (refusal) problems.push({ elementId: id, message: `${type}: ${refusal}` });
     if (type === 'bpmn:SequenceFlow') checkCondition(el, problems);
     if (HUMAN_TASK_TYPES.has(type)) checkForm(el, problems);
-    if (type === 'bpmn:Message' || type === 'bpmn:Signal') checkMessageFields(el, problems);
+    if (type === 'bpmn:Message' || type === 'bpmn:Signal') {
+      checkMessageFields(el, problems);
+      if (typeof el.name === 'string' && charCount(el.name) > TEXT_LIMITS.messageName) problems.push({ elementId: id, message: `the name is longer than ${TEXT_LIMITS.messageName} characters` });
+    }
     problems.push(...eventProblems(el, id));
     if (type === 'bpmn:ExclusiveGateway' || type === 'bpmn:InclusiveGateway') checkGateway(el, problems, warnings);
     if (type === 'bpmn:ParallelGateway') checkParallelGateway(el, warnings);

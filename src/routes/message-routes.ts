@@ -11,7 +11,7 @@ const values = z.record(z.string().min(1).max(100), z.unknown()).refine((v) => O
 
 export const messageBody = z
   .object({
-    name: z.string().trim().min(1).max(500),
+    name: z.string().trim().min(1).max(TEXT_LIMITS.messageName),
     businessKey: z.string().min(1).max(TEXT_LIMITS.businessKey).optional(),
     /** Case variables the waiting case must hold with exactly these values. */
     correlationKeys: values.optional(),
@@ -30,7 +30,7 @@ export const messageResult = z
   })
   .meta({ id: 'MessageResult' });
 
-export const signalBody = z.object({ name: z.string().trim().min(1).max(500), variables: values.optional() }).strict();
+export const signalBody = z.object({ name: z.string().trim().min(1).max(TEXT_LIMITS.messageName), variables: values.optional() }).strict();
 
 export const signalResult = z.object({ delivered: z.number().int(), instanceIds: z.array(z.string()) }).meta({ id: 'SignalResult' });
 

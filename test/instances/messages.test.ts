@@ -220,6 +220,29 @@ for (const { name, database, engineCacheMiB } of VARIANTS) {
       t.match((await trail(app, id as string)).find((e) => e.type === 'signal.received'), { elementId: 'pengumuman', userId: humas.id });
     });
 
+    await t.test('a conditional catch event waits until a completion makes it hold; a message boundary interrupts a sub-process', async (t) => {
+      const xml = fs.readFileSync(path.join(import.meta.dirname, 'messages', 'conditional-catch.bpmn'), 'utf8');
+      t.equal((await app.call('POST', '/definitions', ADMIN_TOKEN, xml, { 'content-type': 'application/xml' })).statusCode, 201);
+      const staf = await app.user(['uji/staf'], 'Staf');
+      const id = await start(t, app, 'uji-kondisi-antara', { businessKey: 'KA-1' });
+      t.same((await subscriptionsOf(app, id)).map((s) => `${s.kind} ${s.elementId}`).sort(), ['conditional tunggu-siap', 'message ditarik']);
+      const fill = async (siap: boolean) => {
+        const task = (await openTasks(app, id)).find((x) => x.elementId === 'isi') as Task;
+        const res = await app.call('POST', `/tasks/${task.id}/complete`, staf.token, { variables: { siap } });
+        t.equal(res.statusCode, 200, res.body);
+      };
+      await fill(true);
+      t.same((await openTasks(app, id)).map((x) => x.elementId).sort(), ['lanjut', 'periksa-berkas'], 'the condition held: the case went on');
+      t.same((await subscriptionsOf(app, id)).map((s) => s.elementId), ['ditarik']);
+      const res = await app.call('POST', '/messages', staf.token, { name: 'BerkasDitarik', businessKey: 'KA-1' });
+      t.equal(res.statusCode, 403, 'a message without senders is the owners\' and admins\'');
+      t.equal((await app.call('POST', '/messages', ADMIN_TOKEN, { name: 'BerkasDitarik', businessKey: 'KA-1' })).statusCode, 200);
+      t.same((await openTasks(app, id)).map((x) => x.elementId), ['lanjut'], 'the sub-process and its task are cut short');
+      const events = await trail(app, id);
+      t.ok(events.some((e) => e.type === 'element.interrupted' && e.elementId === 'berkas'), 'element.interrupted');
+      t.ok(events.some((e) => e.type === 'task.cancelled' && e.elementId === 'periksa-berkas'), 'task.cancelled');
+    });
+
     await t.test('two senders racing for one waiting case: exactly one delivers', async (t) => {
       const id = await start(t, app, 'contoh-pesan-tunggu', { businessKey: 'RACE-1' });
       const body = { name: 'BerkasTambahan', businessKey: 'RACE-1', variables: { jumlahBerkas: 1 } };
