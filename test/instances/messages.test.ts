@@ -60,6 +60,7 @@ for (const { name, database, engineCacheMiB } of VARIANTS) {
       const b = await start(t, app, 'contoh-pesan-tunggu', { businessKey: 'REG-2', variables: { nomorPermohonan: 'P-2' } });
       t.match(await subscriptionsOf(app, a), [{ kind: 'message', name: 'BerkasTambahan', elementId: 'tunggu-berkas', businessKey: 'REG-1' }], 'the wait is stored');
       t.same(await openTasks(app, a), [], 'no task while the case waits');
+      t.match((await app.call('GET', `/instances/${a}`, ADMIN_TOKEN)).json().waitingFor, [{ kind: 'message', name: 'BerkasTambahan', elementId: 'tunggu-berkas', createdAt: '2026-03-02T01:00:00.000Z' }], 'GET /instances/:id shows the wait');
 
       const bad = await app.call('POST', '/messages', loket.token, { name: 'BerkasTambahan', businessKey: 'REG-1', variables: { jumlahBerkas: 'tiga', lain: 1 } });
       t.equal(bad.statusCode, 422, bad.body);
