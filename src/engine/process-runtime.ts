@@ -80,7 +80,10 @@ export interface RunResult {
   calls: WaitingCall[];
   /** Every message, signal and condition the case waits for now (event-waits.ts), for its stored subscriptions. */
   eventWaits: EventWait[];
-  /** Whether the case waited for any message, signal or condition before this run (false for a new case). */
+  /**
+   * Whether the case may have waited for a message, signal or condition before this run: false for a new case and
+   * for a signal that found none waiting; true when the run cannot tell, so its stored waits are always reconciled.
+   */
   hadEventWaits: boolean;
   completed: boolean;
 }
@@ -205,7 +208,7 @@ function snapshot({ engine, events, called }: LiveEngine): RunResult {
   }
   called.clear();
   const completed = execution.state === 'idle' && waiting.length === 0 && calls.length === 0;
-  return { state, events: events.splice(0), waiting, calls, eventWaits, hadEventWaits: false, completed };
+  return { state, events: events.splice(0), waiting, calls, eventWaits, hadEventWaits: true, completed };
 }
 
 /**
@@ -369,7 +372,7 @@ export class ProcessRuntime {
     await live.engine.execute({ listener: live.listener, variables, ...settings });
     if (startEventId !== undefined) triggerStart(live, startEventId);
     failIfErrored(live);
-    const result = snapshot(live);
+    const result = { ...snapshot(live), hadEventWaits: false };
     const keep = this.keepable(live, result, compiled);
     const committed = await commit(result);
     if (keep) this.cache.set(id, 1, keep, compiled.engineBytes);
@@ -401,8 +404,8 @@ export class ProcessRuntime {
     // boundary event's record of a task completed by the broadcast, and compensation would then never run. The
     // message is the task's output; a multi-instance loop counts completed iterations by it.
     waiting.signal({ id: task.elementId, executionId: task.executionId });
-    // New variables may make a waiting condition hold (a conditional boundary or catch event).
-    reevaluateConditions(() => postponedDeep(execution.getPostponed() as AnyEngine[]));
+    // New variables may make a condition that waited hold (one reached in this run was evaluated when reached).
+    if (postponed.some((api) => api.type === 'bpmn:ConditionalEventDefinition')) reevaluateConditions(() => postponedDeep(execution.getPostponed() as AnyEngine[]));
     failIfErrored(live);
     const result = { ...snapshot(live), hadEventWaits };
     const keep = this.keepable(live, result, compiled);

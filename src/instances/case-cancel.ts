@@ -26,7 +26,8 @@ export async function runningTree(instances: InstancesRepository, trx: Knex.Tran
 }
 
 /**
- * Cancels `instance` (guarded by its revision), its open tasks and its message, signal and condition waits, then its running children the same way.
+ * Cancels `instance` (guarded by its revision), its open tasks and its message, signal and condition waits, then its
+ * running children the same way.
  * Throws ConflictError when a case changed meanwhile; the caller's transaction then stores none of it.
  */
 export async function cancelCaseTree(
