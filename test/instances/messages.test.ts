@@ -305,3 +305,11 @@ t.test('the OpenAPI document lists POST /messages and POST /signals with their b
   t.equal(bad.statusCode, 400);
   t.match(bad.json(), { code: 'SOP_ERR_VALIDATION' });
 });
+
+t.test('processes/ deploys at start as before, and examples/ is not deployed', async (t) => {
+  const app = await startApp(t);
+  const keys = ((await app.call('GET', '/definitions', ADMIN_TOKEN)).json().items as Array<{ key: string }>).map((d) => d.key);
+  t.equal(keys.length, 8, keys.join(', '));
+  t.notOk(keys.some((k) => k.startsWith('contoh-')), 'no example is deployed');
+  t.same((await app.app.services.definitions.listLatest()).flatMap((d) => d.metadata.messages ?? []), [], 'the SOPs declare no message');
+});
