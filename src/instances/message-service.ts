@@ -182,13 +182,17 @@ export function messageService(deps: MessageDeps) {
      */
     async message(user: User, input: MessageInput): Promise<MessageOutcome> {
       const known = (await candidates('message', input.name, input.businessKey, input.correlationKeys)).filter((c) => knows(user, c));
+      // The contract's order: a sender named on none of the waiting cases' messages is refused before any conflict.
+      const first = known[0];
+      if (first && !known.some((c) => maySend(user, c.definition, c.declaration))) {
+        throw new ForbiddenError(`sending message ${input.name} needs one of the roles ${[...(first.declaration?.senders ?? []), `owner:${first.definition.metadata.unit ?? '*'}`].join(', ')}`);
+      }
       if (known.length > 1) {
         const ids = [...new Set(known.map((c) => c.instance.id))];
         throw new ConflictError(`message ${input.name} matches ${known.length} waiting executions, in cases ${ids.join(', ')}: narrow it with businessKey or correlationKeys`, 'ambiguous');
       }
       const [only] = known;
       if (only) {
-        if (!maySend(user, only.definition, only.declaration)) throw new ForbiddenError(`sending message ${input.name} needs one of the roles ${[...(only.declaration?.senders ?? []), `owner:${only.definition.metadata.unit ?? '*'}`].join(', ')}`);
         await deliverTo(user, only, input.variables ?? {});
         log.info({ instanceId: only.instance.id, elementId: only.subscription.elementId, message: input.name, userId: user.id, event: 'message.delivered' }, 'message delivered');
         return { instanceId: only.instance.id, elementId: only.subscription.elementId, started: false };

@@ -90,6 +90,8 @@ for (const { name, database, engineCacheMiB } of VARIANTS) {
       t.equal(two.statusCode, 409, two.body);
       t.match(two.json(), { code: 'SOP_ERR_CONFLICT', details: { state: 'ambiguous' } });
       t.ok(two.json().message.includes(a) && two.json().message.includes(b), two.json().message);
+      const notSender = await app.call('POST', '/messages', petugas.token, { name: 'BerkasTambahan', correlationKeys: { nomorPermohonan: 'K-1' }, variables: { jumlahBerkas: 1 } });
+      t.equal(notSender.statusCode, 403, 'one who may send to neither is refused before the conflict');
       const one = await app.call('POST', '/messages', loket.token, { name: 'BerkasTambahan', correlationKeys: { nomorPermohonan: 'K-1', loket: 3 }, variables: { jumlahBerkas: 1 } });
       t.equal(one.statusCode, 200, one.body);
       t.equal(one.json().instanceId, b);
