@@ -60,7 +60,7 @@ for (const { name, database, engineCacheMiB } of VARIANTS) {
       const b = await start(t, app, 'contoh-pesan-tunggu', { businessKey: 'REG-2', variables: { nomorPermohonan: 'P-2' } });
       t.match(await subscriptionsOf(app, a), [{ kind: 'message', name: 'BerkasTambahan', elementId: 'tunggu-berkas', businessKey: 'REG-1' }], 'the wait is stored');
       t.same(await openTasks(app, a), [], 'no task while the case waits');
-      t.match((await app.call('GET', `/instances/${a}`, ADMIN_TOKEN)).json().waitingFor, [{ kind: 'message', name: 'BerkasTambahan', elementId: 'tunggu-berkas', createdAt: '2026-03-02T01:00:00.000Z' }], 'GET /instances/:id shows the wait');
+      t.match((await app.call('GET', `/instances/${a}`, ADMIN_TOKEN)).json().waitingFor, [{ kind: 'message', name: 'BerkasTambahan', elementId: 'tunggu-berkas', createdAt: app.clock.now.toISOString() }], 'GET /instances/:id shows the wait');
 
       const bad = await app.call('POST', '/messages', loket.token, { name: 'BerkasTambahan', businessKey: 'REG-1', variables: { jumlahBerkas: 'tiga', lain: 1 } });
       t.equal(bad.statusCode, 422, bad.body);
@@ -69,14 +69,18 @@ for (const { name, database, engineCacheMiB } of VARIANTS) {
       t.same(names, ['jumlahBerkas', 'lain'], 'the fields are named');
       t.equal((await subscriptionsOf(app, a)).length, 1, 'a refused message changes nothing');
 
+      const waitedSince = app.clock.now.toISOString();
+      app.clock.advance(2 * 3_600_000);
       const res = await app.call('POST', '/messages', loket.token, { name: 'BerkasTambahan', businessKey: 'REG-1', variables: { jumlahBerkas: 3 } });
       t.equal(res.statusCode, 200, res.body);
+      t.equal((await subscriptionsOf(app, b))[0]?.createdAt, waitedSince, 'a wait keeps the time the case came to it');
       t.same(res.json(), { instanceId: a, elementId: 'tunggu-berkas', started: false });
       t.match(await openTasks(app, a), [{ elementId: 'periksa' }], 'the case went on');
       t.same(await subscriptionsOf(app, a), [], 'the delivered wait is gone');
       t.equal((await subscriptionsOf(app, b)).length, 1, 'the other case still waits');
       t.equal((await app.app.services.instances.byId(a))?.variables.jumlahBerkas, 3, 'the message variables are case variables');
-      t.match((await trail(app, a)).find((e) => e.type === 'message.delivered'), { elementId: 'tunggu-berkas', userId: loket.id });
+      t.match((await trail(app, a)).find((e) => e.type === 'message.delivered'), { elementId: 'tunggu-berkas', userId: loket.id, at: app.clock.now.toISOString() });
+      t.match(await openTasks(app, a), [{ createdAt: app.clock.now.toISOString() }], 'the next step starts when the message arrived');
 
       const again = await app.call('POST', '/messages', loket.token, { name: 'BerkasTambahan', businessKey: 'REG-1', variables: { jumlahBerkas: 1 } });
       t.equal(again.statusCode, 404, 'none waits any more');
