@@ -14,6 +14,9 @@ import { ProcessRuntime } from './engine/process-runtime.js';
 import { instancesRepository } from './instances/instances-repository.js';
 import { workflowService } from './instances/workflow-service.js';
 import { engineMovesRepository } from './instances/engine-moves-repository.js';
+import { eventSubscriptionsRepository } from './instances/event-subscriptions-repository.js';
+import { InstanceLocks } from './instances/instance-locks.js';
+import { messageService } from './instances/message-service.js';
 import { flowCaseMove } from './instances/flow-case-move.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
 import { calendarStore } from './sop/calendar-store.js';
@@ -48,14 +51,17 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const retime = dueRetimer({ definitions, tasks, audit, clock });
   const calendars = calendarStore({ knex, audit, log, clock, retime, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
+  const subscriptions = eventSubscriptionsRepository(knex);
+  const locks = new InstanceLocks();
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
+  const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
   const flowCases = flowCaseMove({ knex, definitions, deploy, instances, tasks, moves: engineMoves, audit, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
   const delegations = delegationsService({ knex, users, audit, clock });
   const confidential = contentReads({ knex, tasks, attachments, audit, cipher: contentCipher, clock });
   const security = securityEvents({ audit, keyOwners });
-  return { security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
+  return { security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
 }
 
 export type Services = ReturnType<typeof createServices>;

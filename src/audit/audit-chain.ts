@@ -21,6 +21,8 @@ export type AuditEventType =
   | 'element.started'
   | 'element.ended'
   | 'element.interrupted'
+  | 'message.delivered'
+  | 'signal.received'
   | 'instance.moved'
   | 'calendar.updated'
   | 'task.rescheduled'

@@ -9,6 +9,7 @@ import { flowElementsDeep } from './flow-elements.js';
 import { loopSource } from './loop-sources.js';
 import { HUMAN_TASK_TYPES, REFUSED_ELEMENTS, SUPPORTED_EVENT_DEFINITIONS, SUPPORTED_FLOW_ELEMENTS } from './supported-elements.js';
 import { readCallActivities, type CallDeclaration } from './call-activity-declarations.js';
+import { charCount, TEXT_LIMITS } from '../db/text-limits.js';
 
 /** Names the bpmn-engine run message puts into process variables; a form field may not shadow them. */
 export const RESERVED_VARIABLE_NAMES = new Set(['fields', 'content', 'properties', 'environment', 'variables', 'constructor', 'prototype', '__proto__', 'this']);
@@ -57,7 +58,7 @@ function walk(el: ModdleElement, visit: (el: ModdleElement) => void, seen = new 
 /** Whether `el` is the condition of its parent: checkExpression reads its body whole, so it is not read again as a template. */
 function isCondition(el: ModdleElement): boolean {
   const parent = el.$parent;
-  return parent !== undefined && (parent.conditionExpression === el || parent.loopCondition === el || parent.completionCondition === el);
+  return parent !== undefined && (parent.conditionExpression === el || parent.loopCondition === el || parent.completionCondition === el || parent.condition === el);
 }
 
 function checkStrings(el: ModdleElement, id: string, problems: ElementProblem[]): void {
@@ -125,34 +126,69 @@ function checkParallelGateway(gateway: ModdleElement, warnings: ElementProblem[]
 
 function checkForm(task: ModdleElement, problems: ElementProblem[]): void {
   const values = ((task.extensionElements as ModdleElement | undefined)?.values as ModdleElement[] | undefined) ?? [];
-  const id = task.id ?? 'task';
-  for (const form of values.filter((v) => v.$type === 'sop:Form')) {
-    const names = new Set<string>();
-    for (const field of (form.fields as ModdleElement[] | undefined) ?? []) {
-      const name = String(field.name ?? '');
-      if (!IDENTIFIER.test(name) || RESERVED_VARIABLE_NAMES.has(name)) {
-        problems.push({ elementId: id, message: `form field name '${name}' must be an identifier and not a reserved name` });
-      }
-      if (names.has(name)) problems.push({ elementId: id, message: `form field '${name}' is declared twice` });
-      names.add(name);
-      const type = String(field.type ?? 'string');
-      if (!['string', 'boolean', 'enum', 'datetime', 'number'].includes(type)) {
-        problems.push({ elementId: id, message: `form field '${name}' has unknown type '${type}'` });
-      }
-      if (typeof field.slots === 'string' && (type !== 'datetime' || !parseSlots(field.slots))) {
-        problems.push({ elementId: id, message: `slots of '${name}' must be HH:mm-HH:mm windows on a datetime field` });
-      }
-      const options = (field.options as ModdleElement[] | undefined) ?? [];
-      if (type === 'enum' && options.length === 0) problems.push({ elementId: id, message: `enum field '${name}' has no options` });
-      for (const option of options) {
-        const when = option.when;
-        if (typeof when !== 'string' || !when) continue;
-        const problem = conditionProblem(when);
-        if (problem) problems.push({ elementId: id, message: `option '${String(option.value)}' of '${name}': ${problem}` });
-      }
+  for (const form of values.filter((v) => v.$type === 'sop:Form')) checkFields((form.fields as ModdleElement[] | undefined) ?? [], task.id ?? 'task', problems);
+}
+
+/** A message's variables are declared as `sop:field` children of its extension elements, checked like a form's. */
+function checkMessageFields(message: ModdleElement, problems: ElementProblem[]): void {
+  const values = ((message.extensionElements as ModdleElement | undefined)?.values as ModdleElement[] | undefined) ?? [];
+  checkFields(values.filter((v) => v.$type === 'sop:Field'), message.id ?? 'message', problems);
+}
+
+function checkFields(fields: ModdleElement[], id: string, problems: ElementProblem[]): void {
+  const names = new Set<string>();
+  for (const field of fields) {
+    const name = String(field.name ?? '');
+    if (!IDENTIFIER.test(name) || RESERVED_VARIABLE_NAMES.has(name)) {
+      problems.push({ elementId: id, message: `form field name '${name}' must be an identifier and not a reserved name` });
+    }
+    if (names.has(name)) problems.push({ elementId: id, message: `form field '${name}' is declared twice` });
+    names.add(name);
+    const type = String(field.type ?? 'string');
+    if (!['string', 'boolean', 'enum', 'datetime', 'number'].includes(type)) {
+      problems.push({ elementId: id, message: `form field '${name}' has unknown type '${type}'` });
+    }
+    if (typeof field.slots === 'string' && (type !== 'datetime' || !parseSlots(field.slots))) {
+      problems.push({ elementId: id, message: `slots of '${name}' must be HH:mm-HH:mm windows on a datetime field` });
+    }
+    const options = (field.options as ModdleElement[] | undefined) ?? [];
+    if (type === 'enum' && options.length === 0) problems.push({ elementId: id, message: `enum field '${name}' has no options` });
+    for (const option of options) {
+      const when = option.when;
+      if (typeof when !== 'string' || !when) continue;
+      const problem = conditionProblem(when);
+      if (problem) problems.push({ elementId: id, message: `option '${String(option.value)}' of '${name}': ${problem}` });
     }
   }
 }
+
+const SENDS_MESSAGE = 'sending a message is not supported: a case receives messages through POST /messages';
+
+/**
+ * What a message, signal or conditional event (or a receive task) needs to run here: a named message or signal that
+ * `POST /messages` and `POST /signals` can address, no message sent (there is no recipient but the API's callers),
+ * and a condition that is one safe `${…}` expression; a conditional start event has nothing that would evaluate it.
+ */
+function eventProblems(el: ModdleElement, id: string): ElementProblem[] {
+  const problems: ElementProblem[] = [];
+  const owner = el.$parent;
+  const throwing = owner?.$type === 'bpmn:IntermediateThrowEvent' || owner?.$type === 'bpmn:EndEvent';
+  if (el.$type === 'bpmn:MessageEventDefinition' || el.$type === 'bpmn:ReceiveTask') {
+    if (throwing) problems.push({ elementId: id, message: SENDS_MESSAGE });
+    else if (!str((el.messageRef as ModdleElement | undefined)?.name)) problems.push({ elementId: id, message: 'a message catch needs a messageRef to a bpmn:message with a name' });
+  }
+  if (el.$type === 'bpmn:SignalEventDefinition' && !throwing && !str((el.signalRef as ModdleElement | undefined)?.name)) {
+    problems.push({ elementId: id, message: 'a signal catch needs a signalRef to a bpmn:signal with a name' });
+  }
+  if (el.$type === 'bpmn:ConditionalEventDefinition') {
+    if (owner?.$type === 'bpmn:StartEvent') problems.push({ elementId: id, message: 'conditional start events are not supported: use a conditional boundary or intermediate catch event' });
+    else if (!el.condition) problems.push({ elementId: id, message: 'a conditional event needs a condition' });
+    else checkExpression(el.condition as ModdleElement, id, problems);
+  }
+  return problems;
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 
 /** Checks a whole diagram against what the service will run. */
 export function lockdown(definitions: ModdleElement): LockdownResult {
@@ -176,6 +212,11 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
     if (refusal) problems.push({ elementId: id, message: `${type}: ${refusal}` });
     if (type === 'bpmn:SequenceFlow') checkCondition(el, problems);
     if (HUMAN_TASK_TYPES.has(type)) checkForm(el, problems);
+    if (type === 'bpmn:Message' || type === 'bpmn:Signal') {
+      checkMessageFields(el, problems);
+      if (typeof el.name === 'string' && charCount(el.name) > TEXT_LIMITS.messageName) problems.push({ elementId: id, message: `the name is longer than ${TEXT_LIMITS.messageName} characters` });
+    }
+    problems.push(...eventProblems(el, id));
     if (type === 'bpmn:ExclusiveGateway' || type === 'bpmn:InclusiveGateway') checkGateway(el, problems);
     if (type === 'bpmn:ParallelGateway') checkParallelGateway(el, warnings);
     if (!type.startsWith('bpmn:') && !type.startsWith('bpmndi:') && !type.startsWith('dc:') && !type.startsWith('di:') && !type.startsWith('sop:')) {

@@ -5,6 +5,7 @@ import { gatewayElements } from './elements/gateways.js';
 import { eventSubProcessElements } from './event-sub-process.js';
 import { hasExpression, isExpression, expressionBody } from './safe-expression.js';
 import { evaluateExpression, expressionKind } from './expressions.js';
+import { startEventElements } from './event-waits.js';
 
 interface ExpressionContext {
   /** `settings.now`, when an engine is built with it, is the clock FEEL's `now()` and `today()` read. */
@@ -92,5 +93,5 @@ export const baseEngineOptions = {
   Logger: () => silent,
   // bpmn-engine 25 spreads these over bpmn-elements' own types (`{...Elements, ...opts.elements}`), so only the
   // overridden behaviours are listed.
-  elements: { ...gatewayElements, ...humanTaskElements, ...loopElements, ...eventSubProcessElements },
+  elements: { ...gatewayElements, ...humanTaskElements, ...loopElements, ...eventSubProcessElements, ...startEventElements },
 };

@@ -17,6 +17,7 @@ import { asRow, taskEvents } from '../tasks/task-audit.js';
 import { cancelCaseTree } from './case-cancel.js';
 import { callDeclaration, calledKey, describeBinding, passVariables } from './call-variables.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
+import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
 
 /** A case as a cascade knows it: as stored, or as an earlier run of the same cascade left it (not yet committed). */
 /**
@@ -109,6 +110,8 @@ export interface CaseRunsDeps {
   instances: InstancesRepository;
   tasks: TasksRepository;
   audit: AuditChain;
+  /** The case's message, signal and condition waits, kept equal to the engine's by every run's write. */
+  subscriptions: EventSubscriptionsRepository;
   runtime: ProcessRuntime;
   calendars: CalendarStore;
   clock: () => Date;
@@ -121,7 +124,7 @@ export interface CaseRunsDeps {
  * vanished tasks cancelled, then one audit append carrying the new rows (`store.ahead`, the new tasks) with it, so
  * that PostgreSQL holds the chain head for the least time.
  */
-export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'>, input: RunInput, store: RunStore = {}): CaseRun {
+export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions'>, input: RunInput, store: RunStore = {}): CaseRun {
   const { definition, instance, result, now } = input;
   const { created, vanished } = projectTasks(definition, input.calendar, instance, input.open, result.waiting, now);
   const at = now.toISOString();
@@ -137,6 +140,7 @@ export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'
     async write(trx) {
       await store.before?.(trx);
       for (const t of vanished) await deps.tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
+      await deps.subscriptions.sync(trx, instance, result.eventWaits, at, result.hadEventWaits);
       await deps.audit.append(trx, events, [...(store.ahead?.(trx) ?? []), ...deps.tasks.insert(trx, created)]);
       if (result.completed) await endChildren(deps, trx, instance, input.userId, at);
     },
@@ -147,7 +151,7 @@ export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'
  * A case that ends while a call activity still waits (a terminate end event on another branch) takes the child
  * cases with it, as Camunda does; a case with no running child costs one indexed read.
  */
-async function endChildren(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'>, trx: Knex.Transaction, instance: InstanceRecord, userId: string, at: string): Promise<void> {
+async function endChildren(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions'>, trx: Knex.Transaction, instance: InstanceRecord, userId: string, at: string): Promise<void> {
   for (const child of await deps.instances.children(instance.id, trx)) {
     if (child.status !== 'running') continue;
     await cancelCaseTree(deps, trx, child, { userId, at, reason: `the calling case ${instance.id} ended`, rootId: instance.id });

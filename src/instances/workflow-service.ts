@@ -28,6 +28,7 @@ import type { InstanceRecord, InstancesRepository } from './instances-repository
 import { advancedCase, caseRun, caseRuns, newInstance } from './case-runs.js';
 import { cancelCaseTree, runningTree } from './case-cancel.js';
 import type { EngineMovesRepository } from './engine-moves-repository.js';
+import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
 
 export interface WorkflowDeps {
   knex: Knex;
@@ -36,6 +37,9 @@ export interface WorkflowDeps {
   instances: InstancesRepository;
   tasks: TasksRepository;
   engineMoves: EngineMovesRepository;
+  subscriptions: EventSubscriptionsRepository;
+  /** Serialises the requests that move one case inside this process; shared with the message and signal delivery. */
+  locks?: InstanceLocks;
   audit: AuditChain;
   runtime: ProcessRuntime;
   calendars: CalendarStore;
@@ -48,7 +52,7 @@ export interface WorkflowDeps {
 
 export function workflowService(deps: WorkflowDeps) {
   const { knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher } = deps;
-  const locks = new InstanceLocks();
+  const locks = deps.locks ?? new InstanceLocks();
   const versions = new Map<string, DefinitionVersion>();
   const runs = caseRuns({ ...deps, definitionById });
 
@@ -138,6 +142,7 @@ export function workflowService(deps: WorkflowDeps) {
       if (!latestId) throw new NotFoundError(`definition ${key} not found`);
       const definition = await definitionById(latestId);
       checkStart(user, definition);
+      if (definition.metadata.startsByTrigger) throw new ConflictError(`${key} starts only when its message or signal arrives: send it with POST /messages or POST /signals`, 'message-start');
       const { process } = await deploy.compiled(definition);
       const variables = { ...(input.variables ?? {}) };
       checkStartVariables(definition.metadata, variables, clock());
@@ -278,7 +283,7 @@ export function workflowService(deps: WorkflowDeps) {
         const cause = { userId: user.id, at: clock().toISOString(), reason, rootId: instance.id };
         await knex.transaction(async (trx) => {
           await instances.lockInOrder(trx, await runningTree(instances, trx, instance.id));
-          await cancelCaseTree({ instances, tasks, audit }, trx, instance, cause);
+          await cancelCaseTree({ instances, tasks, audit, subscriptions: deps.subscriptions }, trx, instance, cause);
         });
         log.info({ instanceId, userId: user.id, event: 'instance.cancelled' }, 'instance cancelled');
         return (await instances.byId(instanceId)) as InstanceRecord;

@@ -35,7 +35,7 @@ export function instanceView(i: InstanceRecord, childInstanceIds: string[]) {
 const isAfter = keysetCursor(['s', 'i']);
 
 const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { workflow, instances, tasks, definitions, calendars } = app.services;
+  const { workflow, instances, tasks, definitions, calendars, subscriptions } = app.services;
 
   /** The view of one instance, with its children read. */
   async function viewOf(instance: InstanceRecord) {
@@ -112,6 +112,7 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
           dueAt: t.dueAt,
         })),
         openTasks: all.filter((t) => t.status === 'open' || t.status === 'claimed').map((t) => taskView(t, definition, instance.variables, calendar)),
+        waitingFor: (await subscriptions.forInstance(instance.id)).map((w) => ({ kind: w.kind, name: w.name, elementId: w.elementId, createdAt: w.createdAt })),
       };
     },
   );

@@ -223,8 +223,11 @@ export const stepSchema = z.object({
   dueAt: z.string().nullable(),
 });
 
+/** A message, signal or condition a running case waits for (its event subscription). */
+export const waitSchema = z.object({ kind: z.enum(['message', 'signal', 'conditional']), name: z.string(), elementId: z.string(), createdAt: z.string() }).meta({ id: 'EventWait' });
+
 export const instanceDetail = instanceSchema
-  .extend({ steps: z.array(stepSchema), openTasks: z.array(taskSchema), cancelReason: z.string().nullable() })
+  .extend({ steps: z.array(stepSchema), openTasks: z.array(taskSchema), cancelReason: z.string().nullable(), waitingFor: z.array(waitSchema) })
   .meta({ id: 'InstanceDetail' });
 
 export const listQuery = z.object({

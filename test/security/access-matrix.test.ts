@@ -269,6 +269,9 @@ const MATRIX: Row[] = [
   },
   { route: 'GET /delegations', request: () => ({ method: 'GET', url: '/delegations' }), expect: { others: 200 } },
   { route: 'GET /engine-moves', request: () => ({ method: 'GET', url: '/engine-moves' }), expect: { admin: 200, others: 403 } },
+  // No case waits for these and no SOP of the fixture starts at them: a message finds none, a signal reaches none.
+  { route: 'POST /messages', request: () => ({ method: 'POST', url: '/messages', body: { name: 'TidakAda' } }), expect: { others: 404 } },
+  { route: 'POST /signals', request: () => ({ method: 'POST', url: '/signals', body: { name: 'TidakAda' } }), expect: { others: 200 } },
 ];
 
 function multipart(url: string): Request {
