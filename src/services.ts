@@ -10,11 +10,14 @@ import { definitionsRepository } from './definitions/definitions-repository.js';
 import { deployService } from './definitions/deploy-service.js';
 import { keyOwnersRepository } from './definitions/key-owners-repository.js';
 import { keyTransferService } from './definitions/key-transfer.js';
+import { versionStates as versionStatesService } from './definitions/version-states.js';
 import { ProcessRuntime } from './engine/process-runtime.js';
 import { instancesRepository } from './instances/instances-repository.js';
 import { workflowService } from './instances/workflow-service.js';
 import { engineMovesRepository } from './instances/engine-moves-repository.js';
 import { flowCaseMove } from './instances/flow-case-move.js';
+import { caseMigration } from './instances/case-migration.js';
+import { childCaseCarrier, type MigrationCarrier } from './instances/migration-carriers.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
 import { calendarStore } from './sop/calendar-store.js';
 import { dueRetimer } from './tasks/due-retime.js';
@@ -48,14 +51,18 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const retime = dueRetimer({ definitions, tasks, audit, clock });
   const calendars = calendarStore({ knex, audit, log, clock, retime, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);
+  const versionStates = versionStatesService({ knex, definitions, calendars, audit, clock });
   const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
+  // What a migration carries besides task rows; each kind of wait (timer jobs, subscriptions, locks) adds its carrier here.
+  const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances)];
+  const migrations = caseMigration({ knex, definitions, deploy, instances, tasks, audit, calendars, versionStates, carriers: migrationCarriers, log, clock });
   const flowCases = flowCaseMove({ knex, definitions, deploy, instances, tasks, moves: engineMoves, audit, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
   const delegations = delegationsService({ knex, users, audit, clock });
   const confidential = contentReads({ knex, tasks, attachments, audit, cipher: contentCipher, clock });
   const security = securityEvents({ audit, keyOwners });
-  return { security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
+  return { versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
 }
 
 export type Services = ReturnType<typeof createServices>;

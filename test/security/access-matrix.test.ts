@@ -257,6 +257,28 @@ const MATRIX: Row[] = [
   },
   { route: 'GET /delegations', request: () => ({ method: 'GET', url: '/delegations' }), expect: { others: 200 } },
   { route: 'GET /engine-moves', request: () => ({ method: 'GET', url: '/engine-moves' }), expect: { admin: 200, others: 403 } },
+  {
+    route: 'GET /definitions/:key/sop/diff',
+    request: () => ({ method: 'GET', url: `/definitions/${NTB}/sop/diff?fromVersion=1&toVersion=1` }),
+    expect: { ...strangers, otherApplicant: 200, others: 200 },
+  },
+  {
+    // Access is checked before the plan: a permitted caller learns that a version cannot migrate to itself.
+    route: 'POST /migrations',
+    request: () => ({ method: 'POST', url: '/migrations', body: { definitionKey: NTB, fromVersion: 1, toVersion: 1, dryRun: true } }),
+    expect: { admin: 400, owner: 400, ownerUnit: 400, others: 403 },
+  },
+  // Last, and in this order: no row after them starts a case on the version they suspend and resume again.
+  {
+    route: 'POST /definitions/:key/versions/:v/suspend',
+    request: () => ({ method: 'POST', url: `/definitions/${NTB}/versions/1/suspend` }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, others: 403 },
+  },
+  {
+    route: 'POST /definitions/:key/versions/:v/resume',
+    request: () => ({ method: 'POST', url: `/definitions/${NTB}/versions/1/resume` }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, others: 403 },
+  },
 ];
 
 function multipart(url: string): Request {
