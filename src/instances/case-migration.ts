@@ -139,10 +139,11 @@ export function caseMigration(deps: CaseMigrationDeps) {
   /** Everything the move of one case needs, or why it cannot move. */
   async function examine(plan: Plan, instance: InstanceRecord & { state: EngineState }): Promise<Examined> {
     if (isFlowState(instance.state)) return { ok: false, problems: [{ code: 'not-applicable', message: 'its state was never moved to bpmn-engine (GET /engine-moves)' }] };
+    // Read with the instance: if the case moves on after this, the revision check at the commit refuses the move.
     const open = await tasks.openForInstance(instance.id);
+    const completions = await tasks.completedInOrder(instance.id);
     const c: MigratingCase = { instance, from: plan.from, to: plan.to, target: plan.target };
     const problems = await staticProblems(plan, c, open);
-    const completions = await tasks.completedInOrder(instance.id);
     const replayed = completions.map((done) => ({ elementId: plan.target(done.elementId), variables: done.variables, from: done.elementId }));
     for (const done of replayed) {
       if (done.elementId === undefined) problems.push({ code: 'history', elementId: done.from, message: `the case completed ${done.from}, which version ${plan.to.version} has no target for: its history cannot be replayed there` });

@@ -1,5 +1,7 @@
 // Tanggal Efektif and suspended versions: which version a new case starts on, read from the database at each start,
 // so that two app instances on one database agree without a restart; the sheet's dates; the revision diff route.
+import fs from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
 import { effectiveFrom, lifecycleOf, startableVersion } from '../../src/definitions/version-lifecycle.js';
 import { sheetDate } from '../../src/sop/sop-sheet.js';
@@ -168,4 +170,26 @@ t.test('GET /definitions/:key/sop/diff: the row-by-row difference of two version
   t.equal((await app.call('GET', `/definitions/${KEY}/sop/diff?fromVersion=1`, ADMIN_TOKEN)).statusCode, 400);
   const stranger = await app.user(['ipdn/konselor'], 'Orang lain');
   t.equal((await app.call('GET', `/definitions/${KEY}/sop/diff?fromVersion=1&toVersion=2`, stranger.token)).statusCode, 404);
+});
+
+t.test('a call activity starts the called SOP on its version in effect, and not on a suspended one', async (t) => {
+  const app = await startApp(t, { app: { calendarRefreshMs: 0 } });
+  const dir = path.resolve(import.meta.dirname, '..', 'instances', 'call-activities');
+  const childXml = fs.readFileSync(path.join(dir, 'child.bpmn'), 'utf8');
+  for (const xml of [childXml, childXml.replace('effective="2026-01-01"', 'effective="2026-03-03"'), fs.readFileSync(path.join(dir, 'parent.bpmn'), 'utf8')]) {
+    t.equal((await app.call('POST', '/definitions', ADMIN_TOKEN, xml, XML)).statusCode, 201);
+  }
+  const staff = await app.user(['uji/staf'], 'Staf');
+  const reachCall = async () => {
+    const id = (await app.call('POST', '/definitions/uji-induk/instances', staff.token, {})).json().id as string;
+    const task = (await app.call('GET', `/tasks?instanceId=${id}`, staff.token)).json().items[0] as { id: string };
+    return app.call('POST', `/tasks/${task.id}/complete`, staff.token, { output: [{ name: 'Agenda' }], variables: { jenis: 'baru' } });
+  };
+  t.equal((await reachCall()).statusCode, 200);
+  const child = (await app.call('GET', '/instances?definitionKey=uji-anak', ADMIN_TOKEN)).json().items[0];
+  t.equal(child.version, 1, 'the scheduled version 2 is not called before its date');
+  t.equal((await app.call('POST', '/definitions/uji-anak/versions/1/suspend', ADMIN_TOKEN, {})).statusCode, 200);
+  const refused = await reachCall();
+  t.equal(refused.statusCode, 409);
+  t.match(refused.json(), { details: { state: 'suspended', version: 1 } });
 });

@@ -154,3 +154,33 @@ t.test('a case waiting on a child case is refused by name', async (t) => {
   t.match(report.cases, [{ instanceId: started, outcome: 'refused', problems: [{ code: 'carrier', elementId: 'pemeriksaan', message: new RegExp(`waits on child case ${child}`) }] }]);
   t.equal((await app.call('GET', `/instances/${started}`, ADMIN_TOKEN)).json().version, 1);
 });
+
+t.test('a carrier moves its rows in the case transaction; a case that moved on meanwhile stays and is reported', async (t) => {
+  const app = await startApp(t);
+  await deploy(app, v1);
+  const staff = await app.user(['uji/staf'], 'Staf');
+  const calm = await caseAt(app, staff.token, 0);
+  const busy = await caseAt(app, staff.token, 0);
+  await deploy(app, v2);
+  const carried: string[] = [];
+  app.app.services.migrationCarriers.push({
+    name: 'test carrier',
+    async check(c) {
+      // Someone completes the busy case's task after it was read for the migration.
+      if (c.instance.id === busy) {
+        const task = (await app.call('GET', `/tasks?instanceId=${busy}`, staff.token)).json().items[0] as { id: string };
+        t.equal((await app.call('POST', `/tasks/${task.id}/complete`, staff.token, {})).statusCode, 200);
+      }
+      return [];
+    },
+    async move(trx, c) {
+      t.ok(await trx('instances').where({ id: c.instance.id, version: 2 }).first(), 'inside the transaction that moves the case');
+      carried.push(c.instance.id);
+    },
+  });
+  const report = (await migrate(app, ADMIN_TOKEN, { mapping: { b: 'b2' } })).json() as Report;
+  t.match(report.cases.find((c) => c.instanceId === calm), { outcome: 'moved' });
+  t.match(report.cases.find((c) => c.instanceId === busy), { outcome: 'refused', problems: [{ code: 'changed', message: /moved on while it was checked/ }] });
+  t.same(carried, [calm]);
+  t.match((await app.call('GET', `/instances/${busy}`, ADMIN_TOKEN)).json(), { version: 1, openTasks: [{ elementId: 'b' }] });
+});
