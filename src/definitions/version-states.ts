@@ -1,5 +1,6 @@
 // Suspending and resuming a definition version (owners of its unit, admins), and the lifecycle of a SOP's versions
-// read from the database: which one new cases start on now, which are scheduled.
+// read from the database: which one new cases start on now, which are scheduled. A start (through the API, a call
+// activity, and any other way a case begins) picks its version with startableVersion (version-lifecycle.ts).
 import type { Knex } from 'knex';
 import type { AuditChain } from '../audit/audit-chain.js';
 import type { User } from '../auth/users-repository.js';
@@ -7,7 +8,7 @@ import { isAnyOwner, isOwnerOf } from '../auth/roles.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
 import type { DefinitionsRepository, DefinitionVersion } from './definitions-repository.js';
-import { lifecycleOf, startableVersion, type VersionLifeView } from './version-lifecycle.js';
+import { lifecycleOf, type VersionLifeView } from './version-lifecycle.js';
 
 /** A version's suspension as the suspend and resume routes answer it. */
 export interface Suspension {
@@ -56,13 +57,6 @@ export function versionStates(deps: { knex: Knex; definitions: DefinitionsReposi
     /** Every version of the key with its status now (from the database), oldest first; `latest` gives the zone. */
     async lifecycle(latest: DefinitionVersion): Promise<VersionLifeView[]> {
       return lifecycleOf(await definitions.lifecycle(latest.key), await zoneOf(latest), clock());
-    },
-    /**
-     * The version a new case starts on now (see startableVersion), read from the database at this call.
-     * @throws NotFoundError (unknown key or version), VersionNotStartableError (409: scheduled, suspended).
-     */
-    async startable(key: string, latest: DefinitionVersion, requested?: number): Promise<VersionLifeView> {
-      return startableVersion(key, await definitions.lifecycle(key), await zoneOf(latest), clock(), requested);
     },
     /** Stops new starts on a version; its running cases go on. Audited as `definition.suspended`. @throws ForbiddenError, NotFoundError. */
     suspend: (user: User, key: string, version: number, reason?: string) => setSuspended(user, key, version, true, reason),
