@@ -215,7 +215,15 @@ export function caseMigration(deps: CaseMigrationDeps) {
       const plan = await planOf(request);
       const ids = request.instanceIds ?? (await instances.runningIdsOf(plan.from.id, request.filter ?? {}, MAX_MIGRATION_CASES));
       const cases: CaseReport[] = [];
-      for (const id of ids) cases.push(await migrateCase(plan, id, request, user));
+      for (const id of ids) {
+        try {
+          cases.push(await migrateCase(plan, id, request, user));
+        } catch (err) {
+          // Its transaction rolled back: the case stays where it was, and the others still move.
+          log.error({ err, instanceId: id, event: 'instance.migration-failed' }, 'case migration failed');
+          cases.push({ instanceId: id, businessKey: null, outcome: 'refused', moves: [], problems: [{ code: 'changed', message: `the move failed and was rolled back: ${(err as Error).message}` }] });
+        }
+      }
       const count = (outcome: CaseReport['outcome']) => cases.filter((c) => c.outcome === outcome).length;
       return {
         definitionKey: plan.from.key,

@@ -77,6 +77,7 @@ t.test('a carrier moves its rows in the case transaction; a case that moved on m
   const staff = await app.user(['uji/staf'], 'Staf');
   const calm = await caseAt(app, staff.token, 0);
   const busy = await caseAt(app, staff.token, 0);
+  const broken = await caseAt(app, staff.token, 1);
   await deploy(app, v2);
   const carried: string[] = [];
   app.app.services.migrationCarriers.push({
@@ -91,12 +92,15 @@ t.test('a carrier moves its rows in the case transaction; a case that moved on m
     },
     async move(trx, c) {
       t.ok(await trx('instances').where({ id: c.instance.id, version: 2 }).first(), 'inside the transaction that moves the case');
+      if (c.instance.id === broken) throw new Error('the carrier cannot write its rows');
       carried.push(c.instance.id);
     },
   });
   const report = (await migrate(app, ADMIN_TOKEN, { mapping: { b: 'b2' } })).json() as Report;
   t.match(report.cases.find((c) => c.instanceId === calm), { outcome: 'moved' });
   t.match(report.cases.find((c) => c.instanceId === busy), { outcome: 'refused', problems: [{ code: 'changed', message: /moved on while it was checked/ }] });
+  t.match(report.cases.find((c) => c.instanceId === broken), { outcome: 'refused', problems: [{ code: 'changed', message: /rolled back: the carrier cannot write its rows/ }] });
+  t.match((await app.call('GET', `/instances/${broken}`, ADMIN_TOKEN)).json(), { version: 1, openTasks: [{ elementId: 'b', version: 1 }] }, 'a move that fails leaves nothing half-written');
   t.same(carried, [calm]);
   t.match((await app.call('GET', `/instances/${busy}`, ADMIN_TOKEN)).json(), { version: 1, openTasks: [{ elementId: 'b' }] });
 });
