@@ -28,6 +28,7 @@ import reportRoutes from './routes/report-routes.js';
 import delegationRoutes from './routes/delegation-routes.js';
 import engineMoveRoutes from './routes/engine-move-routes.js';
 import messageRoutes from './routes/message-routes.js';
+import migrationRoutes from './routes/migration-routes.js';
 import webPlugin from './web/web-plugin.js';
 
 export interface AppOptions {
@@ -131,6 +132,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(delegationRoutes);
   await app.register(engineMoveRoutes);
   await app.register(messageRoutes);
+  await app.register(migrationRoutes);
   await app.register(webPlugin);
   return app;
 }

@@ -10,6 +10,7 @@ import { definitionsRepository } from './definitions/definitions-repository.js';
 import { deployService } from './definitions/deploy-service.js';
 import { keyOwnersRepository } from './definitions/key-owners-repository.js';
 import { keyTransferService } from './definitions/key-transfer.js';
+import { versionStates as versionStatesService } from './definitions/version-states.js';
 import { ProcessRuntime } from './engine/process-runtime.js';
 import { instancesRepository } from './instances/instances-repository.js';
 import { workflowService } from './instances/workflow-service.js';
@@ -18,6 +19,8 @@ import { eventSubscriptionsRepository } from './instances/event-subscriptions-re
 import { InstanceLocks } from './instances/instance-locks.js';
 import { messageService } from './instances/message-service.js';
 import { flowCaseMove } from './instances/flow-case-move.js';
+import { caseMigration } from './instances/case-migration.js';
+import { childCaseCarrier, eventSubscriptionCarrier, type MigrationCarrier } from './instances/migration-carriers.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
 import { calendarStore } from './sop/calendar-store.js';
 import { dueRetimer } from './tasks/due-retime.js';
@@ -53,15 +56,19 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const attachments = attachmentsRepository(knex, audit, contentCipher);
   const subscriptions = eventSubscriptionsRepository(knex);
   const locks = new InstanceLocks();
+  const versionStates = versionStatesService({ knex, definitions, calendars, audit, clock });
   const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
   const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
+  // What a migration carries besides task rows; each kind of wait (timer jobs, subscriptions, locks) adds its carrier here.
+  const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances), eventSubscriptionCarrier(subscriptions)];
+  const migrations = caseMigration({ knex, definitions, deploy, instances, tasks, audit, calendars, versionStates, carriers: migrationCarriers, log, clock });
   const flowCases = flowCaseMove({ knex, definitions, deploy, instances, tasks, moves: engineMoves, audit, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
   const delegations = delegationsService({ knex, users, audit, clock });
   const confidential = contentReads({ knex, tasks, attachments, audit, cipher: contentCipher, clock });
   const security = securityEvents({ audit, keyOwners });
-  return { security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
+  return { versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -15,6 +15,8 @@ export const SECURITY_EVENT_TYPES = [
   'delegation.revoked',
   'definition.deployed',
   'definition.transferred',
+  'definition.suspended',
+  'definition.resumed',
   'calendar.updated',
   'content.read',
 ] as const satisfies readonly AuditEventType[];

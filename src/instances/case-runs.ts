@@ -15,6 +15,7 @@ import { projectTasks } from '../tasks/task-projection.js';
 import { toTaskRecord, type TaskRecord, type TasksRepository } from '../tasks/tasks-repository.js';
 import { asRow, taskEvents } from '../tasks/task-audit.js';
 import { cancelCaseTree } from './case-cancel.js';
+import { startableVersion } from '../definitions/version-lifecycle.js';
 import { callDeclaration, calledKey, describeBinding, passVariables } from './call-variables.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
@@ -167,19 +168,26 @@ export function caseRuns(deps: CaseRunsDeps) {
     return { instance, definition: await definitionById(instance.definitionId), open: await tasks.openForInstance(id) };
   }
 
-  /** The version a call starts, by the call activity's binding. Throws CalledProcessMissingError (422) naming both. */
+  /**
+   * The version a call starts, by the call activity's binding: `latest` is the called key's current version (the
+   * newest in effect, see version-lifecycle.ts), as for a start through the API. Throws CalledProcessMissingError
+   * (422) naming both, VersionNotStartableError (409) for a version scheduled or suspended.
+   */
   async function calledDefinition(parent: CaseState, call: WaitingCall): Promise<DefinitionVersion> {
     const declaration = callDeclaration(parent.definition, call.elementId);
     const { text, key } = declaration ? calledKey(declaration, parent.instance.variables) : { text: String(call.calledElement ?? ''), key: undefined };
     const binding = declaration?.binding ?? { type: 'latest' as const };
-    let found: { id: string } | undefined;
+    let found: { id: string; version?: number } | undefined;
     if (key === undefined) found = undefined;
     else if (binding.type === 'latest') found = await definitions.latest(key);
     else if (binding.type === 'version') found = await definitions.byVersion(key, binding.version);
     else if (binding.type === 'versionTag') found = await definitions.byVersionTag(key, binding.versionTag);
     else found = binding.version === null ? undefined : await definitions.byVersion(key, binding.version);
-    if (!found) throw new CalledProcessMissingError(call.elementId, text, describeBinding(declaration));
-    return definitionById(found.id);
+    if (!found || key === undefined) throw new CalledProcessMissingError(call.elementId, text, describeBinding(declaration));
+    const latest = await definitionById((await definitions.latestId(key)) as string);
+    const zone = (await calendars.get(latest.metadata.calendar)).timeZone;
+    const chosen = startableVersion(key, await definitions.lifecycle(key), zone, clock(), binding.type === 'latest' ? undefined : found.version);
+    return definitionById(chosen.id);
   }
 
   /** The child case's first run: a case of its own, started by the parent's starter, linked to the call. */

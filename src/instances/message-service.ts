@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, VersionNotStartableError } from '../errors.js';
 import type { User } from '../auth/users-repository.js';
 import { holdsRole, isAdmin, isOwnerOf } from '../auth/roles.js';
 import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
@@ -17,6 +17,7 @@ import type { MessageDeclaration, SopStep } from '../sop/sop-metadata.js';
 import { validateCompletion } from '../sop/form-validation.js';
 import type { TasksRepository } from '../tasks/tasks-repository.js';
 import { maySeeInstance } from './instance-access.js';
+import { startableVersion } from '../definitions/version-lifecycle.js';
 import type { InstanceLocks } from './instance-locks.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import type { EventSubscription, EventSubscriptionsRepository } from './event-subscriptions-repository.js';
@@ -143,13 +144,24 @@ export function messageService(deps: MessageDeps) {
     return { type, at: now.toISOString(), definitionKey: definition.key, version: definition.version, instanceId, elementId: s.elementId, userId: user.id, data: { name: s.name, executionId: s.executionId, variables: values } };
   }
 
-  /** The latest versions whose process starts at a start event triggered by `name`. */
+  /**
+   * The current versions (in effect, not suspended: DESIGN.md, POST /definitions/:key/instances) whose process starts
+   * at a start event triggered by `name`; a key with no startable version has no target.
+   */
   async function startTargets(kind: Kind, name: string): Promise<Array<{ definition: DefinitionVersion; declaration: MessageDeclaration; startEventId: string }>> {
     const targets = [];
     for (const latest of await definitions.listLatest()) {
-      const declaration = declarationOf(latest, kind, name);
+      const zone = (await calendars.get(latest.metadata.calendar)).timeZone;
+      let current;
+      try {
+        current = startableVersion(latest.key, await definitions.lifecycle(latest.key), zone, clock());
+      } catch (err) {
+        if (err instanceof VersionNotStartableError) continue;
+        throw err;
+      }
+      const declaration = declarationOf(current.id === latest.id ? latest : await definitionById(current.id), kind, name);
       const startEventId = declaration?.startEventIds[0];
-      if (declaration && startEventId) targets.push({ definition: await definitionById(latest.id), declaration, startEventId });
+      if (declaration && startEventId) targets.push({ definition: await definitionById(current.id), declaration, startEventId });
     }
     return targets;
   }

@@ -41,6 +41,7 @@ export function auditEventView(e: AuditEvent) {
     seq: e.seq,
     at: e.at,
     type: e.type,
+    version: e.version,
     instanceId: e.instanceId,
     taskId: e.taskId,
     elementId: e.elementId,
@@ -57,6 +58,7 @@ export function auditEventView(e: AuditEvent) {
     parentInstanceId: typeof e.data?.parentInstanceId === 'string' ? e.data.parentInstanceId : null,
     childInstanceId: typeof e.data?.childInstanceId === 'string' ? e.data.childInstanceId : null,
     ...(e.type === 'task.rescheduled' ? { dueAt: e.data?.dueAt as { from: string | null; to: string } } : {}),
+    ...(e.type === 'instance.migrated' ? { migration: e.data as { fromVersion: number; toVersion: number; tasks: unknown[] } } : {}),
     prevHash: e.prevHash,
     hash: e.hash,
   };

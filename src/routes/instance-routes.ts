@@ -53,7 +53,17 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/definitions/:key/instances',
-    { schema: { tags: ['instances'], summary: 'Start an instance of the latest version', security, params: keyParams, body: startBody, response: { 201: instanceSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 422: errorSchema } } },
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'Start an instance of the current version (or of `version`)',
+        description: 'The current version is the newest whose Tanggal Efektif (00:00 in the SOP\'s zone) has come. A version scheduled or suspended answers 409 naming it (`details: {state, version, effective, effectiveFrom, suspendedAt}`).',
+        security,
+        params: keyParams,
+        body: startBody,
+        response: { 201: instanceSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema },
+      },
+    },
     async (request, reply) => {
       const user = currentUser(request);
       const variables = request.body.variables ?? {};

@@ -263,6 +263,10 @@ export function readSopMetadata(process: ModdleElement): { metadata: SopMetadata
     steps.push(readStep(el, role, deciding.has(el)));
   }
 
+  const effective = str(doc?.effective);
+  if (effective !== null && !/^\d{4}-\d{2}-\d{2}$/.test(effective)) {
+    warnings.push({ elementId: key, message: `sop:document effective '${effective}' is no YYYY-MM-DD date: the version takes effect as soon as it is deployed` });
+  }
   const prefixes = new Set(roles.map((r) => r.id.split('/')[0] as string));
   const identity: SopIdentity = {
     organisation: str(doc?.organisation),

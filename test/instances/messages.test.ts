@@ -139,6 +139,13 @@ for (const { name, database, engineCacheMiB } of VARIANTS) {
       const instance = (await app.call('GET', `/instances/${res.json().instanceId}`, ADMIN_TOKEN)).json();
       t.match(instance, { definitionKey: 'contoh-pesan-mulai', version: 1, businessKey: 'WEB-1', startedBy: portal.id, status: 'running', openTasks: [{ elementId: 'tanggapi' }] });
       t.match((await trail(app, instance.id)).map((e) => e.type), ['instance.started', 'message.delivered', 'task.created']);
+
+      // A message start uses the current, non-suspended version (DESIGN.md): a suspended one starts nothing.
+      t.equal((await app.call('POST', '/definitions/contoh-pesan-mulai/versions/1/suspend', ADMIN_TOKEN, {})).statusCode, 200);
+      const suspended = await app.call('POST', '/messages', portal.token, { name: 'PermohonanKonsultasi', businessKey: 'WEB-2', variables: { pemohon: 'Budi' } });
+      t.equal(suspended.statusCode, 404, suspended.body);
+      t.equal((await app.call('POST', '/definitions/contoh-pesan-mulai/versions/1/resume', ADMIN_TOKEN, {})).statusCode, 200);
+      t.equal((await app.call('POST', '/messages', portal.token, { name: 'PermohonanKonsultasi', businessKey: 'WEB-2', variables: { pemohon: 'Budi' } })).statusCode, 201, 'resumed: it starts again');
     });
 
     await t.test('an interrupting message boundary cancels the task; a non-interrupting one keeps it', async (t) => {

@@ -272,6 +272,28 @@ const MATRIX: Row[] = [
   // No case waits for these and no SOP of the fixture starts at them: a message finds none, a signal reaches none.
   { route: 'POST /messages', request: () => ({ method: 'POST', url: '/messages', body: { name: 'TidakAda' } }), expect: { others: 404 } },
   { route: 'POST /signals', request: () => ({ method: 'POST', url: '/signals', body: { name: 'TidakAda' } }), expect: { others: 200 } },
+  {
+    route: 'GET /definitions/:key/sop/diff',
+    request: () => ({ method: 'GET', url: `/definitions/${NTB}/sop/diff?fromVersion=1&toVersion=1` }),
+    expect: { ...strangers, otherApplicant: 200, others: 200 },
+  },
+  {
+    // Access is checked before the plan: a permitted caller learns that a version cannot migrate to itself.
+    route: 'POST /migrations',
+    request: () => ({ method: 'POST', url: '/migrations', body: { definitionKey: NTB, fromVersion: 1, toVersion: 1, dryRun: true } }),
+    expect: { admin: 400, owner: 400, ownerUnit: 400, others: 403 },
+  },
+  // Last, and in this order: no row after them starts a case on the version they suspend and resume again.
+  {
+    route: 'POST /definitions/:key/versions/:v/suspend',
+    request: () => ({ method: 'POST', url: `/definitions/${NTB}/versions/1/suspend` }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, others: 403 },
+  },
+  {
+    route: 'POST /definitions/:key/versions/:v/resume',
+    request: () => ({ method: 'POST', url: `/definitions/${NTB}/versions/1/resume` }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, others: 403 },
+  },
 ];
 
 function multipart(url: string): Request {
