@@ -27,6 +27,7 @@ import exportRoutes from './routes/export-routes.js';
 import reportRoutes from './routes/report-routes.js';
 import delegationRoutes from './routes/delegation-routes.js';
 import engineMoveRoutes from './routes/engine-move-routes.js';
+import outboxRoutes from './routes/outbox-routes.js';
 import webPlugin from './web/web-plugin.js';
 
 export interface AppOptions {
@@ -83,6 +84,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const services = createServices(db, app.log, options.clock ?? (() => new Date()), keys, {
     engineCacheBytes: config.engineCacheMiB * 1024 * 1024,
     ...(options.calendarRefreshMs === undefined ? {} : { calendarRefreshMs: options.calendarRefreshMs }),
+    notifications: config.notifications,
   });
   app.decorate('services', services);
   await services.accounts.ensureAdmin(config.adminToken);
@@ -100,6 +102,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     app.addHook('onClose', async () => stop());
   }
   app.log.info({ processesDir: config.processesDir, definitions: deployed.map((d) => d.definitions[0]) }, 'processes deployed');
+  services.notifications.start();
+  app.addHook('onClose', async () => services.notifications.close());
+  // A change that committed may be news (a task for someone's role): the outbox is looked at soon after.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) services.notifications.dispatcher.kick();
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -129,6 +137,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(reportRoutes);
   await app.register(delegationRoutes);
   await app.register(engineMoveRoutes);
+  await app.register(outboxRoutes);
   await app.register(webPlugin);
   return app;
 }
