@@ -47,6 +47,7 @@ export function notificationsService(deps: NotificationsDeps) {
 
   return {
     outbox,
+    expander,
     dispatcher,
     /** Starts the poll (when OUTBOX_POLL_MS > 0) and a first tick for what waited while no process ran. */
     start(): void {
