@@ -103,9 +103,11 @@ export class ConfigError extends Error {}
 function notificationConfig(c: z.infer<typeof configSchema>): NotificationConfig {
   if (c.WEBHOOK_URL !== undefined && c.WEBHOOK_SECRET === undefined) throw new ConfigError('invalid configuration: WEBHOOK_SECRET: must be set when WEBHOOK_URL is (every webhook is signed)');
   const publicUrl = (c.PUBLIC_URL ?? `http://${c.HOST.includes(':') ? `[${c.HOST}]` : c.HOST}:${c.PORT}`).replace(/\/+$/, '');
+  // An IPv6 literal is no mail domain.
+  const host = new URL(publicUrl).hostname;
   return {
     smtpUrl: c.SMTP_URL,
-    mailFrom: c.MAIL_FROM ?? `SOP BPMN <noreply@${new URL(publicUrl).hostname.replace(/^\[|\]$/g, '') || 'localhost'}>`,
+    mailFrom: c.MAIL_FROM ?? `SOP BPMN <noreply@${host.includes(':') ? 'localhost' : host}>`,
     webhookUrl: c.WEBHOOK_URL,
     webhookSecret: c.WEBHOOK_SECRET,
     publicUrl,

@@ -40,8 +40,9 @@ export function parseMail(raw: string, envelope: { from: string; to: string[] })
 }
 
 /** An SMTP server on a free loopback port; `refuse` makes it answer every message with a 4xx. */
-export async function startSmtp(t: { teardown(fn: () => void | Promise<void>): void }): Promise<{ url: string; mails: ReceivedMail[]; refuse: boolean }> {
-  const state = { url: '', mails: [] as ReceivedMail[], refuse: false };
+export async function startSmtp(t: { teardown(fn: () => void | Promise<void>): void }): Promise<{ url: string; mails: ReceivedMail[]; refuse: boolean; arrived: Promise<void> }> {
+  let arrive!: () => void;
+  const state = { url: '', mails: [] as ReceivedMail[], refuse: false, arrived: new Promise<void>((resolve) => (arrive = resolve)) };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -54,6 +55,7 @@ export async function startSmtp(t: { teardown(fn: () => void | Promise<void>): v
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         state.mails.push(parseMail(Buffer.concat(chunks).toString('utf8'), { from, to: session.envelope.rcptTo.map((r) => r.address) }));
         callback();
+        arrive();
       });
     },
   });

@@ -52,3 +52,31 @@ for (const database of await testDatabases()) {
     t.equal(smtp.mails.length, 1);
   });
 }
+
+t.test('a refusing SMTP server, and delivery after commit without a tick from the test', async (t) => {
+  const smtp = await startSmtp(t);
+  const dir = tempDir(t);
+  fs.copyFileSync(path.join(FIXTURES, 'two-step.bpmn'), path.join(dir, 'two-step.bpmn'));
+  // The poll is on (an hour, so only the kick after the request's commit can deliver in this test).
+  const app = await startApp(t, { processesDir: dir, env: { SMTP_URL: smtp.url, OUTBOX_POLL_MS: '3600000' } });
+  const ani = await app.user(['uji/staf'], 'Ani');
+  await app.call('PATCH', '/me', ani.token, { email: 'ani@uji.go.id' });
+
+  // Given the server refuses, when a task is created, the attempt fails with the server's answer.
+  smtp.refuse = true;
+  await app.call('POST', '/definitions/uji-dua-langkah/instances', ani.token, {});
+  const { dispatcher, outbox } = app.app.services.notifications;
+  await dispatcher.tick();
+  const [row] = await outbox.list({ limit: 5 });
+  t.match(row, { status: 'pending', attempts: 1, lastError: /451|mailbox busy/ });
+
+  // When it accepts again and a later request commits, the kick delivers both without the test ticking.
+  smtp.refuse = false;
+  app.clock.advance(30_000);
+  await app.call('POST', '/definitions/uji-dua-langkah/instances', ani.token, {});
+  await smtp.arrived;
+  await dispatcher.stop();
+  const delivered = (await outbox.list({ limit: 5, status: 'delivered' })).length;
+  t.ok(delivered >= 1, 'delivered after the commit');
+  t.equal(smtp.mails.length, new Set(smtp.mails.map((m) => m.headers.get('x-idempotency-key'))).size, 'no key twice');
+});
