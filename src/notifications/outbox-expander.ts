@@ -152,6 +152,11 @@ export function outboxExpander(deps: ExpanderDeps) {
       const reachable = news.length === 0 ? [] : await users.reachable(now);
       const deliveries: NewDelivery[] = [];
       if (reachable.length > 0) for (const { e, kind } of news) deliveries.push(...(await deliveriesOf(e, kind, reachable)));
+      // Nothing to write (nobody reachable): moving the cursor is one statement, no transaction.
+      if (deliveries.length === 0) {
+        if (await outbox.moveCursor(knex, from, to)) return { events: news.length, deliveries: 0, more: full };
+        return { events: 0, deliveries: 0, more: true };
+      }
       try {
         await knex.transaction(async (trx) => {
           if (!(await outbox.moveCursor(trx, from, to))) throw new CursorMoved();
