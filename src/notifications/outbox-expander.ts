@@ -42,6 +42,14 @@ export function unconfigured(config: NotificationConfig, channel: Channel): stri
   return config.webhookUrl === undefined ? 'WEBHOOK_URL is not set' : null;
 }
 
+/** What an event's messages say, loaded once for all its recipients. */
+interface EventValues {
+  def: DefinitionVersion;
+  task: TaskRecord | undefined;
+  businessKey: string | null;
+  text: Omit<TemplateValues, 'recipientName'>;
+}
+
 /** Another process moved the cursor while this one wrote: its rows are the same, this transaction rolls back. */
 class CursorMoved extends Error {}
 
@@ -77,6 +85,31 @@ export function outboxExpander(deps: ExpanderDeps) {
     };
   }
 
+  /** The JSON a webhook receives (Standard Webhooks' `{type, timestamp, data}`), also kept with an e-mail row. */
+  function payloadOf(kind: NotificationKind, event: AuditEvent, user: User, text: { subject: string; body: string }, values: EventValues): Record<string, unknown> {
+    const { def, task, businessKey } = values;
+    return {
+      type: kind,
+      timestamp: event.at,
+      data: {
+        recipient: { id: user.id, name: user.name, email: user.email, phone: user.phone },
+        subject: text.subject,
+        text: text.body,
+        link: values.text.link,
+        definitionKey: def.key,
+        version: def.version,
+        instanceId: event.instanceId,
+        businessKey,
+        taskId: event.taskId,
+        elementId: task?.elementId ?? event.elementId,
+        step: task?.step ?? null,
+        activity: values.text.activity,
+        role: task?.role ?? event.role,
+        dueAt: task?.dueAt ?? null,
+      },
+    };
+  }
+
   /** The rows one event makes: each recipient × each channel they chose and can be reached on. */
   async function deliveriesOf(event: AuditEvent, kind: NotificationKind, reachable: readonly User[]): Promise<NewDelivery[]> {
     if (event.definitionKey === null || event.version === null) return [];
@@ -86,41 +119,22 @@ export function outboxExpander(deps: ExpanderDeps) {
     const instance = event.instanceId ? await deps.instances.byId(event.instanceId) : undefined;
     const recipients = recipientsOf(kind, event, { task, instance, unit: def.metadata.unit, reachable });
     if (recipients.length === 0) return [];
-    const values = await valuesOf(event, def, task, instance?.businessKey ?? null);
+    const businessKey = instance?.businessKey ?? null;
+    const values: EventValues = { def, task, businessKey, text: await valuesOf(event, def, task, businessKey) };
     const out: NewDelivery[] = [];
     for (const user of recipients) {
-      const text = render(kind, { ...values, recipientName: user.name });
+      const text = render(kind, { ...values.text, recipientName: user.name });
       for (const channel of CHANNELS) {
         const address = addressOf(user, channel);
         if (address === null || !user.notifications[kind][channel]) continue;
         const missing = unconfigured(config, channel);
-        const payload = {
-          type: kind,
-          timestamp: event.at,
-          data: {
-            recipient: { id: user.id, name: user.name, email: user.email, phone: user.phone },
-            subject: text.subject,
-            text: text.body,
-            link: values.link,
-            definitionKey: def.key,
-            version: def.version,
-            instanceId: event.instanceId,
-            businessKey: instance?.businessKey ?? null,
-            taskId: event.taskId,
-            elementId: task?.elementId ?? event.elementId,
-            step: task?.step ?? null,
-            activity: values.activity,
-            role: task?.role ?? event.role,
-            dueAt: task?.dueAt ?? null,
-          },
-        };
         out.push({
           channel,
           kind,
           recipientUserId: user.id,
           address: channel === 'email' ? address : (config.webhookUrl ?? null),
           ...text,
-          payload,
+          payload: payloadOf(kind, event, user, text, values),
           idempotencyKey: idempotencyKey(event.seq, channel, user.id),
           auditSeq: event.seq,
           status: missing === null ? 'pending' : 'undeliverable',
