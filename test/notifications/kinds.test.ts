@@ -34,7 +34,13 @@ for (const database of await testDatabases()) {
       await dispatcher.tick();
       return (await outbox.list({ limit: 100 })).sort((a, b) => (a.auditSeq ?? 0) - (b.auditSeq ?? 0));
     };
-    const brief = (d: Delivery) => `${d.kind}→${d.recipientUserId === ani.id ? 'ani' : d.recipientUserId === kepala.id ? 'kepala' : d.recipientUserId === owner.id ? 'owner' : 'other'}`;
+    // An acting official (Plh.) of the Kepala, who left task.created on.
+    const plh = await app.user([], 'Plh Kepala');
+    await app.call('PATCH', '/me', plh.token, { email: 'plh@uji.go.id' });
+    const lent = { to: plh.id, role: 'uji/kepala', from: app.clock.now.toISOString(), until: new Date(app.clock.now.getTime() + 7 * 86_400_000).toISOString(), reason: 'cuti' };
+    t.equal((await app.call('POST', '/delegations', kepala.token, lent)).statusCode, 201);
+    const names = new Map([[ani.id, 'ani'], [kepala.id, 'kepala'], [owner.id, 'owner'], [plh.id, 'plh']]);
+    const brief = (d: Delivery) => `${d.kind}→${names.get(d.recipientUserId ?? '') ?? 'other'}`;
 
     // A task past its due date (15 working minutes) notifies who may act on it.
     const id = (await app.call('POST', '/definitions/uji-dua-langkah/instances', ani.token, { businessKey: 'B-1' })).json().id as string;
@@ -45,24 +51,25 @@ for (const database of await testDatabases()) {
     t.same(overdue.map(brief), ['task.overdue→ani']);
     t.match(overdue[0], { subject: 'Terlambat: Menerima berkas (Uji dua langkah)', body: /melewati batas waktu[\s\S]*Nomor berkas: B-1[\s\S]*Batas waktu: Senin, 2 Maret 2026 pukul 09\.15 WITA/ });
 
-    // The case ends: its starter hears of it.
+    // The Kepala's step reaches the acting official, whose delegation lends the role; the case ends: its starter hears of it.
     await app.call('POST', `/tasks/${first.id}/complete`, ani.token, { documents: [{ name: 'Surat Permohonan' }], output: [{ name: 'Agenda' }] });
     const second = (await app.call('GET', `/tasks?instanceId=${id}`, kepala.token)).json().items[0];
+    t.same((await rows()).slice(1).map(brief), ['task.created→plh']);
     t.equal((await app.call('POST', `/tasks/${second.id}/complete`, kepala.token, { output: [{ name: 'Keputusan' }], variables: { setuju: 'tidak' } })).statusCode, 200);
-    const ended = (await rows()).slice(1);
+    const ended = (await rows()).slice(2);
     t.same(ended.map(brief), ['case.ended→ani']);
     t.match(ended[0], { subject: 'Permohonan Anda selesai: Uji dua langkah', body: /telah selesai/ });
 
     // A cancelled case too.
     const cancelled = (await app.call('POST', '/definitions/uji-dua-langkah/instances', ani.token, {})).json().id as string;
     t.equal((await app.call('POST', `/instances/${cancelled}/cancel`, owner.token, { reason: 'salah input' })).statusCode, 200);
-    const cancelRows = (await rows()).slice(2);
+    const cancelRows = (await rows()).slice(3);
     t.same(cancelRows.map(brief), ['case.ended→ani']);
     t.match(cancelRows[0], { subject: 'Permohonan Anda dibatalkan: Uji dua langkah' });
 
     // An escalation reaches the owners of the SOP's unit, not another unit's.
     t.equal((await app.call('POST', '/definitions/uji-eskalasi/instances', ani.token, {})).statusCode, 201);
-    const escalation = (await rows()).slice(3);
+    const escalation = (await rows()).slice(4);
     t.same(escalation.map(brief), ['escalation→owner']);
     t.match(escalation[0], { subject: 'Eskalasi: naik (Uji eskalasi)' });
 
