@@ -19,6 +19,7 @@ import * as definitionSources from './016_definition_sources.js';
 import * as instanceBusinessKeyIndex from './017_instance_business_key_index.js';
 import * as versionLifecycle from './020_version_lifecycle.js';
 import * as eventSubscriptions from './022_event_subscriptions.js';
+import * as notificationsOutbox from './023_notifications_outbox.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -45,4 +46,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['017_instance_business_key_index', instanceBusinessKeyIndex],
   ['020_version_lifecycle', versionLifecycle],
   ['022_event_subscriptions', eventSubscriptions],
+  ['023_notifications_outbox', notificationsOutbox],
 ];

@@ -29,6 +29,8 @@ import { attachmentsRepository } from './tasks/attachments.js';
 import { delegationsService } from './auth/delegations.js';
 import { contentReads } from './privacy/content-reads.js';
 import { securityEvents } from './audit/security-events.js';
+import type { NotificationConfig } from './config.js';
+import { NO_NOTIFICATIONS, notificationsService } from './notifications/notifications-service.js';
 
 export interface ServiceKeys {
   /** Signs audit checkpoints. */
@@ -37,7 +39,7 @@ export interface ServiceKeys {
   content: ContentCipher;
 }
 
-export function createServices(db: Database, log: Logger, clock: () => Date, keys: ServiceKeys, options: { engineCacheBytes?: number; calendarRefreshMs?: number } = {}) {
+export function createServices(db: Database, log: Logger, clock: () => Date, keys: ServiceKeys, options: { engineCacheBytes?: number; calendarRefreshMs?: number; notifications?: NotificationConfig } = {}) {
   const { knex } = db;
   const signingKey = keys.signing;
   const contentCipher = keys.content;
@@ -68,7 +70,9 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const delegations = delegationsService({ knex, users, audit, clock });
   const confidential = contentReads({ knex, tasks, attachments, audit, cipher: contentCipher, clock });
   const security = securityEvents({ audit, keyOwners });
-  return { versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
+  const zoneOf = async (id: string) => (await calendars.stored(id))?.timeZone;
+  const notifications = notificationsService({ knex, audit, users, tasks, instances, definitions, zoneOf, config: options.notifications ?? NO_NOTIFICATIONS, clock, log });
+  return { notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { openDatabase } from '../../src/db/knex.js';
 import { migrateUpTo } from '../../src/db/migrate.js';
-import * as lifecycle from '../../migrations/020_version_lifecycle.js';
+import { migrations } from '../../migrations/index.js';
 import { ADMIN_TOKEN, startApp } from '../helpers/app.js';
 import { linearDiagram } from '../helpers/linear-diagram.js';
 
@@ -17,9 +17,12 @@ t.test('migration 020 copies each stored version’s effective date out of its m
 
   // The schema and rows an earlier release had: no lifecycle columns.
   const db = openDatabase(first.databaseUrl);
-  await lifecycle.down(db.knex);
+  // 020 and every migration after it are undone, newest first, as if they had never run.
+  for (const [name, migration] of migrations.slice(migrations.findIndex(([n]) => n === '020_version_lifecycle')).reverse()) {
+    await migration.down(db.knex);
+    await db.knex('knex_migrations').where({ name }).del();
+  }
   t.notOk(await db.knex.schema.hasColumn('definitions', 'effective_date'), 'down drops the columns');
-  await db.knex('knex_migrations').where({ name: '020_version_lifecycle' }).del();
   await migrateUpTo(db.knex, '020_version_lifecycle');
   const rows = (await db.knex('definitions').select('key', 'version', 'effective_date', 'suspended_at').orderBy(['key', 'version'])) as Array<Record<string, unknown>>;
   t.same(

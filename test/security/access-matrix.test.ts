@@ -108,6 +108,9 @@ const MATRIX: Row[] = [
   { route: 'GET /docs/json', request: () => ({ method: 'GET', url: '/docs/json' }), expect: { anonymous: 200, deactivated: 200, others: 200 } },
   { route: 'GET /me', request: () => ({ method: 'GET', url: '/me' }), expect: { others: 200 } },
   // Each persona replaces their own token here and goes on with the new one (the ADMIN_TOKEN's is configuration).
+  { route: 'PATCH /me', request: () => ({ method: 'PATCH', url: '/me', body: { notifications: { 'task.created': { email: false } } } }), expect: { others: 200 } },
+  { route: 'GET /outbox', request: () => ({ method: 'GET', url: '/outbox?status=failed' }), expect: { admin: 200, others: 403 } },
+  { route: 'POST /outbox/:id/retry', request: () => ({ method: 'POST', url: '/outbox/none/retry' }), expect: { admin: 404, others: 403 } },
   { route: 'POST /me/token', request: () => ({ method: 'POST', url: '/me/token' }), expect: { admin: 409, others: 200 } },
   { route: 'POST /users', request: () => ({ method: 'POST', url: '/users', body: { name: 'Baru', roles: ['bkd-ntb/konselor'] } }), expect: { admin: 201, others: 403 } },
   { route: 'GET /users', request: () => ({ method: 'GET', url: '/users' }), expect: { admin: 200, others: 403 } },

@@ -75,7 +75,8 @@ async function start(): Promise<void> {
 }
 
 function currentPage(s: Session): PageName | null {
-  const asked = location.hash.replace(/^#\/?/, '') as PageName;
+  // A page may name an item after it (#/tugas/<taskId>, the link in a notification).
+  const asked = location.hash.replace(/^#\/?/, '').split('/')[0] as PageName;
   if (s.pages.includes(asked)) return asked;
   return s.pages[0] ?? null;
 }

@@ -295,8 +295,10 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   }
 
   await reload();
-  const first = tasks[0];
-  if (first) await select(first.id);
+  // A notification's link names its task (#/tugas/<taskId>); otherwise the first of the list is shown.
+  const linked = /^#\/tugas\/([^/?#]+)/.exec(location.hash)?.[1];
+  const first = linked ? decodeURIComponent(linked) : tasks[0]?.id;
+  if (first) await select(first);
   return () => diagram.viewer.destroy();
 }
 
