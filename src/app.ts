@@ -27,6 +27,7 @@ import exportRoutes from './routes/export-routes.js';
 import reportRoutes from './routes/report-routes.js';
 import delegationRoutes from './routes/delegation-routes.js';
 import engineMoveRoutes from './routes/engine-move-routes.js';
+import incidentRoutes from './routes/incident-routes.js';
 import webPlugin from './web/web-plugin.js';
 
 export interface AppOptions {
@@ -36,6 +37,8 @@ export interface AppOptions {
   calendarRefreshMs?: number;
   /** How often the overdue sweeper runs (default 60 s); 0 turns it off (tests call sweepOnce themselves). */
   sweepIntervalMs?: number;
+  /** Runs the timer job executor (default true, when JOB_POLL_MS > 0); tests turn it off and call runDue themselves. */
+  jobExecutor?: boolean;
   /** A pino destination for tests that read the log. */
   logStream?: NodeJS.WritableStream;
 }
@@ -99,6 +102,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const stop = services.sweeper.start(sweepIntervalMs);
     app.addHook('onClose', async () => stop());
   }
+  if (options.jobExecutor !== false && config.jobPollMs > 0) {
+    const stop = services.executor.start(config.jobPollMs);
+    // Stopping waits for the round under way, so a job is never left half-run by a graceful close.
+    app.addHook('onClose', async () => stop());
+  }
   app.log.info({ processesDir: config.processesDir, definitions: deployed.map((d) => d.definitions[0]) }, 'processes deployed');
 
   await app.register(swagger, {
@@ -129,6 +137,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(reportRoutes);
   await app.register(delegationRoutes);
   await app.register(engineMoveRoutes);
+  await app.register(incidentRoutes);
   await app.register(webPlugin);
   return app;
 }

@@ -45,6 +45,7 @@ const configSchema = z.object({
   WORKERS: wholeNumber(1, 64, 1),
   ENGINE_CACHE_MIB: wholeNumber(0, 65536, 16),
   SQLITE_CACHE_MIB: wholeNumber(2, 4096, 16),
+  JOB_POLL_MS: wholeNumber(0, 3_600_000, 10_000),
 });
 
 export interface Config {
@@ -68,6 +69,8 @@ export interface Config {
   engineCacheMiB: number;
   /** SQLite page cache of the serving connection, in MiB (better-sqlite3's own default is 16,000 KiB). */
   sqliteCacheMiB: number;
+  /** Longest sleep of the timer job executor between looks for due jobs, in ms; 0 runs no executor in this process. */
+  jobPollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -93,5 +96,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: c.WORKERS,
     engineCacheMiB: c.ENGINE_CACHE_MIB,
     sqliteCacheMiB: c.SQLITE_CACHE_MIB,
+    jobPollMs: c.JOB_POLL_MS,
   };
 }

@@ -23,6 +23,11 @@ import { attachmentsRepository } from './tasks/attachments.js';
 import { delegationsService } from './auth/delegations.js';
 import { contentReads } from './privacy/content-reads.js';
 import { securityEvents } from './audit/security-events.js';
+import { jobsRepository } from './jobs/jobs-repository.js';
+import { jobExecutor } from './jobs/job-executor.js';
+import { incidentsRepository } from './incidents/incidents-repository.js';
+import { incidentService } from './incidents/incident-service.js';
+import { ConflictError } from './errors.js';
 
 export interface ServiceKeys {
   /** Signs audit checkpoints. */
@@ -40,7 +45,9 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const definitions = definitionsRepository(knex);
   const instances = instancesRepository(knex);
   const tasks = tasksRepository(knex);
-  const runtime = new ProcessRuntime(options.engineCacheBytes === undefined ? {} : { cacheBytes: options.engineCacheBytes });
+  const runtime = new ProcessRuntime({ clock, ...(options.engineCacheBytes === undefined ? {} : { cacheBytes: options.engineCacheBytes }) });
+  const jobs = jobsRepository(knex);
+  const incidentRecords = incidentsRepository(knex);
   const engineMoves = engineMovesRepository(knex);
   const keyOwners = keyOwnersRepository(knex);
   const deploy = deployService({ knex, definitions, keyOwners, audit, log, clock });
@@ -48,14 +55,20 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const retime = dueRetimer({ definitions, tasks, audit, clock });
   const calendars = calendarStore({ knex, audit, log, clock, retime, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher, jobs });
+  const incidents = incidentService({ knex, incidents: incidentRecords, audit, clock, definitionById: workflow.definitionById });
+  // A timer incident is retried by making its job wait again, due now, with its retries back.
+  incidents.onRetry('timer', async (trx, incident, at) => {
+    if (!(await jobs.rearm(trx, incident.subjectId, at))) throw new ConflictError(`the timer job of incident ${incident.id} is gone`, 'gone');
+  });
+  const executor = jobExecutor({ knex, jobs, incidents: incidentRecords, audit, log, clock, fire: workflow.fireTimer, definitionById: workflow.definitionById });
   const flowCases = flowCaseMove({ knex, definitions, deploy, instances, tasks, moves: engineMoves, audit, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
   const delegations = delegationsService({ knex, users, audit, clock });
   const confidential = contentReads({ knex, tasks, attachments, audit, cipher: contentCipher, clock });
   const security = securityEvents({ audit, keyOwners });
-  return { security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
+  return { jobs, incidents, executor, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -10,6 +10,8 @@ import { parseBpmn } from '../engine/bpmn-parser.js';
 import { lockdown } from '../engine/diagram-lockdown.js';
 import { readCallActivities, readVersionTag } from '../engine/call-activity-declarations.js';
 import { compileDefinition, type CompiledProcess } from '../engine/process-runtime.js';
+import { readTimerDefinitions } from '../engine/timer-definitions.js';
+import { dueAtTimerProblems } from '../jobs/timer-due.js';
 import { readSopMetadata, type SopMetadata } from '../sop/sop-metadata.js';
 import { sealedFieldReads } from '../sop/sealed-fields.js';
 import { checkTimeStandards } from '../sop/step-clock.js';
@@ -78,7 +80,14 @@ async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
   const read = readSopMetadata(process);
   const metadata: SopMetadata = { ...read.metadata, calls: readCallActivities(parsed.definitions, process).calls, versionTag: readVersionTag(process) };
   const sopWarnings = read.warnings;
-  const dataProblems = [...(newVersion ? overLimitText(Object.keys(parsed.elementsById), metadata) : []), ...checkTimeStandards(metadata), ...sealedFieldReads(process, metadata)];
+  const timers = readTimerDefinitions(parsed.elementsById);
+  const dataProblems = [
+    ...(newVersion ? overLimitText(Object.keys(parsed.elementsById), metadata) : []),
+    ...checkTimeStandards(metadata),
+    ...sealedFieldReads(process, metadata),
+    ...timers.problems,
+    ...dueAtTimerProblems(timers.timers, metadata),
+  ];
   if (dataProblems.length > 0) throw new InvalidBpmnError(dataProblems);
   let compiled: CompiledProcess;
   try {

@@ -3,6 +3,7 @@
 import * as Elements from 'bpmn-elements';
 import { gatewayElements } from './elements/gateways.js';
 import { eventSubProcessElements } from './event-sub-process.js';
+import { timerElements } from './service-timers.js';
 import { hasExpression, isExpression, readerOf, resolveTemplate, expressionBody } from './safe-expression.js';
 
 interface ExpressionContext {
@@ -75,7 +76,8 @@ export const loopElements = { StandardLoopCharacteristics };
 /**
  * Every engine's options. `elements` holds the behaviours this service changes, merged by bpmn-engine over the
  * default element types: gateways whose joins wait for taken tokens (elements/join-activity.ts), untyped tasks that
- * wait, loops as the standard defines them, and interrupting event sub-processes (event-sub-process.ts).
+ * wait, loops as the standard defines them, interrupting event sub-processes (event-sub-process.ts) and durable
+ * timers (service-timers.ts).
  */
 export const baseEngineOptions = {
   expressions: safeExpressions,
@@ -83,5 +85,5 @@ export const baseEngineOptions = {
   Logger: () => silent,
   // bpmn-engine 25 spreads these over bpmn-elements' own types (`{...Elements, ...opts.elements}`), so only the
   // overridden behaviours are listed.
-  elements: { ...gatewayElements, ...humanTaskElements, ...loopElements, ...eventSubProcessElements },
+  elements: { ...gatewayElements, ...humanTaskElements, ...loopElements, ...eventSubProcessElements, ...timerElements },
 };

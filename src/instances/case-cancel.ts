@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { ConflictError } from '../errors.js';
 import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { TasksRepository } from '../tasks/tasks-repository.js';
+import type { JobsRepository } from '../jobs/jobs-repository.js';
 import { asRow, taskEvents } from '../tasks/task-audit.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 
@@ -25,11 +26,11 @@ export async function runningTree(instances: InstancesRepository, trx: Knex.Tran
 }
 
 /**
- * Cancels `instance` (guarded by its revision) and its open tasks, then its running children the same way.
+ * Cancels `instance` (guarded by its revision), its open tasks and its timer jobs, then its running children the same way.
  * Throws ConflictError when a case changed meanwhile; the caller's transaction then stores none of it.
  */
 export async function cancelCaseTree(
-  deps: { instances: InstancesRepository; tasks: TasksRepository; audit: AuditChain },
+  deps: { instances: InstancesRepository; tasks: TasksRepository; audit: AuditChain; jobs?: JobsRepository | undefined },
   trx: Knex.Transaction,
   instance: InstanceRecord,
   cause: CancelCause,
@@ -40,6 +41,7 @@ export async function cancelCaseTree(
   if (!ok) throw new ConflictError(`instance ${instance.id} changed meanwhile`, 'running');
   const open = await tasks.openForInstance(instance.id, trx);
   for (const t of open) await tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
+  await deps.jobs?.deleteForInstance(trx, instance.id);
   const base: NewAuditEvent = { type: 'task.cancelled', at, definitionKey: instance.definitionKey, version: instance.version, instanceId: instance.id, userId };
   const withRoot = instance.id === rootId ? {} : { cancelledWith: rootId, parentInstanceId: instance.parentInstanceId };
   await audit.append(trx, [...taskEvents('task.cancelled', open.map(asRow), base), { ...base, type: 'instance.cancelled', data: { reason, ...withRoot } }]);

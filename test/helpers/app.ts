@@ -110,7 +110,7 @@ export async function startApp(t: { teardown(fn: () => void | Promise<void>): vo
     LOG_LEVEL: options.logLevel ?? 'silent',
     ...(options.engineCacheMiB === undefined ? {} : { ENGINE_CACHE_MIB: String(options.engineCacheMiB) }),
   });
-  const app = await buildApp(config, { clock: clock.fn, sweepIntervalMs: 0, ...options.app });
+  const app = await buildApp(config, { clock: clock.fn, sweepIntervalMs: 0, jobExecutor: false, ...options.app });
   let closed = false;
   const close = async () => {
     if (!closed) {
