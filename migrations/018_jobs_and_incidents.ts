@@ -13,6 +13,9 @@ export async function up(knex: Knex): Promise<void> {
     /** When the wait began (the clock of a working-time duration starts here). */
     t.string('started_at', 30).notNullable();
     t.string('due_at', 30).notNullable();
+    /** The timer's form and its resolved value, from which a calendar change computes its due time again. */
+    t.string('timer_type', 20).notNullable();
+    t.text('timer_value').notNullable();
     /** `waiting`, or `incident` once its retries ran out (the executor leaves it until a retry). */
     t.string('state', 20).notNullable();
     t.integer('retries').notNullable();

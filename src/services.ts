@@ -25,6 +25,8 @@ import { contentReads } from './privacy/content-reads.js';
 import { securityEvents } from './audit/security-events.js';
 import { jobsRepository } from './jobs/jobs-repository.js';
 import { jobExecutor } from './jobs/job-executor.js';
+import { jobRetimer } from './jobs/job-retime.js';
+import type { Retime } from './sop/calendar-store.js';
 import { incidentsRepository } from './incidents/incidents-repository.js';
 import { incidentService } from './incidents/incident-service.js';
 import { ConflictError } from './errors.js';
@@ -52,7 +54,14 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const keyOwners = keyOwnersRepository(knex);
   const deploy = deployService({ knex, definitions, keyOwners, audit, log, clock });
   const keyTransfer = keyTransferService({ knex, keyOwners, audit, clock });
-  const retime = dueRetimer({ definitions, tasks, audit, clock });
+  const retimeTasks = dueRetimer({ definitions, tasks, audit, clock });
+  const retimeJobs = jobRetimer({ definitions, jobs, tasks, timersOf: async (d) => (await deploy.compiled(d)).process.timers });
+  // Tasks first: a timer at its task's deadline takes the task's new due date.
+  const retime: Retime = async (trx, changed, at, userId) => {
+    const moved = await retimeTasks(trx, changed, at, userId);
+    await retimeJobs(trx, changed, at, userId);
+    return moved;
+  };
   const calendars = calendarStore({ knex, audit, log, clock, retime, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);
   const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher, jobs });

@@ -215,7 +215,9 @@ function snapshot({ engine, events, called, timers }: LiveEngine): RunResult {
   }
   called.clear();
   const completed = execution.state === 'idle' && waiting.length === 0 && calls.length === 0;
-  return { state, events: events.splice(0), waiting, calls, timers: completed ? [] : timers.waits(), hasTimers: timers.defined, completed };
+  const waits = completed ? [] : timers.waits();
+  timers.settle();
+  return { state, events: events.splice(0), waiting, calls, timers: waits, hasTimers: timers.defined, completed };
 }
 
 /**
@@ -430,8 +432,9 @@ export class ProcessRuntime {
   }
 
   /**
-   * Fires the timer `timer` of a stored instance when it is due at the runtime's clock (a resumed timer keeps its
-   * stored due time; one whose value did not resolve is resolved again first), then runs the instance to its next
+   * Fires the timer `timer` of a stored instance when it is due at the runtime's clock: at `timer.dueAt` when given
+   * (the service's due time, which a calendar change may have moved), else at the engine's stored one; a value that
+   * had not resolved is resolved again first, and its new due time wins. Then runs the instance to its next
    * waits; `commit` gets the result and whether the timer fired (a timer not yet due is left waiting, its due time in
    * `result.timers`) and stores it as revision `stored.rev + 1`. Throws TimerNotWaitingError (409) when the timer no
    * longer waits, ActivityFailedError (422) when its value still gives no due time, EngineRunError.
@@ -440,7 +443,7 @@ export class ProcessRuntime {
     stored: StoredInstance,
     name: string,
     compiled: CompiledProcess,
-    timer: { elementId: string; executionId: string },
+    timer: { elementId: string; executionId: string; dueAt?: string },
     commit: (result: RunResult, fired: boolean) => Promise<T>,
     run: RunOptions = {},
   ): Promise<T> {
@@ -452,7 +455,8 @@ export class ProcessRuntime {
     const wait = live.timers.find(timer.elementId, timer.executionId);
     if (!wait) throw new TimerNotWaitingError(timer.elementId, timer.executionId);
     if (wait.problem !== undefined) throw new ActivityFailedError(timer.elementId, wait.problem);
-    const fired = Date.parse(wait.expireAt) <= this.clock().getTime() && live.timers.fire(timer.executionId);
+    const due = wait.fresh || timer.dueAt === undefined ? wait.expireAt : timer.dueAt;
+    const fired = Date.parse(due) <= this.clock().getTime() && live.timers.fire(timer.executionId);
     failIfErrored(live);
     const result = snapshot(live);
     const keep = this.keepable(live, result, compiled);

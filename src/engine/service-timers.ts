@@ -38,6 +38,8 @@ export interface TimerWait {
   value: string;
   /** Set when the value did not resolve to a due time (a missing variable, an unreadable form): English. */
   problem?: string;
+  /** The due time was computed in this run (the timer started waiting, a cycle re-armed, or a failed value resolved). */
+  fresh: boolean;
 }
 
 interface Registered {
@@ -89,9 +91,14 @@ export class ServiceTimers {
     return undefined;
   }
 
-  /** The timers waiting now, in registration order. */
+  /** The timers waiting now, in registration order (copies). */
   waits(): TimerWait[] {
-    return [...this.registered.values()].map((r) => r.wait).filter((w) => w.elementId !== '');
+    return [...this.registered.values()].map((r) => ({ ...r.wait })).filter((w) => w.elementId !== '');
+  }
+
+  /** Marks every wait as known: a run's snapshot reported them, so the next run sees none as fresh. */
+  settle(): void {
+    for (const r of this.registered.values()) r.wait.fresh = false;
   }
 
   /** The waiting timer of `executionId` (or, without one, of `elementId`), if any. */
@@ -119,6 +126,7 @@ export class ServiceTimers {
       timerType: String(owner?.timerType ?? ''),
       value: String(owner?.[owner?.timerType] ?? ''),
       ...(typeof owner?.timerProblem === 'string' ? { problem: owner.timerProblem as string } : {}),
+      fresh: owner?.timerResumed !== true,
     };
     this.registered.set(ref, { wait, callback: () => callback(...args) });
     return ref;
@@ -145,7 +153,7 @@ export class DurableTimerEventDefinition extends (Elements as any).TimerEventDef
     const raw = String(this[timerType] ?? '');
     const inboundRepeat = content.inbound?.[0]?.repeat as number | undefined;
     if ('expireAt' in content && content.timerProblem === undefined) {
-      return { timerType, [timerType]: content[timerType], expireAt: new Date(content.expireAt), repeat: content.repeat, timeout: 1 };
+      return { timerType, [timerType]: content[timerType], expireAt: new Date(content.expireAt), repeat: content.repeat, timerResumed: true, timeout: 1 };
     }
     try {
       const value = raw === '' ? '' : this.environment.resolveExpression(raw, executeMessage);
@@ -154,9 +162,9 @@ export class DurableTimerEventDefinition extends (Elements as any).TimerEventDef
       const variables = (this.environment.variables ?? {}) as Record<string, unknown>;
       const due = timers.due({ elementId: String(this.activity.id), timerType, value: text, ...(inboundRepeat === undefined ? {} : { repeat: inboundRepeat }), now, variables });
       // timerProblem is cleared explicitly: bpmn-elements merges this over the resumed content, which may carry one.
-      return { timerType, [timerType]: text, expireAt: due.expireAt, repeat: inboundRepeat ?? due.repeat, timerProblem: undefined, timeout: 1 };
+      return { timerType, [timerType]: text, expireAt: due.expireAt, repeat: inboundRepeat ?? due.repeat, timerProblem: undefined, timerResumed: undefined, timeout: 1 };
     } catch (err) {
-      return { timerType, [timerType]: raw, expireAt: now, timerProblem: (err as Error).message, timeout: 1 };
+      return { timerType, [timerType]: raw, expireAt: now, timerProblem: (err as Error).message, timerResumed: undefined, timeout: 1 };
     }
   }
 }

@@ -288,7 +288,7 @@ export function workflowService(deps: WorkflowDeps) {
         const { process } = await deploy.compiled(definition);
         const calendar = await calendars.get(definition.metadata.calendar);
         const open = await tasks.openForInstance(instance.id);
-        const timer = { elementId: job.elementId, executionId: job.executionId };
+        const timer = { elementId: job.elementId, executionId: job.executionId, dueAt: job.dueAt };
         return runtime.fireTimer(instance, definition.key, process, timer, async (result, fired) => {
           const now = clock();
           const at = now.toISOString();

@@ -16,6 +16,8 @@ export interface JobRecord {
   executionId: string;
   startedAt: string;
   dueAt: string;
+  timerType: string;
+  timerValue: string;
   state: 'waiting' | 'incident';
   retries: number;
   lastError: string | null;
@@ -33,6 +35,8 @@ interface JobRow {
   execution_id: string;
   started_at: string;
   due_at: string;
+  timer_type: string;
+  timer_value: string;
   state: string;
   retries: number | string;
   last_error: string | null;
@@ -51,6 +55,8 @@ function toRecord(r: JobRow): JobRecord {
     executionId: r.execution_id,
     startedAt: r.started_at,
     dueAt: r.due_at,
+    timerType: r.timer_type,
+    timerValue: r.timer_value,
     state: r.state === 'incident' ? 'incident' : 'waiting',
     retries: Number(r.retries),
     lastError: r.last_error,
@@ -83,7 +89,8 @@ export function jobsRepository(knex: Knex) {
     /**
      * Makes the case's jobs what a run left it waiting on: a job whose timer no longer waits (it fired, its task
      * ended, an interrupting event took the path) is deleted, a new wait gets a job, a wait whose due time moved
-     * (its value resolved again) gets the new time. Returns the jobs inserted and deleted.
+     * because the engine computed it again (a cycle re-armed, a failed value resolved) gets the new time; otherwise a
+     * job keeps its own (a calendar change may have moved it). Returns the jobs inserted and deleted.
      */
     async sync(trx: Knex.Transaction, run: CaseTimers): Promise<{ inserted: number; deleted: number }> {
       const existing = (await trx('jobs').where({ instance_id: run.instanceId })) as JobRow[];
@@ -103,6 +110,8 @@ export function jobsRepository(knex: Knex) {
             execution_id: t.executionId,
             started_at: run.at,
             due_at: t.expireAt,
+            timer_type: t.timerType,
+            timer_value: t.value,
             state: 'waiting',
             retries: JOB_RETRIES,
             last_error: t.problem ?? null,
@@ -114,7 +123,7 @@ export function jobsRepository(knex: Knex) {
       }
       for (const t of run.timers) {
         const job = known.get(t.executionId);
-        if (job && job.due_at !== t.expireAt) await trx('jobs').where({ id: job.id }).update({ due_at: t.expireAt });
+        if (job && t.fresh) await trx('jobs').where({ id: job.id }).update({ due_at: t.expireAt, timer_value: t.value, started_at: run.at });
       }
       return { inserted: fresh.length, deleted: gone.length };
     },
@@ -153,6 +162,16 @@ export function jobsRepository(knex: Knex) {
     /** Deletes a job this owner holds; false when it is gone or another holds it now. */
     async deleteHeld(trx: Knex.Transaction, id: string, owner: string): Promise<boolean> {
       return (await trx('jobs').where({ id, locked_by: owner }).del()) === 1;
+    },
+
+    /** The waiting jobs of these definition versions' elements, for a calendar change to compute again. */
+    async waitingOf(trx: Knex.Transaction, definitionId: string, elementIds: readonly string[]): Promise<JobRecord[]> {
+      return ((await trx('jobs').where({ definition_id: definitionId, state: 'waiting' }).whereIn('element_id', [...elementIds])) as JobRow[]).map(toRecord);
+    },
+
+    /** Moves a job's due time (a calendar change); false when it is gone. */
+    async retime(trx: Knex.Transaction, id: string, dueAt: string): Promise<boolean> {
+      return (await trx('jobs').where({ id }).update({ due_at: dueAt })) === 1;
     },
 
     /** Makes an incident's job wait again, due at `at`, with its retries back. */

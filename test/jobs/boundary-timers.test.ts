@@ -74,6 +74,28 @@ for (const database of await testDatabases()) {
     t.equal((await app.app.services.executor.runDue()).fired, 1);
   });
 
+  t.test(`[${database}] a calendar change moves pending working-time jobs in its transaction`, async (t) => {
+    const clock = new TestClock(new Date(WITA('2026-03-06T15:30')));
+    const app = await timerApp(t, database, clock);
+    const id = await start(app);
+    const dueOf = async (elementId: string) => (await app.app.services.jobs.forInstance(id)).find((j) => j.elementId === elementId)?.dueAt;
+    t.equal(await dueOf('ingatkan'), WITA('2026-03-09T15:30'));
+    const wita = (await app.call('GET', '/calendars', ADMIN_TOKEN)).json().items.find((c: { id: string }) => c.id === 'wita');
+    t.equal((await app.call('PUT', '/calendars/wita', ADMIN_TOKEN, { holidays: [...wita.holidays, { date: '2026-03-09', name: 'Libur uji', kind: 'libur-daerah' }] })).statusCode, 200);
+    t.equal(await dueOf('ingatkan'), WITA('2026-03-10T15:30'), 'P1D now ends Tuesday');
+    t.equal(await dueOf('tunda'), WITA('2026-03-16T15:30'), 'P5D a day later too');
+    clock.set(WITA('2026-03-09T15:30'));
+    t.equal((await app.app.services.executor.runDue()).fired, 0, 'not on the holiday');
+    clock.set(WITA('2026-03-10T15:30'));
+    t.equal((await app.app.services.executor.runDue()).fired, 1, 'on Tuesday, though the engine had Monday stored');
+    // Taking the holiday back makes the interrupting timer due earlier than the engine's stored time: the job wins.
+    t.equal((await app.call('PUT', '/calendars/wita', ADMIN_TOKEN, { holidays: wita.holidays })).statusCode, 200);
+    t.equal(await dueOf('tunda'), WITA('2026-03-13T15:30'));
+    clock.set(WITA('2026-03-13T15:30'));
+    t.equal((await app.app.services.executor.runDue()).fired, 1);
+    t.equal((await tasksOf(app, id)).find((x) => x.elementId === 'tandatangan')?.status, 'cancelled');
+  });
+
   t.test(`[${database}] completing the task deletes its jobs; cancelling the case deletes its jobs`, async (t) => {
     const clock = new TestClock(new Date(WITA('2026-03-06T10:00')));
     const app = await timerApp(t, database, clock);

@@ -35,7 +35,7 @@ const complete = (app: TestApp, task: Task | undefined, variables: Record<string
 for (const database of await testDatabases()) {
   t.test(`[${database}] sop:at="dueAt" fires exactly when the task becomes overdue, also for a step with startsAt`, async (t) => {
     const clock = new TestClock(new Date(WITA('2026-03-09T10:00')));
-    const app = await startApp(t, { database, processesDir: timerDir(t), clock });
+    const app = await startApp(t, { database, processesDir: timerDir(t), clock, app: { calendarRefreshMs: 0 } });
     const id = await start(app, 'uji-timer-tenggat');
     const [terima] = await tasksOf(app, id);
     t.equal(terima?.dueAt, WITA('2026-03-09T11:00'));
@@ -45,6 +45,12 @@ for (const database of await testDatabases()) {
     t.same(await fired(app, id), ['terima-tenggat']);
 
     t.equal((await complete(app, terima, { jadwal: WITA('2026-03-10T13:00') })).statusCode, 200);
+    // A holiday on the session's day moves the task's deadline and its timer with it.
+    const wita = (await app.call('GET', '/calendars', ADMIN_TOKEN)).json().items.find((c: { id: string }) => c.id === 'wita');
+    t.equal((await app.call('PUT', '/calendars/wita', ADMIN_TOKEN, { holidays: [...wita.holidays, { date: '2026-03-10', name: 'Libur uji', kind: 'libur-daerah' }] })).statusCode, 200);
+    t.equal((await tasksOf(app, id)).find((x) => x.elementId === 'sesi')?.dueAt, WITA('2026-03-11T08:30'));
+    t.same((await app.app.services.jobs.forInstance(id)).map((j) => j.dueAt), [WITA('2026-03-11T08:30')], 'the sop:at job follows the task');
+    t.equal((await app.call('PUT', '/calendars/wita', ADMIN_TOKEN, { holidays: wita.holidays })).statusCode, 200);
     const sesi = (await tasksOf(app, id)).find((x) => x.elementId === 'sesi');
     t.equal(sesi?.dueAt, WITA('2026-03-10T14:00'), 'the scheduled session is due an hour after it starts');
     t.same((await app.app.services.jobs.forInstance(id)).map((j) => j.dueAt), [sesi?.dueAt]);
@@ -57,7 +63,7 @@ for (const database of await testDatabases()) {
 
   t.test(`[${database}] R3/PT1H fires three times, then stops`, async (t) => {
     const clock = new TestClock(new Date(WITA('2026-03-09T08:00')));
-    const app = await startApp(t, { database, processesDir: timerDir(t), clock });
+    const app = await startApp(t, { database, processesDir: timerDir(t), clock, app: { calendarRefreshMs: 0 } });
     const id = await start(app, 'uji-timer-siklus');
     for (const hour of ['09', '10', '11']) {
       const [job] = await app.app.services.jobs.forInstance(id);
@@ -74,7 +80,7 @@ for (const database of await testDatabases()) {
 
   t.test(`[${database}] a local timeDate waits in the calendar's zone; a working-time timer interrupts a sub-process`, async (t) => {
     const clock = new TestClock(new Date(WITA('2026-03-09T08:00')));
-    const app = await startApp(t, { database, processesDir: timerDir(t), clock });
+    const app = await startApp(t, { database, processesDir: timerDir(t), clock, app: { calendarRefreshMs: 0 } });
     const id = await start(app, 'uji-timer-antara');
     t.same(await tasksOf(app, id), []);
     t.equal((await app.app.services.jobs.forInstance(id))[0]?.dueAt, WITA('2026-03-10T09:00'), '09:00 without offset is WITA');
@@ -91,7 +97,7 @@ for (const database of await testDatabases()) {
 
   t.test(`[${database}] a timer reading a missing variable retries, becomes an incident, and fires after a retry`, async (t) => {
     const clock = new TestClock(new Date(WITA('2026-03-09T08:00')));
-    const app = await startApp(t, { database, processesDir: timerDir(t), clock });
+    const app = await startApp(t, { database, processesDir: timerDir(t), clock, app: { calendarRefreshMs: 0 } });
     const staff = await app.user(['uji/staf']);
     const id = await start(app, 'uji-timer-ekspresi');
     const results = [];
