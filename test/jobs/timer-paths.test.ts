@@ -112,7 +112,13 @@ for (const database of await testDatabases()) {
       { fired: 0, failed: 1, incidents: 1 },
     ], 'three retries, then an incident');
     t.equal((await app.call('GET', '/incidents', staff.token)).statusCode, 403, 'staff may not list incidents');
+    const owner = await app.user(['owner:uji']);
+    const stranger = await app.user(['owner:lain']);
     const list = (await app.call('GET', '/incidents', ADMIN_TOKEN)).json();
+    t.same((await app.call('GET', '/incidents', owner.token)).json().items.map((i: { id: string }) => i.id), [list.items[0].id], "the unit's owner sees it");
+    t.same((await app.call('GET', '/incidents', stranger.token)).json().items, [], "another unit's owner does not");
+    t.equal((await app.call('POST', `/incidents/${list.items[0].id}/retry`, stranger.token)).statusCode, 404);
+    t.equal((await app.call('POST', '/incidents/no-such-id/retry', ADMIN_TOKEN)).statusCode, 404);
     t.match(list.items, [{ kind: 'timer', instanceId: id, elementId: 'tunggu-sidang', message: /jadwalSidang|missing/, retries: 0, resolvedAt: null }]);
     t.equal((await app.app.services.executor.runDue()).failed, 0, 'an incident is not retried by itself');
 
