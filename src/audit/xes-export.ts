@@ -33,6 +33,8 @@ export const XES_SOP_KEYS = {
   workingMs: 'sop:workingMs',
   wallMs: 'sop:wallMs',
   breached: 'sop:breached',
+  /** event that is no step: the audit event's type (`timer.fired`). */
+  eventType: 'sop:eventType',
 } as const;
 
 // Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone surrogates) become U+FFFD.
@@ -123,6 +125,35 @@ function stepEvents(r: ExportRow): XesEvent[] {
   return events;
 }
 
+/** The engine's own events a trace carries beside its steps: a timer fired (by the built-in `system`). */
+const ENGINE_EVENT_TYPES = ['timer.fired'] as const;
+
+/** The engine events of `instanceIds`, as XES events by instance: `concept:name` is the event's BPMN element id. */
+async function engineEvents(knex: Knex, instanceIds: string[]): Promise<Map<string, XesEvent[]>> {
+  const byInstance = new Map<string, XesEvent[]>(instanceIds.map((id) => [id, []]));
+  if (instanceIds.length === 0) return byInstance;
+  const rows = (await knex('audit_events')
+    .select('instance_id', 'type', 'at', 'element_id', 'user_id')
+    .whereIn('type', [...ENGINE_EVENT_TYPES])
+    .whereIn('instance_id', instanceIds)
+    .orderBy('seq')) as Array<{ instance_id: string; type: string; at: string; element_id: string | null; user_id: string | null }>;
+  for (const r of rows) {
+    const xml = `    <event>\n${attrs(
+      [
+        ['string', 'concept:name', r.element_id ?? r.type],
+        ['string', 'lifecycle:transition', 'complete'],
+        ['date', 'time:timestamp', r.at],
+        ['string', 'org:resource', r.user_id],
+        ['string', XES_SOP_KEYS.elementId, r.element_id],
+        ['string', XES_SOP_KEYS.eventType, r.type],
+      ],
+      '      ',
+    )}    </event>\n`;
+    byInstance.get(r.instance_id)?.push({ at: r.at, xml });
+  }
+  return byInstance;
+}
+
 function traceXml(first: ExportRow, events: XesEvent[]): string {
   // Events in time order; a scheduled step's clock may start after a later-created step's.
   const ordered = events.map((e, i) => ({ e, i })).sort((a, b) => (a.e.at < b.e.at ? -1 : a.e.at > b.e.at ? 1 : a.i - b.i));
@@ -158,14 +189,19 @@ export async function* xesExport(knex: Knex, filter: ExportFilter, options: XesE
     );
   let first: ExportRow | undefined;
   let events: XesEvent[] = [];
+  let engine = new Map<string, XesEvent[]>();
   for await (const page of readExportRows(knex, filter, options)) {
     let chunk = '';
+    // Rows come by instance: an instance's engine events are read with the page its first row is in.
+    engine = new Map([...engine, ...(await engineEvents(knex, [...new Set(page.map((r) => r.instanceId))].filter((id) => id !== first?.instanceId)))]);
     for (const row of page) {
       if (first && first.instanceId !== row.instanceId) {
         chunk += traceXml(first, events);
+        engine.delete(first.instanceId);
         events = [];
         first = undefined;
       }
+      if (!first) events.push(...(engine.get(row.instanceId) ?? []));
       first ??= row;
       events.push(...stepEvents(row));
     }

@@ -3,8 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import { validateXML } from 'xmllint-wasm';
 import { ADMIN_TOKEN, FIXTURES, startApp, tempDir, TestClock, testDatabases, type TestApp } from '../helpers/app.js';
 
+const XSD = fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'conformance', 'xes', 'xes.xsd'), 'utf8');
 const WITA = (local: string) => new Date(`${local}:00+08:00`).toISOString();
 
 interface Task {
@@ -56,6 +58,9 @@ for (const database of await testDatabases()) {
     t.ok(trail.some((e) => e.type === 'task.cancelled' && e.elementId === 'tandatangan'), 'task.cancelled recorded');
     t.equal(trail.filter((e) => e.type === 'timer.fired').length, 2);
     t.same(await app.app.services.jobs.forInstance(id), [], 'no job left');
+    const xes = (await app.call('GET', '/audit/export?format=xes', ADMIN_TOKEN)).body;
+    t.equal(xes.match(/key="sop:eventType" value="timer.fired"/g)?.length, 2, 'both firings are events of the XES trace');
+    t.ok((await validateXML({ xml: { fileName: 'export.xes', contents: xes }, schema: { fileName: 'xes.xsd', contents: XSD } })).valid, 'and the log is schema-valid');
     const verify = (await app.call('GET', '/audit/verify', ADMIN_TOKEN)).json();
     t.equal(verify.ok, true, 'the hash chain holds with timer events in it');
   });
