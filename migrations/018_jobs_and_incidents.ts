@@ -1,5 +1,5 @@
-// Durable timers: a job per timer a case waits on (due time, claim, retries), and the incidents jobs become when
-// their retries run out, kept after the retry that resolves them.
+// Durable timers: a job per timer a case waits on (due time, claim, retries), the schedule of each timer start event,
+// and the incidents jobs become when their retries run out, kept after the retry that resolves them.
 import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
@@ -26,6 +26,19 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['instance_id', 'execution_id'], { indexName: 'jobs_instance_execution_unique' });
     t.index(['state', 'due_at'], 'jobs_state_due_index');
   });
+  await knex.schema.createTable('timer_starts', (t) => {
+    t.string('id', 36).primary();
+    t.string('definition_key', 200).notNullable();
+    /** The version whose timer start event this is: the key's latest when the schedule was made. */
+    t.string('definition_id', 36).notNullable();
+    t.string('element_id', 200).notNullable();
+    /** The next slot: the case of this slot starts at it (once, across processes). */
+    t.string('due_at', 30).notNullable();
+    t.string('locked_by', 36);
+    t.string('locked_until', 30);
+    t.string('created_at', 30).notNullable();
+    t.unique(['definition_key', 'element_id'], { indexName: 'timer_starts_key_element_unique' });
+  });
   await knex.schema.createTable('incidents', (t) => {
     t.string('id', 36).primary();
     t.string('kind', 20).notNullable();
@@ -44,5 +57,6 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('incidents');
+  await knex.schema.dropTable('timer_starts');
   await knex.schema.dropTable('jobs');
 }

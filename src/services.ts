@@ -26,6 +26,7 @@ import { securityEvents } from './audit/security-events.js';
 import { jobsRepository } from './jobs/jobs-repository.js';
 import { jobExecutor } from './jobs/job-executor.js';
 import { jobRetimer } from './jobs/job-retime.js';
+import { timerStarts as timerStartSchedules } from './jobs/timer-starts.js';
 import type { Retime } from './sop/calendar-store.js';
 import { incidentsRepository } from './incidents/incidents-repository.js';
 import { incidentService } from './incidents/incident-service.js';
@@ -70,14 +71,23 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   incidents.onRetry('timer', async (trx, incident, at) => {
     if (!(await jobs.rearm(trx, incident.subjectId, at))) throw new ConflictError(`the timer job of incident ${incident.id} is gone`, 'gone');
   });
-  const executor = jobExecutor({ knex, jobs, incidents: incidentRecords, audit, log, clock, fire: workflow.fireTimer, definitionById: workflow.definitionById });
+  const timerStarts = timerStartSchedules({
+    knex,
+    definitions,
+    timersOf: async (d) => (await deploy.compiled(d)).process.timers,
+    calendarOf: (d) => calendars.get(d.metadata.calendar),
+    startCase: workflow.startScheduled,
+    log,
+    clock,
+  });
+  const executor = jobExecutor({ knex, jobs, incidents: incidentRecords, audit, log, clock, fire: workflow.fireTimer, definitionById: workflow.definitionById, starts: timerStarts });
   const flowCases = flowCaseMove({ knex, definitions, deploy, instances, tasks, moves: engineMoves, audit, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
   const delegations = delegationsService({ knex, users, audit, clock });
   const confidential = contentReads({ knex, tasks, attachments, audit, cipher: contentCipher, clock });
   const security = securityEvents({ audit, keyOwners });
-  return { jobs, incidents, executor, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
+  return { jobs, incidents, executor, timerStarts, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -39,7 +39,8 @@ function readOne(event: ModdleElement, definition: ModdleElement, problems: Elem
   const given = TYPES.filter((t) => (definition[t] as ModdleElement | undefined)?.body !== undefined);
   const problem = (message: string) => problems.push({ elementId, message });
   if (!kind) return void problem(`a timer may only start, wait (intermediate catch) or be attached (boundary)`);
-  if (kind === 'start') return void problem('timer start events are not supported yet: start the case through the API');
+  // A timer start event of the process starts cases on schedule; one of an event sub-process is not supported yet.
+  if (kind === 'start' && event.$parent?.$type !== 'bpmn:Process') return void problem('timer start events of sub-processes are not supported yet');
   if (at !== undefined && (at !== 'dueAt' || kind !== 'boundary')) return void problem(`sop:at must be "dueAt", on a boundary timer`);
   if (at === undefined && given.length !== 1) return void problem(`a timer needs exactly one of timeDate, timeDuration or timeCycle`);
   const timerType = given[0] ?? 'timeDate';

@@ -270,6 +270,28 @@ export function workflowService(deps: WorkflowDeps) {
     },
 
     /**
+     * Starts a case of version `definitionId` on its timer start event's schedule, by the built-in `system` actor,
+     * calling `before` inside the transaction that stores it (the schedule moves to its next slot there, so each slot
+     * starts one case across processes). Returns the case's id. Throws what `before` throws, EngineRunError.
+     */
+    async startScheduled(definitionId: string, before: (trx: Knex.Transaction) => Promise<void>): Promise<string> {
+      const definition = await definitionById(definitionId);
+      const { process } = await deploy.compiled(definition);
+      const calendar = await calendars.get(definition.metadata.calendar);
+      const id = randomUUID();
+      await runtime.start(id, definition.key, process, {}, async (result) => {
+        const now = clock();
+        const at = now.toISOString();
+        const instance = newInstance(definition, id, { businessKey: null, startedBy: SYSTEM_USER_ID, variables: {} }, result, at);
+        const started: NewAuditEvent = { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: id, userId: SYSTEM_USER_ID, data: { businessKey: null, scheduled: true } };
+        const run = caseRun(deps, { calendar, definition, instance, open: [], result, now, userId: SYSTEM_USER_ID, lead: [started] }, { before, ahead: (trx) => [instances.insert(trx, { ...instance, state: result.state })] });
+        await runs.settle(run, SYSTEM_USER_ID);
+        log.info({ instanceId: id, definitionKey: definition.key, version: definition.version, event: 'instance.started', scheduled: true }, 'scheduled instance started');
+      }, timerRunOptions(process, definition, calendar));
+      return id;
+    },
+
+    /**
      * Fires the timer of a job `owner` holds, when it is due: the engine takes the timer's path, and the new engine
      * state, task rows (an interrupted task cancelled, new tasks), the case's jobs (this one deleted, or re-armed by
      * a cycle), and `timer.fired` commit in one transaction guarded by the instance's revision and the job's lock.

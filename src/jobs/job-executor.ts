@@ -10,6 +10,7 @@ import type { IncidentsRepository } from '../incidents/incidents-repository.js';
 import type { Logger } from '../logger.js';
 import type { JobRecord, JobsRepository } from './jobs-repository.js';
 import { SYSTEM_USER_ID } from './system-user.js';
+import type { TimerStarts } from './timer-starts.js';
 
 /** How long a claim holds a job, in ms: a process that dies holding one leaves it to another after this. */
 export const JOB_LEASE_MS = 5 * 60_000;
@@ -26,6 +27,8 @@ export interface JobExecutorDeps {
   /** Fires a claimed job's timer (workflow-service fireTimer): true when it fired. */
   fire: (job: JobRecord, owner: string) => Promise<boolean>;
   definitionById: (id: string) => Promise<DefinitionVersion>;
+  /** The timer start events' schedules, whose due slots each round starts too. */
+  starts?: TimerStarts;
   /** Jobs claimed per round (default 50). */
   batchSize?: number;
 }
@@ -34,6 +37,8 @@ export interface RunDueResult {
   fired: number;
   failed: number;
   incidents: number;
+  /** Cases started by timer start events. */
+  started: number;
 }
 
 export function jobExecutor(deps: JobExecutorDeps) {
@@ -82,9 +87,13 @@ export function jobExecutor(deps: JobExecutorDeps) {
     }
   }
 
-  /** Claims and runs every job due at the clock's now, in rounds of `batchSize`. */
+  /** Starts the cases of due timer start slots, then claims and runs every job due at the clock's now, in rounds of `batchSize`. */
   async function runDue(): Promise<RunDueResult> {
-    const result: RunDueResult = { fired: 0, failed: 0, incidents: 0 };
+    const result: RunDueResult = { fired: 0, failed: 0, incidents: 0, started: 0 };
+    if (deps.starts) {
+      const now = clock();
+      result.started = await deps.starts.runDue(owner, new Date(now.getTime() + JOB_LEASE_MS).toISOString());
+    }
     for (;;) {
       const now = clock();
       const claimed = await jobs.claimDue(owner, now.toISOString(), new Date(now.getTime() + JOB_LEASE_MS).toISOString(), batchSize);

@@ -27,9 +27,15 @@ export function caseTimerDue(timers: readonly TimerDefinition[], steps: readonly
   };
 }
 
-/** A `sop:at="dueAt"` timer must be attached to a step with a time standard (its deadline). */
-export function dueAtTimerProblems(timers: readonly TimerDefinition[], metadata: Pick<SopMetadata, 'steps'>): ElementProblem[] {
-  return timers
+/**
+ * A `sop:at="dueAt"` timer must be attached to a step with a time standard (its deadline); a process started by a
+ * timer has no applicant, so it may have no applicant (initiator) lane.
+ */
+export function dueAtTimerProblems(timers: readonly TimerDefinition[], metadata: Pick<SopMetadata, 'steps' | 'roles'>): ElementProblem[] {
+  const start = timers.find((t) => t.eventType === 'start');
+  const applicant = start ? metadata.roles.find((r) => r.initiator) : undefined;
+  const noApplicant = start && applicant ? [{ elementId: start.elementId, message: `a case started by a timer has no applicant: lane ${applicant.laneId} (initiator="true") cannot be given its tasks` }] : [];
+  return [...noApplicant, ...timers
     .filter((t) => t.at === 'dueAt' && !metadata.steps.find((s) => s.elementId === t.attachedTo)?.timeStandard?.iso)
-    .map((t) => ({ elementId: t.elementId, message: `sop:at="dueAt" needs the task it is attached to (${t.attachedTo ?? '?'}) to have a time standard (sop:mutuBaku duration)` }));
+    .map((t) => ({ elementId: t.elementId, message: `sop:at="dueAt" needs the task it is attached to (${t.attachedTo ?? '?'}) to have a time standard (sop:mutuBaku duration)` }))];
 }

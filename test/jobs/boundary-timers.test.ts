@@ -39,19 +39,19 @@ for (const database of await testDatabases()) {
     t.same(jobs.map((j) => [j.elementId, j.dueAt]).sort(), [['ingatkan', WITA('2026-03-09T15:30')], ['tunda', WITA('2026-03-13T15:30')]], 'P1D = Monday 15:30, P5D = next Friday 15:30');
 
     clock.set(WITA('2026-03-09T15:29'));
-    t.same(await app.app.services.executor.runDue(), { fired: 0, failed: 0, incidents: 0 }, 'nothing is due a minute early');
+    t.same(await app.app.services.executor.runDue(), { fired: 0, failed: 0, incidents: 0, started: 0 }, 'nothing is due a minute early');
     clock.set(WITA('2026-03-09T15:30'));
-    t.same(await app.app.services.executor.runDue(), { fired: 1, failed: 0, incidents: 0 });
+    t.same(await app.app.services.executor.runDue(), { fired: 1, failed: 0, incidents: 0, started: 0 });
     const after = await tasksOf(app, id);
     t.same(after.map((x) => [x.elementId, x.status]).sort(), [['diingatkan', 'open'], ['tandatangan', 'open']], 'non-interrupting: the escalation task opens, the original stays');
     const events = await eventsOf(app, id);
     t.equal(events.filter((e) => e.type === 'timer.fired' && e.elementId === 'ingatkan').length, 1, 'timer.fired in the trail');
     t.same((await app.app.services.jobs.forInstance(id)).map((j) => j.elementId), ['tunda'], 'the fired job is gone, the other waits');
-    t.same(await app.app.services.executor.runDue(), { fired: 0, failed: 0, incidents: 0 }, 'a fired job never fires again');
+    t.same(await app.app.services.executor.runDue(), { fired: 0, failed: 0, incidents: 0, started: 0 }, 'a fired job never fires again');
 
     // The interrupting timer: the task is cancelled and its path taken.
     clock.set(WITA('2026-03-13T15:30'));
-    t.same(await app.app.services.executor.runDue(), { fired: 1, failed: 0, incidents: 0 });
+    t.same(await app.app.services.executor.runDue(), { fired: 1, failed: 0, incidents: 0, started: 0 });
     const last = await tasksOf(app, id);
     t.equal(last.find((x) => x.elementId === 'tandatangan')?.status, 'cancelled', 'interrupting: the task is cancelled');
     const trail = await eventsOf(app, id);
@@ -114,6 +114,6 @@ for (const database of await testDatabases()) {
     t.equal((await app.call('POST', `/instances/${cancelled}/cancel`, ADMIN_TOKEN, { reason: 'uji' })).statusCode, 200);
     t.same(await app.app.services.jobs.forInstance(cancelled), []);
     clock.set(WITA('2026-03-20T10:00'));
-    t.same(await app.app.services.executor.runDue(), { fired: 0, failed: 0, incidents: 0 });
+    t.same(await app.app.services.executor.runDue(), { fired: 0, failed: 0, incidents: 0, started: 0 });
   });
 }

@@ -30,7 +30,7 @@ t.test('each failure of a firing has its own outcome', async (t) => {
 
   const gone = await start();
   failure = new TimerNotWaitingError('ingatkan', 'x');
-  t.same(await failing.runDue(), { fired: 0, failed: 0, incidents: 0 });
+  t.same(await failing.runDue(), { fired: 0, failed: 0, incidents: 0, started: 0 });
   t.same(await s.jobs.forInstance(gone), [], 'a timer that no longer waits loses its job');
 
   const ended = await start();
@@ -45,7 +45,7 @@ t.test('each failure of a firing has its own outcome', async (t) => {
   t.match(free, { lockedBy: null, retries: 3, lastError: null }, 'a case moved on meanwhile: the job is free again, no retry spent');
 
   failure = new Error('database hiccup');
-  t.same(await failing.runDue(), { fired: 0, failed: 1, incidents: 0 });
+  t.same(await failing.runDue(), { fired: 0, failed: 1, incidents: 0, started: 0 });
   const [retried] = await s.jobs.forInstance(moved);
   t.match(retried, { retries: 2, lastError: 'database hiccup', dueAt: new Date(clock.now.getTime() + retryDelayMs(1)).toISOString() }, 'other failures retry with backoff');
 
@@ -58,7 +58,7 @@ t.test('each failure of a firing has its own outcome', async (t) => {
     calls++;
     return true;
   });
-  t.same(await counting.runDue(), { fired: 0, failed: 0, incidents: 0 });
+  t.same(await counting.runDue(), { fired: 0, failed: 0, incidents: 0, started: 0 });
   t.equal(calls, 0, 'a held job is left to its holder');
   t.equal(await s.jobs.update(claimed?.id ?? '', 'not-the-holder', { retries: 0 }), false, 'only the holder changes it');
   t.equal(await s.jobs.nextDue(), (await s.jobs.forInstance(moved))[0]?.dueAt);

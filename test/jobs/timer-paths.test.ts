@@ -106,10 +106,10 @@ for (const database of await testDatabases()) {
       clock.advance(60_000);
     }
     t.same(results, [
-      { fired: 0, failed: 1, incidents: 0 },
-      { fired: 0, failed: 1, incidents: 0 },
-      { fired: 0, failed: 1, incidents: 0 },
-      { fired: 0, failed: 1, incidents: 1 },
+      { fired: 0, failed: 1, incidents: 0, started: 0 },
+      { fired: 0, failed: 1, incidents: 0, started: 0 },
+      { fired: 0, failed: 1, incidents: 0, started: 0 },
+      { fired: 0, failed: 1, incidents: 1, started: 0 },
     ], 'three retries, then an incident');
     t.equal((await app.call('GET', '/incidents', staff.token)).statusCode, 403, 'staff may not list incidents');
     const owner = await app.user(['owner:uji']);
