@@ -94,7 +94,7 @@ export interface RunResult {
 
 /** What one run asks of the runtime beyond its cause. */
 export interface RunOptions {
-  /** Gives each timer that starts waiting in this run its due time; default: wall-clock time (timerDueOnWallClock). */
+  /** Gives each timer that starts waiting in this run its due time; default: wall-clock time in UTC (wallClockTimerDue). */
   timerDue?: TimerDueFn;
 }
 

@@ -119,6 +119,9 @@ for (const database of await testDatabases()) {
     t.same((await app.call('GET', '/incidents', stranger.token)).json().items, [], "another unit's owner does not");
     t.equal((await app.call('POST', `/incidents/${list.items[0].id}/retry`, stranger.token)).statusCode, 404);
     t.equal((await app.call('POST', '/incidents/no-such-id/retry', ADMIN_TOKEN)).statusCode, 404);
+    const page = (await app.call('GET', '/incidents?limit=1', owner.token)).json();
+    t.equal(page.items.length, 1);
+    t.same((await app.call('GET', `/incidents?limit=1&cursor=${page.nextCursor}`, owner.token)).json(), { items: [], nextCursor: null }, 'paged by cursor');
     t.match(list.items, [{ kind: 'timer', instanceId: id, elementId: 'tunggu-sidang', message: /jadwalSidang|missing/, retries: 0, resolvedAt: null }]);
     t.equal((await app.app.services.executor.runDue()).failed, 0, 'an incident is not retried by itself');
 
