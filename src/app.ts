@@ -104,8 +104,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   }
   if (options.jobExecutor !== false && config.jobPollMs > 0) {
     const stop = services.executor.start(config.jobPollMs);
-    // Stopping waits for the round under way, so a job is never left half-run by a graceful close.
-    app.addHook('onClose', async () => stop());
+    // Before onClose (where the database closes): stopping waits for the round under way, which needs the pool.
+    app.addHook('preClose', async () => stop());
   }
   app.log.info({ processesDir: config.processesDir, definitions: deployed.map((d) => d.definitions[0]) }, 'processes deployed');
 
