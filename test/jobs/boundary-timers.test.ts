@@ -101,6 +101,21 @@ for (const database of await testDatabases()) {
     t.equal((await tasksOf(app, id)).find((x) => x.elementId === 'tandatangan')?.status, 'cancelled');
   });
 
+  t.test(`[${database}] a waiting timer survives a restart and fires once from the stored state`, async (t) => {
+    const clock = new TestClock(new Date(WITA('2026-03-06T15:30')));
+    const dir = tempDir(t);
+    fs.copyFileSync(path.join(FIXTURES, 'timers', 'boundary-task.bpmn'), path.join(dir, 'boundary-task.bpmn'));
+    const first = await startApp(t, { database, processesDir: dir, clock, dir });
+    const id = await start(first);
+    await first.close();
+    // No engine survives: the new process recovers the case from the database, as after a crash.
+    const second = await startApp(t, { databaseUrl: first.databaseUrl, processesDir: dir, clock, dir, engineCacheMiB: 0 });
+    clock.set(WITA('2026-03-09T15:30'));
+    t.equal((await second.app.services.executor.runDue()).fired, 1);
+    t.equal((await second.app.services.executor.runDue()).fired, 0);
+    t.same((await tasksOf(second, id)).map((x) => [x.elementId, x.status]).sort(), [['diingatkan', 'open'], ['tandatangan', 'open']]);
+  });
+
   t.test(`[${database}] completing the task deletes its jobs; cancelling the case deletes its jobs`, async (t) => {
     const clock = new TestClock(new Date(WITA('2026-03-06T10:00')));
     const app = await timerApp(t, database, clock);
