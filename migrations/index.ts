@@ -17,6 +17,7 @@ import * as instantWindow from './014_instant_window.js';
 import * as calendarOverrides from './015_calendar_overrides.js';
 import * as definitionSources from './016_definition_sources.js';
 import * as instanceBusinessKeyIndex from './017_instance_business_key_index.js';
+import * as jobsAndIncidents from './018_jobs_and_incidents.js';
 import * as versionLifecycle from './020_version_lifecycle.js';
 import * as eventSubscriptions from './022_event_subscriptions.js';
 import * as notificationsOutbox from './023_notifications_outbox.js';
@@ -44,6 +45,7 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['015_calendar_overrides', calendarOverrides],
   ['016_definition_sources', definitionSources],
   ['017_instance_business_key_index', instanceBusinessKeyIndex],
+  ['018_jobs_and_incidents', jobsAndIncidents],
   ['020_version_lifecycle', versionLifecycle],
   ['022_event_subscriptions', eventSubscriptions],
   ['023_notifications_outbox', notificationsOutbox],

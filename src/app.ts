@@ -30,6 +30,7 @@ import engineMoveRoutes from './routes/engine-move-routes.js';
 import messageRoutes from './routes/message-routes.js';
 import migrationRoutes from './routes/migration-routes.js';
 import outboxRoutes from './routes/outbox-routes.js';
+import incidentRoutes from './routes/incident-routes.js';
 import webPlugin from './web/web-plugin.js';
 
 export interface AppOptions {
@@ -39,6 +40,8 @@ export interface AppOptions {
   calendarRefreshMs?: number;
   /** How often the overdue sweeper runs (default 60 s); 0 turns it off (tests call sweepOnce themselves). */
   sweepIntervalMs?: number;
+  /** Runs the timer job executor (default true, when JOB_POLL_MS > 0); tests turn it off and call runDue themselves. */
+  jobExecutor?: boolean;
   /** A pino destination for tests that read the log. */
   logStream?: NodeJS.WritableStream;
 }
@@ -103,6 +106,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const stop = services.sweeper.start(sweepIntervalMs);
     app.addHook('onClose', async () => stop());
   }
+  if (options.jobExecutor !== false && config.jobPollMs > 0) {
+    const stop = services.executor.start(config.jobPollMs);
+    // Before onClose (where the database closes): stopping waits for the round under way, which needs the pool.
+    app.addHook('preClose', async () => stop());
+  }
   app.log.info({ processesDir: config.processesDir, definitions: deployed.map((d) => d.definitions[0]) }, 'processes deployed');
   services.notifications.start();
   app.addHook('onClose', async () => services.notifications.close());
@@ -142,6 +150,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(messageRoutes);
   await app.register(migrationRoutes);
   await app.register(outboxRoutes);
+  await app.register(incidentRoutes);
   await app.register(webPlugin);
   return app;
 }

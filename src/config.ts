@@ -54,6 +54,7 @@ const configSchema = z.object({
   WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters (or whsec_<base64>)').optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   OUTBOX_POLL_MS: wholeNumber(0, 3_600_000, 5000),
+  JOB_POLL_MS: wholeNumber(0, 3_600_000, 10_000),
 });
 
 export interface Config {
@@ -77,6 +78,8 @@ export interface Config {
   engineCacheMiB: number;
   /** SQLite page cache of the serving connection, in MiB (better-sqlite3's own default is 16,000 KiB). */
   sqliteCacheMiB: number;
+  /** Longest sleep of the timer job executor between looks for due jobs, in ms; 0 runs no executor in this process. */
+  jobPollMs: number;
   /** Where notifications go; a channel left unset keeps its messages in the outbox as `undeliverable`. */
   notifications: NotificationConfig;
 }
@@ -137,5 +140,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     engineCacheMiB: c.ENGINE_CACHE_MIB,
     sqliteCacheMiB: c.SQLITE_CACHE_MIB,
     notifications: notificationConfig(c),
+    jobPollMs: c.JOB_POLL_MS,
   };
 }

@@ -215,3 +215,10 @@ export class EngineRunError extends SopError {
   readonly statusCode = 500;
   readonly code = 'SOP_ERR_ENGINE';
 }
+
+/** A timer a job would fire is no longer waiting in its case (its activity ended, the case moved on). */
+export class TimerNotWaitingError extends ConflictError {
+  constructor(elementId: string, executionId: string) {
+    super(`timer ${elementId} (${executionId}) is not waiting`, 'not-waiting');
+  }
+}

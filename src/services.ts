@@ -20,7 +20,7 @@ import { InstanceLocks } from './instances/instance-locks.js';
 import { messageService } from './instances/message-service.js';
 import { flowCaseMove } from './instances/flow-case-move.js';
 import { caseMigration } from './instances/case-migration.js';
-import { childCaseCarrier, eventSubscriptionCarrier, type MigrationCarrier } from './instances/migration-carriers.js';
+import { childCaseCarrier, eventSubscriptionCarrier, timerJobCarrier, type MigrationCarrier } from './instances/migration-carriers.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
 import { calendarStore } from './sop/calendar-store.js';
 import { dueRetimer } from './tasks/due-retime.js';
@@ -31,6 +31,14 @@ import { contentReads } from './privacy/content-reads.js';
 import { securityEvents } from './audit/security-events.js';
 import type { NotificationConfig } from './config.js';
 import { NO_NOTIFICATIONS, notificationsService } from './notifications/notifications-service.js';
+import { jobsRepository } from './jobs/jobs-repository.js';
+import { jobExecutor } from './jobs/job-executor.js';
+import { jobRetimer } from './jobs/job-retime.js';
+import { timerStarts as timerStartSchedules } from './jobs/timer-starts.js';
+import type { Retime } from './sop/calendar-store.js';
+import { incidentsRepository } from './incidents/incidents-repository.js';
+import { incidentService } from './incidents/incident-service.js';
+import { ConflictError } from './errors.js';
 
 export interface ServiceKeys {
   /** Signs audit checkpoints. */
@@ -48,22 +56,46 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const definitions = definitionsRepository(knex);
   const instances = instancesRepository(knex);
   const tasks = tasksRepository(knex);
-  const runtime = new ProcessRuntime(options.engineCacheBytes === undefined ? {} : { cacheBytes: options.engineCacheBytes });
+  const runtime = new ProcessRuntime({ clock, ...(options.engineCacheBytes === undefined ? {} : { cacheBytes: options.engineCacheBytes }) });
+  const jobs = jobsRepository(knex);
+  const incidentRecords = incidentsRepository(knex);
   const engineMoves = engineMovesRepository(knex);
   const keyOwners = keyOwnersRepository(knex);
   const deploy = deployService({ knex, definitions, keyOwners, audit, log, clock });
   const keyTransfer = keyTransferService({ knex, keyOwners, audit, clock });
-  const retime = dueRetimer({ definitions, tasks, audit, clock });
+  const retimeTasks = dueRetimer({ definitions, tasks, audit, clock });
+  const retimeJobs = jobRetimer({ definitions, jobs, tasks, timersOf: async (d) => (await deploy.compiled(d)).process.timers });
+  // Tasks first: a timer at its task's deadline takes the task's new due date.
+  const retime: Retime = async (trx, changed, at, userId) => {
+    const moved = await retimeTasks(trx, changed, at, userId);
+    await retimeJobs(trx, changed, at, userId);
+    return moved;
+  };
   const calendars = calendarStore({ knex, audit, log, clock, retime, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);
   const subscriptions = eventSubscriptionsRepository(knex);
   const locks = new InstanceLocks();
   const versionStates = versionStatesService({ knex, definitions, calendars, audit, clock });
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
-  const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher, jobs });
+  const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, jobs, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
   // What a migration carries besides task rows; each kind of wait (timer jobs, subscriptions, locks) adds its carrier here.
-  const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances), eventSubscriptionCarrier(subscriptions)];
+  const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances), eventSubscriptionCarrier(subscriptions), timerJobCarrier(jobs)];
   const migrations = caseMigration({ knex, definitions, deploy, instances, tasks, audit, calendars, versionStates, carriers: migrationCarriers, log, clock });
+  const incidents = incidentService({ knex, incidents: incidentRecords, audit, clock, definitionById: workflow.definitionById });
+  // A timer incident is retried by making its job wait again, due now, with its retries back.
+  incidents.onRetry('timer', async (trx, incident, at) => {
+    if (!(await jobs.rearm(trx, incident.subjectId, at))) throw new ConflictError(`the timer job of incident ${incident.id} is gone`, 'gone');
+  });
+  const timerStarts = timerStartSchedules({
+    knex,
+    definitions,
+    timersOf: async (d) => (await deploy.compiled(d)).process.timers,
+    calendarOf: (d) => calendars.get(d.metadata.calendar),
+    startCase: workflow.startScheduled,
+    log,
+    clock,
+  });
+  const executor = jobExecutor({ knex, jobs, incidents: incidentRecords, audit, log, clock, fire: workflow.fireTimer, definitionById: workflow.definitionById, starts: timerStarts });
   const flowCases = flowCaseMove({ knex, definitions, deploy, instances, tasks, moves: engineMoves, audit, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
@@ -72,7 +104,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const security = securityEvents({ audit, keyOwners });
   const zoneOf = async (id: string) => (await calendars.stored(id))?.timeZone;
   const notifications = notificationsService({ knex, audit, users, tasks, instances, definitions, zoneOf, config: options.notifications ?? NO_NOTIFICATIONS, clock, log });
-  return { notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
+  return { jobs, incidents, executor, timerStarts, notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -34,11 +34,12 @@ async function start(env: Record<string, string>): Promise<{ code: number; stder
 }
 
 t.test('an empty number is refused, not read as 0', async (t) => {
-  for (const name of ['PORT', 'WORKERS', 'ENGINE_CACHE_MIB', 'SQLITE_CACHE_MIB']) {
+  for (const name of ['PORT', 'WORKERS', 'ENGINE_CACHE_MIB', 'SQLITE_CACHE_MIB', 'JOB_POLL_MS']) {
     t.throws(() => loadConfig({ [name]: '' }), new RegExp(`${name}: is empty`), name);
     t.throws(() => loadConfig({ [name]: '12abc' }), new RegExp(`${name}: must be a whole number`), name);
   }
   t.equal(loadConfig({}).port, 3000);
+  t.equal(loadConfig({}).jobPollMs, 10_000);
   t.equal(loadConfig({ PORT: ' 8080 ' }).port, 8080);
   t.equal(loadConfig({ PORT: '0' }).port, 0, 'an explicit 0 still asks for a free port');
 });

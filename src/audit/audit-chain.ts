@@ -35,7 +35,10 @@ export type AuditEventType =
   | 'attachment.added'
   | 'content.read'
   | 'delegation.created'
-  | 'delegation.revoked';
+  | 'delegation.revoked'
+  | 'timer.fired'
+  | 'incident.created'
+  | 'incident.resolved';
 
 export interface DocumentRecord {
   name: string;

@@ -34,7 +34,7 @@ export const XES_SOP_KEYS = {
   workingMs: 'sop:workingMs',
   wallMs: 'sop:wallMs',
   breached: 'sop:breached',
-  /** case event (a message delivered, a signal received): the audit event's type and the message's or signal's name. */
+  /** case event (a message delivered, a signal received, a timer fired): the audit event's type and the message's or signal's name. */
   eventType: 'sop:eventType',
   name: 'sop:name',
 } as const;

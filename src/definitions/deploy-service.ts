@@ -12,6 +12,8 @@ import { readCallActivities, readVersionTag } from '../engine/call-activity-decl
 import { analyseVariables } from '../engine/variable-analysis.js';
 import { canonicalDigest } from '../engine/canonical-diagram.js';
 import { compileDefinition, type CompiledProcess } from '../engine/process-runtime.js';
+import { readTimerDefinitions } from '../engine/timer-definitions.js';
+import { dueAtTimerProblems } from '../jobs/timer-due.js';
 import { readSopMetadata, type SopMetadata } from '../sop/sop-metadata.js';
 import { sealedFieldReads } from '../sop/sealed-fields.js';
 import { checkTimeStandards } from '../sop/step-clock.js';
@@ -82,7 +84,15 @@ async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
   const sopWarnings = read.warnings;
   // What the expressions read is checked on new versions only: a stored version keeps running its cases as it is.
   const variables = newVersion ? analyseVariables(parsed.definitions, process) : { problems: [], warnings: [] };
-  const dataProblems = [...(newVersion ? overLimitText(Object.keys(parsed.elementsById), metadata) : []), ...checkTimeStandards(metadata), ...sealedFieldReads(process, metadata), ...variables.problems];
+  const timers = readTimerDefinitions(parsed.elementsById);
+  const dataProblems = [
+    ...(newVersion ? overLimitText(Object.keys(parsed.elementsById), metadata) : []),
+    ...checkTimeStandards(metadata),
+    ...sealedFieldReads(process, metadata),
+    ...variables.problems,
+    ...timers.problems,
+    ...dueAtTimerProblems(timers.timers, metadata),
+  ];
   if (dataProblems.length > 0) throw new InvalidBpmnError(dataProblems);
   let compiled: CompiledProcess;
   try {

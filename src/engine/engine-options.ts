@@ -6,6 +6,7 @@ import { eventSubProcessElements } from './event-sub-process.js';
 import { hasExpression, isExpression, expressionBody } from './safe-expression.js';
 import { evaluateExpression, expressionKind } from './expressions.js';
 import { startEventElements } from './event-waits.js';
+import { timerElements } from './service-timers.js';
 
 interface ExpressionContext {
   /** `settings.now`, when an engine is built with it, is the clock FEEL's `now()` and `today()` read. */
@@ -85,7 +86,8 @@ export const loopElements = { StandardLoopCharacteristics };
 /**
  * Every engine's options. `elements` holds the behaviours this service changes, merged by bpmn-engine over the
  * default element types: gateways whose joins wait for taken tokens (elements/join-activity.ts), untyped tasks that
- * wait, loops as the standard defines them, and interrupting event sub-processes (event-sub-process.ts).
+ * wait, loops as the standard defines them, interrupting event sub-processes (event-sub-process.ts) and durable
+ * timers (service-timers.ts).
  */
 export const baseEngineOptions = {
   expressions: safeExpressions,
@@ -93,5 +95,5 @@ export const baseEngineOptions = {
   Logger: () => silent,
   // bpmn-engine 25 spreads these over bpmn-elements' own types (`{...Elements, ...opts.elements}`), so only the
   // overridden behaviours are listed.
-  elements: { ...gatewayElements, ...humanTaskElements, ...loopElements, ...eventSubProcessElements, ...startEventElements },
+  elements: { ...gatewayElements, ...humanTaskElements, ...loopElements, ...eventSubProcessElements, ...startEventElements, ...timerElements },
 };

@@ -4,13 +4,19 @@
 import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
 import type { ParseResult } from 'bpmn-moddle';
-import { ActivityFailedError, EngineRunError, NoPathError } from '../errors.js';
+import { ActivityFailedError, EngineRunError, NoPathError, TimerNotWaitingError } from '../errors.js';
 import { NoPathTaken } from './elements/decision-paths.js';
 import { baseEngineOptions } from './engine-options.js';
 import { LiveEngineCache } from './live-engine-cache.js';
 import { exposeLoopSources } from './loop-sources.js';
 import { eventWait, reevaluateConditions, START_EVENT_SETTING, type EventWait } from './event-waits.js';
 import { AUDITED_ELEMENT_TYPES, HUMAN_TASK_TYPES } from './supported-elements.js';
+import { ServiceTimers, type TimerDueFn, type TimerWait } from './service-timers.js';
+import { readTimerDefinitions, type TimerDefinition } from './timer-definitions.js';
+import { wallClockTimerDue } from '../jobs/timer-forms.js';
+
+export type { TimerDueFn, TimerDueRequest, TimerWait } from './service-timers.js';
+export type { TimerDefinition } from './timer-definitions.js';
 
 /** The serialized definition bpmn-engine builds from a moddle context; reused by every engine of that version. */
 export type SourceContext = unknown;
@@ -34,6 +40,8 @@ export interface CompiledProcess {
   sourceContext: SourceContext;
   /** Estimated heap of one live engine of this version, in bytes (see estimateEngineBytes). */
   engineBytes: number;
+  /** The version's timer events, as the service schedules them. */
+  timers: TimerDefinition[];
 }
 
 /** A wait a person acts on: a user, manual or untyped task's execution (one per iteration of a loop). */
@@ -85,7 +93,17 @@ export interface RunResult {
    * for a signal that found none waiting; true when the run cannot tell, so its stored waits are always reconciled.
    */
   hadEventWaits: boolean;
+  /** Every timer waiting now, old and new: each is a job of the case. */
+  timers: TimerWait[];
+  /** Whether the version has timer events at all: when not, the case has no jobs to follow the run. */
+  hasTimers: boolean;
   completed: boolean;
+}
+
+/** What one run asks of the runtime beyond its cause. */
+export interface RunOptions {
+  /** Gives each timer that starts waiting in this run its due time; default: wall-clock time in UTC (wallClockTimerDue). */
+  timerDue?: TimerDueFn;
 }
 
 /** An instance as stored: its id, revision and engine state. */
@@ -121,7 +139,7 @@ export async function compileDefinition(name: string, moddleContext: ParseResult
   const engine: AnyEngine = new Engine({ ...baseEngineOptions, name, moddleContext } as any);
   const [definition] = await engine.getDefinitions();
   const sourceContext = definition.environment.options.source as SourceContext;
-  return { sourceContext, engineBytes: estimateEngineBytes(sourceContext) };
+  return { sourceContext, engineBytes: estimateEngineBytes(sourceContext), timers: readTimerDefinitions(moddleContext.elementsById).timers };
 }
 
 /**
@@ -181,7 +199,7 @@ function waitingTask(api: AnyEngine, iterations: Map<string, number>): WaitingTa
   return wait;
 }
 
-function snapshot({ engine, events, called }: LiveEngine): RunResult {
+function snapshot({ engine, events, called, timers }: LiveEngine): RunResult {
   const execution = engine.execution;
   const definitions = execution.definitions as AnyEngine[];
   // Execution.getState() would serialize the whole source again for every step; the source is per version.
@@ -208,7 +226,9 @@ function snapshot({ engine, events, called }: LiveEngine): RunResult {
   }
   called.clear();
   const completed = execution.state === 'idle' && waiting.length === 0 && calls.length === 0;
-  return { state, events: events.splice(0), waiting, calls, eventWaits, hadEventWaits: true, completed };
+  const waits = completed ? [] : timers.waits();
+  timers.settle();
+  return { state, events: events.splice(0), waiting, calls, eventWaits, hadEventWaits: true, timers: waits, hasTimers: timers.defined, completed };
 }
 
 /**
@@ -233,6 +253,8 @@ interface LiveEngine {
   events: EngineEvent[];
   /** Execution ids of the call activities the current run reached, emptied by each snapshot. */
   called: Set<string>;
+  /** The engine's `timers`: the timers it waits on. */
+  timers: ServiceTimers;
 }
 
 /**
@@ -293,8 +315,8 @@ function recordInterrupted(events: EngineEvent[]): (api: AnyEngine) => void {
   };
 }
 
-function createEngine(name: string, sourceContext: SourceContext): LiveEngine {
-  const engine: AnyEngine = new Engine({ ...baseEngineOptions, name, sourceContext } as any);
+function createEngine(name: string, sourceContext: SourceContext, timers: ServiceTimers): LiveEngine {
+  const engine: AnyEngine = new Engine({ ...baseEngineOptions, name, sourceContext, timers } as any);
   const errors: Error[] = [];
   engine.on('error', (err: Error) => errors.push(err));
   const listener = new EventEmitter();
@@ -307,7 +329,7 @@ function createEngine(name: string, sourceContext: SourceContext): LiveEngine {
   listener.on('activity.leave', recordInterrupted(events));
   const called = new Set<string>();
   listener.on('activity.call', (api: AnyEngine) => called.add(String(api?.executionId)));
-  return { engine, errors, listener, events, called };
+  return { engine, errors, listener, events, called, timers };
 }
 
 /** Triggers the start event a case starts at; EngineRunError when it is not waiting (not a message or signal start). */
@@ -347,6 +369,8 @@ export interface RuntimeOptions {
    * (docs/BENCHMARKS.md).
    */
   cacheBytes?: number;
+  /** The service's clock, which timers count from (default: the system clock). */
+  clock?: () => Date;
 }
 
 /**
@@ -356,9 +380,25 @@ export interface RuntimeOptions {
  */
 export class ProcessRuntime {
   private readonly cache: LiveEngineCache<LiveEngine>;
+  private readonly clock: () => Date;
 
   constructor(options: RuntimeOptions = {}) {
     this.cache = new LiveEngineCache(options.cacheBytes ?? 16 * 1024 * 1024);
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  private timersFor(run: RunOptions, compiled: CompiledProcess): ServiceTimers {
+    return new ServiceTimers(run.timerDue ?? wallClockTimerDue(), this.clock, compiled.timers.length > 0);
+  }
+
+  /** A live engine for the stored instance: the cached one (given this run's due times) or one recovered from its state. */
+  private async live(stored: StoredInstance, name: string, compiled: CompiledProcess, run: RunOptions, cachedOnly = false): Promise<LiveEngine | undefined> {
+    const cached = this.cache.take(stored.id, stored.rev);
+    if (cached) {
+      cached.timers.due = run.timerDue ?? wallClockTimerDue();
+      return cached;
+    }
+    return cachedOnly ? undefined : this.recover(name, compiled.sourceContext, stored.state, this.timersFor(run, compiled));
   }
 
   /**
@@ -366,8 +406,9 @@ export class ProcessRuntime {
    * `startEventId` names the message or signal start event the case starts at (triggered at once); without it the
    * case starts at its none start events. Throws EngineRunError when the engine fails; whatever `commit` throws.
    */
-  async start<T>(id: string, name: string, compiled: CompiledProcess, variables: Record<string, unknown>, commit: (result: RunResult) => Promise<T>, startEventId?: string): Promise<T> {
-    const live = createEngine(name, compiled.sourceContext);
+  async start<T>(id: string, name: string, compiled: CompiledProcess, variables: Record<string, unknown>, commit: (result: RunResult) => Promise<T>, run: RunOptions & { startEventId?: string } = {}): Promise<T> {
+    const { startEventId } = run;
+    const live = createEngine(name, compiled.sourceContext, this.timersFor(run, compiled));
     const settings = startEventId === undefined ? {} : { settings: { [START_EVENT_SETTING]: startEventId } };
     await live.engine.execute({ listener: live.listener, variables, ...settings });
     if (startEventId !== undefined) triggerStart(live, startEventId);
@@ -392,8 +433,9 @@ export class ProcessRuntime {
     task: WaitingTask,
     routing: Record<string, unknown>,
     commit: (result: RunResult) => Promise<T>,
+    run: RunOptions = {},
   ): Promise<T> {
-    const live = this.cache.take(stored.id, stored.rev) ?? (await this.recover(name, compiled.sourceContext, stored.state));
+    const live = (await this.live(stored, name, compiled, run)) as LiveEngine;
     const execution = live.engine.execution;
     const postponed = postponedDeep(execution.getPostponed() as AnyEngine[]);
     const waiting = postponed.find((api) => api.id === task.elementId && api.executionId === task.executionId);
@@ -414,6 +456,40 @@ export class ProcessRuntime {
     return committed;
   }
 
+  /**
+   * Fires the timer `timer` of a stored instance when it is due at the runtime's clock: at `timer.dueAt` when given
+   * (the service's due time, which a calendar change may have moved), else at the engine's stored one; a value that
+   * had not resolved is resolved again first, and its new due time wins. Then runs the instance to its next
+   * waits; `commit` gets the result and whether the timer fired (a timer not yet due is left waiting, its due time in
+   * `result.timers`) and stores it as revision `stored.rev + 1`. Throws TimerNotWaitingError (409) when the timer no
+   * longer waits, ActivityFailedError (422) when its value still gives no due time, EngineRunError.
+   */
+  async fireTimer<T>(
+    stored: StoredInstance,
+    name: string,
+    compiled: CompiledProcess,
+    timer: { elementId: string; executionId: string; dueAt?: string },
+    commit: (result: RunResult, fired: boolean) => Promise<T>,
+    run: RunOptions = {},
+  ): Promise<T> {
+    let live = await this.live(stored, name, compiled, run, true);
+    // A value that did not resolve is read again on recovery, with the variables the case has now.
+    if (!live || live.timers.find(timer.elementId, timer.executionId)?.problem !== undefined) {
+      live = await this.recover(name, compiled.sourceContext, stored.state, this.timersFor(run, compiled));
+    }
+    const wait = live.timers.find(timer.elementId, timer.executionId);
+    if (!wait) throw new TimerNotWaitingError(timer.elementId, timer.executionId);
+    if (wait.problem !== undefined) throw new ActivityFailedError(timer.elementId, wait.problem);
+    const due = wait.fresh || timer.dueAt === undefined ? wait.expireAt : timer.dueAt;
+    const fired = Date.parse(due) <= this.clock().getTime() && live.timers.fire(timer.executionId);
+    failIfErrored(live);
+    const result = snapshot(live);
+    const keep = this.keepable(live, result, compiled);
+    const committed = await commit(result, fired);
+    if (keep) this.cache.set(stored.id, stored.rev + 1, keep, compiled.engineBytes);
+    return committed;
+  }
+
   /** The cache's current estimated weight in bytes and its number of engines. */
   get cached(): { engines: number; bytes: number } {
     return this.cache.size;
@@ -428,9 +504,9 @@ export class ProcessRuntime {
     return !result.completed && this.cache.fits(compiled.engineBytes) ? live : undefined;
   }
 
-  private async recover(name: string, sourceContext: SourceContext, state: EngineState): Promise<LiveEngine> {
+  private async recover(name: string, sourceContext: SourceContext, state: EngineState, timers: ServiceTimers): Promise<LiveEngine> {
     if (state.format !== undefined) throw new EngineRunError(`the process could not advance: its state (${state.format}) was not moved to bpmn-engine`);
-    const live = createEngine(name, sourceContext);
+    const live = createEngine(name, sourceContext, timers);
     // The stored state is the caller's fresh parse of the column (StoredInstance), so the engine may take it as is.
     live.engine.recover(state);
     await live.engine.resume({ listener: live.listener });

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { ConflictError } from '../errors.js';
 import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { TasksRepository } from '../tasks/tasks-repository.js';
+import type { JobsRepository } from '../jobs/jobs-repository.js';
 import { asRow, taskEvents } from '../tasks/task-audit.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
@@ -26,12 +27,12 @@ export async function runningTree(instances: InstancesRepository, trx: Knex.Tran
 }
 
 /**
- * Cancels `instance` (guarded by its revision), its open tasks and its message, signal and condition waits, then its
- * running children the same way.
+ * Cancels `instance` (guarded by its revision), its open tasks, its message, signal and condition waits and its timer
+ * jobs, then its running children the same way.
  * Throws ConflictError when a case changed meanwhile; the caller's transaction then stores none of it.
  */
 export async function cancelCaseTree(
-  deps: { instances: InstancesRepository; tasks: TasksRepository; audit: AuditChain; subscriptions: EventSubscriptionsRepository },
+  deps: { instances: InstancesRepository; tasks: TasksRepository; audit: AuditChain; subscriptions: EventSubscriptionsRepository; jobs?: JobsRepository | undefined },
   trx: Knex.Transaction,
   instance: InstanceRecord,
   cause: CancelCause,
@@ -43,6 +44,7 @@ export async function cancelCaseTree(
   const open = await tasks.openForInstance(instance.id, trx);
   for (const t of open) await tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
   await subscriptions.deleteForInstance(trx, instance.id);
+  await deps.jobs?.deleteForInstance(trx, instance.id);
   const base: NewAuditEvent = { type: 'task.cancelled', at, definitionKey: instance.definitionKey, version: instance.version, instanceId: instance.id, userId };
   const withRoot = instance.id === rootId ? {} : { cancelledWith: rootId, parentInstanceId: instance.parentInstanceId };
   await audit.append(trx, [...taskEvents('task.cancelled', open.map(asRow), base), { ...base, type: 'instance.cancelled', data: { reason, ...withRoot } }]);

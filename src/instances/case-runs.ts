@@ -8,7 +8,9 @@ import { CalledProcessMissingError, ConflictError } from '../errors.js';
 import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
-import type { EngineState, ProcessRuntime, RunResult, WaitingCall } from '../engine/process-runtime.js';
+import type { CompiledProcess, EngineState, ProcessRuntime, RunOptions, RunResult, WaitingCall } from '../engine/process-runtime.js';
+import type { JobsRepository } from '../jobs/jobs-repository.js';
+import { caseTimerDue } from '../jobs/timer-due.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
 import type { WorkingCalendar } from '../sop/working-calendar.js';
 import { projectTasks } from '../tasks/task-projection.js';
@@ -116,6 +118,8 @@ export interface CaseRunsDeps {
   runtime: ProcessRuntime;
   calendars: CalendarStore;
   clock: () => Date;
+  /** The cases' timer jobs, which follow every run. */
+  jobs?: JobsRepository;
   /** Versions by id, cached by the caller (they never change). */
   definitionById: (id: string) => Promise<DefinitionVersion>;
 }
@@ -125,7 +129,7 @@ export interface CaseRunsDeps {
  * vanished tasks cancelled, then one audit append carrying the new rows (`store.ahead`, the new tasks) with it, so
  * that PostgreSQL holds the chain head for the least time.
  */
-export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions'>, input: RunInput, store: RunStore = {}): CaseRun {
+export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions' | 'jobs'>, input: RunInput, store: RunStore = {}): CaseRun {
   const { definition, instance, result, now } = input;
   const { created, vanished } = projectTasks(definition, input.calendar, instance, input.open, result.waiting, now);
   const at = now.toISOString();
@@ -143,6 +147,8 @@ export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'
       for (const t of vanished) await deps.tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
       await deps.subscriptions.sync(trx, instance, result.eventWaits, at, result.hadEventWaits);
       await deps.audit.append(trx, events, [...(store.ahead?.(trx) ?? []), ...deps.tasks.insert(trx, created)]);
+      // The timers the case waits on now are its jobs: a timer whose task ended, or that fired, loses its job here.
+      if (deps.jobs && (result.hasTimers || result.timers.length > 0)) await deps.jobs.sync(trx, { instanceId: instance.id, definitionId: definition.id, timers: result.timers, at });
       if (result.completed) await endChildren(deps, trx, instance, input.userId, at);
     },
   };
@@ -152,11 +158,16 @@ export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'
  * A case that ends while a call activity still waits (a terminate end event on another branch) takes the child
  * cases with it, as Camunda does; a case with no running child costs one indexed read.
  */
-async function endChildren(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions'>, trx: Knex.Transaction, instance: InstanceRecord, userId: string, at: string): Promise<void> {
+async function endChildren(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions' | 'jobs'>, trx: Knex.Transaction, instance: InstanceRecord, userId: string, at: string): Promise<void> {
   for (const child of await deps.instances.children(instance.id, trx)) {
     if (child.status !== 'running') continue;
     await cancelCaseTree(deps, trx, child, { userId, at, reason: `the calling case ${instance.id} ended`, rootId: instance.id });
   }
+}
+
+/** A run's options for a case of `definition`: its timers count on the SOP's calendar (jobs/timer-due.ts). */
+export function timerRunOptions(process: CompiledProcess, definition: DefinitionVersion, calendar: WorkingCalendar): RunOptions {
+  return process.timers.length === 0 ? {} : { timerDue: caseTimerDue(process.timers, definition.metadata.steps, calendar) };
 }
 
 export function caseRuns(deps: CaseRunsDeps) {
@@ -210,7 +221,7 @@ export function caseRuns(deps: CaseRunsDeps) {
       const calendar = await calendars.get(definition.metadata.calendar);
       const variables = passVariables(callDeclaration(parent.definition, call.elementId)?.inputs, parent.instance.variables);
       const id = randomUUID();
-      await runtime.start(id, definition.key, process, variables, (result) => then(childRun(parent, call, definition, calendar, id, variables, result, userId)));
+      await runtime.start(id, definition.key, process, variables, (result) => then(childRun(parent, call, definition, calendar, id, variables, result, userId)), timerRunOptions(process, definition, calendar));
     };
   }
 
@@ -236,7 +247,7 @@ export function caseRuns(deps: CaseRunsDeps) {
       const { process } = await deploy.compiled(parent.definition);
       const calendar = await calendars.get(parent.definition.metadata.calendar);
       const wait = { elementId: parentElementId as string, executionId: parentExecutionId as string };
-      await runtime.signal(parent.instance, parent.definition.key, process, wait, output, (result) => then(resumedRun(parent, child, output, calendar, result, userId)));
+      await runtime.signal(parent.instance, parent.definition.key, process, wait, output, (result) => then(resumedRun(parent, child, output, calendar, result, userId)), timerRunOptions(process, parent.definition, calendar));
     };
   }
 

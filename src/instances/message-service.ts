@@ -19,9 +19,10 @@ import type { TasksRepository } from '../tasks/tasks-repository.js';
 import { maySeeInstance } from './instance-access.js';
 import { startableVersion } from '../definitions/version-lifecycle.js';
 import type { InstanceLocks } from './instance-locks.js';
+import type { JobsRepository } from '../jobs/jobs-repository.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import type { EventSubscription, EventSubscriptionsRepository } from './event-subscriptions-repository.js';
-import { advancedCase, caseRun, caseRuns, newInstance } from './case-runs.js';
+import { advancedCase, caseRun, caseRuns, newInstance, timerRunOptions } from './case-runs.js';
 
 export interface MessageDeps {
   knex: Knex;
@@ -30,6 +31,8 @@ export interface MessageDeps {
   instances: InstancesRepository;
   tasks: TasksRepository;
   subscriptions: EventSubscriptionsRepository;
+  /** The cases' timer jobs, which follow every run (a delivery may start or end a timer's wait). */
+  jobs?: JobsRepository;
   locks: InstanceLocks;
   audit: AuditChain;
   runtime: ProcessRuntime;
@@ -134,7 +137,7 @@ export function messageService(deps: MessageDeps) {
         const { instance, advance } = advancedCase(instances, stored, result, { ...stored.variables, ...values }, now.toISOString());
         const lead = [deliveryEvent(c.subscription, definition, stored.id, user, values, now)];
         await runs.settle(caseRun(deps, { calendar, definition, instance, open, result, now, userId: user.id, lead }, { before: advance }), user.id);
-      });
+      }, timerRunOptions(process, definition, calendar));
       return values;
     });
   }
@@ -181,7 +184,7 @@ export function messageService(deps: MessageDeps) {
       const started: NewAuditEvent = { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: id, userId: user.id, data: { businessKey: instance.businessKey, startEventId } };
       const lead = [started, deliveryEvent({ kind: declaration.kind, name: declaration.name, elementId: startEventId, executionId: startEventId }, definition, id, user, variables, now)];
       await runs.settle(caseRun(deps, { calendar, definition, instance, open: [], result, now, userId: user.id, lead }, { ahead: (trx) => [instances.insert(trx, { ...instance, state: result.state })] }), user.id);
-    }, startEventId);
+    }, { ...timerRunOptions(process, definition, calendar), startEventId });
     return id;
   }
 

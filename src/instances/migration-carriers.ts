@@ -7,6 +7,7 @@ import type { DefinitionVersion } from '../definitions/definitions-repository.js
 import type { EngineState } from '../engine/process-runtime.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
+import type { JobsRepository } from '../jobs/jobs-repository.js';
 
 /** Why a case cannot move (or one thing it cannot take along), naming the element and, for a read, the variable. */
 export interface MigrationProblem {
@@ -66,6 +67,24 @@ export function eventSubscriptionCarrier(subscriptions: Pick<EventSubscriptionsR
         code: 'carrier' as const,
         elementId: s.elementId,
         message: `${s.elementId} waits for ${s.kind} ${s.name}: a case waiting for a message, signal or condition is not moved until it arrives`,
+      }));
+    },
+  };
+}
+
+/**
+ * A case waiting on a timer is not moved: its job names an execution of the old version's state, which the replayed
+ * state would not have (issue 22 allows refusing such a case by name). It moves once the timer has fired or its
+ * activity has ended.
+ */
+export function timerJobCarrier(jobs: Pick<JobsRepository, 'forInstance'>): MigrationCarrier {
+  return {
+    name: 'timer job',
+    async check(c) {
+      return (await jobs.forInstance(c.instance.id)).map((j) => ({
+        code: 'carrier' as const,
+        elementId: j.elementId,
+        message: `${j.elementId} waits for its timer (due ${j.dueAt}): a case waiting on a timer is not moved until it fires`,
       }));
     },
   };

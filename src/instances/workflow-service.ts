@@ -26,7 +26,9 @@ import { maySeeInstance } from './instance-access.js';
 import { InstanceLocks } from './instance-locks.js';
 import { collectEvidence, completedColumns, completedTask, completionEvent, measureCompletion, type Recorded } from './task-completion.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
-import { advancedCase, caseRun, caseRuns, newInstance } from './case-runs.js';
+import { advancedCase, caseRun, caseRuns, newInstance, timerRunOptions } from './case-runs.js';
+import { JOB_RETRIES, type JobRecord, type JobsRepository } from '../jobs/jobs-repository.js';
+import { SYSTEM_USER_ID } from '../jobs/system-user.js';
 import { cancelCaseTree, runningTree } from './case-cancel.js';
 import type { EngineMovesRepository } from './engine-moves-repository.js';
 import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
@@ -49,6 +51,7 @@ export interface WorkflowDeps {
   log: Logger;
   clock: () => Date;
   contentCipher: ContentCipher;
+  jobs?: JobsRepository;
 }
 
 export function workflowService(deps: WorkflowDeps) {
@@ -169,7 +172,7 @@ export function workflowService(deps: WorkflowDeps) {
         // A child that ended at once may have resumed (and ended) this case within the same transaction.
         const childInstanceIds = [...cases.values()].filter((c) => c.instance.parentInstanceId === id).map((c) => c.instance.id);
         return { ...(cases.get(id)?.instance ?? instance), childInstanceIds };
-      });
+      }, timerRunOptions(process, definition, calendar));
     },
 
     /**
@@ -207,7 +210,7 @@ export function workflowService(deps: WorkflowDeps) {
           log.info({ instanceId: instance.id, taskId: task.id, elementId: task.elementId, userId: user.id, workingMs: measured.workingMs, breached: measured.breached, event: 'task.completed' }, 'task completed');
           if (result.completed) log.info({ instanceId: instance.id, event: 'instance.completed' }, 'instance completed');
           return completedTask(task, user, documents, recorded, measured);
-        });
+        }, timerRunOptions(process, definition, calendar));
       });
     },
 
@@ -280,6 +283,67 @@ export function workflowService(deps: WorkflowDeps) {
       return (await tasks.byId(task.id)) as TaskRecord;
     },
 
+    /**
+     * Starts a case of version `definitionId` on its timer start event's schedule, by the built-in `system` actor,
+     * calling `before` inside the transaction that stores it (the schedule moves to its next slot there, so each slot
+     * starts one case across processes). Returns the case's id. Throws what `before` throws, EngineRunError.
+     */
+    async startScheduled(definitionId: string, before: (trx: Knex.Transaction) => Promise<void>): Promise<string> {
+      const definition = await definitionById(definitionId);
+      const { process } = await deploy.compiled(definition);
+      const calendar = await calendars.get(definition.metadata.calendar);
+      const id = randomUUID();
+      await runtime.start(id, definition.key, process, {}, async (result) => {
+        const now = clock();
+        const at = now.toISOString();
+        const instance = newInstance(definition, id, { businessKey: null, startedBy: SYSTEM_USER_ID, variables: {} }, result, at);
+        const started: NewAuditEvent = { type: 'instance.started', at, definitionKey: definition.key, version: definition.version, instanceId: id, userId: SYSTEM_USER_ID, data: { businessKey: null, scheduled: true } };
+        const run = caseRun(deps, { calendar, definition, instance, open: [], result, now, userId: SYSTEM_USER_ID, lead: [started] }, { before, ahead: (trx) => [instances.insert(trx, { ...instance, state: result.state })] });
+        await runs.settle(run, SYSTEM_USER_ID);
+        log.info({ instanceId: id, definitionKey: definition.key, version: definition.version, event: 'instance.started', scheduled: true }, 'scheduled instance started');
+      }, timerRunOptions(process, definition, calendar));
+      return id;
+    },
+
+    /**
+     * Fires the timer of a job `owner` holds, when it is due: the engine takes the timer's path, and the new engine
+     * state, task rows (an interrupted task cancelled, new tasks), the case's jobs (this one deleted, or re-armed by
+     * a cycle), and `timer.fired` commit in one transaction guarded by the instance's revision and the job's lock.
+     * Returns whether it fired (a value resolved again to a later time only moves the job). Throws
+     * TimerNotWaitingError when the timer no longer waits, ActivityFailedError when its value gives no due time,
+     * ConflictError when the case moved on or another executor holds the job now.
+     */
+    async fireTimer(job: JobRecord, owner: string): Promise<boolean> {
+      if (!deps.jobs) throw new Error('fireTimer needs the jobs repository');
+      const jobs = deps.jobs;
+      return locks.run(job.instanceId, async () => {
+        const instance = await instances.withState(job.instanceId);
+        if (!instance || instance.status !== 'running') throw new ConflictError(`instance ${job.instanceId} is not running`, instance?.status ?? 'missing');
+        await checkMoved(instance);
+        const definition = await definitionById(instance.definitionId);
+        const { process } = await deploy.compiled(definition);
+        const calendar = await calendars.get(definition.metadata.calendar);
+        const open = await tasks.openForInstance(instance.id);
+        const timer = { elementId: job.elementId, executionId: job.executionId, dueAt: job.dueAt };
+        return runtime.fireTimer(instance, definition.key, process, timer, async (result, fired) => {
+          const now = clock();
+          const at = now.toISOString();
+          const { instance: after, advance } = advancedCase(instances, instance, result, instance.variables, at);
+          const before = async (trx: Knex.Transaction) => {
+            // Still this executor's (its lease did not run out to another), and free again for a cycle's next firing.
+            const held = await jobs.update(job.id, owner, { locked_by: null, locked_until: null, retries: JOB_RETRIES, last_error: null }, trx);
+            if (!held) throw new ConflictError(`job ${job.id} is held by another executor`, 'claimed');
+            await advance(trx);
+          };
+          const about = { at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, elementId: job.elementId, userId: SYSTEM_USER_ID };
+          const lead: NewAuditEvent[] = fired ? [{ type: 'timer.fired', ...about, data: { jobId: job.id, executionId: job.executionId, dueAt: job.dueAt } }] : [];
+          await runs.settle(caseRun(deps, { calendar, definition, instance: after, open, result, now, userId: SYSTEM_USER_ID, lead }, { before }), SYSTEM_USER_ID);
+          if (fired) log.info({ instanceId: instance.id, elementId: job.elementId, jobId: job.id, dueAt: job.dueAt, event: 'timer.fired' }, 'timer fired');
+          return fired;
+        }, timerRunOptions(process, definition, calendar));
+      });
+    },
+
     async cancel(user: User, instanceId: string, reason: string): Promise<InstanceRecord> {
       const found = await instances.byId(instanceId);
       if (!found) throw new NotFoundError(`instance ${instanceId} not found`);
@@ -292,7 +356,7 @@ export function workflowService(deps: WorkflowDeps) {
         const cause = { userId: user.id, at: clock().toISOString(), reason, rootId: instance.id };
         await knex.transaction(async (trx) => {
           await instances.lockInOrder(trx, await runningTree(instances, trx, instance.id));
-          await cancelCaseTree({ instances, tasks, audit, subscriptions: deps.subscriptions }, trx, instance, cause);
+          await cancelCaseTree({ instances, tasks, audit, subscriptions: deps.subscriptions, jobs: deps.jobs }, trx, instance, cause);
         });
         log.info({ instanceId, userId: user.id, event: 'instance.cancelled' }, 'instance cancelled');
         return (await instances.byId(instanceId)) as InstanceRecord;

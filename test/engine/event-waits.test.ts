@@ -34,7 +34,7 @@ t.test('starting at an element that waits for no message or signal is an engine 
   const xml = fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', 'examples', 'message-catch.bpmn'), 'utf8');
   const compiled = await compileDefinition('contoh-pesan-tunggu', (await parseBpmn(xml)).moddleContext);
   let committed = false;
-  const started = new ProcessRuntime().start('i-1', 'contoh-pesan-tunggu', compiled, {}, async () => (committed = true), 'periksa');
+  const started = new ProcessRuntime().start('i-1', 'contoh-pesan-tunggu', compiled, {}, async () => (committed = true), { startEventId: 'periksa' });
   await t.rejects(started, { code: 'SOP_ERR_ENGINE', message: /periksa is not waiting/ });
   t.notOk(committed);
 });

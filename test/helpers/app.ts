@@ -114,7 +114,7 @@ export async function startApp(t: { teardown(fn: () => void | Promise<void>): vo
     OUTBOX_POLL_MS: '0',
     ...options.env,
   });
-  const app = await buildApp(config, { clock: clock.fn, sweepIntervalMs: 0, ...options.app });
+  const app = await buildApp(config, { clock: clock.fn, sweepIntervalMs: 0, jobExecutor: false, ...options.app });
   let closed = false;
   const close = async () => {
     if (!closed) {

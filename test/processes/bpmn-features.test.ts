@@ -248,7 +248,7 @@ t.test('a lane-less task is done by owners and admins and named in the deploy wa
 });
 
 const REFUSALS: Array<[string, string, string, RegExp]> = [
-  ['timer', '<bpmn:intermediateCatchEvent id="tunggu"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>', 'tunggu', /timers are not supported yet/],
+  ['unreadable timer', '<bpmn:intermediateCatchEvent id="tunggu"><bpmn:timerEventDefinition><bpmn:timeDuration>sejam</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>', 'tunggu', /timeDuration refused/],
   ['message catch without a message', '<bpmn:intermediateCatchEvent id="pesan"><bpmn:messageEventDefinition/></bpmn:intermediateCatchEvent>', 'pesan', /needs a messageRef to a bpmn:message with a name/],
   ['message throw', '<bpmn:intermediateThrowEvent id="kirim"><bpmn:messageEventDefinition/></bpmn:intermediateThrowEvent>', 'kirim', /sending a message is not supported/],
   ['receive task without a message', '<bpmn:receiveTask id="terima"/>', 'terima', /needs a messageRef/],
@@ -262,7 +262,7 @@ const REFUSALS: Array<[string, string, string, RegExp]> = [
   ['script task', '<bpmn:scriptTask id="skrip" scriptFormat="javascript"><bpmn:script>1</bpmn:script></bpmn:scriptTask>', 'skrip', /nothing in a diagram is run as code/],
   ['a flow to an element that does not exist', '<bpmn:startEvent id="mulai"/><bpmn:sequenceFlow id="ke-mana" sourceRef="mulai" targetRef="tidak-ada"/>', 'ke-mana', /names 'tidak-ada', which no element/],
   ['an id used twice', '<bpmn:task id="kembar"/><bpmn:task id="kembar"/>', 'kembar', /used by more than one element/],
-  ['timer inside a sub-process', '<bpmn:subProcess id="sp"><bpmn:intermediateCatchEvent id="tunggu-dalam"><bpmn:timerEventDefinition/></bpmn:intermediateCatchEvent></bpmn:subProcess>', 'tunggu-dalam', /not supported yet/],
+  ['timer inside a sub-process', '<bpmn:subProcess id="sp"><bpmn:intermediateCatchEvent id="tunggu-dalam"><bpmn:timerEventDefinition/></bpmn:intermediateCatchEvent></bpmn:subProcess>', 'tunggu-dalam', /exactly one of timeDate, timeDuration or timeCycle/],
 ];
 
 t.test('refused features answer 400 naming the element and the reason', async (t) => {

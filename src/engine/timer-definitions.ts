@@ -1,0 +1,88 @@
+// The timers of a diagram as the service schedules them: where each waits (boundary, intermediate, start), its form
+// and value, and the SOP attributes that make it count working time or fire at the task's own deadline.
+import type { ModdleElement } from 'bpmn-moddle';
+import type { ElementProblem } from '../errors.js';
+import { readTimerForm, TimerFormError, type TimerType } from '../jobs/timer-forms.js';
+import { expressionBody, hasExpression } from './safe-expression.js';
+
+/** One timer event of a deployed version. */
+export interface TimerDefinition {
+  elementId: string;
+  eventType: 'boundary' | 'intermediate' | 'start';
+  /** The activity a boundary timer is attached to. */
+  attachedTo?: string;
+  /** False for a non-interrupting boundary timer. */
+  cancelActivity: boolean;
+  timerType: TimerType;
+  /** The attribute's text as written (may hold `${…}` reads). */
+  text: string;
+  /** `sop:workingTime="true"`: durations count the SOP calendar's office time. */
+  workingTime: boolean;
+  /** `sop:at="dueAt"`: fires when the attached task becomes overdue (its mutu baku deadline). */
+  at?: 'dueAt';
+}
+
+const TYPES: readonly TimerType[] = ['timeDate', 'timeDuration', 'timeCycle'];
+
+function eventType(event: ModdleElement): TimerDefinition['eventType'] | undefined {
+  if (event.$type === 'bpmn:BoundaryEvent') return 'boundary';
+  if (event.$type === 'bpmn:IntermediateCatchEvent') return 'intermediate';
+  if (event.$type === 'bpmn:StartEvent') return 'start';
+  return undefined;
+}
+
+/** Reads one timer event definition; `problems` gets what makes it unusable, named by its event. */
+function readOne(event: ModdleElement, definition: ModdleElement, problems: ElementProblem[]): TimerDefinition | undefined {
+  const elementId = String(event.id ?? 'timer');
+  const kind = eventType(event);
+  const at = typeof definition.at === 'string' ? definition.at : undefined;
+  const given = TYPES.filter((t) => (definition[t] as ModdleElement | undefined)?.body !== undefined);
+  const problem = (message: string) => problems.push({ elementId, message });
+  if (!kind) return void problem(`a timer may only start, wait (intermediate catch) or be attached (boundary)`);
+  // A timer start event of the process starts cases on schedule; one of an event sub-process is not supported yet.
+  if (kind === 'start' && event.$parent?.$type !== 'bpmn:Process') return void problem('timer start events of sub-processes are not supported yet');
+  if (at !== undefined && (at !== 'dueAt' || kind !== 'boundary')) return void problem(`sop:at must be "dueAt", on a boundary timer`);
+  if (at === undefined && given.length !== 1) return void problem(`a timer needs exactly one of timeDate, timeDuration or timeCycle`);
+  const timerType = given[0] ?? 'timeDate';
+  const text = String((definition[timerType] as ModdleElement | undefined)?.body ?? '').trim();
+  // A value read from the case is checked when the timer starts waiting; a literal is checked here.
+  if (at === undefined && !hasExpression(text)) {
+    try {
+      readTimerForm(timerType, text);
+    } catch (err) {
+      if (!(err instanceof TimerFormError)) throw err;
+      return void problem(`${timerType} refused: ${err.message}`);
+    }
+  } else if (at === undefined && expressionBody(text) === undefined) {
+    return void problem(`${timerType} must be a literal or one \${…} expression`);
+  }
+  const attached = event.attachedToRef as ModdleElement | undefined;
+  return {
+    elementId,
+    eventType: kind,
+    ...(attached?.id ? { attachedTo: String(attached.id) } : {}),
+    cancelActivity: event.cancelActivity !== false,
+    timerType,
+    text,
+    workingTime: definition.workingTime === true,
+    ...(at === 'dueAt' ? { at } : {}),
+  };
+}
+
+/**
+ * The timers among `elements` (a parsed diagram's elements by id) and the problems that refuse the diagram: a timer
+ * without exactly one form, a literal form that cannot be read (readTimerForm: unparsable, over one year, a cron more
+ * often than once a minute), `sop:at` anywhere but on a boundary timer.
+ */
+export function readTimerDefinitions(elements: Record<string, ModdleElement>): { timers: TimerDefinition[]; problems: ElementProblem[] } {
+  const timers: TimerDefinition[] = [];
+  const problems: ElementProblem[] = [];
+  for (const event of Object.values(elements)) {
+    for (const definition of (event.eventDefinitions as ModdleElement[] | undefined) ?? []) {
+      if (definition.$type !== 'bpmn:TimerEventDefinition') continue;
+      const timer = readOne(event, definition, problems);
+      if (timer) timers.push(timer);
+    }
+  }
+  return { timers, problems };
+}

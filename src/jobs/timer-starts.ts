@@ -1,0 +1,121 @@
+// Timer start events: each key's latest version with a timer start event has one schedule row, whose next slot starts
+// one case (claimed by a conditional update, and the slot moved on in the transaction that stores the case), started
+// by the built-in `system` actor. A new version replaces its key's schedule.
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { DefinitionVersion, DefinitionsRepository } from '../definitions/definitions-repository.js';
+import type { TimerDefinition } from '../engine/process-runtime.js';
+import type { Logger } from '../logger.js';
+import type { WorkingCalendar } from '../sop/working-calendar.js';
+import { readTimerForm, timerDueAt, type TimerForm } from './timer-forms.js';
+
+export interface TimerStartRecord {
+  id: string;
+  definitionKey: string;
+  definitionId: string;
+  elementId: string;
+  dueAt: string;
+}
+
+interface Row {
+  id: string;
+  definition_key: string;
+  definition_id: string;
+  element_id: string;
+  due_at: string;
+}
+
+const toRecord = (r: Row): TimerStartRecord => ({ id: r.id, definitionKey: r.definition_key, definitionId: r.definition_id, elementId: r.element_id, dueAt: r.due_at });
+
+/**
+ * The slot after `after` of a start timer: a cron's or a cycle's next, a date's own (only while it lies ahead), a
+ * duration's end counted from `after`; undefined when the schedule has no slot left.
+ */
+export function nextStartSlot(form: TimerForm, after: Date, calendar: WorkingCalendar, workingTime: boolean): Date | undefined {
+  const due = timerDueAt(form, { from: after, calendar, workingTime });
+  return form.kind === 'date' && due <= after ? undefined : due;
+}
+
+export interface TimerStartsDeps {
+  knex: Knex;
+  definitions: DefinitionsRepository;
+  timersOf: (definition: DefinitionVersion) => Promise<readonly TimerDefinition[]>;
+  calendarOf: (definition: DefinitionVersion) => Promise<WorkingCalendar>;
+  /** Starts the slot's case, calling `before` inside its transaction (which moves the slot on). */
+  startCase: (definitionId: string, before: (trx: Knex.Transaction) => Promise<void>) => Promise<string>;
+  log: Logger;
+  clock: () => Date;
+}
+
+export function timerStarts(deps: TimerStartsDeps) {
+  const { knex, definitions, log, clock } = deps;
+
+  /** The start timer of `definition`, read (undefined when it has none or its value cannot be read). */
+  async function startTimer(definition: DefinitionVersion): Promise<{ timer: TimerDefinition; form: TimerForm } | undefined> {
+    const timer = (await deps.timersOf(definition)).find((t) => t.eventType === 'start');
+    return timer ? { timer, form: readTimerForm(timer.timerType, timer.text) } : undefined;
+  }
+
+  /** The schedule rows match the keys' latest versions: new ones scheduled, replaced versions rescheduled, gone ones deleted. */
+  async function sync(): Promise<void> {
+    const now = clock();
+    const rows = (await knex('timer_starts')) as Row[];
+    const wanted = new Set<string>();
+    for (const definition of await definitions.listLatest()) {
+      const start = await startTimer(definition);
+      if (!start) continue;
+      const row = rows.find((r) => r.definition_key === definition.key && r.element_id === start.timer.elementId);
+      wanted.add(`${definition.key}\u0000${start.timer.elementId}`);
+      if (row?.definition_id === definition.id) continue;
+      const due = nextStartSlot(start.form, now, await deps.calendarOf(definition), start.timer.workingTime);
+      if (!due) continue;
+      if (row) await knex('timer_starts').where({ id: row.id, definition_id: row.definition_id }).update({ definition_id: definition.id, due_at: due.toISOString() });
+      else await knex('timer_starts').insert({ id: randomUUID(), definition_key: definition.key, definition_id: definition.id, element_id: start.timer.elementId, due_at: due.toISOString(), created_at: now.toISOString() }).onConflict(['definition_key', 'element_id']).ignore();
+    }
+    const gone = rows.filter((r) => !wanted.has(`${r.definition_key}\u0000${r.element_id}`)).map((r) => r.id);
+    if (gone.length > 0) await knex('timer_starts').whereIn('id', gone).del();
+  }
+
+  /** Starts the case of one claimed slot; the slot moves on (or the row goes) only with the case. */
+  async function fireSlot(row: Row, owner: string): Promise<void> {
+    const definition = (await definitions.byId(row.definition_id)) as DefinitionVersion;
+    const start = await startTimer(definition);
+    const next = start && nextStartSlot(start.form, new Date(row.due_at), await deps.calendarOf(definition), start.timer.workingTime);
+    await deps.startCase(row.definition_id, async (trx) => {
+      const held = trx('timer_starts').where({ id: row.id, due_at: row.due_at, locked_by: owner });
+      const n = next ? await held.update({ due_at: next.toISOString(), locked_by: null, locked_until: null }) : await held.del();
+      if (n !== 1) throw new Error(`the slot ${row.due_at} of ${row.definition_key} was taken by another process`);
+    });
+  }
+
+  return {
+    sync,
+    /** The schedules, soonest first. */
+    async list(): Promise<TimerStartRecord[]> {
+      return ((await knex('timer_starts').orderBy('due_at')) as Row[]).map(toRecord);
+    },
+    /**
+     * Syncs the schedules, then starts one case for each slot due at the clock's now, claimed by `owner` until
+     * `until`. Returns the cases started. A failing slot is logged and stays due for the next round.
+     */
+    async runDue(owner: string, until: string): Promise<number> {
+      await sync();
+      const now = clock().toISOString();
+      const free = (q: Knex.QueryBuilder) => q.whereNull('locked_until').orWhere('locked_until', '<=', now);
+      let started = 0;
+      for (const row of (await knex('timer_starts').where('due_at', '<=', now).where(free).orderBy('due_at')) as Row[]) {
+        if ((await knex('timer_starts').where({ id: row.id, due_at: row.due_at }).where(free).update({ locked_by: owner, locked_until: until })) !== 1) continue;
+        try {
+          await fireSlot(row, owner);
+          started++;
+        } catch (err) {
+          await knex('timer_starts').where({ id: row.id, locked_by: owner }).update({ locked_by: null, locked_until: null });
+          log.error({ err, definitionKey: row.definition_key, slot: row.due_at }, 'scheduled start failed');
+        }
+      }
+      return started;
+    },
+  };
+}
+
+export type TimerStarts = ReturnType<typeof timerStarts>;

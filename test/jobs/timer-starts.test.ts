@@ -1,0 +1,49 @@
+// Timer start events: one case per slot across two processes, started by `system` on the latest version; a new
+// version replaces the schedule; a process with an applicant lane cannot be started by a timer.
+import fs from 'node:fs';
+import path from 'node:path';
+import t from 'tap';
+import { ADMIN_TOKEN, FIXTURES, startApp, tempDir, TestClock, testDatabases } from '../helpers/app.js';
+
+const WITA = (local: string) => new Date(`${local}:00+08:00`).toISOString();
+const FIXTURE = path.join(FIXTURES, 'timers', 'scheduled-report.bpmn');
+
+for (const database of await testDatabases()) {
+  t.test(`[${database}] a cron start timer starts one case per slot with two processes`, async (t) => {
+    const dir = tempDir(t);
+    fs.copyFileSync(FIXTURE, path.join(dir, 'scheduled-report.bpmn'));
+    const clock = new TestClock(new Date(WITA('2026-03-09T10:00')));
+    const a = await startApp(t, { database, processesDir: dir, clock, dir });
+    const b = await startApp(t, { databaseUrl: a.databaseUrl, processesDir: dir, clock, dir });
+    const cases = async () => (await a.call('GET', '/instances?definitionKey=uji-laporan-bulanan', ADMIN_TOKEN)).json().items as Array<{ id: string; startedBy: string }>;
+
+    t.equal((await a.app.services.executor.runDue()).started, 0);
+    t.match(await a.app.services.timerStarts.list(), [{ definitionKey: 'uji-laporan-bulanan', elementId: 'awal-bulan', dueAt: WITA('2026-04-01T08:00') }]);
+    clock.set(WITA('2026-04-01T08:00'));
+    const [ra, rb] = await Promise.all([a.app.services.executor.runDue(), b.app.services.executor.runDue()]);
+    t.equal((ra?.started ?? 0) + (rb?.started ?? 0), 1, 'one case for the slot');
+    const [first, ...rest] = await cases();
+    t.equal(rest.length, 0);
+    t.equal(first?.startedBy, 'system', 'started by the built-in system actor');
+    const tasks = (await a.call('GET', `/tasks?instanceId=${first?.id}`, ADMIN_TOKEN)).json().items;
+    t.match(tasks, [{ elementId: 'susun', status: 'open' }], 'the start event fired at once: the first task is open');
+    t.equal((await a.app.services.timerStarts.list())[0]?.dueAt, WITA('2026-05-01T08:00'), 'the next slot');
+    t.equal((await b.app.services.executor.runDue()).started, 0, 'a slot starts once');
+
+    // A new version replaces the schedule.
+    const xml = fs.readFileSync(FIXTURE, 'utf8').replace('0 8 1 * *', '0 9 1 * *');
+    t.equal((await a.call('POST', '/definitions', ADMIN_TOKEN, xml, { 'content-type': 'application/xml' })).statusCode, 201);
+    await b.app.services.timerStarts.sync();
+    const [schedule] = await a.app.services.timerStarts.list();
+    t.equal(schedule?.dueAt, WITA('2026-04-01T09:00'), 'counted from now by the new version');
+    t.equal(schedule?.definitionId, (await a.app.services.definitions.latest('uji-laporan-bulanan'))?.id);
+  });
+}
+
+t.test('a timer-started process may have no applicant lane', async (t) => {
+  const app = await startApp(t, { processesDir: tempDir(t) });
+  const xml = fs.readFileSync(FIXTURE, 'utf8').replace('<sop:actor role="uji/staf"/>', '<sop:actor role="uji/pemohon" initiator="true"/>');
+  const res = await app.call('POST', '/definitions', ADMIN_TOKEN, xml, { 'content-type': 'application/xml' });
+  t.equal(res.statusCode, 400);
+  t.match(res.json().details.problems, [{ elementId: 'awal-bulan', message: /has no applicant: lane lane-staf/ }]);
+});
