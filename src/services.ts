@@ -38,7 +38,8 @@ import { timerStarts as timerStartSchedules } from './jobs/timer-starts.js';
 import type { Retime } from './sop/calendar-store.js';
 import { incidentsRepository } from './incidents/incidents-repository.js';
 import { incidentService } from './incidents/incident-service.js';
-import { ConflictError } from './errors.js';
+import { ConflictError, VersionNotStartableError } from './errors.js';
+import { startableVersion } from './definitions/version-lifecycle.js';
 
 export interface ServiceKeys {
   /** Signs audit checkpoints. */
@@ -90,6 +91,15 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
     knex,
     definitions,
     timersOf: async (d) => (await deploy.compiled(d)).process.timers,
+    currentOf: async (latest) => {
+      try {
+        const current = startableVersion(latest.key, await definitions.lifecycle(latest.key), (await calendars.get(latest.metadata.calendar)).timeZone, clock());
+        return current.id === latest.id ? latest : await workflow.definitionById(current.id);
+      } catch (err) {
+        if (err instanceof VersionNotStartableError) return undefined;
+        throw err;
+      }
+    },
     calendarOf: (d) => calendars.get(d.metadata.calendar),
     startCase: workflow.startScheduled,
     log,

@@ -1,4 +1,4 @@
-// Timer start events: each key's latest version with a timer start event has one schedule row, whose next slot starts
+// Timer start events: each key's current version (in effect, not suspended) with a timer start event has one schedule row, whose next slot starts
 // one case (claimed by a conditional update, and the slot moved on in the transaction that stores the case), started
 // by the built-in `system` actor. A new version replaces its key's schedule.
 import { randomUUID } from 'node:crypto';
@@ -40,6 +40,8 @@ export interface TimerStartsDeps {
   knex: Knex;
   definitions: DefinitionsRepository;
   timersOf: (definition: DefinitionVersion) => Promise<readonly TimerDefinition[]>;
+  /** The version of `latest`'s key new cases start on now (DESIGN.md: current, not suspended), or undefined when none may start. */
+  currentOf: (latest: DefinitionVersion) => Promise<DefinitionVersion | undefined>;
   calendarOf: (definition: DefinitionVersion) => Promise<WorkingCalendar>;
   /** Starts the slot's case, calling `before` inside its transaction (which moves the slot on). */
   startCase: (definitionId: string, before: (trx: Knex.Transaction) => Promise<void>) => Promise<string>;
@@ -56,12 +58,17 @@ export function timerStarts(deps: TimerStartsDeps) {
     return timer ? { timer, form: readTimerForm(timer.timerType, timer.text) } : undefined;
   }
 
-  /** The schedule rows match the keys' latest versions: new ones scheduled, replaced versions rescheduled, gone ones deleted. */
+  /**
+   * The schedule rows match the keys' current versions: new ones scheduled, replaced versions rescheduled, gone ones
+   * (and those of a key whose current version is suspended, or not yet in effect) deleted.
+   */
   async function sync(): Promise<void> {
     const now = clock();
     const rows = (await knex('timer_starts')) as Row[];
     const wanted = new Set<string>();
-    for (const definition of await definitions.listLatest()) {
+    for (const latest of await definitions.listLatest()) {
+      const definition = await deps.currentOf(latest);
+      if (!definition) continue;
       const start = await startTimer(definition);
       if (!start) continue;
       const row = rows.find((r) => r.definition_key === definition.key && r.element_id === start.timer.elementId);

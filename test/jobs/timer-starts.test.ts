@@ -1,4 +1,4 @@
-// Timer start events: one case per slot across two processes, started by `system` on the latest version; a new
+// Timer start events: one case per slot across two processes, started by `system` on the current version (none while it is suspended); a new
 // version replaces the schedule; a process with an applicant lane cannot be started by a timer.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,6 +37,14 @@ for (const database of await testDatabases()) {
     const [schedule] = await a.app.services.timerStarts.list();
     t.equal(schedule?.dueAt, WITA('2026-04-01T09:00'), 'counted from now by the new version');
     t.equal(schedule?.definitionId, (await a.app.services.definitions.latest('uji-laporan-bulanan'))?.id);
+
+    // A suspended current version has no schedule (DESIGN.md: timer starts use the current, non-suspended version).
+    t.equal((await a.call('POST', '/definitions/uji-laporan-bulanan/versions/2/suspend', ADMIN_TOKEN, {})).statusCode, 200);
+    await a.app.services.timerStarts.sync();
+    t.same(await a.app.services.timerStarts.list(), [], 'no slot while suspended');
+    t.equal((await a.call('POST', '/definitions/uji-laporan-bulanan/versions/2/resume', ADMIN_TOKEN, {})).statusCode, 200);
+    await a.app.services.timerStarts.sync();
+    t.match(await a.app.services.timerStarts.list(), [{ dueAt: WITA('2026-04-01T09:00') }], 'resumed: scheduled again');
   });
 }
 
