@@ -37,6 +37,7 @@ export type AuditEventType =
   | 'delegation.created'
   | 'delegation.revoked'
   | 'timer.fired'
+  | 'task.escalated'
   | 'incident.created'
   | 'incident.resolved';
 

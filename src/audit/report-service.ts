@@ -37,6 +37,8 @@ export interface ReportRow {
   /** Share of executions with a standard whose working time stayed within it; null when none has a standard. */
   compliance: number | null;
   breaches: number;
+  /** `task.escalated` events of the group in range (a boundary timer fired on the step's task, issue 19), by `at`. */
+  escalations: number;
 }
 
 export interface BreachQuery {
@@ -146,6 +148,19 @@ export function reportService(db: Pick<Database, 'knex' | 'kind'>) {
     return base;
   }
 
+  /** `task.escalated` counts per group key (joined with U+0000), in the report's range by the event's time. */
+  async function escalationCounts(q: ReportQuery, keys: string[]): Promise<Map<string, number>> {
+    const query = knex('audit_events').where('type', 'task.escalated');
+    if (q.visibleKeys) onlyKeys(query, q.visibleKeys);
+    if (q.definitionKey !== undefined) query.where('definition_key', q.definitionKey);
+    if (q.version !== undefined) query.where('version', q.version);
+    if (q.from !== undefined) query.where('at', '>=', q.from);
+    if (q.to !== undefined) query.where('at', '<', q.to);
+    const columns = keys.map((k) => (k === 'month' ? knex.raw('substr(??, 1, 7) as ??', ['at', 'month']) : k));
+    const rows = (await knex.from(query.select(columns).as('e')).select(keys).count({ n: '*' }).groupBy(keys)) as Array<Record<string, unknown>>;
+    return new Map(rows.map((r) => [keys.map((k) => String(r[k] ?? '')).join('\u0000'), num(r.n as number | string)]));
+  }
+
   return {
     /**
      * One row per group, ordered by definition key, version, then step number (and element id), role or month; nulls last.
@@ -169,6 +184,7 @@ export function reportService(db: Pick<Database, 'knex' | 'kind'>) {
         )
         .groupBy(keys);
       const statRows = (await stats) as StatsRow[];
+      const escalated = await escalationCounts(q, keys);
 
       /** The completed, measured executions of one group. */
       const inGroup = (r: StatsRow): Knex.QueryBuilder => {
@@ -223,6 +239,7 @@ export function reportService(db: Pick<Database, 'knex' | 'kind'>) {
           standardMs: d.standardMs,
           compliance: withStandard === 0 ? null : num(r.within_standard) / withStandard,
           breaches: num(r.breaches),
+          escalations: escalated.get(keys.map((k) => String((r as unknown as Record<string, unknown>)[k] ?? '')).join('\u0000')) ?? 0,
         };
       });
       // The same order on every database (they disagree on where NULL sorts): nulls last, and SOP step numbers

@@ -1,10 +1,10 @@
-// What the engine did in a case beyond its steps (a message delivered, a signal received, a timer fired) as XES events of the
+// What the engine did in a case beyond its steps (a message delivered, a signal received, a timer fired, a task escalated) as XES events of the
 // case's trace, read from the audit trail: the export's rows are task rows, these have no task.
 import type { Knex } from 'knex';
 import { fromJson } from '../db/json.js';
 
 /** Audit event types that become events of their case's trace in the XES export, beside its steps. */
-export const XES_CASE_EVENT_TYPES: readonly string[] = ['message.delivered', 'signal.received', 'timer.fired'];
+export const XES_CASE_EVENT_TYPES: readonly string[] = ['message.delivered', 'signal.received', 'timer.fired', 'task.escalated'];
 
 /** One such event: when (ISO 8601 UTC), its type, the element that caught it, who sent it and the message's name. */
 export interface CaseEvent {

@@ -12,7 +12,7 @@ import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
 import { startableVersion } from '../definitions/version-lifecycle.js';
-import type { EngineState, ProcessRuntime } from '../engine/process-runtime.js';
+import type { EngineState, ProcessRuntime, TimerDefinition } from '../engine/process-runtime.js';
 import { isFlowState } from '../engine/flow-case-replay.js';
 import { validateCompletion, type CompletionInput } from '../sop/form-validation.js';
 import { checkStartVariables } from '../sop/step-clock.js';
@@ -52,6 +52,19 @@ export interface WorkflowDeps {
   clock: () => Date;
   contentCipher: ContentCipher;
   jobs?: JobsRepository;
+}
+
+/**
+ * A boundary timer that fires on a task people do escalates that task (issue 19 item 6: "escalation raised"): one
+ * `task.escalated` event per open task of the element it is attached to, naming the timer and whether it interrupts.
+ * `GET /audit/report` counts them per step.
+ */
+function escalations(timers: readonly TimerDefinition[], job: JobRecord, open: readonly TaskRecord[], about: Omit<NewAuditEvent, 'type'>): NewAuditEvent[] {
+  const timer = timers.find((d) => d.elementId === job.elementId && d.eventType === 'boundary');
+  if (!timer?.attachedTo) return [];
+  return open
+    .filter((task) => task.elementId === timer.attachedTo)
+    .map((task) => ({ ...about, type: 'task.escalated' as const, elementId: task.elementId, taskId: task.id, step: task.step, role: task.role, data: { timerElementId: timer.elementId, interrupting: timer.cancelActivity, dueAt: task.dueAt } }));
 }
 
 export function workflowService(deps: WorkflowDeps) {
@@ -336,7 +349,7 @@ export function workflowService(deps: WorkflowDeps) {
             await advance(trx);
           };
           const about = { at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, elementId: job.elementId, userId: SYSTEM_USER_ID };
-          const lead: NewAuditEvent[] = fired ? [{ type: 'timer.fired', ...about, data: { jobId: job.id, executionId: job.executionId, dueAt: job.dueAt } }] : [];
+          const lead: NewAuditEvent[] = fired ? [{ type: 'timer.fired', ...about, data: { jobId: job.id, executionId: job.executionId, dueAt: job.dueAt } }, ...escalations(process.timers, job, open, about)] : [];
           await runs.settle(caseRun(deps, { calendar, definition, instance: after, open, result, now, userId: SYSTEM_USER_ID, lead }, { before }), SYSTEM_USER_ID);
           if (fired) log.info({ instanceId: instance.id, elementId: job.elementId, jobId: job.id, dueAt: job.dueAt, event: 'timer.fired' }, 'timer fired');
           return fired;

@@ -41,6 +41,7 @@ const reportRowSchema = z.object({
   standardMs: z.number().nullable(),
   compliance: z.number().nullable(),
   breaches: z.number().int(),
+  escalations: z.number().int().describe('task.escalated events in range: a boundary timer fired on the step\'s task (sop:at="dueAt", a working-time reminder)'),
 });
 
 const reportSchema = z

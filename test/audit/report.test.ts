@@ -103,6 +103,8 @@ function expectedReport(execs: Exec[], groupBy: ReportGroupBy, range: { from?: s
       standardMs: mode,
       compliance: withStandard.length === 0 ? null : withStandard.filter((e) => e.workingMs <= (e.standardMs as number)).length / withStandard.length,
       breaches: list.filter((e) => e.breached === true).length,
+      // The generated rows have no audit trail, so no task.escalated event.
+      escalations: 0,
     };
   }
   return out;

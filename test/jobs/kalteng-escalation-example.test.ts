@@ -29,7 +29,18 @@ for (const database of await testDatabases()) {
     t.match(await executor.runDue(), { fired: 1, failed: 0 });
     const open = ((await app.call('GET', `/instances/${id}`, ADMIN_TOKEN)).json().openTasks as Array<{ elementId: string; role: string }>).map((x) => [x.elementId, x.role]).sort();
     t.same(open, [['remind-head', 'bkd-kalteng/sekretaris'], ['sign-letter', 'bkd-kalteng/kepala-badan']], 'the reminder opens beside the signature');
-    const events = (await app.call('GET', `/audit/instances/${id}`, ADMIN_TOKEN)).json().events as Array<{ type: string; elementId: string | null }>;
+    const events = (await app.call('GET', `/audit/instances/${id}`, ADMIN_TOKEN)).json().events as Array<{ type: string; elementId: string | null; taskId: string | null; data?: unknown }>;
     t.ok(events.some((e) => e.type === 'timer.fired' && e.elementId === 'signature-overdue'));
+    t.match(events.filter((e) => e.type === 'task.escalated'), [{ elementId: 'sign-letter', taskId: sign.id, role: 'bkd-kalteng/kepala-badan' }], 'the signature step is escalated');
+
+    // Signed an hour late: the report counts the step's escalation beside its breach.
+    clock.advance(3_600_000);
+    const done = await app.call('POST', `/tasks/${sign.id}/complete`, ADMIN_TOKEN, { documents: sign.requires.map((name) => ({ name })), output: sign.output.map((name) => ({ name })) });
+    t.equal(done.statusCode, 200, done.body);
+    const rows = (await app.call('GET', '/audit/report?definitionKey=contoh-kalteng-eskalasi', ADMIN_TOKEN)).json().rows as Array<{ elementId: string; escalations: number; breaches: number }>;
+    t.match(rows.find((r) => r.elementId === 'sign-letter'), { escalations: 1, breaches: 1 });
+    t.ok(rows.filter((r) => r.elementId !== 'sign-letter').every((r) => r.escalations === 0), 'no other step escalated');
+    const xes = (await app.call('GET', '/audit/export?format=xes', ADMIN_TOKEN)).body;
+    t.match(xes, /<string key="sop:eventType" value="task\.escalated"\/>/, 'the escalation is an event of the case trace in XES');
   });
 }
