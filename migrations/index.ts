@@ -17,6 +17,7 @@ import * as instantWindow from './014_instant_window.js';
 import * as calendarOverrides from './015_calendar_overrides.js';
 import * as definitionSources from './016_definition_sources.js';
 import * as instanceBusinessKeyIndex from './017_instance_business_key_index.js';
+import * as camundaAssignmentAndForms from './019_camunda_assignment_and_forms.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -41,4 +42,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['015_calendar_overrides', calendarOverrides],
   ['016_definition_sources', definitionSources],
   ['017_instance_business_key_index', instanceBusinessKeyIndex],
+  ['019_camunda_assignment_and_forms', camundaAssignmentAndForms],
 ];

@@ -27,6 +27,7 @@ import exportRoutes from './routes/export-routes.js';
 import reportRoutes from './routes/report-routes.js';
 import delegationRoutes from './routes/delegation-routes.js';
 import engineMoveRoutes from './routes/engine-move-routes.js';
+import formRoutes from './routes/form-routes.js';
 import webPlugin from './web/web-plugin.js';
 
 export interface AppOptions {
@@ -129,6 +130,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(reportRoutes);
   await app.register(delegationRoutes);
   await app.register(engineMoveRoutes);
+  await app.register(formRoutes);
   await app.register(webPlugin);
   return app;
 }

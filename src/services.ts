@@ -10,6 +10,8 @@ import { definitionsRepository } from './definitions/definitions-repository.js';
 import { deployService } from './definitions/deploy-service.js';
 import { keyOwnersRepository } from './definitions/key-owners-repository.js';
 import { keyTransferService } from './definitions/key-transfer.js';
+import { formsRepository } from './definitions/forms-repository.js';
+import { formDeployService } from './definitions/form-deploy.js';
 import { ProcessRuntime } from './engine/process-runtime.js';
 import { instancesRepository } from './instances/instances-repository.js';
 import { workflowService } from './instances/workflow-service.js';
@@ -43,7 +45,9 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const runtime = new ProcessRuntime(options.engineCacheBytes === undefined ? {} : { cacheBytes: options.engineCacheBytes });
   const engineMoves = engineMovesRepository(knex);
   const keyOwners = keyOwnersRepository(knex);
-  const deploy = deployService({ knex, definitions, keyOwners, audit, log, clock });
+  const forms = formsRepository(knex);
+  const formDeploy = formDeployService({ knex, forms, audit, clock });
+  const deploy = deployService({ knex, definitions, keyOwners, forms, audit, log, clock });
   const keyTransfer = keyTransferService({ knex, keyOwners, audit, clock });
   const retime = dueRetimer({ definitions, tasks, audit, clock });
   const calendars = calendarStore({ knex, audit, log, clock, retime, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
@@ -55,7 +59,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const delegations = delegationsService({ knex, users, audit, clock });
   const confidential = contentReads({ knex, tasks, attachments, audit, cipher: contentCipher, clock });
   const security = securityEvents({ audit, keyOwners });
-  return { security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
+  return { forms, formDeploy, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
 }
 
 export type Services = ReturnType<typeof createServices>;

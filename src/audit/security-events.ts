@@ -15,6 +15,7 @@ export const SECURITY_EVENT_TYPES = [
   'delegation.revoked',
   'definition.deployed',
   'definition.transferred',
+  'form.deployed',
   'calendar.updated',
   'content.read',
 ] as const satisfies readonly AuditEventType[];

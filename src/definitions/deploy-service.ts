@@ -9,6 +9,9 @@ import { ForbiddenError, InvalidBpmnError, KeyOwnedError, type ElementProblem } 
 import { parseBpmn } from '../engine/bpmn-parser.js';
 import { lockdown } from '../engine/diagram-lockdown.js';
 import { readCallActivities, readVersionTag } from '../engine/call-activity-declarations.js';
+import { readCamundaAttributes } from '../engine/camunda-attributes.js';
+import { linkedFormIds, linkForms, withCamunda } from './camunda-metadata.js';
+import type { FormsRepository } from './forms-repository.js';
 import { compileDefinition, type CompiledProcess } from '../engine/process-runtime.js';
 import { readSopMetadata, type SopMetadata } from '../sop/sop-metadata.js';
 import { sealedFieldReads } from '../sop/sealed-fields.js';
@@ -47,6 +50,8 @@ interface Prepared {
   metadata: SopMetadata;
   process: CompiledProcess;
   warnings: ElementProblem[];
+  /** The deployed forms its tasks link by id, resolved when a new version is stored. */
+  formLinks: Array<{ elementId: string; formId: string }>;
 }
 
 const SOP_KEY = new RegExp(`^[A-Za-z_][\\w.-]{0,${TEXT_LIMITS.definitionKey - 1}}$`);
@@ -75,10 +80,14 @@ async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
       { elementId: key || 'process', message: `the process id (the SOP key) must start with a letter, use letters, digits, -, _ or ., and have at most ${TEXT_LIMITS.definitionKey} characters` },
     ]);
   }
-  const read = readSopMetadata(process);
-  const metadata: SopMetadata = { ...read.metadata, calls: readCallActivities(parsed.definitions, process).calls, versionTag: readVersionTag(process) };
-  const sopWarnings = read.warnings;
-  const dataProblems = [...(newVersion ? overLimitText(Object.keys(parsed.elementsById), metadata) : []), ...checkTimeStandards(metadata), ...sealedFieldReads(process, metadata)];
+  const camunda = readCamundaAttributes(parsed.definitions, process);
+  const assigned = new Set([...camunda.tasks.values()].filter((t) => t.candidateGroups.length + t.candidateUsers.length > 0 || t.assignee).map((t) => t.elementId));
+  const read = readSopMetadata(process, assigned);
+  // A version stored already keeps running as it was read then: Camunda data refuses only new versions.
+  const folded = withCamunda({ ...read.metadata, calls: readCallActivities(parsed.definitions, process).calls, versionTag: readVersionTag(process) }, camunda);
+  const metadata: SopMetadata = folded.metadata;
+  const sopWarnings = [...read.warnings, ...folded.warnings];
+  const dataProblems = [...(newVersion ? [...folded.problems, ...overLimitText(Object.keys(parsed.elementsById), metadata)] : []), ...checkTimeStandards(metadata), ...sealedFieldReads(process, metadata)];
   if (dataProblems.length > 0) throw new InvalidBpmnError(dataProblems);
   let compiled: CompiledProcess;
   try {
@@ -86,7 +95,7 @@ async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
   } catch (err) {
     throw new InvalidBpmnError([{ elementId: key, message: `the engine cannot load this diagram: ${(err as Error).message}` }]);
   }
-  return { key, name: metadata.name, metadata, process: compiled, warnings: [...warnings, ...sopWarnings] };
+  return { key, name: metadata.name, metadata, process: compiled, warnings: [...warnings, ...sopWarnings], formLinks: linkedFormIds(camunda) };
 }
 
 /** A literal called key, or undefined for one an expression names when the call is reached. */
@@ -130,8 +139,8 @@ export function checkKeyOwner(owner: KeyOwner, diagramUnit: string | null, mayDe
   }
 }
 
-export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; keyOwners: KeyOwnersRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
-  const { knex, definitions, keyOwners, audit, log, clock } = deps;
+export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; keyOwners: KeyOwnersRepository; forms?: FormsRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
+  const { knex, definitions, keyOwners, forms, audit, log, clock } = deps;
   const compiled = new Map<string, Promise<CompiledDefinition>>();
 
   /**
@@ -194,10 +203,32 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
     return warnings;
   }
 
+  /**
+   * The forms a new version's tasks link, fixed to each form's latest version now (their fields become the steps'
+   * forms), and a process that names no unit given one: its key's owning unit, else the deployer's (`defaultUnit`).
+   * Throws InvalidBpmnError naming each task whose form is not deployed.
+   */
+  async function complete(prepared: Prepared, defaultUnit: string | null): Promise<Prepared> {
+    let { metadata, warnings } = prepared;
+    if (prepared.formLinks.length > 0) {
+      const found = forms ? await forms.latestOf(prepared.formLinks.map((l) => l.formId)) : new Map();
+      const linked = linkForms(metadata, prepared.formLinks, found);
+      if (linked.problems.length > 0) throw new InvalidBpmnError(linked.problems);
+      metadata = linked.metadata;
+      warnings = [...warnings, ...linked.warnings];
+    }
+    if (metadata.unit === null) {
+      const owner = await keyOwners.ownerOf(prepared.key);
+      if (owner) metadata = { ...metadata, unit: owner.unit, unitSource: owner.unit === null ? null : 'key' };
+      else if (defaultUnit) metadata = { ...metadata, unit: defaultUnit, unitSource: 'deployer' };
+    }
+    return { ...prepared, metadata, warnings };
+  }
+
   /** Deploys a diagram's text (made canonical first) from `origin`. Throws InvalidBpmnError, ForbiddenError, KeyOwnedError. */
-  async function deployFrom(body: string, origin: Origin, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
+  async function deployFrom(body: string, origin: Origin, mayDeployUnit: (unit: string | null) => boolean = () => true, defaultUnit: string | null = null): Promise<DeployResult> {
     const xml = canonicalXml(body);
-    const prepared = await prepare(xml, true);
+    const prepared = await complete(await prepare(xml, true), defaultUnit);
     if (!mayDeployUnit(prepared.metadata.unit)) throw new ForbiddenError(`deploying ${prepared.key} needs owner:${prepared.metadata.unit ?? '*'}`);
     const { created, definition } = await store(xml, prepared, origin, mayDeployUnit);
     compiled.set(definition.id, Promise.resolve({ definition, process: prepared.process }));
@@ -219,9 +250,13 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
   }
 
   return {
-    /** Deploys one diagram through the API; identical XML to the latest version creates nothing. Throws InvalidBpmnError, ForbiddenError, KeyOwnedError. */
-    async deploy(body: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
-      return deployFrom(body, { userId, source: 'api' }, mayDeployUnit);
+    /**
+     * Deploys one diagram through the API; identical XML to the latest version creates nothing. `defaultUnit`: the
+     * deployer's unit, for a process that names none and whose key has no owner yet. Throws InvalidBpmnError,
+     * ForbiddenError, KeyOwnedError.
+     */
+    async deploy(body: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true, defaultUnit: string | null = null): Promise<DeployResult> {
+      return deployFrom(body, { userId, source: 'api' }, mayDeployUnit, defaultUnit);
     },
 
     /**

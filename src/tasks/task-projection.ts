@@ -8,6 +8,8 @@ import { planStep } from '../sop/step-clock.js';
 import { storedInstant } from '../sop/date-window.js';
 import type { WorkingCalendar } from '../sop/working-calendar.js';
 import type { TaskRecord, TaskRow } from './tasks-repository.js';
+import { camundaDueAt } from '../sop/camunda-due-date.js';
+import { assignmentVariables, resolveAssignment } from './task-assignment.js';
 
 export interface Projection {
   created: TaskRow[];
@@ -29,6 +31,10 @@ export function projectTasks(
     if (known.has(wait.executionId)) continue;
     const step = definition.metadata.steps.find((s) => s.elementId === wait.elementId);
     const plan = planStep(calendar, step, now, instance.variables);
+    const variables = assignmentVariables(definition.metadata, instance.variables, instance.startedBy);
+    const assigned = resolveAssignment(step, variables);
+    // A sop:mutuBaku standard wins over a Camunda due date (the deploy warns of both): it is the SOP's own rule.
+    const due = plan.dueAt ?? (step?.dueDate ? camundaDueAt(step.elementId, step.dueDate, variables, calendar, now, definition.metadata.calendarDeclared === true) : null);
     created.push({
       id: randomUUID(),
       instance_id: instance.id,
@@ -41,14 +47,17 @@ export function projectTasks(
       step: step?.no ?? null,
       role: step?.role ?? null,
       candidate_user_id: step?.initiator ? instance.startedBy : null,
-      assignee: null,
-      status: 'open',
+      candidate_groups: assigned.candidateGroups.length > 0 ? toJson(assigned.candidateGroups) : null,
+      candidate_users: assigned.candidateUsers.length > 0 ? toJson(assigned.candidateUsers) : null,
+      // An assignee (camunda:assignee, zeebe:assignmentDefinition) has the task as if they had claimed it.
+      assignee: assigned.assignee && assigned.assignee.length <= 36 ? assigned.assignee : null,
+      status: assigned.assignee && assigned.assignee.length <= 36 ? 'claimed' : 'open',
       created_at: now.toISOString(),
-      claimed_at: null,
+      claimed_at: assigned.assignee && assigned.assignee.length <= 36 ? now.toISOString() : null,
       completed_at: null,
       completed_by: null,
       starts_at: plan.startsAt ? storedInstant(plan.startsAt) : null,
-      due_at: plan.dueAt ? storedInstant(plan.dueAt) : null,
+      due_at: due ? storedInstant(due) : null,
       standard_ms: plan.standardMs,
       overdue_at: null,
       documents: null,
