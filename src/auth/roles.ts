@@ -1,5 +1,6 @@
 // Who may do what: admin, owners and auditors (all units or one), and lane roles.
 import type { User } from './users-repository.js';
+import { isVendorExpression } from '../engine/vendor-expression.js';
 
 export function isAdmin(user: User): boolean {
   return user.roles.includes('admin');
@@ -41,7 +42,7 @@ export interface ScopedDefinition {
 }
 
 /** A candidate written as a literal id; an expression (`${…}`, `=…`) names someone only in a case. */
-const literal = (text: string): boolean => !text.includes('${') && !text.trimStart().startsWith('=');
+const literal = (text: string): boolean => !isVendorExpression(text);
 
 /** Whether the process names the user a candidate starter (`camunda:candidateStarterGroups`/`Users`). */
 export function isCandidateStarter(user: User, definition: ScopedDefinition): boolean {

@@ -72,15 +72,16 @@ async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
   const parsed = await parseBpmn(xml);
   const { problems, warnings } = lockdown(parsed.definitions);
   problems.unshift(...parsed.referenceProblems, ...(newVersion ? nonCanonicalText(parsed.definitions) : []));
-  if (problems.length > 0) throw new InvalidBpmnError(problems);
-  const process = ((parsed.definitions.rootElements as ModdleElement[]).find((e) => e.$type === 'bpmn:Process' && e.isExecutable === true)) as ModdleElement;
+  const process = ((parsed.definitions.rootElements as ModdleElement[]).find((e) => e.$type === 'bpmn:Process' && e.isExecutable === true)) as ModdleElement | undefined;
+  // Read with the lockdown, so that one refusal names the Camunda problems too.
+  const camunda = process ? readCamundaAttributes(parsed.definitions, process) : undefined;
+  if (problems.length > 0 || !process || !camunda) throw new InvalidBpmnError([...problems, ...(newVersion ? (camunda?.problems ?? []) : [])]);
   const key = String(process.id ?? '');
   if (newVersion && !SOP_KEY.test(key)) {
     throw new InvalidBpmnError([
       { elementId: key || 'process', message: `the process id (the SOP key) must start with a letter, use letters, digits, -, _ or ., and have at most ${TEXT_LIMITS.definitionKey} characters` },
     ]);
   }
-  const camunda = readCamundaAttributes(parsed.definitions, process);
   const assigned = new Set([...camunda.tasks.values()].filter((t) => t.candidateGroups.length + t.candidateUsers.length > 0 || t.assignee).map((t) => t.elementId));
   const read = readSopMetadata(process, assigned);
   // A version stored already keeps running as it was read then: Camunda data refuses only new versions.

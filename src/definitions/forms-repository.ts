@@ -33,6 +33,7 @@ const toVersion = (r: FormRow): FormVersion => ({
 });
 
 export function formsRepository(knex: Knex) {
+  /** The latest version of a form id, or undefined when none is deployed. */
   async function latest(formId: string, trx: Knex = knex): Promise<FormVersion | undefined> {
     const row = (await trx('forms').where({ form_id: formId }).orderBy('version', 'desc').first()) as FormRow | undefined;
     return row ? toVersion(row) : undefined;

@@ -8,7 +8,7 @@ import { readFormJs } from '../sop/form-js.js';
 import { flowElementsDeep } from './flow-elements.js';
 import { HUMAN_TASK_TYPES } from './supported-elements.js';
 import { CAMUNDA_NS, elementNamespace, extensionValues, isVendorElement, vendorAttr, vendorAttributes, ZEEBE_NS } from './vendor-attributes.js';
-import { vendorExpressionProblem } from './vendor-expression.js';
+import { isVendorExpression, vendorExpressionProblem } from './vendor-expression.js';
 import { readCamundaFormData } from './camunda-form-data.js';
 
 /** What a user task's Camunda attributes say. Assignment texts are literals or one expression each. */
@@ -81,12 +81,13 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim
 /** `a, b` → [a, b]; a text holding an expression is one entry (it may give a list when evaluated). */
 export function splitAssignment(text: string | undefined): string[] {
   if (text === undefined) return [];
-  if (text.includes('${') || text.trimStart().startsWith('=')) return [text.trim()];
+  if (isVendorExpression(text)) return [text.trim()];
   return text.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
 }
 
+/** FEEL and `#{…}` expressions of an assignment or due date; every `${…}` in the diagram is checked by the lockdown. */
 function checkExpressions(id: string, attribute: string, texts: string[], problems: ElementProblem[]): void {
-  for (const t of texts) {
+  for (const t of texts.filter((x) => !x.includes('${') || x.includes('#{'))) {
     const problem = vendorExpressionProblem(t, attribute);
     if (problem) problems.push({ elementId: id, message: problem });
   }
@@ -114,6 +115,7 @@ function readTask(el: ModdleElement, forms: Map<string, string>, out: CamundaPro
   const formData = extensionValues(el).find((v) => isVendorElement(v, CAMUNDA_NS, 'formData'));
   if (formData) task.form = readCamundaFormData(formData, id, out.problems, out.warnings);
   readLinkedForm(el, zeebe('formDefinition'), forms, task, out);
+  if (formData && (task.formId || task.formSchema)) out.problems.push({ elementId: id, message: 'a task has one Camunda form: camunda:formData or a form-js form, not both' });
   return task;
 }
 
@@ -135,7 +137,6 @@ function readLinkedForm(el: ModdleElement, definition: ModdleElement | undefined
   } else if (formKey) {
     out.warnings.push({ elementId: id, message: `zeebe:formDefinition formKey '${formKey}' is read but not honoured: ${REASONS.formKey}` });
   }
-  if ((task.formId || task.formSchema) && task.form.length > 0) out.problems.push({ elementId: id, message: 'a task has one Camunda form: camunda:formData or a form-js form, not both' });
 }
 
 function embedForm(body: string, task: CamundaTask, out: CamundaProcess): void {
@@ -199,7 +200,7 @@ export function readCamundaAttributes(definitions: ModdleElement, process: Moddl
     warnings: [],
   };
   for (const text of [...out.candidateStarterGroups, ...out.candidateStarterUsers]) {
-    if (text.includes('${')) out.problems.push({ elementId: String(process.id), message: `candidate starters must be literal group or user ids, not '${text}'` });
+    if (isVendorExpression(text)) out.problems.push({ elementId: String(process.id), message: `candidate starters must be literal group or user ids, not '${text}'` });
   }
   const forms = new Map<string, string>();
   for (const v of extensionValues(process).filter((x) => isVendorElement(x, ZEEBE_NS, 'userTaskForm'))) {

@@ -5,6 +5,7 @@ import type { ElementProblem } from '../errors.js';
 import type { FormField, FormFieldType } from '../sop/sop-metadata.js';
 import { patternProblem } from '../sop/form-js.js';
 import { RESERVED_VARIABLE_NAMES } from './diagram-lockdown.js';
+import { isVendorExpression } from './vendor-expression.js';
 
 /** Camunda 7's built-in form field types and the service's types they become. */
 const TYPES: Readonly<Record<string, FormFieldType>> = { string: 'string', long: 'number', boolean: 'boolean', date: 'datetime', enum: 'enum' };
@@ -43,7 +44,7 @@ function applyConstraint(field: FormField, constraint: ModdleElement, problems: 
 /** A literal default as the field's type takes it; an expression or a mistyped value is a warning and no default. */
 function applyDefault(field: FormField, value: unknown, warnings: string[]): void {
   if (typeof value !== 'string' || value === '') return;
-  if (value.includes('${')) {
+  if (isVendorExpression(value)) {
     warnings.push(`defaultValue of '${field.name}' is an expression, which is not evaluated for forms here`);
     return;
   }

@@ -59,7 +59,9 @@ export function vendorAttributes(el: ModdleElement): VendorAttribute[] {
     const ns = namespaces(el);
     for (const [name, value] of raw) {
       const i = name.indexOf(':');
-      found.push({ qname: name, uri: ns.get(name.slice(0, i)), local: name.slice(i + 1), value, known: false });
+      // moddle writes an unknown attribute of a known namespace with the descriptor's prefix, whatever the document's.
+      const prefix = name.slice(0, i);
+      found.push({ qname: name, uri: DESCRIPTOR_URIS[prefix] ?? ns.get(prefix), local: name.slice(i + 1), value, known: false });
     }
   }
   return found;

@@ -2,7 +2,7 @@
 // a duration from the task's creation, literal or given by an expression; counted in working time on a SOP calendar.
 import { DateTime } from 'luxon';
 import { ActivityFailedError } from '../errors.js';
-import { evaluateVendorExpression } from '../engine/vendor-expression.js';
+import { evaluateVendorExpression, isVendorExpression } from '../engine/vendor-expression.js';
 import { parseIsoDateTime } from './date-window.js';
 import { dueAt as workingDueAt, parseIsoDuration, standardProblem } from './time-standard.js';
 import type { WorkingCalendar } from './working-calendar.js';
@@ -14,7 +14,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * (`YYYY-MM-DD`, midnight in the SOP's zone) or an ISO duration of at most one year. Expressions are checked elsewhere.
  */
 export function dueDateProblem(text: string): string | undefined {
-  if (text.includes('${') || text.trimStart().startsWith('=')) return undefined;
+  if (isVendorExpression(text)) return undefined;
   if (parseIsoDateTime(text) !== undefined || (DATE.test(text) && DateTime.fromISO(text).isValid)) return undefined;
   if (text.startsWith('P')) return standardProblem(text);
   return `dueDate '${text}' must be an ISO 8601 date-time with its zone, a date (YYYY-MM-DD) or a duration (P2D, PT4H)`;

@@ -223,6 +223,10 @@ export function tasksRepository(knex: Knex) {
       // order. The caller's own claims and applicant tasks are few: one branch each, over every asked-for status.
       type Reach = { statuses: TaskStatus[]; apply: (w: Knex.QueryBuilder) => void };
       const candidatesOf = (kind: 'group' | 'user', value: string) => knex('task_candidates').select('task_id').where({ kind, value });
+      const candidateTasks = (groups: string[], userId: string) =>
+        knex('task_candidates')
+          .select('task_id')
+          .where((w) => w.where({ kind: 'user', value: userId }).orWhere((g) => g.where('kind', 'group').whereIn('value', groups.length > 0 ? groups : [''])));
       const reaches: Reach[] = [];
       const perStatus = (apply: Reach['apply']) => q.statuses.forEach((status) => reaches.push({ statuses: [status], apply }));
       if (q.visibleRoles === undefined) perStatus(() => undefined);
@@ -230,12 +234,12 @@ export function tasksRepository(knex: Knex) {
         for (const role of q.visibleRoles) {
           if (q.role !== undefined && q.role !== role) continue;
           perStatus((w) => w.where('role', role).where((c) => c.whereNull('candidate_user_id').orWhere('candidate_user_id', q.userId)));
-          // A role that is a task's candidate group (Camunda assignment) reaches it beside the lane role's holders.
-          perStatus((w) => w.whereIn('id', candidatesOf('group', role)));
         }
         reaches.push({ statuses: q.statuses, apply: (w) => w.where('assignee', q.userId) });
         reaches.push({ statuses: q.statuses, apply: (w) => w.where('candidate_user_id', q.userId) });
-        reaches.push({ statuses: q.statuses, apply: (w) => w.whereIn('id', candidatesOf('user', q.userId)) });
+        // Camunda candidates are few beside lane tasks: one branch reaches the caller's groups and the caller as a user.
+        const groups = q.role === undefined ? q.visibleRoles : q.visibleRoles.filter((r) => r === q.role);
+        reaches.push({ statuses: q.statuses, apply: (w) => w.whereIn('id', candidateTasks(groups, q.userId)) });
         const owned = q.ownedKeys ?? [];
         if (owned.length > 0 && q.role === undefined) {
           reaches.push({ statuses: q.statuses, apply: (w) => w.whereNull('role').whereNull('candidate_groups').whereNull('candidate_users').whereIn('definition_key', owned) });
