@@ -120,3 +120,19 @@ t.test('an embedded Camunda 8 form runs; forms that cannot be checked, duplicate
   const badDue = diagram('bad-due', '<bpmn:userTask id="t" camunda:dueDate="tomorrow"/>');
   t.match((await app.call('POST', '/definitions', owner.token, badDue, XML)).json(), { details: { problems: [{ elementId: 't', message: /dueDate 'tomorrow' must be/ }] } });
 });
+
+t.test('a user an expression names for one case acts on its task and sees that case, and no other', async (t) => {
+  const app = await startApp(t, { processesDir: tempDir(t) });
+  const owner = await app.user(['owner:pusat'], 'pemilik');
+  const reviewer = await app.user([], 'penelaah');
+  const xml = diagram('picked-reviewer', '<bpmn:userTask id="t" camunda:assignee="${reviewer}"/>', '', '<sop:document unit="pusat"/>');
+  t.equal((await app.call('POST', '/definitions', owner.token, xml, XML)).statusCode, 201);
+  const mine = (await app.call('POST', '/definitions/picked-reviewer/instances', owner.token, { variables: { reviewer: reviewer.id } })).json().id as string;
+  const other = (await app.call('POST', '/definitions/picked-reviewer/instances', owner.token, { variables: { reviewer: owner.id } })).json().id as string;
+  t.equal((await app.call('GET', `/instances/${mine}`, reviewer.token)).statusCode, 200);
+  t.equal((await app.call('GET', `/instances/${other}`, reviewer.token)).statusCode, 404);
+  t.equal((await app.call('GET', '/definitions/picked-reviewer', reviewer.token)).statusCode, 404, 'the definition names no one by a literal');
+  const task = await firstTask(app, reviewer.token, mine);
+  t.match(task, { assignee: reviewer.id, status: 'claimed' });
+  t.equal((await app.call('POST', `/tasks/${task?.id}/complete`, reviewer.token, { documents: [], output: [], variables: {} })).statusCode, 200);
+});

@@ -77,7 +77,7 @@ t.test('Camunda 8 assignment, schedule and embedded form; what is read but not h
   t.match(read8.tasks.get('u'), { candidateGroups: ['staff'], candidateUsers: ['a', 'b'], assignee: '=initiator', dueDate: '=deadline', form: [{ name: 'nama', required: true }], formSchema: { id: 'f' } });
   t.equal(read8.tasks.get('linked')?.formId, 'deployed-form');
   const problems = messages(read8.problems);
-  t.ok(problems.includes("missing: zeebe:formDefinition formKey 'camunda-forms:bpmn:nope' names no zeebe:userTaskForm of the process"), problems.join('\n'));
+  t.ok(problems.includes("missing: zeebe:formDefinition formKey 'camunda-forms:bpmn:nope' names no zeebe:userTaskForm of the process"));
   t.ok(problems.includes('broken: the embedded zeebe:userTaskForm is not JSON'));
   const warnings = messages(read8.warnings);
   for (const expected of [
@@ -86,7 +86,7 @@ t.test('Camunda 8 assignment, schedule and embedded form; what is read but not h
     /^ext: zeebe:formDefinition externalReference is read but not honoured/,
     /^ext: zeebe:formDefinition formKey 'https:\/\/forms.example\/x' is read but not honoured/,
   ]) {
-    t.ok(warnings.some((w) => expected.test(w)), `${expected}: ${warnings.join('\n')}`);
+    t.ok(warnings.some((w) => expected.test(w)), String(expected));
   }
 });
 
@@ -115,7 +115,7 @@ t.test('every Camunda attribute and extension element not honoured is named; a t
     /^p: camunda:historyTimeToLive is read but not honoured/,
     /^p: camunda:isStartableInTasklist is read but not honoured/,
   ]) {
-    t.ok(warnings.some((w) => expected.test(w)), `${expected}: ${warnings.join('\n')}`);
+    t.ok(warnings.some((w) => expected.test(w)), String(expected));
   }
   t.equal(r.tasks.get('u')?.formId, 'f', 'camunda:formRef links a deployed form like formId');
   t.same(messages(r.problems), ['both: a task has one Camunda form: camunda:formData or a form-js form, not both']);
