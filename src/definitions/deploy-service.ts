@@ -72,7 +72,7 @@ async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
   const parsed = await parseBpmn(xml);
   const { problems, warnings } = lockdown(parsed.definitions);
   problems.unshift(...parsed.referenceProblems, ...(newVersion ? nonCanonicalText(parsed.definitions) : []));
-  const process = ((parsed.definitions.rootElements as ModdleElement[]).find((e) => e.$type === 'bpmn:Process' && e.isExecutable === true)) as ModdleElement | undefined;
+  const process = ((parsed.definitions.rootElements as ModdleElement[] | undefined) ?? []).find((e) => e.$type === 'bpmn:Process' && e.isExecutable === true);
   // Read with the lockdown, so that one refusal names the Camunda problems too.
   const camunda = process ? readCamundaAttributes(parsed.definitions, process) : undefined;
   if (problems.length > 0 || !process || !camunda) throw new InvalidBpmnError([...problems, ...(newVersion ? (camunda?.problems ?? []) : [])]);

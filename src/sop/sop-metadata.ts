@@ -31,7 +31,7 @@ export interface FormField {
   maxLength?: number;
   min?: number;
   max?: number;
-  /** A regular expression a string value must match (form-js `validate.pattern`), checked whole-value. */
+  /** A regular expression a string value must match (form-js `validate.pattern`), unanchored as the form-js viewer tests it. */
   pattern?: string;
   /** A number must be whole (Camunda 7 `long`). */
   integer?: boolean;
