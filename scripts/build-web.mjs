@@ -19,7 +19,10 @@ export async function buildWeb({ quiet = false } = {}) {
     sourcemap: 'linked',
     outdir: out,
     legalComments: 'linked',
-    loader: { '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.eot': 'dataurl', '.svg': 'dataurl' },
+    // The icon font's files go beside app.css (bpmn.svg is its SVG format); the browser fetches only the first format
+    // it supports (woff2). The other pictures the CSS uses are data: URLs in it already.
+    loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file' },
+    assetNames: 'fonts/[name]-[hash]',
     logLevel: quiet ? 'warning' : 'info',
     metafile: false,
   });

@@ -28,6 +28,9 @@ import reportRoutes from './routes/report-routes.js';
 import delegationRoutes from './routes/delegation-routes.js';
 import engineMoveRoutes from './routes/engine-move-routes.js';
 import formRoutes from './routes/form-routes.js';
+import messageRoutes from './routes/message-routes.js';
+import migrationRoutes from './routes/migration-routes.js';
+import outboxRoutes from './routes/outbox-routes.js';
 import webPlugin from './web/web-plugin.js';
 
 export interface AppOptions {
@@ -84,6 +87,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   const services = createServices(db, app.log, options.clock ?? (() => new Date()), keys, {
     engineCacheBytes: config.engineCacheMiB * 1024 * 1024,
     ...(options.calendarRefreshMs === undefined ? {} : { calendarRefreshMs: options.calendarRefreshMs }),
+    notifications: config.notifications,
   });
   app.decorate('services', services);
   await services.accounts.ensureAdmin(config.adminToken);
@@ -101,6 +105,12 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     app.addHook('onClose', async () => stop());
   }
   app.log.info({ processesDir: config.processesDir, definitions: deployed.map((d) => d.definitions[0]) }, 'processes deployed');
+  services.notifications.start();
+  app.addHook('onClose', async () => services.notifications.close());
+  // A change that committed may be news (a task for someone's role): the outbox is looked at soon after.
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 400) services.notifications.dispatcher.kick();
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -131,6 +141,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(delegationRoutes);
   await app.register(engineMoveRoutes);
   await app.register(formRoutes);
+  await app.register(messageRoutes);
+  await app.register(migrationRoutes);
+  await app.register(outboxRoutes);
   await app.register(webPlugin);
   return app;
 }

@@ -45,6 +45,15 @@ const configSchema = z.object({
   WORKERS: wholeNumber(1, 64, 1),
   ENGINE_CACHE_MIB: wholeNumber(0, 65536, 16),
   SQLITE_CACHE_MIB: wholeNumber(2, 4096, 16),
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\/[^/\s]+/.test(v), 'must be smtp://[user:pass@]host[:port] or smtps://…')
+    .optional(),
+  MAIL_FROM: z.string().trim().min(3).max(320).optional(),
+  WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters (or whsec_<base64>)').optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  OUTBOX_POLL_MS: wholeNumber(0, 3_600_000, 5000),
 });
 
 export interface Config {
@@ -68,9 +77,43 @@ export interface Config {
   engineCacheMiB: number;
   /** SQLite page cache of the serving connection, in MiB (better-sqlite3's own default is 16,000 KiB). */
   sqliteCacheMiB: number;
+  /** Where notifications go; a channel left unset keeps its messages in the outbox as `undeliverable`. */
+  notifications: NotificationConfig;
+}
+
+/** The outbox's channels and its dispatcher's poll. */
+export interface NotificationConfig {
+  /** nodemailer's SMTP connection URL; undefined: no e-mail is sent. */
+  smtpUrl: string | undefined;
+  /** The From header of every notification e-mail (default `SOP BPMN <noreply@<PUBLIC_URL's host>>`). */
+  mailFrom: string;
+  /** The receiver of every webhook notification; undefined: no webhook is sent. */
+  webhookUrl: string | undefined;
+  /** The Standard Webhooks signing secret: `whsec_<base64>` as that spec writes it, or any other text used as is. */
+  webhookSecret: string | undefined;
+  /** The web page's address, for links in notifications, without a trailing slash. */
+  publicUrl: string;
+  /** How often each process looks for messages to deliver, in ms; 0 = never by itself (tests call its tick). */
+  pollMs: number;
 }
 
 export class ConfigError extends Error {}
+
+/** @throws ConfigError when WEBHOOK_URL is set without WEBHOOK_SECRET: every webhook is signed. */
+function notificationConfig(c: z.infer<typeof configSchema>): NotificationConfig {
+  if (c.WEBHOOK_URL !== undefined && c.WEBHOOK_SECRET === undefined) throw new ConfigError('invalid configuration: WEBHOOK_SECRET: must be set when WEBHOOK_URL is (every webhook is signed)');
+  const publicUrl = (c.PUBLIC_URL ?? `http://${c.HOST.includes(':') ? `[${c.HOST}]` : c.HOST}:${c.PORT}`).replace(/\/+$/, '');
+  // An IPv6 literal is no mail domain.
+  const host = new URL(publicUrl).hostname;
+  return {
+    smtpUrl: c.SMTP_URL,
+    mailFrom: c.MAIL_FROM ?? `SOP BPMN <noreply@${host.includes(':') ? 'localhost' : host}>`,
+    webhookUrl: c.WEBHOOK_URL,
+    webhookSecret: c.WEBHOOK_SECRET,
+    publicUrl,
+    pollMs: c.OUTBOX_POLL_MS,
+  };
+}
 
 /** Reads the configuration; throws a ConfigError naming each invalid variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -93,5 +136,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     workers: c.WORKERS,
     engineCacheMiB: c.ENGINE_CACHE_MIB,
     sqliteCacheMiB: c.SQLITE_CACHE_MIB,
+    notifications: notificationConfig(c),
   };
 }

@@ -116,6 +116,17 @@ export class ConflictError extends SopError {
   }
 }
 
+/**
+ * A start on a version that takes no new cases: one scheduled (its Tanggal Efektif has not come) or suspended.
+ * `details`: `{state: scheduled|suspended, version, effective, effectiveFrom, suspendedAt}`.
+ */
+export class VersionNotStartableError extends ConflictError {
+  constructor(message: string, state: 'scheduled' | 'suspended', version: { version: number; effective: string | null; effectiveFrom: string | null; suspendedAt: string | null }) {
+    super(message, state);
+    Object.assign(this.details as Record<string, unknown>, { version: version.version, effective: version.effective, effectiveFrom: version.effectiveFrom, suspendedAt: version.suspendedAt });
+  }
+}
+
 /** A case the start-up move could not take from the flow interpreter to bpmn-engine: it can be read, not advanced. */
 export class CaseNotMovedError extends SopError {
   readonly statusCode = 409;

@@ -12,11 +12,17 @@ import { keyOwnersRepository } from './definitions/key-owners-repository.js';
 import { keyTransferService } from './definitions/key-transfer.js';
 import { formsRepository } from './definitions/forms-repository.js';
 import { formDeployService } from './definitions/form-deploy.js';
+import { versionStates as versionStatesService } from './definitions/version-states.js';
 import { ProcessRuntime } from './engine/process-runtime.js';
 import { instancesRepository } from './instances/instances-repository.js';
 import { workflowService } from './instances/workflow-service.js';
 import { engineMovesRepository } from './instances/engine-moves-repository.js';
+import { eventSubscriptionsRepository } from './instances/event-subscriptions-repository.js';
+import { InstanceLocks } from './instances/instance-locks.js';
+import { messageService } from './instances/message-service.js';
 import { flowCaseMove } from './instances/flow-case-move.js';
+import { caseMigration } from './instances/case-migration.js';
+import { childCaseCarrier, eventSubscriptionCarrier, type MigrationCarrier } from './instances/migration-carriers.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
 import { calendarStore } from './sop/calendar-store.js';
 import { dueRetimer } from './tasks/due-retime.js';
@@ -25,6 +31,8 @@ import { attachmentsRepository } from './tasks/attachments.js';
 import { delegationsService } from './auth/delegations.js';
 import { contentReads } from './privacy/content-reads.js';
 import { securityEvents } from './audit/security-events.js';
+import type { NotificationConfig } from './config.js';
+import { NO_NOTIFICATIONS, notificationsService } from './notifications/notifications-service.js';
 
 export interface ServiceKeys {
   /** Signs audit checkpoints. */
@@ -33,7 +41,7 @@ export interface ServiceKeys {
   content: ContentCipher;
 }
 
-export function createServices(db: Database, log: Logger, clock: () => Date, keys: ServiceKeys, options: { engineCacheBytes?: number; calendarRefreshMs?: number } = {}) {
+export function createServices(db: Database, log: Logger, clock: () => Date, keys: ServiceKeys, options: { engineCacheBytes?: number; calendarRefreshMs?: number; notifications?: NotificationConfig } = {}) {
   const { knex } = db;
   const signingKey = keys.signing;
   const contentCipher = keys.content;
@@ -52,14 +60,23 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const retime = dueRetimer({ definitions, tasks, audit, clock });
   const calendars = calendarStore({ knex, audit, log, clock, retime, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
+  const subscriptions = eventSubscriptionsRepository(knex);
+  const locks = new InstanceLocks();
+  const versionStates = versionStatesService({ knex, definitions, calendars, audit, clock });
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher });
+  const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
+  // What a migration carries besides task rows; each kind of wait (timer jobs, subscriptions, locks) adds its carrier here.
+  const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances), eventSubscriptionCarrier(subscriptions)];
+  const migrations = caseMigration({ knex, definitions, deploy, instances, tasks, audit, calendars, versionStates, carriers: migrationCarriers, log, clock });
   const flowCases = flowCaseMove({ knex, definitions, deploy, instances, tasks, moves: engineMoves, audit, log, clock });
   const accounts = accountsService({ knex, users, audit, log, clock });
   const sweeper = overdueSweeper({ knex, audit, log, clock });
   const delegations = delegationsService({ knex, users, audit, clock });
   const confidential = contentReads({ knex, tasks, attachments, audit, cipher: contentCipher, clock });
   const security = securityEvents({ audit, keyOwners });
-  return { forms, formDeploy, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations };
+  const zoneOf = async (id: string) => (await calendars.stored(id))?.timeZone;
+  const notifications = notificationsService({ knex, audit, users, tasks, instances, definitions, zoneOf, config: options.notifications ?? NO_NOTIFICATIONS, clock, log });
+  return { forms, formDeploy, notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
 }
 
 export type Services = ReturnType<typeof createServices>;

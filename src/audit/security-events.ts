@@ -16,6 +16,8 @@ export const SECURITY_EVENT_TYPES = [
   'definition.deployed',
   'definition.transferred',
   'form.deployed',
+  'definition.suspended',
+  'definition.resumed',
   'calendar.updated',
   'content.read',
 ] as const satisfies readonly AuditEventType[];

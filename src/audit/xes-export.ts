@@ -1,6 +1,7 @@
 // The audit export as an IEEE 1849-2016 XES event log (a trace per instance), streamed trace by trace.
 import type { Knex } from 'knex';
 import { readExportRows, type ExportFilter, type ExportOptions, type ExportRow } from './csv-export.js';
+import { readCaseEvents, type CaseEvent } from './xes-case-events.js';
 
 export interface XesExportOptions extends ExportOptions {
   /** When the log was written (ISO 8601 UTC), stored as `sop:exportedAt`; default now. */
@@ -33,6 +34,9 @@ export const XES_SOP_KEYS = {
   workingMs: 'sop:workingMs',
   wallMs: 'sop:wallMs',
   breached: 'sop:breached',
+  /** case event (a message delivered, a signal received): the audit event's type and the message's or signal's name. */
+  eventType: 'sop:eventType',
+  name: 'sop:name',
 } as const;
 
 // Characters XML 1.0 cannot carry at all (C0 controls but tab, LF, CR; U+FFFE/U+FFFF; lone surrogates) become U+FFFD.
@@ -123,6 +127,25 @@ function stepEvents(r: ExportRow): XesEvent[] {
   return events;
 }
 
+/** A case event as one `complete` event named by the message or signal, at the element that caught it. */
+function caseEventXml(e: CaseEvent): XesEvent {
+  return {
+    at: e.at,
+    xml: `    <event>\n${attrs(
+      [
+        ['string', 'concept:name', e.name ?? e.elementId ?? e.type],
+        ['string', 'lifecycle:transition', 'complete'],
+        ['date', 'time:timestamp', e.at],
+        ['string', 'org:resource', e.userId],
+        ['string', XES_SOP_KEYS.elementId, e.elementId],
+        ['string', XES_SOP_KEYS.eventType, e.type],
+        ['string', XES_SOP_KEYS.name, e.name],
+      ],
+      '      ',
+    )}    </event>\n`,
+  };
+}
+
 function traceXml(first: ExportRow, events: XesEvent[]): string {
   // Events in time order; a scheduled step's clock may start after a later-created step's.
   const ordered = events.map((e, i) => ({ e, i })).sort((a, b) => (a.e.at < b.e.at ? -1 : a.e.at > b.e.at ? 1 : a.i - b.i));
@@ -160,12 +183,16 @@ export async function* xesExport(knex: Knex, filter: ExportFilter, options: XesE
   let events: XesEvent[] = [];
   for await (const page of readExportRows(knex, filter, options)) {
     let chunk = '';
+    // A trace may span pages: its case events join it once, with its first page.
+    const fresh = [...new Set(page.map((r) => r.instanceId))].filter((id) => id !== first?.instanceId);
+    const caseEvents = await readCaseEvents(knex, fresh);
     for (const row of page) {
       if (first && first.instanceId !== row.instanceId) {
         chunk += traceXml(first, events);
         events = [];
         first = undefined;
       }
+      if (!first) events.push(...(caseEvents.get(row.instanceId) ?? []).map(caseEventXml));
       first ??= row;
       events.push(...stepEvents(row));
     }

@@ -6,7 +6,24 @@ import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { endDelegationsFrom } from './delegations.js';
 import { hashToken, newToken } from './tokens.js';
-import type { User, UsersRepository } from './users-repository.js';
+import type { ContactChanges, User, UsersRepository } from './users-repository.js';
+import { mergePreferences, type PreferencesPatch } from '../notifications/preferences.js';
+
+/** A change of a user's addresses (null clears one) and, for the user themselves, their notification choices. */
+export interface ProfileChanges {
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  notifications?: PreferencesPatch | undefined;
+}
+
+/** The stored form of a profile change, and the names of what it changes (the audit event names them, not the values). */
+function contactChanges(user: User, changes: ProfileChanges): { stored: ContactChanges; changed: string[] } {
+  const stored: ContactChanges = {};
+  if (changes.email !== undefined && changes.email !== user.email) stored.email = changes.email;
+  if (changes.phone !== undefined && changes.phone !== user.phone) stored.phone = changes.phone;
+  if (changes.notifications !== undefined) stored.notifications = mergePreferences(user.notifications, changes.notifications);
+  return { stored, changed: Object.keys(stored) };
+}
 
 /** The name of the account ADMIN_TOKEN signs in as. */
 export const BOOTSTRAP_NAME = 'admin (ADMIN_TOKEN)';
@@ -106,7 +123,7 @@ export function accountsService(deps: { knex: Knex; users: UsersRepository; audi
      * Changes roles or deactivates. Delegations the user gave of a role they lose (all, when deactivated) end in the
      * same transaction. @throws ConflictError for an admin locking themselves out, or for the ADMIN_TOKEN account.
      */
-    async updateUser(by: User, id: string, changes: { roles?: string[]; active?: boolean }): Promise<User> {
+    async updateUser(by: User, id: string, changes: { roles?: string[] | undefined; active?: boolean | undefined } & Omit<ProfileChanges, 'notifications'>): Promise<User> {
       const user = await users.findById(id);
       if (!user) throw new NotFoundError(`user ${id} not found`);
       if (by.id === id && (changes.active === false || (changes.roles && !changes.roles.includes('admin') && user.roles.includes('admin')))) {
@@ -115,17 +132,33 @@ export function accountsService(deps: { knex: Knex; users: UsersRepository; audi
       const roles = changes.roles ? [...new Set(changes.roles)] : undefined;
       if (user.bootstrap && (changes.active === false || (roles && !roles.includes('admin')))) throw new ConflictError(BOOTSTRAP_MANAGED, 'bootstrap');
       const at = clock().toISOString();
+      const contact = contactChanges(user, { email: changes.email, phone: changes.phone });
       await knex.transaction(async (trx) => {
-        await users.update(id, { ...(roles ? { roles } : {}), ...(changes.active === undefined ? {} : { active: changes.active }) }, trx);
+        await users.update(id, { roles, active: changes.active, ...contact.stored }, trx);
         const kept = keptRoles(user, { roles, active: changes.active });
         const ended = kept === undefined ? [] : await endDelegationsFrom(trx, { from: id, keepRoles: kept, by: by.id, at, cause: kept === null ? 'delegator deactivated' : 'role removed' });
-        await audit.append(trx, [
-          { type: 'user.updated', at, userId: by.id, data: { id, ...(roles ? { roles, previousRoles: user.roles } : {}), ...(changes.active === undefined ? {} : { active: changes.active }) } },
-          ...ended,
-        ]);
+        const data = { id, ...(roles ? { roles, previousRoles: user.roles } : {}), ...(changes.active === undefined ? {} : { active: changes.active }), ...(contact.changed.length ? { changed: contact.changed } : {}) };
+        await audit.append(trx, [{ type: 'user.updated', at, userId: by.id, data }, ...ended]);
       });
       log.info({ userId: id, by: by.id, event: 'user.updated' }, 'user updated');
       return (await users.findById(id)) as User;
+    },
+
+    /**
+     * The caller changes their own addresses and notification choices. The audit event names the fields changed, not
+     * their values: the chain is permanent, an address is personal data that must be erasable.
+     */
+    async updateProfile(user: User, changes: ProfileChanges): Promise<User> {
+      const current = (await users.findById(user.id)) as User;
+      const contact = contactChanges(current, changes);
+      if (contact.changed.length === 0) return current;
+      const at = clock().toISOString();
+      await knex.transaction(async (trx) => {
+        await users.update(user.id, contact.stored, trx);
+        await audit.append(trx, [{ type: 'user.updated', at, userId: user.id, data: { id: user.id, changed: contact.changed } }]);
+      });
+      log.info({ userId: user.id, changed: contact.changed, event: 'user.updated' }, 'profile updated');
+      return (await users.findById(user.id)) as User;
     },
 
     /** An admin issues a new enrolment token; the old one stops at once. @throws ConflictError for the ADMIN_TOKEN account. */

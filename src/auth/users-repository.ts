@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { fromJson, toJson } from '../db/json.js';
+import { resolvePreferences, type Preferences, type PreferencesPatch } from '../notifications/preferences.js';
 
 /**
  * Where a user's current token came from: `issued` by an admin (or at first start), an enrolment token that cannot
@@ -22,6 +23,11 @@ export interface User {
   tokenRotatedBy: string | null;
   /** The account ADMIN_TOKEN signs in as; configuration, not the API, manages it. */
   bootstrap: boolean;
+  /** Where notifications reach the user: e-mail, and a phone number (E.164) for a webhook's gateway; null when not given. */
+  email: string | null;
+  phone: string | null;
+  /** On/off per notification kind and channel. */
+  notifications: Preferences;
   /** Roles held now through a delegation (Plh./Plt.), each with the official acted for; set per request. */
   actingFor?: Record<string, { delegationId: string; forUser: string }>;
 }
@@ -37,6 +43,16 @@ interface UserRow {
   token_rotated_at: string | null;
   token_rotated_by: string | null;
   bootstrap: number | boolean;
+  email?: string | null;
+  phone?: string | null;
+  notifications?: string | null;
+}
+
+/** The changes of a user's contact and preferences; undefined leaves a field, null clears an address. */
+export interface ContactChanges {
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  notifications?: Preferences | undefined;
 }
 
 function toUser(row: UserRow): User {
@@ -50,6 +66,9 @@ function toUser(row: UserRow): User {
     tokenRotatedAt: row.token_rotated_at ?? null,
     tokenRotatedBy: row.token_rotated_by ?? null,
     bootstrap: Boolean(row.bootstrap),
+    email: row.email ?? null,
+    phone: row.phone ?? null,
+    notifications: resolvePreferences(fromJson<PreferencesPatch | null>(row.notifications, null)),
   };
 }
 
@@ -158,15 +177,32 @@ export function usersRepository(knex: Knex) {
       const rows = (await trx('users').select('roles').where({ active: true }).whereNot({ token_source: 'withdrawn' })) as Array<Pick<UserRow, 'roles'>>;
       return rows.filter((r) => fromJson<string[]>(r.roles, []).includes('admin')).length;
     },
-    async update(id: string, changes: { roles?: string[]; active?: boolean }, trx: Knex = knex): Promise<void> {
+    async update(id: string, changes: { roles?: string[] | undefined; active?: boolean | undefined } & ContactChanges, trx: Knex = knex): Promise<void> {
       const row: Partial<UserRow> = {};
       if (changes.roles) row.roles = toJson(changes.roles);
       if (changes.active !== undefined) row.active = changes.active;
+      if (changes.email !== undefined) row.email = changes.email;
+      if (changes.phone !== undefined) row.phone = changes.phone;
+      if (changes.notifications !== undefined) row.notifications = toJson(changes.notifications);
       if (Object.keys(row).length) await trx('users').where({ id }).update(row);
+    },
+    /**
+     * The active users a notification can reach (an e-mail address or a phone), each with the roles running
+     * delegations lend them at `at`. One read; users without either are left out, so a service nobody gave an
+     * address costs nothing here.
+     */
+    async reachable(at: string): Promise<User[]> {
+      const rows = (await joinRunning(knex('users').select('users.*'), knex, at)
+        .where('users.active', true)
+        .where((w) => w.whereNotNull('users.email').orWhereNotNull('users.phone'))
+        .orderBy('users.id')) as Array<UserRow & ActingRow>;
+      const byId = new Map<string, Array<UserRow & ActingRow>>();
+      for (const r of rows) byId.set(r.id, [...(byId.get(r.id) ?? []), r]);
+      return [...byId.values()].map((group) => withActing(toUser(group[0] as UserRow), actingOf(group)));
     },
     /** A page of users ordered by name, then id. */
     async list(limit: number, after?: { name: string; id: string }): Promise<User[]> {
-      const q = knex('users').select('id', 'name', 'roles', 'active', 'created_at', 'token_source', 'token_rotated_at', 'token_rotated_by', 'bootstrap');
+      const q = knex('users').select('id', 'name', 'roles', 'active', 'created_at', 'token_source', 'token_rotated_at', 'token_rotated_by', 'bootstrap', 'email', 'phone', 'notifications');
       if (after) q.where((w) => w.where('name', '>', after.name).orWhere((x) => x.where('name', after.name).where('id', '>', after.id)));
       const rows = (await q.orderBy('name').orderBy('id').limit(limit)) as UserRow[];
       return rows.map(toUser);

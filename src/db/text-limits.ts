@@ -30,6 +30,8 @@ export const TEXT_LIMITS = {
   businessKey: 200,
   /** attachments.name. */
   attachmentName: 500,
+  /** A message's or signal's name (event_subscriptions.name): what `POST /messages` and `POST /signals` accept. */
+  messageName: 500,
 } as const;
 
 export type TextLimitName = keyof typeof TEXT_LIMITS;

@@ -2,6 +2,7 @@
 // assignee, due date and form, the process's candidate starters; and links the deployed forms its tasks name.
 import type { ElementProblem } from '../errors.js';
 import type { CamundaProcess } from '../engine/camunda-attributes.js';
+import { declaredFields, formFieldsOf, type FieldReader } from '../engine/form-fields.js';
 import { dueDateProblem } from '../sop/camunda-due-date.js';
 import { readFormJs } from '../sop/form-js.js';
 import type { SopMetadata, SopStep } from '../sop/sop-metadata.js';
@@ -79,4 +80,16 @@ export function linkForms(metadata: SopMetadata, links: Array<{ elementId: strin
     return { ...step, form: [...step.form, ...read.fields], formSchema: form.schema, formRef: { formId: form.formId, version: form.version } };
   });
   return { metadata: { ...metadata, steps }, problems, warnings };
+}
+
+/**
+ * The variable analysis's field reader with the deployed forms the steps link (`zeebe:formDefinition formId`,
+ * `camunda:formRef`): every form kind of FORM_FIELD_READERS, and the fields of each linked form that is deployed.
+ */
+export function withLinkedFormFields(links: ReadonlyArray<{ elementId: string; formId: string }>, forms: ReadonlyMap<string, LinkedForm>): FieldReader {
+  return (element) => {
+    const link = links.find((l) => l.elementId === element.id);
+    const form = link ? forms.get(link.formId) : undefined;
+    return [...formFieldsOf(element), ...(form ? declaredFields(readFormJs(form.schema).fields) : [])];
+  };
 }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { fromJson, toJson } from '../db/json.js';
 import type { SopMetadata } from '../sop/sop-metadata.js';
+import type { VersionLife } from './version-lifecycle.js';
 
 export interface DefinitionVersion {
   id: string;
@@ -25,7 +26,20 @@ export interface VersionEntry {
   source: string | null;
   /** The user who deployed it through the API (name as it is now), null for a file deployed at start. */
   deployedBy: { id: string; name: string } | null;
+  /** The sheet's Tanggal Efektif (`YYYY-MM-DD`), null when it gives no full date. */
+  effective: string | null;
+  /** When an owner suspended it, and who; null while new cases may start on it. */
+  suspendedAt: string | null;
+  suspendedBy: string | null;
 }
+
+const FULL_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The effective date a version's metadata carries, when it is a full `YYYY-MM-DD` date. */
+export const effectiveDateOf = (metadata: SopMetadata): string | null => {
+  const effective = metadata.identity?.effective ?? null;
+  return effective !== null && FULL_DATE.test(effective) ? effective : null;
+};
 
 interface DefinitionRow {
   id: string;
@@ -38,6 +52,9 @@ interface DefinitionRow {
   deployed_by: string | null;
   deployed_at: string;
   source: string | null;
+  effective_date?: string | null;
+  suspended_at?: string | null;
+  suspended_by?: string | null;
 }
 
 const COLUMNS = ['id', 'key', 'version', 'name', 'hash', 'metadata', 'deployed_by', 'deployed_at', 'source'];
@@ -87,7 +104,7 @@ export function definitionsRepository(knex: Knex) {
     async versions(key: string): Promise<VersionEntry[]> {
       const rows = (await knex('definitions')
         .leftJoin('users', 'users.id', 'definitions.deployed_by')
-        .select('definitions.version', 'definitions.deployed_at', 'definitions.hash', 'definitions.source', 'definitions.deployed_by', { deployer_name: 'users.name' })
+        .select('definitions.version', 'definitions.deployed_at', 'definitions.hash', 'definitions.source', 'definitions.deployed_by', 'definitions.effective_date', 'definitions.suspended_at', 'definitions.suspended_by', { deployer_name: 'users.name' })
         .where('definitions.key', key)
         .orderBy('definitions.version')) as Array<DefinitionRow & { deployer_name: string | null }>;
       return rows.map((r) => ({
@@ -96,7 +113,20 @@ export function definitionsRepository(knex: Knex) {
         hash: r.hash,
         source: r.source ?? null,
         deployedBy: r.deployed_by ? { id: r.deployed_by, name: r.deployer_name ?? r.deployed_by } : null,
+        effective: r.effective_date ?? null,
+        suspendedAt: r.suspended_at ?? null,
+        suspendedBy: r.suspended_by ?? null,
       }));
+    },
+    /** Every version of `key`, oldest first, with what decides whether a case may start on it (read at each start). */
+    async lifecycle(key: string, trx: Knex = knex): Promise<VersionLife[]> {
+      const rows = (await trx('definitions').select('id', 'version', 'effective_date', 'suspended_at').where({ key }).orderBy('version')) as DefinitionRow[];
+      return rows.map((r) => ({ id: r.id, version: Number(r.version), effective: r.effective_date ?? null, suspendedAt: r.suspended_at ?? null }));
+    },
+    /** Suspends (`suspension` given) or resumes (null) a version; false when the version does not exist. */
+    async setSuspended(trx: Knex.Transaction, key: string, version: number, suspension: { at: string; by: string } | null): Promise<boolean> {
+      const n = await trx('definitions').where({ key, version }).update({ suspended_at: suspension?.at ?? null, suspended_by: suspension?.by ?? null });
+      return n === 1;
     },
     /** The newest version deployed from `source` (`processes/<file>`), of whatever key. */
     async lastFromSource(source: string, trx: Knex = knex): Promise<DefinitionVersion | undefined> {
@@ -141,6 +171,7 @@ export function definitionsRepository(knex: Knex) {
         deployed_by: input.deployedBy,
         deployed_at: input.at,
         source: input.source,
+        effective_date: effectiveDateOf(input.metadata),
       };
       await trx('definitions').insert(row);
       return toDefinition(row);

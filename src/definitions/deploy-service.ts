@@ -10,8 +10,10 @@ import { parseBpmn } from '../engine/bpmn-parser.js';
 import { lockdown } from '../engine/diagram-lockdown.js';
 import { readCallActivities, readVersionTag } from '../engine/call-activity-declarations.js';
 import { readCamundaAttributes } from '../engine/camunda-attributes.js';
-import { linkedFormIds, linkForms, withCamunda } from './camunda-metadata.js';
+import { linkedFormIds, linkForms, withCamunda, withLinkedFormFields, type LinkedForm } from './camunda-metadata.js';
 import type { FormsRepository } from './forms-repository.js';
+import { analyseVariables } from '../engine/variable-analysis.js';
+import { canonicalDigest } from '../engine/canonical-diagram.js';
 import { compileDefinition, type CompiledProcess } from '../engine/process-runtime.js';
 import { readSopMetadata, type SopMetadata } from '../sop/sop-metadata.js';
 import { sealedFieldReads } from '../sop/sealed-fields.js';
@@ -52,7 +54,14 @@ interface Prepared {
   warnings: ElementProblem[];
   /** The deployed forms its tasks link by id, resolved when a new version is stored. */
   formLinks: Array<{ elementId: string; formId: string }>;
+  /** The latest version of each linked form that is deployed (read for a new version only). */
+  linkedForms: ReadonlyMap<string, LinkedForm>;
 }
+
+/** The latest deployed version of each form id that has one. */
+type FormsOf = (formIds: readonly string[]) => Promise<ReadonlyMap<string, LinkedForm>>;
+
+const NO_FORMS: FormsOf = async () => new Map();
 
 const SOP_KEY = new RegExp(`^[A-Za-z_][\\w.-]{0,${TEXT_LIMITS.definitionKey - 1}}$`);
 
@@ -66,9 +75,10 @@ function canonicalXml(xml: string): string {
 /**
  * Parses, checks and compiles a diagram without touching the database. `newVersion`: the diagram is about to be
  * stored, so its text must also be canonical and within the declared limits; a version stored already is compiled
- * as it is, so that its running cases keep running.
+ * as it is, so that its running cases keep running. `formsOf` reads the forms a new version's tasks link, so that the
+ * variable analysis sees their fields.
  */
-async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
+async function prepare(xml: string, newVersion: boolean, formsOf: FormsOf = NO_FORMS): Promise<Prepared> {
   const parsed = await parseBpmn(xml);
   const { problems, warnings } = lockdown(parsed.definitions);
   problems.unshift(...parsed.referenceProblems, ...(newVersion ? nonCanonicalText(parsed.definitions) : []));
@@ -88,7 +98,16 @@ async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
   const folded = withCamunda({ ...read.metadata, calls: readCallActivities(parsed.definitions, process).calls, versionTag: readVersionTag(process) }, camunda);
   const metadata: SopMetadata = folded.metadata;
   const sopWarnings = [...read.warnings, ...folded.warnings];
-  const dataProblems = [...(newVersion ? [...folded.problems, ...overLimitText(Object.keys(parsed.elementsById), metadata)] : []), ...checkTimeStandards(metadata), ...sealedFieldReads(process, metadata)];
+  const formLinks = linkedFormIds(camunda);
+  const linkedForms = newVersion && formLinks.length > 0 ? await formsOf(formLinks.map((l) => l.formId)) : new Map<string, LinkedForm>();
+  // What the expressions read is checked on new versions only: a stored version keeps running its cases as it is.
+  const variables = newVersion ? analyseVariables(parsed.definitions, process, { fieldsOf: withLinkedFormFields(formLinks, linkedForms) }) : { problems: [], warnings: [] };
+  const dataProblems = [
+    ...(newVersion ? [...folded.problems, ...overLimitText(Object.keys(parsed.elementsById), metadata)] : []),
+    ...checkTimeStandards(metadata),
+    ...sealedFieldReads(process, metadata),
+    ...variables.problems,
+  ];
   if (dataProblems.length > 0) throw new InvalidBpmnError(dataProblems);
   let compiled: CompiledProcess;
   try {
@@ -96,7 +115,7 @@ async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
   } catch (err) {
     throw new InvalidBpmnError([{ elementId: key, message: `the engine cannot load this diagram: ${(err as Error).message}` }]);
   }
-  return { key, name: metadata.name, metadata, process: compiled, warnings: [...warnings, ...sopWarnings], formLinks: linkedFormIds(camunda) };
+  return { key, name: metadata.name, metadata, process: compiled, warnings: [...warnings, ...sopWarnings, ...variables.warnings], formLinks, linkedForms };
 }
 
 /** A literal called key, or undefined for one an expression names when the call is reached. */
@@ -142,16 +161,33 @@ export function checkKeyOwner(owner: KeyOwner, diagramUnit: string | null, mayDe
 
 export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; keyOwners: KeyOwnersRepository; forms?: FormsRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
   const { knex, definitions, keyOwners, forms, audit, log, clock } = deps;
+  const formsOf: FormsOf = async (ids) => (forms ? forms.latestOf(ids) : new Map());
   const compiled = new Map<string, Promise<CompiledDefinition>>();
+  /** Canonical digests of stored versions by id (versions never change); null for one whose text no longer parses. */
+  const digests = new Map<string, Promise<string | null>>();
+
+  /** The canonical digest of a stored version (canonical-diagram.ts), computed once per process lifetime. */
+  function digestOf(definition: DefinitionVersion): Promise<string | null> {
+    let digest = digests.get(definition.id);
+    if (!digest) {
+      digest = definitions.xml(definition.id).then((xml) => (xml === undefined ? null : canonicalDigest(xml).catch(() => null)));
+      digests.set(definition.id, digest);
+    }
+    return digest;
+  }
 
   /**
-   * Stores `xml` as the key's next version unless the latest has the same hash, or (`origin.firstFromSource`) any
+   * Stores `xml` as the key's next version unless the latest has the same hash or canonical digest, or (`origin.firstFromSource`) any
    * version has: a database from before sources were recorded knows a file's content only by its hash, and
    * redeploying it would bury a version deployed through the API since. Throws KeyOwnedError (403) for a key of
    * another unit (see checkKeyOwner).
    */
   async function store(xml: string, prepared: Prepared, origin: Origin, mayDeployUnit: (unit: string | null) => boolean): Promise<{ created: boolean; definition: DefinitionVersion }> {
     const hash = sha256(xml);
+    const digest = await canonicalDigest(xml);
+    // Read outside the transaction so that comparing with the latest version rarely parses inside it.
+    const current = await definitions.latest(prepared.key);
+    if (current) await digestOf(current);
     for (let attempt = 0; ; attempt++) {
       try {
         return await knex.transaction(async (trx) => {
@@ -159,7 +195,8 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
           const owner = await keyOwners.ownerOf(prepared.key, trx);
           if (owner) checkKeyOwner(owner, prepared.metadata.unit, mayDeployUnit);
           const latest = await definitions.latest(prepared.key, trx);
-          if (latest && latest.hash === hash) return { created: false, definition: latest };
+          // The same diagram but for the order of namespaces or attributes, or blanks, is the same version (DESIGN.md).
+          if (latest && (latest.hash === hash || (await digestOf(latest)) === digest)) return { created: false, definition: latest };
           const known = origin.firstFromSource !== true ? undefined : await definitions.byHash(prepared.key, hash, trx);
           if (known) return { created: false, definition: known };
           const at = clock().toISOString();
@@ -212,8 +249,7 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
   async function complete(prepared: Prepared, defaultUnit: string | null): Promise<Prepared> {
     let { metadata, warnings } = prepared;
     if (prepared.formLinks.length > 0) {
-      const found = forms ? await forms.latestOf(prepared.formLinks.map((l) => l.formId)) : new Map();
-      const linked = linkForms(metadata, prepared.formLinks, found);
+      const linked = linkForms(metadata, prepared.formLinks, prepared.linkedForms);
       if (linked.problems.length > 0) throw new InvalidBpmnError(linked.problems);
       metadata = linked.metadata;
       warnings = [...warnings, ...linked.warnings];
@@ -229,7 +265,7 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
   /** Deploys a diagram's text (made canonical first) from `origin`. Throws InvalidBpmnError, ForbiddenError, KeyOwnedError. */
   async function deployFrom(body: string, origin: Origin, mayDeployUnit: (unit: string | null) => boolean = () => true, defaultUnit: string | null = null): Promise<DeployResult> {
     const xml = canonicalXml(body);
-    const prepared = await complete(await prepare(xml, true), defaultUnit);
+    const prepared = await complete(await prepare(xml, true, formsOf), defaultUnit);
     if (!mayDeployUnit(prepared.metadata.unit)) throw new ForbiddenError(`deploying ${prepared.key} needs owner:${prepared.metadata.unit ?? '*'}`);
     const { created, definition } = await store(xml, prepared, origin, mayDeployUnit);
     compiled.set(definition.id, Promise.resolve({ definition, process: prepared.process }));
@@ -252,7 +288,7 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
 
   return {
     /**
-     * Deploys one diagram through the API; identical XML to the latest version creates nothing. `defaultUnit`: the
+     * Deploys one diagram through the API; the latest version's canonical diagram again creates nothing. `defaultUnit`: the
      * deployer's unit, for a process that names none and whose key has no owner yet. Throws InvalidBpmnError,
      * ForbiddenError, KeyOwnedError.
      */

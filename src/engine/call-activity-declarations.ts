@@ -5,6 +5,7 @@ import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
 import { expressionBody, parseExpression } from './safe-expression.js';
 import { CAMUNDA_NS, extensionValues, isVendorElement, vendorAttr, ZEEBE_NS } from './vendor-attributes.js';
+import { expressionKind, expressionProblem } from './expressions.js';
 
 export { CAMUNDA_NS, ZEEBE_NS };
 
@@ -19,11 +20,11 @@ export type CallBinding =
   | { type: 'version'; version: number }
   | { type: 'versionTag'; versionTag: string };
 
-/** A variable copied from `source` (in the giving case) to `target` (in the receiving one). */
-export interface VariableMapping {
-  source: string;
-  target: string;
-}
+/**
+ * A variable set in the receiving case under `target`: copied from the giving case's variable `source`, or the value
+ * of `expression` (Camunda 7's `sourceExpression` `${…}`, Camunda 8's FEEL `=…` source) over the giving case's variables.
+ */
+export type VariableMapping = { source: string; target: string } | { expression: string; target: string };
 
 /** What crosses between the cases: every variable when `all`, then the mappings on top. */
 export interface VariablePassing {
@@ -109,7 +110,7 @@ function camundaBinding({ el, id, read, problems }: Raw): CallBinding {
   return { type: 'latest' };
 }
 
-/** Camunda 7: `camunda:in` / `camunda:out` with `variables="all"` or `source` + `target` variable names. */
+/** Camunda 7: `camunda:in` / `camunda:out` with `variables="all"`, `source` + `target` variable names, or `sourceExpression` + `target`. */
 function camundaPassing({ el, id, read, problems }: Raw, local: 'in' | 'out', warnings: ElementProblem[]): VariablePassing {
   const passing: VariablePassing = { all: false, mappings: [] };
   for (const v of extensionValues(el).filter((x) => read.is(x, CAMUNDA_NS, local))) {
@@ -119,6 +120,10 @@ function camundaPassing({ el, id, read, problems }: Raw, local: 'in' | 'out', wa
       warnings.push({ elementId: id, message: `camunda:${local} businessKey is ignored: a child case always keeps its parent's business key` });
     } else if (typeof v.source === 'string' && typeof v.target === 'string' && IDENTIFIER.test(v.source) && IDENTIFIER.test(v.target)) {
       passing.mappings.push({ source: v.source, target: v.target });
+    } else if (typeof v.sourceExpression === 'string' && typeof v.target === 'string' && IDENTIFIER.test(v.target) && expressionKind(v.sourceExpression) === 'juel') {
+      const problem = expressionProblem(v.sourceExpression);
+      if (problem) problems.push({ elementId: id, message: `camunda:${local} sourceExpression: ${problem}` });
+      else passing.mappings.push({ expression: v.sourceExpression, target: v.target });
     } else {
       problems.push({ elementId: id, message: `camunda:${local} must name variables (variables="all", or source and target variable names)` });
     }
@@ -139,8 +144,11 @@ function zeebeMappings({ el, id, read, problems }: Raw, local: 'input' | 'output
     const children = (io.$children as ModdleElement[] | undefined) ?? [...((io.inputParameters as ModdleElement[] | undefined) ?? []), ...((io.outputParameters as ModdleElement[] | undefined) ?? [])];
     for (const m of children.filter((x) => read.is(x, ZEEBE_NS, local))) {
       const source = feelName(m.source);
-      if (source && typeof m.target === 'string' && IDENTIFIER.test(m.target)) mappings.push({ source, target: m.target });
-      else problems.push({ elementId: id, message: `zeebe:${local} must map one variable name to another (source="=name" target="name")` });
+      const target = typeof m.target === 'string' && IDENTIFIER.test(m.target) ? m.target : undefined;
+      const problem = typeof m.source === 'string' && expressionKind(m.source) === 'feel' ? expressionProblem(m.source) : 'the source must be =FEEL';
+      if (target && source) mappings.push({ source, target });
+      else if (target && !problem) mappings.push({ expression: m.source as string, target });
+      else problems.push({ elementId: id, message: `zeebe:${local} must map a FEEL source to a variable name (source="=expression" target="name")${problem ? `: ${problem}` : ''}` });
     }
   }
   return mappings;

@@ -139,6 +139,43 @@ function readLinkedForm(el: ModdleElement, definition: ModdleElement | undefined
   }
 }
 
+/** The process a flow node sits in, through any sub-processes. */
+function processOf(el: ModdleElement): ModdleElement | undefined {
+  let cur: ModdleElement | undefined = el.$parent;
+  while (cur && cur.$type !== 'bpmn:Process') cur = cur.$parent;
+  return cur;
+}
+
+/**
+ * The fields a user task's `camunda:formData` declares, for the deploy-time variable analysis (form-fields.ts);
+ * [] when it has none. Its problems are reported once, by readCamundaAttributes.
+ */
+export function camundaFormDataFields(el: ModdleElement): FormField[] {
+  if (!HUMAN_TASK_TYPES.has(el.$type)) return [];
+  const formData = extensionValues(el).find((v) => isVendorElement(v, CAMUNDA_NS, 'formData'));
+  return formData ? readCamundaFormData(formData, String(el.id), [], []) : [];
+}
+
+/**
+ * The fields of the form-js form a user task embeds (`zeebe:formDefinition formKey="camunda-forms:bpmn:<id>"` naming a
+ * `zeebe:userTaskForm` of its process), for the variable analysis; [] when it embeds none or the form is not JSON
+ * (readCamundaAttributes reports that).
+ */
+export function embeddedFormFields(el: ModdleElement): FormField[] {
+  if (!HUMAN_TASK_TYPES.has(el.$type)) return [];
+  const formKey = str(extensionValues(el).find((v) => isVendorElement(v, ZEEBE_NS, 'formDefinition'))?.formKey);
+  const process = processOf(el);
+  if (!formKey?.startsWith('camunda-forms:bpmn:') || !process) return [];
+  const id = formKey.slice('camunda-forms:bpmn:'.length);
+  const form = extensionValues(process).find((x) => isVendorElement(x, ZEEBE_NS, 'userTaskForm') && str(x.id) === id);
+  if (!form) return [];
+  try {
+    return readFormJs(JSON.parse(String(form.body ?? form.$body ?? ''))).fields;
+  } catch {
+    return [];
+  }
+}
+
 function embedForm(body: string, task: CamundaTask, out: CamundaProcess): void {
   let schema: unknown;
   try {

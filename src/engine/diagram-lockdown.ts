@@ -2,13 +2,15 @@
 // must be one the service can persist and resume. Problems name the element they concern.
 import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
-import { checkTemplate, expressionBody, parseExpression } from './safe-expression.js';
+import { checkTemplate } from './safe-expression.js';
+import { conditionProblem, expressionKind, expressionProblem } from './expressions.js';
 import { parseSlots } from '../sop/sop-metadata.js';
 import { flowElementsDeep } from './flow-elements.js';
 import { loopSource } from './loop-sources.js';
 import { HUMAN_TASK_TYPES, REFUSED_ELEMENTS, SUPPORTED_EVENT_DEFINITIONS, SUPPORTED_FLOW_ELEMENTS } from './supported-elements.js';
 import { readCallActivities, type CallDeclaration } from './call-activity-declarations.js';
 import { vendorAttributes } from './vendor-attributes.js';
+import { charCount, TEXT_LIMITS } from '../db/text-limits.js';
 
 /** Names the bpmn-engine run message puts into process variables; a form field may not shadow them. */
 export const RESERVED_VARIABLE_NAMES = new Set(['fields', 'content', 'properties', 'environment', 'variables', 'constructor', 'prototype', '__proto__', 'this']);
@@ -62,7 +64,7 @@ function walk(el: ModdleElement, visit: (el: ModdleElement) => boolean, seen = n
 /** Whether `el` is the condition of its parent: checkExpression reads its body whole, so it is not read again as a template. */
 function isCondition(el: ModdleElement): boolean {
   const parent = el.$parent;
-  return parent !== undefined && (parent.conditionExpression === el || parent.loopCondition === el || parent.completionCondition === el);
+  return parent !== undefined && (parent.conditionExpression === el || parent.loopCondition === el || parent.completionCondition === el || parent.condition === el);
 }
 
 function checkStrings(el: ModdleElement, id: string, problems: ElementProblem[]): void {
@@ -79,29 +81,26 @@ function checkStrings(el: ModdleElement, id: string, problems: ElementProblem[])
     const problem = checkTemplate(text);
     if (problem) problems.push({ elementId: id, message: problem });
   }
+  // A formal expression in FEEL (a timer's, say) must parse and stay in the sandbox like a condition.
+  if (!condition && el.$type === 'bpmn:FormalExpression' && typeof el.body === 'string' && expressionKind(el.body) === 'feel') {
+    const problem = expressionProblem(el.body);
+    if (problem) problems.push({ elementId: id, message: problem });
+  }
 }
 
 function checkCondition(flow: ModdleElement, problems: ElementProblem[]): void {
   checkExpression(flow.conditionExpression as ModdleElement | undefined, flow.id ?? 'sequenceFlow', problems);
 }
 
-/** A condition (flow, loop or completion condition) must be one safe `${…}` expression, never a script. */
+/** A condition (flow, loop or completion condition) must be one safe `${…}` or FEEL `=…` expression, never a script. */
 function checkExpression(condition: ModdleElement | undefined, id: string, problems: ElementProblem[]): void {
   if (!condition) return;
   if (typeof condition.language === 'string' && condition.language) {
     problems.push({ elementId: id, message: `script condition (${condition.language}) is not allowed: conditions may only compare form variables` });
     return;
   }
-  const body = expressionBody(String(condition.body ?? ''));
-  if (body === undefined) {
-    problems.push({ elementId: id, message: 'a condition must be one ${…} expression comparing form variables' });
-    return;
-  }
-  try {
-    parseExpression(body);
-  } catch (err) {
-    problems.push({ elementId: id, message: `condition refused: ${(err as Error).message}` });
-  }
+  const problem = conditionProblem(String(condition.body ?? ''));
+  if (problem) problems.push({ elementId: id, message: problem });
 }
 
 /** The sequence flows leaving `node`; bpmn-moddle fills `outgoing` only when the XML lists it, sourceRef is the truth. */
@@ -110,14 +109,11 @@ function outgoingFlows(node: ModdleElement): ModdleElement[] {
   return siblings.filter((f) => f.$type === 'bpmn:SequenceFlow' && f.sourceRef === node);
 }
 
-function checkGateway(gateway: ModdleElement, problems: ElementProblem[], warnings: ElementProblem[]): void {
+function checkGateway(gateway: ModdleElement, problems: ElementProblem[]): void {
   const outgoing = outgoingFlows(gateway);
   const id = gateway.id ?? 'gateway';
   if (outgoing.length < 2) return;
-  const conditional = outgoing.filter((f) => f.conditionExpression);
-  if (!gateway.default && conditional.length === outgoing.length) {
-    warnings.push({ elementId: id, message: 'a decision without a default flow stops the instance when no condition holds' });
-  }
+  // Whether some values leave it without a flow is the variable analysis's (decision-coverage.ts) to say.
   for (const flow of outgoing) {
     if (flow !== gateway.default && !flow.conditionExpression) {
       problems.push({ elementId: flow.id ?? id, message: `flow out of decision ${id} needs a condition or must be the gateway's default` });
@@ -136,39 +132,69 @@ function checkParallelGateway(gateway: ModdleElement, warnings: ElementProblem[]
 
 function checkForm(task: ModdleElement, problems: ElementProblem[]): void {
   const values = ((task.extensionElements as ModdleElement | undefined)?.values as ModdleElement[] | undefined) ?? [];
-  const id = task.id ?? 'task';
-  for (const form of values.filter((v) => v.$type === 'sop:Form')) {
-    const names = new Set<string>();
-    for (const field of (form.fields as ModdleElement[] | undefined) ?? []) {
-      const name = String(field.name ?? '');
-      if (!IDENTIFIER.test(name) || RESERVED_VARIABLE_NAMES.has(name)) {
-        problems.push({ elementId: id, message: `form field name '${name}' must be an identifier and not a reserved name` });
-      }
-      if (names.has(name)) problems.push({ elementId: id, message: `form field '${name}' is declared twice` });
-      names.add(name);
-      const type = String(field.type ?? 'string');
-      if (!['string', 'boolean', 'enum', 'datetime', 'number'].includes(type)) {
-        problems.push({ elementId: id, message: `form field '${name}' has unknown type '${type}'` });
-      }
-      if (typeof field.slots === 'string' && (type !== 'datetime' || !parseSlots(field.slots))) {
-        problems.push({ elementId: id, message: `slots of '${name}' must be HH:mm-HH:mm windows on a datetime field` });
-      }
-      const options = (field.options as ModdleElement[] | undefined) ?? [];
-      if (type === 'enum' && options.length === 0) problems.push({ elementId: id, message: `enum field '${name}' has no options` });
-      for (const option of options) {
-        const when = option.when;
-        if (typeof when !== 'string' || !when) continue;
-        const inner = expressionBody(when);
-        try {
-          if (inner === undefined) throw new Error('must be one ${…} expression');
-          parseExpression(inner);
-        } catch (err) {
-          problems.push({ elementId: id, message: `option '${String(option.value)}' of '${name}': ${(err as Error).message}` });
-        }
-      }
+  for (const form of values.filter((v) => v.$type === 'sop:Form')) checkFields((form.fields as ModdleElement[] | undefined) ?? [], task.id ?? 'task', problems);
+}
+
+/** A message's variables are declared as `sop:field` children of its extension elements, checked like a form's. */
+function checkMessageFields(message: ModdleElement, problems: ElementProblem[]): void {
+  const values = ((message.extensionElements as ModdleElement | undefined)?.values as ModdleElement[] | undefined) ?? [];
+  checkFields(values.filter((v) => v.$type === 'sop:Field'), message.id ?? 'message', problems);
+}
+
+function checkFields(fields: ModdleElement[], id: string, problems: ElementProblem[]): void {
+  const names = new Set<string>();
+  for (const field of fields) {
+    const name = String(field.name ?? '');
+    if (!IDENTIFIER.test(name) || RESERVED_VARIABLE_NAMES.has(name)) {
+      problems.push({ elementId: id, message: `form field name '${name}' must be an identifier and not a reserved name` });
+    }
+    if (names.has(name)) problems.push({ elementId: id, message: `form field '${name}' is declared twice` });
+    names.add(name);
+    const type = String(field.type ?? 'string');
+    if (!['string', 'boolean', 'enum', 'datetime', 'number'].includes(type)) {
+      problems.push({ elementId: id, message: `form field '${name}' has unknown type '${type}'` });
+    }
+    if (typeof field.slots === 'string' && (type !== 'datetime' || !parseSlots(field.slots))) {
+      problems.push({ elementId: id, message: `slots of '${name}' must be HH:mm-HH:mm windows on a datetime field` });
+    }
+    const options = (field.options as ModdleElement[] | undefined) ?? [];
+    if (type === 'enum' && options.length === 0) problems.push({ elementId: id, message: `enum field '${name}' has no options` });
+    for (const option of options) {
+      const when = option.when;
+      if (typeof when !== 'string' || !when) continue;
+      const problem = conditionProblem(when);
+      if (problem) problems.push({ elementId: id, message: `option '${String(option.value)}' of '${name}': ${problem}` });
     }
   }
 }
+
+const SENDS_MESSAGE = 'sending a message is not supported: a case receives messages through POST /messages';
+
+/**
+ * What a message, signal or conditional event (or a receive task) needs to run here: a named message or signal that
+ * `POST /messages` and `POST /signals` can address, no message sent (there is no recipient but the API's callers),
+ * and a condition that is one safe `${…}` expression; a conditional start event has nothing that would evaluate it.
+ */
+function eventProblems(el: ModdleElement, id: string): ElementProblem[] {
+  const problems: ElementProblem[] = [];
+  const owner = el.$parent;
+  const throwing = owner?.$type === 'bpmn:IntermediateThrowEvent' || owner?.$type === 'bpmn:EndEvent';
+  if (el.$type === 'bpmn:MessageEventDefinition' || el.$type === 'bpmn:ReceiveTask') {
+    if (throwing) problems.push({ elementId: id, message: SENDS_MESSAGE });
+    else if (!str((el.messageRef as ModdleElement | undefined)?.name)) problems.push({ elementId: id, message: 'a message catch needs a messageRef to a bpmn:message with a name' });
+  }
+  if (el.$type === 'bpmn:SignalEventDefinition' && !throwing && !str((el.signalRef as ModdleElement | undefined)?.name)) {
+    problems.push({ elementId: id, message: 'a signal catch needs a signalRef to a bpmn:signal with a name' });
+  }
+  if (el.$type === 'bpmn:ConditionalEventDefinition') {
+    if (owner?.$type === 'bpmn:StartEvent') problems.push({ elementId: id, message: 'conditional start events are not supported: use a conditional boundary or intermediate catch event' });
+    else if (!el.condition) problems.push({ elementId: id, message: 'a conditional event needs a condition' });
+    else checkExpression(el.condition as ModdleElement, id, problems);
+  }
+  return problems;
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 
 /** Checks a whole diagram against what the service will run. */
 export function lockdown(definitions: ModdleElement): LockdownResult {
@@ -192,7 +218,12 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
     if (refusal) problems.push({ elementId: id, message: `${type}: ${refusal}` });
     if (type === 'bpmn:SequenceFlow') checkCondition(el, problems);
     if (HUMAN_TASK_TYPES.has(type)) checkForm(el, problems);
-    if (type === 'bpmn:ExclusiveGateway' || type === 'bpmn:InclusiveGateway') checkGateway(el, problems, warnings);
+    if (type === 'bpmn:Message' || type === 'bpmn:Signal') {
+      checkMessageFields(el, problems);
+      if (typeof el.name === 'string' && charCount(el.name) > TEXT_LIMITS.messageName) problems.push({ elementId: id, message: `the name is longer than ${TEXT_LIMITS.messageName} characters` });
+    }
+    problems.push(...eventProblems(el, id));
+    if (type === 'bpmn:ExclusiveGateway' || type === 'bpmn:InclusiveGateway') checkGateway(el, problems);
     if (type === 'bpmn:ParallelGateway') checkParallelGateway(el, warnings);
     if (!type.startsWith('bpmn:') && !type.startsWith('bpmndi:') && !type.startsWith('dc:') && !type.startsWith('di:') && !type.startsWith('sop:')) {
       if (CODE_EXTENSION_ELEMENTS.has(localName(type))) problems.push({ elementId: id, message: `${type} is not allowed: nothing in a diagram is run as code` });
@@ -269,13 +300,8 @@ function checkLoop(el: ModdleElement, problems: ElementProblem[]): void {
   }
   for (const text of [collection, cardinality]) {
     if (typeof text !== 'string' || /^\s*\d+\s*$/.test(text)) continue;
-    const body = expressionBody(text);
-    try {
-      if (body === undefined) throw new Error('must be a number or one ${…} expression');
-      parseExpression(body);
-    } catch (err) {
-      problems.push({ elementId: id, message: `loop refused: ${(err as Error).message}` });
-    }
+    const problem = expressionKind(text) === 'literal' ? 'must be a number, one ${…} or one =FEEL expression' : conditionProblem(text);
+    if (problem) problems.push({ elementId: id, message: `loop refused: ${problem}` });
   }
   checkExpression(loop.completionCondition as ModdleElement | undefined, id, problems);
 }

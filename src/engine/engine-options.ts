@@ -3,10 +3,13 @@
 import * as Elements from 'bpmn-elements';
 import { gatewayElements } from './elements/gateways.js';
 import { eventSubProcessElements } from './event-sub-process.js';
-import { hasExpression, isExpression, readerOf, resolveTemplate, expressionBody } from './safe-expression.js';
+import { hasExpression, isExpression, expressionBody } from './safe-expression.js';
+import { evaluateExpression, expressionKind } from './expressions.js';
+import { startEventElements } from './event-waits.js';
 
 interface ExpressionContext {
-  environment?: { variables?: Record<string, unknown> };
+  /** `settings.now`, when an engine is built with it, is the clock FEEL's `now()` and `today()` read. */
+  environment?: { variables?: Record<string, unknown>; settings?: { now?: unknown } };
   content?: Record<string, unknown>;
 }
 
@@ -26,17 +29,21 @@ export function loopVariables(content: Record<string, unknown> | undefined): Rec
   return { loopCounter: content.index, nrOfInstances: instances, nrOfCompletedInstances: completed, nrOfActiveInstances: active };
 }
 
-/** Replaces bpmn-elements' expression handler: only variable reads and comparisons, never calls. */
+/**
+ * Replaces bpmn-elements' expression handler: JUEL `${…}` (variable reads and comparisons, never calls) and FEEL
+ * `=…` through the sandbox of feel-expression.ts, both by evaluateExpression.
+ */
 export const safeExpressions = {
-  isExpression,
-  hasExpression,
+  isExpression: (text: unknown): boolean => isExpression(text) || (typeof text === 'string' && expressionKind(text) === 'feel'),
+  hasExpression: (text: unknown): boolean => hasExpression(text) || (typeof text === 'string' && expressionKind(text) === 'feel'),
   resolveExpression(text: unknown, context?: ExpressionContext): unknown {
     // A loopMaximum or loopCardinality may reach here as a number already, and an absent attribute (a Camunda 8
     // call activity has no calledElement) as undefined: nothing to resolve.
     if (typeof text !== 'string') return text;
     const variables = context?.environment?.variables ?? {};
     const loop = loopVariables(context?.content);
-    return resolveTemplate(text, readerOf(Object.keys(loop).length > 0 ? { ...variables, ...loop } : variables));
+    const now = context?.environment?.settings?.now;
+    return evaluateExpression(text, Object.keys(loop).length > 0 ? { ...variables, ...loop } : variables, typeof now === 'function' ? { now: now as () => Date } : {});
   },
 };
 
@@ -60,8 +67,11 @@ const silent = { debug() {}, error() {}, warn() {} };
  */
 function StandardLoopCharacteristics(activity: any, loopCharacteristics: any): any {
   const behaviour = { ...(loopCharacteristics.behaviour ?? {}) };
-  const body = typeof behaviour.loopCondition === 'string' ? expressionBody(behaviour.loopCondition) : undefined;
+  const condition: unknown = behaviour.loopCondition;
+  const body = typeof condition === 'string' ? expressionBody(condition) : undefined;
   if (body !== undefined) behaviour.loopCondition = `\${!(${body})}`;
+  // FEEL: the loop stops unless the condition is true (null, FEEL's error, stops it too).
+  else if (typeof condition === 'string' && expressionKind(condition) === 'feel') behaviour.loopCondition = `=(${condition.trimStart().slice(1)}) != true`;
   return new (Elements as any).StandardLoopCharacteristics(activity, { ...loopCharacteristics, behaviour });
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -83,5 +93,5 @@ export const baseEngineOptions = {
   Logger: () => silent,
   // bpmn-engine 25 spreads these over bpmn-elements' own types (`{...Elements, ...opts.elements}`), so only the
   // overridden behaviours are listed.
-  elements: { ...gatewayElements, ...humanTaskElements, ...loopElements, ...eventSubProcessElements },
+  elements: { ...gatewayElements, ...humanTaskElements, ...loopElements, ...eventSubProcessElements, ...startEventElements },
 };

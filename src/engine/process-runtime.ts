@@ -9,6 +9,7 @@ import { NoPathTaken } from './elements/decision-paths.js';
 import { baseEngineOptions } from './engine-options.js';
 import { LiveEngineCache } from './live-engine-cache.js';
 import { exposeLoopSources } from './loop-sources.js';
+import { eventWait, reevaluateConditions, START_EVENT_SETTING, type EventWait } from './event-waits.js';
 import { AUDITED_ELEMENT_TYPES, HUMAN_TASK_TYPES } from './supported-elements.js';
 
 /** The serialized definition bpmn-engine builds from a moddle context; reused by every engine of that version. */
@@ -77,6 +78,13 @@ export interface RunResult {
   waiting: WaitingTask[];
   /** The call activities this run reached (not those waiting from earlier runs): each needs its child case started. */
   calls: WaitingCall[];
+  /** Every message, signal and condition the case waits for now (event-waits.ts), for its stored subscriptions. */
+  eventWaits: EventWait[];
+  /**
+   * Whether the case may have waited for a message, signal or condition before this run: false for a new case and
+   * for a signal that found none waiting; true when the run cannot tell, so its stored waits are always reconciled.
+   */
+  hadEventWaits: boolean;
   completed: boolean;
 }
 
@@ -186,18 +194,21 @@ function snapshot({ engine, events, called }: LiveEngine): RunResult {
   };
   const waiting: WaitingTask[] = [];
   const calls: WaitingCall[] = [];
+  const eventWaits: EventWait[] = [];
   const postponed = postponedDeep(execution.getPostponed() as AnyEngine[]);
   const iterations = subProcessIterations(postponed);
   for (const api of postponed) {
     const wait = waitingTask(api, iterations);
     if (wait) waiting.push(wait);
+    const event = eventWait(api);
+    if (event) eventWaits.push(event);
     if (api.type === 'bpmn:CallActivity' && called.has(String(api.executionId))) {
       calls.push({ elementId: String(api.id), executionId: String(api.executionId), calledElement: api.content?.calledElement });
     }
   }
   called.clear();
   const completed = execution.state === 'idle' && waiting.length === 0 && calls.length === 0;
-  return { state, events: events.splice(0), waiting, calls, completed };
+  return { state, events: events.splice(0), waiting, calls, eventWaits, hadEventWaits: true, completed };
 }
 
 /**
@@ -299,6 +310,13 @@ function createEngine(name: string, sourceContext: SourceContext): LiveEngine {
   return { engine, errors, listener, events, called };
 }
 
+/** Triggers the start event a case starts at; EngineRunError when it is not waiting (not a message or signal start). */
+function triggerStart(live: LiveEngine, startEventId: string): void {
+  const start = (live.engine.execution.getPostponed() as AnyEngine[]).find((api) => api.id === startEventId);
+  if (!start) throw new EngineRunError(`the process could not start: ${startEventId} is not waiting for its message or signal`);
+  start.signal({ id: startEventId });
+}
+
 /** The element an engine error came from: bpmn-elements' ActivityError carries the message it failed on. */
 function failedElement(err: AnyEngine): string | undefined {
   const id = err?.source?.content?.id;
@@ -345,13 +363,16 @@ export class ProcessRuntime {
 
   /**
    * Starts instance `id` with `variables` and runs it to its first waits; `commit` stores the result as revision 1.
-   * Throws EngineRunError when the engine fails; whatever `commit` throws.
+   * `startEventId` names the message or signal start event the case starts at (triggered at once); without it the
+   * case starts at its none start events. Throws EngineRunError when the engine fails; whatever `commit` throws.
    */
-  async start<T>(id: string, name: string, compiled: CompiledProcess, variables: Record<string, unknown>, commit: (result: RunResult) => Promise<T>): Promise<T> {
+  async start<T>(id: string, name: string, compiled: CompiledProcess, variables: Record<string, unknown>, commit: (result: RunResult) => Promise<T>, startEventId?: string): Promise<T> {
     const live = createEngine(name, compiled.sourceContext);
-    await live.engine.execute({ listener: live.listener, variables });
+    const settings = startEventId === undefined ? {} : { settings: { [START_EVENT_SETTING]: startEventId } };
+    await live.engine.execute({ listener: live.listener, variables, ...settings });
+    if (startEventId !== undefined) triggerStart(live, startEventId);
     failIfErrored(live);
-    const result = snapshot(live);
+    const result = { ...snapshot(live), hadEventWaits: false };
     const keep = this.keepable(live, result, compiled);
     const committed = await commit(result);
     if (keep) this.cache.set(id, 1, keep, compiled.engineBytes);
@@ -377,13 +398,16 @@ export class ProcessRuntime {
     const postponed = postponedDeep(execution.getPostponed() as AnyEngine[]);
     const waiting = postponed.find((api) => api.id === task.elementId && api.executionId === task.executionId);
     if (!waiting) throw new EngineRunError(`the process could not advance: ${task.elementId} (${task.executionId}) is not waiting`);
+    const hadEventWaits = postponed.some((api) => eventWait(api) !== undefined);
     assignRouting(execution, postponed, routing);
     // Signalled through its own api, not broadcast with execution.signal(): bpmn-elements 17 loses a compensation
     // boundary event's record of a task completed by the broadcast, and compensation would then never run. The
     // message is the task's output; a multi-instance loop counts completed iterations by it.
     waiting.signal({ id: task.elementId, executionId: task.executionId });
+    // New variables may make a condition that waited hold (one reached in this run was evaluated when reached).
+    if (postponed.some((api) => api.type === 'bpmn:ConditionalEventDefinition')) reevaluateConditions(() => postponedDeep(execution.getPostponed() as AnyEngine[]));
     failIfErrored(live);
-    const result = snapshot(live);
+    const result = { ...snapshot(live), hadEventWaits };
     const keep = this.keepable(live, result, compiled);
     const committed = await commit(result);
     if (keep) this.cache.set(stored.id, stored.rev + 1, keep, compiled.engineBytes);

@@ -196,24 +196,77 @@ function readPath(read: VariableReader, path: string[]): unknown {
   return value;
 }
 
-function compare(op: CompareOp, a: unknown, b: unknown): boolean {
-  switch (op) {
-    case '==':
-      return a === b || (a == null && b == null);
-    case '!=':
-      return !(a === b || (a == null && b == null));
-    default: {
-      const bothNumbers = typeof a === 'number' && typeof b === 'number';
-      const bothStrings = typeof a === 'string' && typeof b === 'string';
-      if (!bothNumbers && !bothStrings) return false;
-      const x = a as number | string;
-      const y = b as number | string;
-      return op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
-    }
-  }
+/** EL's coercion of a value to a number (Jakarta EL 4.0 §1.23.3): '' is 0, a numeric string its number; else undefined (an EL error). */
+function toElNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (value === '') return 0;
+  if (typeof value === 'string' && /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(value)) return Number(value);
+  return undefined;
 }
 
-/** Evaluates a parsed expression against variables; strict equality, no coercion. */
+/** EL's coercion of a value to a boolean (Jakarta EL 4.0 §1.23.5): null and '' are false, a string is true only as "true" in any case. */
+function toElBoolean(value: unknown): boolean | undefined {
+  if (value === null || value === undefined || value === '') return false;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') return value.toLowerCase() === 'true';
+  return undefined;
+}
+
+/**
+ * `A == B` as Jakarta EL 4.0 §1.8.2 (JSR-341 EL 3.0 §1.8.2, which Camunda 7's JUEL implements) defines it: equal
+ * when identical; false when one is null; both coerced to numbers when one is a number, to booleans when one is a
+ * boolean, to strings when one is a string. So `${approved == 'true'}` holds for the boolean true and
+ * `${amount == '1000'}` for the number 1000. Where EL raises an error (a string that is no number), the values are
+ * unequal here: a condition never throws.
+ */
+function elEquals(a: unknown, b: unknown): boolean {
+  const x = a === undefined ? null : a;
+  const y = b === undefined ? null : b;
+  if (x === y) return true;
+  if (x === null || y === null) return false;
+  if (typeof x === 'number' || typeof y === 'number') {
+    const [m, n] = [toElNumber(x), toElNumber(y)];
+    return m !== undefined && m === n;
+  }
+  if (typeof x === 'boolean' || typeof y === 'boolean') {
+    const [m, n] = [toElBoolean(x), toElBoolean(y)];
+    return m !== undefined && m === n;
+  }
+  return false;
+}
+
+/**
+ * `A < B` and the other relations as Jakarta EL 4.0 §1.8.1 defines them: false when either is null; numbers when
+ * one is a number (the other coerced, false when it cannot be); strings compared lexically. Anything else is false.
+ */
+function elRelation(op: '<' | '<=' | '>' | '>=', a: unknown, b: unknown): boolean {
+  if (a === null || a === undefined || b === null || b === undefined) return false;
+  let x: number | string;
+  let y: number | string;
+  if (typeof a === 'number' || typeof b === 'number') {
+    const [m, n] = [toElNumber(a), toElNumber(b)];
+    if (m === undefined || n === undefined) return false;
+    [x, y] = [m, n];
+  } else if (typeof a === 'string' && typeof b === 'string') {
+    [x, y] = [a, b];
+  } else {
+    return false;
+  }
+  return op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
+}
+
+function compare(op: CompareOp, a: unknown, b: unknown): boolean {
+  if (op === '==') return elEquals(a, b);
+  if (op === '!=') return !elEquals(a, b);
+  return elRelation(op, a, b);
+}
+
+/** A value as `!`, `&&` and `||` read it: EL's boolean coercion for null and strings, else JavaScript's truthiness. */
+function truth(value: unknown): boolean {
+  return toElBoolean(value) ?? Boolean(value);
+}
+
+/** Evaluates a parsed expression against variables, comparing with EL's coercion (elEquals, elRelation). */
 export function evaluate(expr: Expr, read: VariableReader): unknown {
   switch (expr.kind) {
     case 'literal':
@@ -221,20 +274,20 @@ export function evaluate(expr: Expr, read: VariableReader): unknown {
     case 'path':
       return readPath(read, expr.path);
     case 'not':
-      return !evaluate(expr.operand, read);
+      return !truth(evaluate(expr.operand, read));
     case 'logical': {
-      const left = Boolean(evaluate(expr.left, read));
-      if (expr.op === 'and') return left && Boolean(evaluate(expr.right, read));
-      return left || Boolean(evaluate(expr.right, read));
+      const left = truth(evaluate(expr.left, read));
+      if (expr.op === 'and') return left && truth(evaluate(expr.right, read));
+      return left || truth(evaluate(expr.right, read));
     }
     case 'compare':
       return compare(expr.op, evaluate(expr.left, read), evaluate(expr.right, read));
   }
 }
 
-/** Resolves a text with `${…}` parts: a whole expression gives its value, a template gives a string. */
+/** Resolves a text with `${…}` parts: a whole expression (blanks around it ignored) gives its value, a template a string. */
 export function resolveTemplate(text: string, read: VariableReader): unknown {
-  const whole = WHOLE_EXPRESSION.exec(text);
+  const whole = WHOLE_EXPRESSION.exec(text.trim());
   if (whole) return evaluate(parseExpression(whole[1] as string), read);
   return text.replace(EXPRESSION, (_, inner: string) => {
     const value = evaluate(parseExpression(inner), read);

@@ -23,14 +23,22 @@ export const SUPPORTED_FLOW_ELEMENTS: ReadonlySet<string> = new Set([
   'bpmn:ExclusiveGateway',
   'bpmn:ParallelGateway',
   'bpmn:InclusiveGateway',
+  'bpmn:EventBasedGateway',
+  'bpmn:ReceiveTask',
   'bpmn:SequenceFlow',
   'bpmn:DataObject',
   'bpmn:DataObjectReference',
   'bpmn:DataStoreReference',
 ]);
 
-/** Event definitions accepted on the events above: none of them waits for the outside world or the clock. */
+/**
+ * Event definitions accepted on the events above. Messages, signals and conditions are waits the service stores as
+ * subscriptions (event_subscriptions) and delivers through `POST /messages`, `POST /signals` and variable changes.
+ */
 export const SUPPORTED_EVENT_DEFINITIONS: ReadonlySet<string> = new Set([
+  'bpmn:MessageEventDefinition',
+  'bpmn:SignalEventDefinition',
+  'bpmn:ConditionalEventDefinition',
   'bpmn:ErrorEventDefinition',
   'bpmn:EscalationEventDefinition',
   'bpmn:TerminateEventDefinition',
@@ -38,21 +46,16 @@ export const SUPPORTED_EVENT_DEFINITIONS: ReadonlySet<string> = new Set([
   'bpmn:CompensateEventDefinition',
 ]);
 
-const NOT_YET_EVENTS = 'timers, messages, signals and conditional events are not supported yet';
+const NOT_YET_EVENTS = 'timers are not supported yet';
 const EXTERNAL_LATER = 'become external tasks in a later release';
 
 /** Refused element and event-definition types, with the reason a modeller reads in the deploy's problems. */
 export const REFUSED_ELEMENTS: ReadonlyMap<string, string> = new Map([
   ['bpmn:ScriptTask', 'script tasks are not allowed: nothing in a diagram is run as code'],
   ['bpmn:TimerEventDefinition', NOT_YET_EVENTS],
-  ['bpmn:MessageEventDefinition', NOT_YET_EVENTS],
-  ['bpmn:SignalEventDefinition', NOT_YET_EVENTS],
-  ['bpmn:ConditionalEventDefinition', NOT_YET_EVENTS],
-  ['bpmn:EventBasedGateway', `event-based gateways wait for events: ${NOT_YET_EVENTS}`],
   ['bpmn:ServiceTask', `service tasks ${EXTERNAL_LATER}`],
   ['bpmn:SendTask', `send tasks ${EXTERNAL_LATER}`],
   ['bpmn:BusinessRuleTask', `business-rule tasks ${EXTERNAL_LATER}`],
-  ['bpmn:ReceiveTask', `receive tasks wait for a message and ${EXTERNAL_LATER}`],
   ['bpmn:Transaction', 'transactions (and their cancel events) are not supported'],
   ['bpmn:AdHocSubProcess', 'ad-hoc sub-processes are not supported'],
   ['bpmn:ComplexGateway', 'complex gateways are not supported'],
@@ -65,6 +68,7 @@ export const AUDITED_ELEMENT_TYPES: ReadonlySet<string> = new Set([
   'bpmn:Transaction',
   'bpmn:AdHocSubProcess',
   'bpmn:CallActivity',
+  'bpmn:ReceiveTask',
   'bpmn:BoundaryEvent',
   'bpmn:IntermediateThrowEvent',
   'bpmn:IntermediateCatchEvent',

@@ -3,17 +3,24 @@
 import type { CallDeclaration, VariablePassing } from '../engine/call-activity-declarations.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import { readerOf, resolveTemplate } from '../engine/safe-expression.js';
+import { evaluateExpression } from '../engine/expressions.js';
 
 type Variables = Record<string, unknown>;
 
 /**
- * The variables `passing` lets through from `from`: every one when `all`, then each mapping's source under its
- * target name (a source the case does not hold passes as absent, as in Camunda). Own properties only.
+ * The variables `passing` lets through from `from`: every one when `all`, then each mapping's source (or its
+ * expression's value over `from`) under its target name (a source the case does not hold passes as absent, as in
+ * Camunda). Own properties only.
  */
 export function passVariables(passing: VariablePassing | undefined, from: Variables): Variables {
   const passed: Variables = passing?.all ? { ...from } : {};
-  for (const { source, target } of passing?.mappings ?? []) {
-    if (Object.hasOwn(from, source)) passed[target] = from[source];
+  for (const mapping of passing?.mappings ?? []) {
+    if ('expression' in mapping) {
+      const value = evaluateExpression(mapping.expression, from);
+      if (value !== undefined) passed[mapping.target] = value;
+    } else if (Object.hasOwn(from, mapping.source)) {
+      passed[mapping.target] = from[mapping.source];
+    }
   }
   return passed;
 }

@@ -6,6 +6,7 @@ import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { TasksRepository } from '../tasks/tasks-repository.js';
 import { asRow, taskEvents } from '../tasks/task-audit.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
+import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
 
 export interface CancelCause {
   userId: string;
@@ -25,21 +26,23 @@ export async function runningTree(instances: InstancesRepository, trx: Knex.Tran
 }
 
 /**
- * Cancels `instance` (guarded by its revision) and its open tasks, then its running children the same way.
+ * Cancels `instance` (guarded by its revision), its open tasks and its message, signal and condition waits, then its
+ * running children the same way.
  * Throws ConflictError when a case changed meanwhile; the caller's transaction then stores none of it.
  */
 export async function cancelCaseTree(
-  deps: { instances: InstancesRepository; tasks: TasksRepository; audit: AuditChain },
+  deps: { instances: InstancesRepository; tasks: TasksRepository; audit: AuditChain; subscriptions: EventSubscriptionsRepository },
   trx: Knex.Transaction,
   instance: InstanceRecord,
   cause: CancelCause,
 ): Promise<number> {
-  const { instances, tasks, audit } = deps;
+  const { instances, tasks, audit, subscriptions } = deps;
   const { at, reason, userId, rootId } = cause;
   const ok = await instances.advance(trx, instance.id, instance.rev, { status: 'cancelled', endedAt: at, cancelReason: reason });
   if (!ok) throw new ConflictError(`instance ${instance.id} changed meanwhile`, 'running');
   const open = await tasks.openForInstance(instance.id, trx);
   for (const t of open) await tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
+  await subscriptions.deleteForInstance(trx, instance.id);
   const base: NewAuditEvent = { type: 'task.cancelled', at, definitionKey: instance.definitionKey, version: instance.version, instanceId: instance.id, userId };
   const withRoot = instance.id === rootId ? {} : { cancelledWith: rootId, parentInstanceId: instance.parentInstanceId };
   await audit.append(trx, [...taskEvents('task.cancelled', open.map(asRow), base), { ...base, type: 'instance.cancelled', data: { reason, ...withRoot } }]);

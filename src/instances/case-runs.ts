@@ -15,8 +15,10 @@ import { projectTasks } from '../tasks/task-projection.js';
 import { toTaskRecord, type TaskRecord, type TasksRepository } from '../tasks/tasks-repository.js';
 import { asRow, taskEvents } from '../tasks/task-audit.js';
 import { cancelCaseTree } from './case-cancel.js';
+import { startableVersion } from '../definitions/version-lifecycle.js';
 import { callDeclaration, calledKey, describeBinding, passVariables } from './call-variables.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
+import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
 
 /** A case as a cascade knows it: as stored, or as an earlier run of the same cascade left it (not yet committed). */
 /**
@@ -109,6 +111,8 @@ export interface CaseRunsDeps {
   instances: InstancesRepository;
   tasks: TasksRepository;
   audit: AuditChain;
+  /** The case's message, signal and condition waits, kept equal to the engine's by every run's write. */
+  subscriptions: EventSubscriptionsRepository;
   runtime: ProcessRuntime;
   calendars: CalendarStore;
   clock: () => Date;
@@ -121,7 +125,7 @@ export interface CaseRunsDeps {
  * vanished tasks cancelled, then one audit append carrying the new rows (`store.ahead`, the new tasks) with it, so
  * that PostgreSQL holds the chain head for the least time.
  */
-export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'>, input: RunInput, store: RunStore = {}): CaseRun {
+export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions'>, input: RunInput, store: RunStore = {}): CaseRun {
   const { definition, instance, result, now } = input;
   const { created, vanished } = projectTasks(definition, input.calendar, instance, input.open, result.waiting, now);
   const at = now.toISOString();
@@ -137,6 +141,7 @@ export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'
     async write(trx) {
       await store.before?.(trx);
       for (const t of vanished) await deps.tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
+      await deps.subscriptions.sync(trx, instance, result.eventWaits, at, result.hadEventWaits);
       await deps.audit.append(trx, events, [...(store.ahead?.(trx) ?? []), ...deps.tasks.insert(trx, created)]);
       if (result.completed) await endChildren(deps, trx, instance, input.userId, at);
     },
@@ -147,7 +152,7 @@ export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'
  * A case that ends while a call activity still waits (a terminate end event on another branch) takes the child
  * cases with it, as Camunda does; a case with no running child costs one indexed read.
  */
-async function endChildren(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'>, trx: Knex.Transaction, instance: InstanceRecord, userId: string, at: string): Promise<void> {
+async function endChildren(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions'>, trx: Knex.Transaction, instance: InstanceRecord, userId: string, at: string): Promise<void> {
   for (const child of await deps.instances.children(instance.id, trx)) {
     if (child.status !== 'running') continue;
     await cancelCaseTree(deps, trx, child, { userId, at, reason: `the calling case ${instance.id} ended`, rootId: instance.id });
@@ -163,19 +168,26 @@ export function caseRuns(deps: CaseRunsDeps) {
     return { instance, definition: await definitionById(instance.definitionId), open: await tasks.openForInstance(id) };
   }
 
-  /** The version a call starts, by the call activity's binding. Throws CalledProcessMissingError (422) naming both. */
+  /**
+   * The version a call starts, by the call activity's binding: `latest` is the called key's current version (the
+   * newest in effect, see version-lifecycle.ts), as for a start through the API. Throws CalledProcessMissingError
+   * (422) naming both, VersionNotStartableError (409) for a version scheduled or suspended.
+   */
   async function calledDefinition(parent: CaseState, call: WaitingCall): Promise<DefinitionVersion> {
     const declaration = callDeclaration(parent.definition, call.elementId);
     const { text, key } = declaration ? calledKey(declaration, parent.instance.variables) : { text: String(call.calledElement ?? ''), key: undefined };
     const binding = declaration?.binding ?? { type: 'latest' as const };
-    let found: { id: string } | undefined;
+    let found: { id: string; version?: number } | undefined;
     if (key === undefined) found = undefined;
     else if (binding.type === 'latest') found = await definitions.latest(key);
     else if (binding.type === 'version') found = await definitions.byVersion(key, binding.version);
     else if (binding.type === 'versionTag') found = await definitions.byVersionTag(key, binding.versionTag);
     else found = binding.version === null ? undefined : await definitions.byVersion(key, binding.version);
-    if (!found) throw new CalledProcessMissingError(call.elementId, text, describeBinding(declaration));
-    return definitionById(found.id);
+    if (!found || key === undefined) throw new CalledProcessMissingError(call.elementId, text, describeBinding(declaration));
+    const latest = await definitionById((await definitions.latestId(key)) as string);
+    const zone = (await calendars.get(latest.metadata.calendar)).timeZone;
+    const chosen = startableVersion(key, await definitions.lifecycle(key), zone, clock(), binding.type === 'latest' ? undefined : found.version);
+    return definitionById(chosen.id);
   }
 
   /** The child case's first run: a case of its own, started by the parent's starter, linked to the call. */

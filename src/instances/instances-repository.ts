@@ -149,6 +149,26 @@ export function instancesRepository(knex: Knex) {
       return n === 1;
     },
     /**
+     * Moves a case to another version of its definition: the version, and the engine state rebuilt on it, as the next
+     * revision; false when someone else wrote `rev + 1` first.
+     */
+    async migrate(trx: Knex.Transaction, id: string, rev: number, to: { definitionId: string; version: number; state: EngineState }): Promise<boolean> {
+      const n = await trx('instances').where({ id, rev, status: 'running' }).update({ rev: rev + 1, definition_id: to.definitionId, version: to.version, engine_state: toJson(to.state) });
+      return n === 1;
+    },
+    /**
+     * Ids of the running cases of a definition version, oldest first, narrowed by business key and start time
+     * (ISO 8601, `startedAfter` inclusive, `startedBefore` exclusive); at most `limit`.
+     */
+    async runningIdsOf(definitionId: string, filter: { businessKey?: string | undefined; startedAfter?: string | undefined; startedBefore?: string | undefined }, limit: number): Promise<string[]> {
+      const q = knex('instances').select('id').where({ definition_id: definitionId, status: 'running' });
+      if (filter.businessKey !== undefined) q.where('business_key', filter.businessKey);
+      if (filter.startedAfter !== undefined) q.where('started_at', '>=', filter.startedAfter);
+      if (filter.startedBefore !== undefined) q.where('started_at', '<', filter.startedBefore);
+      const rows = (await q.orderBy('started_at').orderBy('id').limit(limit)) as Array<{ id: string }>;
+      return rows.map((r) => r.id);
+    },
+    /**
      * Locks the rows of linked cases in id order (PostgreSQL; SQLite has one writer anyway). A request that moves
      * several cases (a child's end resuming its parent, a cancel of a tree) takes them all first, in one order, so
      * that two such requests never hold one case each while waiting for the other's.

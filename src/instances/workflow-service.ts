@@ -11,6 +11,7 @@ import { holdsRole, isAdmin, isCandidateStarter, isOwnerOf, maySeeDefinition } f
 import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
+import { startableVersion } from '../definitions/version-lifecycle.js';
 import type { EngineState, ProcessRuntime } from '../engine/process-runtime.js';
 import { isFlowState } from '../engine/flow-case-replay.js';
 import { validateCompletion, type CompletionInput } from '../sop/form-validation.js';
@@ -28,6 +29,7 @@ import type { InstanceRecord, InstancesRepository } from './instances-repository
 import { advancedCase, caseRun, caseRuns, newInstance } from './case-runs.js';
 import { cancelCaseTree, runningTree } from './case-cancel.js';
 import type { EngineMovesRepository } from './engine-moves-repository.js';
+import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
 
 export interface WorkflowDeps {
   knex: Knex;
@@ -36,6 +38,9 @@ export interface WorkflowDeps {
   instances: InstancesRepository;
   tasks: TasksRepository;
   engineMoves: EngineMovesRepository;
+  subscriptions: EventSubscriptionsRepository;
+  /** Serialises the requests that move one case inside this process; shared with the message and signal delivery. */
+  locks?: InstanceLocks;
   audit: AuditChain;
   runtime: ProcessRuntime;
   calendars: CalendarStore;
@@ -48,7 +53,7 @@ export interface WorkflowDeps {
 
 export function workflowService(deps: WorkflowDeps) {
   const { knex, definitions, deploy, instances, tasks, engineMoves, audit, runtime, calendars, attachments, users, log, clock, contentCipher } = deps;
-  const locks = new InstanceLocks();
+  const locks = deps.locks ?? new InstanceLocks();
   const versions = new Map<string, DefinitionVersion>();
   const runs = caseRuns({ ...deps, definitionById });
 
@@ -132,15 +137,24 @@ export function workflowService(deps: WorkflowDeps) {
     visibleTask: (user: User, taskId: string) => loadTask(taskId, user),
 
     /**
-     * Starts a case of the key's latest version and runs it to its first waits; a call activity reached on the way
-     * starts its child case in the same transaction (the ids come back with the case, no second read).
-     * Throws NotFoundError/ForbiddenError (access), CalledProcessMissingError (422), EngineRunError.
+     * Starts a case of the key's current version (the newest in effect, see version-lifecycle.ts), or of `version`,
+     * and runs it to its first waits; a call activity reached on the way starts its child case in the same
+     * transaction (the ids come back with the case, no second read). The versions are read from the database at each
+     * start, so a version whose Tanggal Efektif came is current in every process at once.
+     * Throws NotFoundError/ForbiddenError (access), VersionNotStartableError (409: scheduled or suspended),
+     * CalledProcessMissingError (422), EngineRunError.
      */
-    async start(user: User, key: string, input: { businessKey?: string; variables?: Record<string, unknown> }): Promise<InstanceRecord & { childInstanceIds: string[] }> {
-      const latestId = await definitions.latestId(key);
-      if (!latestId) throw new NotFoundError(`definition ${key} not found`);
-      const definition = await definitionById(latestId);
-      checkStart(user, definition);
+    async start(user: User, key: string, input: { businessKey?: string; variables?: Record<string, unknown>; version?: number }): Promise<InstanceRecord & { childInstanceIds: string[] }> {
+      const versions = await definitions.lifecycle(key);
+      const newest = versions.at(-1);
+      if (!newest) throw new NotFoundError(`definition ${key} not found`);
+      const latest = await definitionById(newest.id);
+      checkStart(user, latest);
+      const zone = (await calendars.get(latest.metadata.calendar)).timeZone;
+      const chosen = startableVersion(key, versions, zone, clock(), input.version);
+      const definition = chosen.id === latest.id ? latest : await definitionById(chosen.id);
+      if (definition !== latest) checkStart(user, definition);
+      if (definition.metadata.startsByTrigger) throw new ConflictError(`${key} starts only when its message or signal arrives: send it with POST /messages or POST /signals`, 'message-start');
       const { process } = await deploy.compiled(definition);
       const variables = { ...(input.variables ?? {}) };
       checkStartVariables(definition.metadata, variables, clock());
@@ -281,7 +295,7 @@ export function workflowService(deps: WorkflowDeps) {
         const cause = { userId: user.id, at: clock().toISOString(), reason, rootId: instance.id };
         await knex.transaction(async (trx) => {
           await instances.lockInOrder(trx, await runningTree(instances, trx, instance.id));
-          await cancelCaseTree({ instances, tasks, audit }, trx, instance, cause);
+          await cancelCaseTree({ instances, tasks, audit, subscriptions: deps.subscriptions }, trx, instance, cause);
         });
         log.info({ instanceId, userId: user.id, event: 'instance.cancelled' }, 'instance cancelled');
         return (await instances.byId(instanceId)) as InstanceRecord;

@@ -41,6 +41,7 @@ export function auditEventView(e: AuditEvent) {
     seq: e.seq,
     at: e.at,
     type: e.type,
+    version: e.version,
     instanceId: e.instanceId,
     taskId: e.taskId,
     elementId: e.elementId,
@@ -58,6 +59,7 @@ export function auditEventView(e: AuditEvent) {
     childInstanceId: typeof e.data?.childInstanceId === 'string' ? e.data.childInstanceId : null,
     ...(e.type === 'task.rescheduled' ? { dueAt: e.data?.dueAt as { from: string | null; to: string } } : {}),
     ...(e.type === 'task.created' && e.data?.candidateGroups ? { assignment: e.data as { candidateGroups: string[]; candidateUsers: string[]; assignee: string | null } } : {}),
+    ...(e.type === 'instance.migrated' ? { migration: e.data as { fromVersion: number; toVersion: number; tasks: unknown[] } } : {}),
     prevHash: e.prevHash,
     hash: e.hash,
   };

@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
 import { isAdmin, isOwnerOf } from '../auth/roles.js';
 import type { User } from '../auth/users-repository.js';
-import { ForbiddenError, NotFoundError } from '../errors.js';
+import { ForbiddenError, NotFoundError, UnsupportedMediaError } from '../errors.js';
 import { inStoredWindow } from '../sop/date-window.js';
+import { holidaysToIcs, parseHolidayIcs } from '../sop/holiday-ics.js';
 import type { StoredCalendar } from '../sop/calendar-store.js';
+import type { EffectiveCalendar } from '../sop/calendar-resolve.js';
 import { errorSchema } from './schemas.js';
 
 const security = [{ bearer: [] }];
@@ -79,6 +81,24 @@ function mayEdit(user: User, calendar: { unit: string | null }): boolean {
   return isAdmin(user) || (calendar.unit !== null && isOwnerOf(user, calendar.unit));
 }
 
+/** The media type of iCalendar (RFC 5545 §8.1). */
+const ICS_TYPE = 'text/calendar';
+/** Largest iCalendar body: the service's JSON body limit, room for decades of a national feed. */
+export const MAX_ICS_BYTES = 1024 * 1024;
+
+const icsHoliday = z.object({ date: z.string(), name: z.string(), kind: z.string().optional(), provisional: z.boolean().optional() });
+const holidayDiffSchema = z
+  .object({
+    calendar: z.string(),
+    applied: z.boolean().describe('true when `apply=true` changed the calendar; the diff is then what changed'),
+    years: z.array(z.number().int()).describe('the years the feed has events in; with scope=years only these years change'),
+    added: z.array(icsHoliday),
+    removed: z.array(icsHoliday),
+    changed: z.array(icsHoliday.extend({ previous: icsHoliday })).describe('same date, another name, kind (CATEGORIES) or provisional mark (STATUS:TENTATIVE)'),
+    unchanged: z.array(icsHoliday),
+  })
+  .meta({ id: 'HolidayDiff' });
+
 const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
   const { calendars } = app.services;
 
@@ -145,6 +165,68 @@ const calendarRoutes: FastifyPluginAsyncZod = async (app) => {
       if (!current) throw new NotFoundError(`calendar ${request.params.id} not found`);
       if (!mayEdit(user, current)) throw new ForbiddenError(current.unit === null ? 'changing a national calendar needs the admin role' : `changing this calendar needs owner:${current.unit} or admin`);
       return calendars.update(user.id, request.params.id, request.body);
+    },
+  );
+
+  app.addContentTypeParser(ICS_TYPE, { parseAs: 'string', bodyLimit: MAX_ICS_BYTES }, (_req, body, done) => done(null, body));
+
+  app.put(
+    '/calendars/:id/holidays',
+    {
+      bodyLimit: MAX_ICS_BYTES,
+      // The JSON parser accepts other bodies too; this route takes iCalendar only, and says so before validating.
+      preValidation: async (request) => {
+        const type = String(request.headers['content-type'] ?? '').replace(/;.*$/s, '').trim().toLowerCase();
+        if (type !== ICS_TYPE) throw new UnsupportedMediaError(`holidays are sent as iCalendar (${ICS_TYPE}), not '${type || 'no content type'}'`);
+      },
+      schema: {
+        tags: ['calendars'],
+        summary: 'Holidays from an iCalendar feed: the difference against the calendar, applied with apply=true (admin; a unit\'s calendar also its owners)',
+        description:
+          'Body: an RFC 5545 VCALENDAR. Every VEVENT is an all-day event (DTSTART;VALUE=DATE); its days run to the exclusive DTEND (or DURATION, one day without either), a recurring one (RRULE, RDATE, EXDATE, RECURRENCE-ID) is expanded up to 2199-12-31. SUMMARY is the name, CATEGORIES the kind, STATUS:TENTATIVE marks it provisional, STATUS:CANCELLED leaves it out; events on one date are one holiday. The answer compares the feed with the holidays the calendar counts on (a regional calendar: its parent\'s kept and its own). Only the years the feed has events in are compared and replaced (`scope=all`: every year, so the calendar takes exactly the feed\'s holidays). Without `apply=true` nothing changes; with it the holidays change so, and the due dates of open tasks on it move in the same transaction (`calendar.updated`, `task.rescheduled`). A text that is not iCalendar answers 400 naming the line, an event that is no usable holiday 400 naming its UID and SUMMARY.',
+        security,
+        consumes: [ICS_TYPE],
+        params: idParams,
+        querystring: z
+          .object({
+            apply: z.enum(['true', 'false']).optional().describe('true: change the calendar; otherwise only answer the difference'),
+            scope: z.enum(['years', 'all']).default('years').describe("years (default): the feed replaces the holidays of the years it has events in and leaves other years alone; all: the calendar takes exactly the feed's holidays"),
+          })
+          .strict(),
+        body: z.string().min(1, 'the iCalendar text is empty'),
+        response: { 200: holidayDiffSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 413: errorSchema, 415: errorSchema },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const current = await calendars.stored(request.params.id);
+      if (!current) throw new NotFoundError(`calendar ${request.params.id} not found`);
+      if (!mayEdit(user, current)) throw new ForbiddenError(current.unit === null ? 'changing a national calendar needs the admin role' : `changing this calendar needs owner:${current.unit} or admin`);
+      return calendars.importHolidays(user.id, current.id, parseHolidayIcs(request.body), { apply: request.query.apply === 'true', scope: request.query.scope });
+    },
+  );
+
+  app.get(
+    '/calendars/:id/holidays.ics',
+    {
+      schema: {
+        tags: ['calendars'],
+        summary: 'The holidays the calendar counts on as iCalendar, to subscribe to in a calendar app',
+        description: 'An RFC 5545 VCALENDAR: one all-day VEVENT per holiday (DTSTART;VALUE=DATE, DTEND the next day), a stable UID per calendar and date, CATEGORIES the kind, STATUS:TENTATIVE when provisional. Sent back to `PUT /calendars/:id/holidays` it changes nothing.',
+        security,
+        params: idParams,
+        response: { 200: { description: 'iCalendar (text/calendar)', content: { [ICS_TYPE]: { schema: z.string() } } }, 404: errorSchema },
+      },
+    },
+    async (request, reply) => {
+      const cal = await calendars.stored(request.params.id);
+      if (!cal) throw new NotFoundError(`calendar ${request.params.id} not found`);
+      const { holidays } = (await calendars.effective()).get(cal.id) as EffectiveCalendar;
+      return reply
+        .type(`${ICS_TYPE}; charset=utf-8`)
+        .header('content-disposition', `inline; filename="${cal.id}-hari-libur.ics"`)
+        .serializer((p: unknown) => p as string)
+        .send(holidaysToIcs(cal, holidays));
     },
   );
 };

@@ -8,7 +8,24 @@ import { ForbiddenError, NotFoundError, UnsupportedMediaError } from '../errors.
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import { buildSopSheet } from '../sop/sop-sheet.js';
 import { renderSopSheetHtml, SOP_SHEET_CONTENT_SECURITY_POLICY } from '../sop/sop-sheet-html.js';
-import { sopSheetSchema, definitionDetail, definitionQuery, definitionSummary, deployResult, errorSchema, keyParams, pageOf, unitSchema } from './schemas.js';
+import { DIFF_COLUMNS, diffIdentity, diffSheets } from '../sop/sheet-diff.js';
+import type { VersionLifeView } from '../definitions/version-lifecycle.js';
+import {
+  sopSheetSchema,
+  definitionDetail,
+  definitionQuery,
+  definitionSummary,
+  deployResult,
+  errorSchema,
+  keyParams,
+  pageOf,
+  sheetDiffQuery,
+  sheetDiffSchema,
+  suspensionBody,
+  suspensionSchema,
+  unitSchema,
+  versionParams,
+} from './schemas.js';
 
 const security = [{ bearer: [] }];
 
@@ -26,13 +43,15 @@ export function definitionView(d: DefinitionVersion, zones: ReadonlyMap<string, 
   };
 }
 
+const versionRef = (v: VersionLifeView) => ({ version: v.version, effective: v.effective, effectiveFrom: v.effectiveFrom, suspended: v.suspendedAt !== null });
+
 const XML_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml'];
 
 /** Largest accepted BPMN upload. */
 export const MAX_BPMN_BYTES = 5 * 1024 * 1024;
 
 const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { definitions, deploy, calendars } = app.services;
+  const { definitions, deploy, calendars, versionStates } = app.services;
   const calendarZones = async () => new Map((await calendars.list()).map((c) => [c.id, c.timeZone]));
 
   app.addContentTypeParser(XML_TYPES, { parseAs: 'string', bodyLimit: MAX_BPMN_BYTES }, (_req, body, done) => done(null, body));
@@ -69,7 +88,19 @@ const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags: ['definitions'], summary: 'One SOP definition', security, params: keyParams, querystring: definitionQuery, response: { 200: definitionDetail, 404: errorSchema } } },
     async (request) => {
       const d = await find(currentUser(request), request.params.key, request.query.version);
-      return { ...definitionView(d, await calendarZones()), versions: await definitions.versions(d.key) };
+      const life = await versionStates.lifecycle(request.query.version === undefined ? d : ((await definitions.latest(d.key)) as DefinitionVersion));
+      const byVersion = new Map(life.map((v) => [v.version, v]));
+      const versions = (await definitions.versions(d.key)).map((v) => {
+        const l = byVersion.get(v.version);
+        return { ...v, effectiveFrom: l?.effectiveFrom ?? null, status: l?.status ?? ('superseded' as const) };
+      });
+      const current = life.find((v) => v.status === 'current');
+      return {
+        ...definitionView(d, await calendarZones()),
+        versions,
+        current: current ? versionRef(current) : null,
+        scheduled: life.filter((v) => v.status === 'scheduled' && (!current || v.version > current.version)).map(versionRef),
+      };
     },
   );
 
@@ -108,6 +139,58 @@ const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
       return sheet;
     },
   );
+
+  app.get(
+    '/definitions/:key/sop/diff',
+    {
+      schema: {
+        tags: ['definitions'],
+        summary: "The row-by-row difference of two versions' SOP sheets (the revision history)",
+        description: 'Rows are matched by task id: the rows of `toVersion` in its order, then those `fromVersion` had and `toVersion` no longer has. `identity` lists the changed fields of the identity block (Tanggal Revisi …).',
+        security,
+        params: keyParams,
+        querystring: sheetDiffQuery,
+        response: { 200: sheetDiffSchema, 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const { fromVersion, toVersion } = request.query;
+      const from = await find(user, request.params.key, fromVersion);
+      const to = await find(user, request.params.key, toVersion);
+      const a = buildSopSheet(from.key, from.version, from.metadata);
+      const b = buildSopSheet(to.key, to.version, to.metadata);
+      const rows = diffSheets(a, b).map((r) => ({ elementId: r.elementId, kind: r.kind, changed: r.changed, before: r.before ?? null, after: r.after ?? null }));
+      const count = (kind: string) => rows.filter((r) => r.kind === kind).length;
+      return {
+        key: from.key,
+        fromVersion,
+        toVersion,
+        columns: DIFF_COLUMNS.map((c) => ({ key: c.key, label: c.label })),
+        identity: diffIdentity(a.identity as unknown as Record<string, unknown>, b.identity as unknown as Record<string, unknown>),
+        summary: { same: count('same'), changed: count('changed'), added: count('added'), removed: count('removed') },
+        rows,
+      };
+    },
+  );
+
+  for (const action of ['suspend', 'resume'] as const) {
+    app.post(
+      `/definitions/:key/versions/:v/${action}`,
+      {
+        schema: {
+          tags: ['definitions'],
+          summary: action === 'suspend' ? 'Suspend a version: no new case starts on it, its running cases finish (owner of the unit, admin)' : 'Resume a suspended version (owner of the unit, admin)',
+          description: `Audited as definition.${action === 'suspend' ? 'suspended' : 'resumed'}; doing it twice changes nothing.`,
+          security,
+          params: versionParams,
+          body: suspensionBody.nullish(),
+          response: { 200: suspensionSchema, 403: errorSchema, 404: errorSchema },
+        },
+      },
+      async (request) => versionStates[action](currentUser(request), request.params.key, request.params.v, request.body?.reason),
+    );
+  }
 
   app.post(
     '/definitions',

@@ -36,7 +36,7 @@ export function instanceView(i: InstanceRecord, childInstanceIds: string[]) {
 const isAfter = keysetCursor(['s', 'i']);
 
 const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { workflow, instances, tasks, definitions, calendars } = app.services;
+  const { workflow, instances, tasks, definitions, calendars, subscriptions } = app.services;
 
   /** The view of one instance, with its children read. */
   async function viewOf(instance: InstanceRecord) {
@@ -57,7 +57,17 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/definitions/:key/instances',
-    { schema: { tags: ['instances'], summary: 'Start an instance of the latest version', security, params: keyParams, body: startBody, response: { 201: instanceSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 422: errorSchema } } },
+    {
+      schema: {
+        tags: ['instances'],
+        summary: 'Start an instance of the current version (or of `version`)',
+        description: 'The current version is the newest whose Tanggal Efektif (00:00 in the SOP\'s zone) has come. A version scheduled or suspended answers 409 naming it (`details: {state, version, effective, effectiveFrom, suspendedAt}`).',
+        security,
+        params: keyParams,
+        body: startBody,
+        response: { 201: instanceSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema },
+      },
+    },
     async (request, reply) => {
       const user = currentUser(request);
       const variables = request.body.variables ?? {};
@@ -116,6 +126,7 @@ const instanceRoutes: FastifyPluginAsyncZod = async (app) => {
           dueAt: t.dueAt,
         })),
         openTasks: all.filter((t) => t.status === 'open' || t.status === 'claimed').map((t) => taskView(t, definition, instance.variables, calendar)),
+        waitingFor: (await subscriptions.forInstance(instance.id)).map((w) => ({ kind: w.kind, name: w.name, elementId: w.elementId, createdAt: w.createdAt })),
       };
     },
   );

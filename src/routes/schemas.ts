@@ -61,6 +61,7 @@ export const definitionSummary = z
     roles: z.array(definitionRole),
   })
   .meta({ id: 'Definition' });
+const versionRef = z.object({ version: z.number().int(), effective: z.string().nullable(), effectiveFrom: z.string().nullable(), suspended: z.boolean() });
 export const definitionDetail = definitionSummary
   .extend({
     versions: z.array(
@@ -70,11 +71,26 @@ export const definitionDetail = definitionSummary
         hash: z.string(),
         source: z.string().nullable().meta({ description: '`processes/<file>` (deployed at start from that file), `api`, or null (stored before sources were recorded)' }),
         deployedBy: z.object({ id: z.string(), name: z.string() }).nullable().meta({ description: 'the user who deployed it through the API' }),
+        effective: z.string().nullable().meta({ description: "the sheet's Tanggal Efektif (YYYY-MM-DD); null: in effect once deployed" }),
+        effectiveFrom: z.string().nullable().meta({ description: "00:00 of the effective date in the SOP's zone, as an instant" }),
+        status: z.enum(['current', 'scheduled', 'superseded']).meta({ description: 'current: new cases start on it; scheduled: its effective date has not come; superseded: a newer version is in effect' }),
+        suspendedAt: z.string().nullable().meta({ description: 'when an owner suspended it: no new case starts on it, its cases run on' }),
+        suspendedBy: z.string().nullable(),
       }),
     ),
+    current: versionRef.nullable().meta({ description: 'the version new cases start on now (null: none is in effect yet)' }),
+    scheduled: z.array(versionRef).meta({ description: 'newer versions whose effective date has not come, oldest first' }),
   })
   .meta({ id: 'DefinitionDetail' });
+
+export const versionParams = keyParams.extend({ v: z.coerce.number().int().min(1).max(1_000_000) });
+export const suspensionBody = z.object({ reason: z.string().trim().min(1).max(2000).optional() }).strict();
+export const suspensionSchema = z
+  .object({ key: z.string(), version: z.number().int(), suspended: z.boolean(), suspendedAt: z.string().nullable(), suspendedBy: z.string().nullable() })
+  .meta({ id: 'VersionSuspension' });
 const timeStandardSchema = z.object({ text: z.string(), iso: z.string().nullable() });
+
+const sheetDateSchema = z.object({ value: z.string().meta({ description: 'as the diagram carries it (YYYY-MM-DD)' }), text: z.string().meta({ description: 'as the sheet prints it: 25 Agustus 2025' }) });
 
 export const sopSheetSchema = z
   .object({
@@ -101,6 +117,9 @@ export const sopSheetSchema = z
       records: z.array(z.string()),
       related: z.array(z.string()),
     }),
+    dates: z
+      .object({ created: sheetDateSchema.nullable(), revised: sheetDateSchema.nullable(), effective: sheetDateSchema.nullable() })
+      .meta({ description: 'Tanggal Pembuatan, Revisi and Efektif as the sheet prints them' }),
     roles: z.array(z.object({ id: z.string(), name: z.string() })),
     steps: z.array(
       z.object({
@@ -119,6 +138,32 @@ export const sopSheetSchema = z
   })
   .meta({ id: 'SopSheet' });
 
+export const sheetDiffQuery = z.object({ fromVersion: z.coerce.number().int().min(1), toVersion: z.coerce.number().int().min(1) });
+const diffStepSchema = z.object({
+  no: z.string(),
+  elementId: z.string(),
+  activity: z.string(),
+  actor: z.object({ role: z.string().nullable(), name: z.string().nullable() }),
+  requires: z.array(z.string()),
+  timeStandard: timeStandardSchema.nullable(),
+  output: z.array(z.string()),
+  note: z.string().nullable(),
+  confidential: z.boolean(),
+  decision: z.boolean(),
+});
+const diffColumnKey = z.enum(['no', 'activity', 'actor', 'requires', 'waktu', 'output', 'confidential', 'note']);
+export const sheetDiffSchema = z
+  .object({
+    key: z.string(),
+    fromVersion: z.number().int(),
+    toVersion: z.number().int(),
+    columns: z.array(z.object({ key: diffColumnKey, label: z.string() })),
+    identity: z.array(z.object({ field: z.string(), label: z.string(), before: z.string(), after: z.string() })),
+    summary: z.object({ same: z.number().int(), changed: z.number().int(), added: z.number().int(), removed: z.number().int() }),
+    rows: z.array(z.object({ elementId: z.string(), kind: z.enum(['same', 'changed', 'added', 'removed']), changed: z.array(diffColumnKey), before: diffStepSchema.nullable(), after: diffStepSchema.nullable() })),
+  })
+  .meta({ id: 'SopSheetDiff' });
+
 export const definitionQuery = z.object({ version: z.coerce.number().int().min(1).optional() });
 export const deployResult = z
   .object({
@@ -134,6 +179,7 @@ export const startBody = z
       .record(identifier, startValue)
       .refine((v) => Object.keys(v).length <= 100, 'at most 100 variables')
       .optional(),
+    version: z.number().int().min(1).max(1_000_000).optional().meta({ description: 'start on this version instead of the current one (409 when it is scheduled or suspended)' }),
   })
   .strict();
 
@@ -234,8 +280,11 @@ export const stepSchema = z.object({
   dueAt: z.string().nullable(),
 });
 
+/** A message, signal or condition a running case waits for (its event subscription). */
+export const waitSchema = z.object({ kind: z.enum(['message', 'signal', 'conditional']), name: z.string(), elementId: z.string(), createdAt: z.string() }).meta({ id: 'EventWait' });
+
 export const instanceDetail = instanceSchema
-  .extend({ steps: z.array(stepSchema), openTasks: z.array(taskSchema), cancelReason: z.string().nullable() })
+  .extend({ steps: z.array(stepSchema), openTasks: z.array(taskSchema), cancelReason: z.string().nullable(), waitingFor: z.array(waitSchema) })
   .meta({ id: 'InstanceDetail' });
 
 export const listQuery = z.object({
@@ -283,6 +332,8 @@ export const auditEventSchema = z
     seq: z.number().int(),
     at: z.string(),
     type: z.string(),
+    /** The SOP version the event happened on (after a migration, the new one). */
+    version: z.number().int().nullable(),
     instanceId: z.string().nullable(),
     taskId: z.string().nullable(),
     elementId: z.string().nullable(),
@@ -305,6 +356,8 @@ export const auditEventSchema = z
     dueAt: z.object({ from: z.string().nullable(), to: z.string() }).optional(),
     /** A `task.created` event of a task with a Camunda assignment: whom it named for this case. */
     assignment: z.object({ candidateGroups: z.array(z.string()), candidateUsers: z.array(z.string()), assignee: z.string().nullable() }).optional(),
+    /** An `instance.migrated` event: the versions, and each open task's move with its old and new standard and due date. */
+    migration: z.object({ fromVersion: z.number().int(), toVersion: z.number().int(), tasks: z.array(z.unknown()) }).optional(),
     prevHash: z.string(),
     hash: z.string(),
   })
@@ -322,5 +375,59 @@ export const engineMoveSchema = z
 export const engineMovesReport = z
   .object({ moved: z.number().int(), unmoved: z.number().int(), items: z.array(engineMoveSchema) })
   .meta({ id: 'EngineMovesReport' });
+
+const elementId = z.string().min(1).max(150);
+export const migrationBody = z
+  .object({
+    definitionKey: z.string().min(1).max(TEXT_LIMITS.definitionKey),
+    fromVersion: z.number().int().min(1),
+    toVersion: z.number().int().min(1),
+    mapping: z
+      .record(elementId, elementId)
+      .refine((m) => Object.keys(m).length <= 1000, 'at most 1000 instructions')
+      .optional()
+      .meta({ description: 'fromElementId → toElementId; elements left out map to the element of the same id' }),
+    instanceIds: z.array(z.string().min(1).max(100)).min(1).max(1000).optional(),
+    filter: z
+      .object({ businessKey: z.string().min(1).max(TEXT_LIMITS.businessKey).optional(), startedAfter: instantSchema.optional(), startedBefore: instantSchema.optional() })
+      .strict()
+      .optional()
+      .meta({ description: 'the running cases of fromVersion to move (all of them without instanceIds and filter)' }),
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
+const migrationProblem = z.object({
+  code: z.enum(['not-applicable', 'no-target', 'kind-mismatch', 'variable-unset', 'history', 'replay', 'carrier', 'changed']),
+  elementId: z.string().optional(),
+  variable: z.string().optional(),
+  message: z.string(),
+});
+const taskMove = z.object({
+  taskId: z.string(),
+  from: z.string(),
+  to: z.string(),
+  name: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
+  timeStandard: z.object({ from: timeStandardSchema.nullable(), to: timeStandardSchema.nullable() }),
+  standardMs: z.object({ from: z.number().nullable(), to: z.number().nullable() }),
+  dueAt: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
+});
+export const migrationReport = z
+  .object({
+    definitionKey: z.string(),
+    fromVersion: z.number().int(),
+    toVersion: z.number().int(),
+    dryRun: z.boolean(),
+    summary: z.object({ cases: z.number().int(), movable: z.number().int(), moved: z.number().int(), refused: z.number().int() }),
+    cases: z.array(
+      z.object({
+        instanceId: z.string(),
+        businessKey: z.string().nullable(),
+        outcome: z.enum(['movable', 'moved', 'refused']),
+        moves: z.array(taskMove),
+        problems: z.array(migrationProblem),
+      }),
+    ),
+  })
+  .meta({ id: 'MigrationReport' });
 
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

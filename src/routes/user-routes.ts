@@ -7,16 +7,40 @@ import { z } from 'zod';
 import { decodeCursor, encodeCursor, keysetCursor } from '../http/cursor.js';
 import { createUserBody, createdUserSchema, errorSchema, idParams, listQuery, pageOf, roleSchema, userSchema } from './schemas.js';
 import type { User } from '../auth/users-repository.js';
+import { preferencesPatchSchema, preferencesSchema } from '../notifications/preferences.js';
+
+/** An e-mail address as notifications use it; null clears it. */
+const emailField = z.email('must be an e-mail address').max(254).nullable();
+
+/**
+ * A phone number in E.164 (`+` country code and number, 8 to 15 digits, e.g. +6281234567890), as WhatsApp gateways
+ * take it; spaces, dots, hyphens and brackets between the digits are dropped. Null clears it.
+ */
+const phoneField = z
+  .string()
+  .max(40)
+  .transform((v) => v.replace(/[\s().-]/g, ''))
+  .pipe(z.string().regex(/^\+[1-9]\d{7,14}$/, 'must be an E.164 phone number: + country code and number, e.g. +6281234567890'))
+  .nullable();
 
 const meSchema = userSchema
-  .extend({ tokenRotatedAt: z.string().nullable(), tokenRotatedBy: z.string().nullable(), tokenKind: z.enum(['enrolment', 'own', 'config']) })
+  .extend({
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    notifications: preferencesSchema,
+    tokenRotatedAt: z.string().nullable(),
+    tokenRotatedBy: z.string().nullable(),
+    tokenKind: z.enum(['enrolment', 'own', 'config']),
+  })
   .meta({ id: 'Me' });
 
 /** `own`: set by its holder; `config`: ADMIN_TOKEN; anything else an admin (or the service) issued. */
 const tokenKind = (u: User) => (u.tokenSource === 'self' ? 'own' : u.tokenSource === 'config' ? 'config' : 'enrolment') as 'own' | 'config' | 'enrolment';
-const meView = (u: User) => ({ id: u.id, name: u.name, roles: u.roles, tokenRotatedAt: u.tokenRotatedAt, tokenRotatedBy: u.tokenRotatedBy, tokenKind: tokenKind(u) });
+const meView = (u: User) => ({ id: u.id, name: u.name, roles: u.roles, email: u.email, phone: u.phone, notifications: u.notifications, tokenRotatedAt: u.tokenRotatedAt, tokenRotatedBy: u.tokenRotatedBy, tokenKind: tokenKind(u) });
 
-const userDetailSchema = z.object({ id: z.string(), name: z.string(), roles: z.array(z.string()), active: z.boolean(), createdAt: z.string() }).meta({ id: 'UserDetail' });
+const userDetailSchema = z
+  .object({ id: z.string(), name: z.string(), roles: z.array(z.string()), active: z.boolean(), createdAt: z.string(), email: z.string().nullable(), phone: z.string().nullable() })
+  .meta({ id: 'UserDetail' });
 
 const security = [{ bearer: [] }];
 
@@ -39,7 +63,7 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
     if (!isAdmin(user)) throw new ForbiddenError('managing users needs the admin role');
     return user;
   };
-  const userView = (u: { id: string; name: string; roles: string[]; active: boolean; createdAt: string }) => ({ id: u.id, name: u.name, roles: u.roles, active: u.active, createdAt: u.createdAt });
+  const userView = (u: User) => ({ id: u.id, name: u.name, roles: u.roles, active: u.active, createdAt: u.createdAt, email: u.email, phone: u.phone });
   const isAfter = keysetCursor(['n', 'i']);
 
   app.get(
@@ -60,10 +84,10 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['users'],
-        summary: 'Change roles or deactivate (admin); a deactivated user gets 401',
+        summary: 'Change roles, e-mail or phone, or deactivate (admin); a deactivated user gets 401',
         security,
         params: idParams,
-        body: z.object({ roles: z.array(roleSchema).max(100).optional(), active: z.boolean().optional() }).strict(),
+        body: z.object({ roles: z.array(roleSchema).max(100).optional(), active: z.boolean().optional(), email: emailField.optional(), phone: phoneField.optional() }).strict(),
         response: { 200: userDetailSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
@@ -92,6 +116,28 @@ const userRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => meView(currentUser(request)),
+  );
+
+  app.patch(
+    '/me',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Change your e-mail, phone and notification choices',
+        description:
+          'E-mail notifications go to `email`, webhook ones (a WhatsApp gateway, say) name your `phone`; null clears one. `notifications` turns a kind (' +
+          '`task.created`, `task.assigned`, `task.overdue`, `case.ended`, `escalation`) on or off per channel (`email`, `webhook`); what is not named keeps its choice, and everything starts on.',
+        security,
+        body: z.object({ email: emailField.optional(), phone: phoneField.optional(), notifications: preferencesPatchSchema.optional() }).strict(),
+        response: { 200: meSchema, 400: errorSchema, 401: errorSchema },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const updated = await app.services.accounts.updateProfile(user, request.body);
+      // The roles as the request holds them (delegations included), like GET /me.
+      return meView({ ...user, email: updated.email, phone: updated.phone, notifications: updated.notifications });
+    },
   );
 
   app.post(

@@ -8,6 +8,7 @@ import type { AuditChain } from '../audit/audit-chain.js';
 import type { Logger } from '../logger.js';
 import holidayData from './holidays-id.json' with { type: 'json' };
 import { calendarWarnings, coverage, type CalendarWarning, type YearCoverage } from './calendar-coverage.js';
+import { changesAnything, holidayDiff, holidaysAfterFeed, regionalHolidays, type FeedScope, type HolidayDiff } from './holiday-diff.js';
 import { resolveCalendar, type CalendarData, type CalendarHoliday, type EffectiveCalendar } from './calendar-resolve.js';
 import { checkCalendar, defaultCalendar, freezeCalendar, type DatedHours, type IsoWeekday, type OfficeHoursPeriod, type OfficeInterval, type WorkingCalendar } from './working-calendar.js';
 
@@ -171,8 +172,11 @@ export function calendarStore(deps: { knex: Knex; audit: AuditChain; log: Logger
     loadedAt = Date.now();
   }
 
-  /** Stores `next` (a new row when `insert`), audits it and re-times the tasks on it and on its children, in one transaction. */
-  async function save(userId: string, next: StoredCalendar, insert: boolean): Promise<StoredCalendar> {
+  /**
+   * Stores `next` (a new row when `insert`), audits it (`detail` added to the event's data) and re-times the tasks on
+   * it and on its children, in one transaction.
+   */
+  async function save(userId: string, next: StoredCalendar, insert: boolean, detail: Record<string, unknown> = {}): Promise<StoredCalendar> {
     const all = new Map(stored).set(next.id, next);
     const resolved = resolveAll(all);
     const affected = [next.id, ...[...all.values()].filter((c) => c.inherits === next.id).map((c) => c.id)];
@@ -181,7 +185,7 @@ export function calendarStore(deps: { knex: Knex; audit: AuditChain; log: Logger
     await knex.transaction(async (trx) => {
       if (insert) await trx('calendars').insert(toRow(next));
       else await trx('calendars').where({ id: next.id }).update(toRow(next));
-      const data = { calendar: next.id, inherits: next.inherits, timeZone: next.timeZone, hours: next.hours, holidays: next.holidays.length, provisional: next.holidays.filter((h) => h.provisional).length, periods: next.periods.length, days: next.days.length, removed: next.removed.length };
+      const data = { calendar: next.id, inherits: next.inherits, timeZone: next.timeZone, hours: next.hours, holidays: next.holidays.length, provisional: next.holidays.filter((h) => h.provisional).length, periods: next.periods.length, days: next.days.length, removed: next.removed.length, ...detail };
       await audit.append(trx, [{ type: 'calendar.updated', at: next.updatedAt, userId, data }]);
       if (deps.retime) moved = await deps.retime(trx, new Map(affected.map((id) => [id, resolved.get(id) as EffectiveCalendar])), next.updatedAt, userId);
     });
@@ -269,6 +273,30 @@ export function calendarStore(deps: { knex: Knex; audit: AuditChain; log: Logger
       const found = await warnings();
       for (const w of found) log.warn({ calendar: w.calendar, year: w.year, status: w.status, event: 'calendar.unconfirmed' }, w.message);
       return found.length;
+    },
+
+    /**
+     * The difference a `feed` (read from an iCalendar text) makes to the holidays calendar `id` counts on (for a
+     * regional calendar, its parent's kept and its own): in the feed's years only (`scope: 'years'`) or in every year
+     * (`'all'`, see holidaysAfterFeed). Applied only when `apply` and something changes: as a change
+     * of the calendar's holidays (and, for a regional one, `removed`) through the same transaction, audit event and
+     * re-timing of open tasks as `update`. Throws NotFoundError, ValidationError.
+     */
+    async importHolidays(userId: string, id: string, feed: readonly CalendarHoliday[], options: { apply: boolean; scope: FeedScope }): Promise<{ calendar: string; applied: boolean; years: number[] } & HolidayDiff> {
+      await reload();
+      const current = stored.get(id);
+      if (!current) throw new NotFoundError(`calendar ${id} not found`);
+      const counted = (effective.get(id) as EffectiveCalendar).holidays;
+      const { holidays: desired, replaced, years } = holidaysAfterFeed(counted, feed, options.scope);
+      const diff = holidayDiff(replaced, feed);
+      const applied = options.apply && changesAnything(diff);
+      if (applied) {
+        const parent = current.inherits === null ? undefined : stored.get(current.inherits);
+        const patch: CalendarPatch = parent ? regionalHolidays(desired, parent.holidays) : { holidays: [...desired] };
+        const counts = { added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length };
+        await save(userId, patched(current, patch, userId, clock().toISOString()), false, { source: 'ics', scope: options.scope, years, holidaysChanged: counts });
+      }
+      return { calendar: id, applied, years, ...diff };
     },
 
     /** Changes a calendar; throws NotFoundError, ValidationError naming the field. */

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { MissingDocumentsError, MissingOutputError, InvalidFormError, OutsideCalendarError, type FieldProblem } from '../errors.js';
 import { isWorkingInstant, type WorkingCalendar } from './working-calendar.js';
 import { latestUserInstant, parseIsoDateTime, USER_YEARS_AHEAD, userInstantProblem } from './date-window.js';
-import { evaluate, expressionBody, parseExpression, readerOf } from '../engine/safe-expression.js';
+import { evaluateExpression, expressionKind } from '../engine/expressions.js';
 import type { FormField, FormOption, SopStep } from './sop-metadata.js';
 
 export interface CompletionInput {
@@ -24,9 +24,7 @@ function missingNames(wanted: string[], given: Array<{ name: string }>): string[
 export function offeredOptions(field: FormField, variables: Record<string, unknown>): FormOption[] {
   return (field.options ?? []).filter((o) => {
     if (!o.when) return true;
-    const inner = expressionBody(o.when);
-    if (inner === undefined) return false;
-    return Boolean(evaluate(parseExpression(inner), readerOf(variables)));
+    return expressionKind(o.when) !== 'literal' && Boolean(evaluateExpression(o.when, variables));
   });
 }
 

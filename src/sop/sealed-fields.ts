@@ -2,7 +2,7 @@
 // an option's `when` or a startsAt that reads one would silently see nothing, so such a diagram is refused.
 import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
-import { templateReads } from '../engine/safe-expression.js';
+import { expressionReads } from '../engine/expressions.js';
 import { flowElementsDeep } from '../engine/flow-elements.js';
 import type { SopMetadata } from './sop-metadata.js';
 
@@ -22,11 +22,11 @@ export function sealedFieldReads(process: ModdleElement, metadata: SopMetadata):
   };
   for (const el of flowElementsDeep(process)) {
     const body = (el.conditionExpression as ModdleElement | undefined)?.body;
-    if (el.$type === 'bpmn:SequenceFlow' && typeof body === 'string') check(String(el.id), templateReads(body));
+    if (el.$type === 'bpmn:SequenceFlow' && typeof body === 'string') check(String(el.id), expressionReads(body));
   }
   for (const step of metadata.steps) {
     if (step.startsAt) check(step.elementId, [step.startsAt]);
-    for (const f of step.form) for (const o of f.options ?? []) if (o.when) check(step.elementId, templateReads(o.when));
+    for (const f of step.form) for (const o of f.options ?? []) if (o.when) check(step.elementId, expressionReads(o.when));
   }
   return problems;
 }

@@ -137,6 +137,24 @@ export interface SopMetadata {
   initiatorVariable?: string | null;
   /** Where `unit` came from: the sop:document's unit key, the lanes' role prefix, the key's owner, or the deployer. */
   unitSource?: 'declared' | 'lanes' | 'key' | 'deployer' | null;
+  /** The messages and signals of the diagram (absent on versions deployed before messages ran). */
+  messages?: MessageDeclaration[];
+  /** Every start event of the process waits for a message or signal: a case starts only through its sender. */
+  startsByTrigger?: boolean;
+}
+
+/**
+ * A `bpmn:message` or `bpmn:signal` as `POST /messages` and `POST /signals` read it: its name, the variables it may
+ * carry (`sop:field` children, validated like a form), who may send it (`sop:sender role`) and the start events of
+ * the process it triggers (a new case starts there).
+ */
+export interface MessageDeclaration {
+  kind: 'message' | 'signal';
+  id: string;
+  name: string;
+  fields: FormField[];
+  senders: string[];
+  startEventIds: string[];
 }
 
 const TIME_ZONES: Record<string, string> = { wib: 'Asia/Jakarta', wita: 'Asia/Makassar', wit: 'Asia/Jayapura' };
@@ -168,25 +186,41 @@ function collectLanes(process: ModdleElement): ModdleElement[] {
   return lanes;
 }
 
+function readField(f: ModdleElement): FormField {
+  const type = (str(f.type) ?? 'string') as FormFieldType;
+  const field: FormField = { name: String(f.name ?? ''), label: str(f.label) ?? String(f.name ?? ''), type, required: f.required === true };
+  const options = ((f.options as ModdleElement[] | undefined) ?? []).map((o) => {
+    const option: FormOption = { value: String(o.value ?? ''), label: str(o.label) ?? String(o.value ?? '') };
+    const when = str(o.when);
+    if (when) option.when = when;
+    return option;
+  });
+  if (type === 'enum') field.options = options;
+  const slots = type === 'datetime' && str(f.slots) ? parseSlots(String(f.slots)) : undefined;
+  if (slots) field.slots = slots;
+  return field;
+}
+
 function readForm(task: ModdleElement): FormField[] {
-  const fields: FormField[] = [];
-  for (const form of extensions(task, 'sop:Form')) {
-    for (const f of (form.fields as ModdleElement[] | undefined) ?? []) {
-      const type = (str(f.type) ?? 'string') as FormFieldType;
-      const field: FormField = { name: String(f.name ?? ''), label: str(f.label) ?? String(f.name ?? ''), type, required: f.required === true };
-      const options = ((f.options as ModdleElement[] | undefined) ?? []).map((o) => {
-        const option: FormOption = { value: String(o.value ?? ''), label: str(o.label) ?? String(o.value ?? '') };
-        const when = str(o.when);
-        if (when) option.when = when;
-        return option;
-      });
-      if (type === 'enum') field.options = options;
-      const slots = type === 'datetime' && str(f.slots) ? parseSlots(String(f.slots)) : undefined;
-      if (slots) field.slots = slots;
-      fields.push(field);
-    }
-  }
-  return fields;
+  return extensions(task, 'sop:Form').flatMap((form) => ((form.fields as ModdleElement[] | undefined) ?? []).map(readField));
+}
+
+/** The messages and signals declared beside `process`, with the top-level start events each one triggers. */
+function readMessages(process: ModdleElement): MessageDeclaration[] {
+  const roots = ((process.$parent?.rootElements as ModdleElement[] | undefined) ?? []).filter((e) => e.$type === 'bpmn:Message' || e.$type === 'bpmn:Signal');
+  const starts = ((process.flowElements as ModdleElement[] | undefined) ?? []).filter((e) => e.$type === 'bpmn:StartEvent');
+  return roots.map((el) => {
+    const kind = el.$type === 'bpmn:Message' ? ('message' as const) : ('signal' as const);
+    const triggers = (start: ModdleElement) => ((start.eventDefinitions as ModdleElement[] | undefined) ?? []).some((d) => d.messageRef === el || d.signalRef === el);
+    return {
+      kind,
+      id: String(el.id),
+      name: str(el.name) ?? String(el.id),
+      fields: extensions(el, 'sop:Field').map(readField),
+      senders: extensions(el, 'sop:Sender').map((s) => str(s.role)).filter((r): r is string => r !== null),
+      startEventIds: starts.filter(triggers).map((start) => String(start.id)),
+    };
+  });
 }
 
 /**
@@ -260,7 +294,9 @@ export function readSopMetadata(process: ModdleElement, assigned: ReadonlySet<st
   for (const f of flowElements) {
     if (f.$type === 'bpmn:SequenceFlow' && /Exclusive|Inclusive/.test(String((f.targetRef as ModdleElement | undefined)?.$type))) deciding.add(f.sourceRef);
   }
-  const start = ((process.flowElements as ModdleElement[] | undefined) ?? []).find((e) => e.$type === 'bpmn:StartEvent');
+  // The lane of the start event people use (a none start); a message or signal start is triggered by its sender.
+  const startEvents = ((process.flowElements as ModdleElement[] | undefined) ?? []).filter((e) => e.$type === 'bpmn:StartEvent');
+  const start = startEvents.find((e) => ((e.eventDefinitions as unknown[] | undefined) ?? []).length === 0) ?? startEvents[0];
   const steps: SopStep[] = [];
   for (const el of flowElements) {
     if (!HUMAN_TASK_TYPES.has(el.$type)) continue;
@@ -269,6 +305,10 @@ export function readSopMetadata(process: ModdleElement, assigned: ReadonlySet<st
     steps.push(readStep(el, role, deciding.has(el)));
   }
 
+  const effective = str(doc?.effective);
+  if (effective !== null && !/^\d{4}-\d{2}-\d{2}$/.test(effective)) {
+    warnings.push({ elementId: key, message: `sop:document effective '${effective}' is no YYYY-MM-DD date: the version takes effect as soon as it is deployed` });
+  }
   const prefixes = new Set(roles.map((r) => r.id.split('/')[0] as string));
   // The unit the document declares by its key wins; else the one prefix its lanes' roles share.
   const declared = str(doc?.unit);
@@ -304,6 +344,8 @@ export function readSopMetadata(process: ModdleElement, assigned: ReadonlySet<st
       roles,
       startRole: start ? (laneOf.get(String(start.id))?.id ?? null) : null,
       steps,
+      messages: readMessages(process),
+      startsByTrigger: startEvents.length > 0 && startEvents.every((e) => ((e.eventDefinitions as unknown[] | undefined) ?? []).length > 0),
     },
     warnings,
   };

@@ -196,6 +196,18 @@ export function tasksRepository(knex: Knex) {
       const rows = (await trx('tasks').whereIn('definition_id', definitionIds).whereIn('status', ['open', 'claimed']).orderBy('id')) as TaskRow[];
       return rows.map(toTaskRecord);
     },
+    /**
+     * Moves an open or claimed task to another version of its definition: its version, element, execution, the
+     * SOP row's name, step and role, and the due date and standard of the new row; false when it is no longer open.
+     */
+    async migrate(
+      trx: Knex.Transaction,
+      id: string,
+      changes: Pick<TaskRow, 'definition_id' | 'version' | 'element_id' | 'execution_id' | 'name' | 'step' | 'role' | 'candidate_user_id' | 'due_at' | 'standard_ms' | 'overdue_at'>,
+    ): Promise<boolean> {
+      const n = await trx('tasks').where({ id }).whereIn('status', ['open', 'claimed']).update(changes);
+      return n === 1;
+    },
     /** A new due date and standard for a task still open; false when it was completed or cancelled meanwhile. */
     async retime(trx: Knex.Transaction, id: string, changes: Pick<TaskRow, 'due_at' | 'standard_ms' | 'overdue_at'>): Promise<boolean> {
       const n = await trx('tasks').where({ id }).whereIn('status', ['open', 'claimed']).update(changes);

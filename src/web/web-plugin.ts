@@ -6,14 +6,14 @@ import type { FastifyPluginAsync } from 'fastify';
 
 /**
  * Scripts only from this origin (no inline script, no eval). bpmn-js sets inline style attributes on the
- * elements it draws, and its icon font is embedded as a data: URL, hence style-src 'unsafe-inline' and font-src data:.
+ * elements it draws, hence style-src 'unsafe-inline'; its icon font is served as files from here (fonts/).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
-  "font-src 'self' data:",
+  "font-src 'self'",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
@@ -29,6 +29,11 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
+  // The icon font (RFC 8081 types); a font served as application/octet-stream is refused by some browsers.
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.eot': 'application/vnd.ms-fontobject',
 };
 
 export interface WebPluginOptions {

@@ -91,6 +91,8 @@ export interface TestAppOptions {
   app?: AppOptions;
   /** `ENGINE_CACHE_MIB`; 0 keeps no live engine, so every request recovers its instance from the database. */
   engineCacheMiB?: number;
+  /** More environment for loadConfig (SMTP_URL, WEBHOOK_URL …); OUTBOX_POLL_MS is 0 unless given (tests call the tick). */
+  env?: Record<string, string>;
   /** `LOG_LEVEL`; default `silent` (a test that reads the log sets `info` and `app.logStream`). */
   logLevel?: string;
 }
@@ -109,6 +111,8 @@ export async function startApp(t: { teardown(fn: () => void | Promise<void>): vo
     PROCESSES_DIR: options.processesDir ?? REPO_PROCESSES,
     LOG_LEVEL: options.logLevel ?? 'silent',
     ...(options.engineCacheMiB === undefined ? {} : { ENGINE_CACHE_MIB: String(options.engineCacheMiB) }),
+    OUTBOX_POLL_MS: '0',
+    ...options.env,
   });
   const app = await buildApp(config, { clock: clock.fn, sweepIntervalMs: 0, ...options.app });
   let closed = false;

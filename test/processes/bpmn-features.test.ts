@@ -248,8 +248,14 @@ t.test('a lane-less task is done by owners and admins and named in the deploy wa
 });
 
 const REFUSALS: Array<[string, string, string, RegExp]> = [
-  ['timer', '<bpmn:intermediateCatchEvent id="tunggu"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>', 'tunggu', /timers, messages, signals and conditional events are not supported yet/],
-  ['message', '<bpmn:intermediateCatchEvent id="pesan"><bpmn:messageEventDefinition/></bpmn:intermediateCatchEvent>', 'pesan', /timers, messages, signals and conditional events are not supported yet/],
+  ['timer', '<bpmn:intermediateCatchEvent id="tunggu"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>', 'tunggu', /timers are not supported yet/],
+  ['message catch without a message', '<bpmn:intermediateCatchEvent id="pesan"><bpmn:messageEventDefinition/></bpmn:intermediateCatchEvent>', 'pesan', /needs a messageRef to a bpmn:message with a name/],
+  ['message throw', '<bpmn:intermediateThrowEvent id="kirim"><bpmn:messageEventDefinition/></bpmn:intermediateThrowEvent>', 'kirim', /sending a message is not supported/],
+  ['receive task without a message', '<bpmn:receiveTask id="terima"/>', 'terima', /needs a messageRef/],
+  ['signal catch without a signal', '<bpmn:intermediateCatchEvent id="isyarat"><bpmn:signalEventDefinition/></bpmn:intermediateCatchEvent>', 'isyarat', /needs a signalRef to a bpmn:signal with a name/],
+  ['conditional start', '<bpmn:startEvent id="mulai-syarat"><bpmn:conditionalEventDefinition><bpmn:condition>${a}</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:startEvent>', 'mulai-syarat', /conditional start events are not supported/],
+  ['conditional catch without a condition', '<bpmn:intermediateCatchEvent id="syarat"><bpmn:conditionalEventDefinition/></bpmn:intermediateCatchEvent>', 'syarat', /needs a condition/],
+  ['conditional catch calling a function', '<bpmn:intermediateCatchEvent id="syarat"><bpmn:conditionalEventDefinition><bpmn:condition>${f(a)}</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:intermediateCatchEvent>', 'syarat', /condition refused/],
   ['service task', '<bpmn:serviceTask id="kirim-data"/>', 'kirim-data', /become external tasks in a later release/],
   ['call activity without a called element', '<bpmn:callActivity id="panggil"/>', 'panggil', /calledElement/],
   ['boundary event on a call activity', '<bpmn:callActivity id="panggil" calledElement="lain"/><bpmn:boundaryEvent id="gagal" attachedToRef="panggil"><bpmn:errorEventDefinition/></bpmn:boundaryEvent>', 'gagal', /boundary events on call activities/],

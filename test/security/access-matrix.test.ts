@@ -109,6 +109,9 @@ const MATRIX: Row[] = [
   { route: 'GET /docs/json', request: () => ({ method: 'GET', url: '/docs/json' }), expect: { anonymous: 200, deactivated: 200, others: 200 } },
   { route: 'GET /me', request: () => ({ method: 'GET', url: '/me' }), expect: { others: 200 } },
   // Each persona replaces their own token here and goes on with the new one (the ADMIN_TOKEN's is configuration).
+  { route: 'PATCH /me', request: () => ({ method: 'PATCH', url: '/me', body: { notifications: { 'task.created': { email: false } } } }), expect: { others: 200 } },
+  { route: 'GET /outbox', request: () => ({ method: 'GET', url: '/outbox?status=failed' }), expect: { admin: 200, others: 403 } },
+  { route: 'POST /outbox/:id/retry', request: () => ({ method: 'POST', url: '/outbox/none/retry' }), expect: { admin: 404, others: 403 } },
   { route: 'POST /me/token', request: () => ({ method: 'POST', url: '/me/token' }), expect: { admin: 409, others: 200 } },
   { route: 'POST /users', request: () => ({ method: 'POST', url: '/users', body: { name: 'Baru', roles: ['bkd-ntb/konselor'] } }), expect: { admin: 201, others: 403 } },
   { route: 'GET /users', request: () => ({ method: 'GET', url: '/users' }), expect: { admin: 200, others: 403 } },
@@ -233,6 +236,18 @@ const MATRIX: Row[] = [
   { route: 'PUT /calendars/:id', request: () => ({ method: 'PUT', url: '/calendars/wita', body: { name: 'WITA' } }), expect: { admin: 200, others: 403 } },
   { route: 'GET /calendars/:id/coverage', request: () => ({ method: 'GET', url: '/calendars/wita/coverage' }), expect: { others: 200 } },
   {
+    // A preview only (no apply=true), so each cell sees the same calendar.
+    route: 'PUT /calendars/:id/holidays',
+    request: () => ({
+      method: 'PUT',
+      url: '/calendars/wita/holidays',
+      body: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//uji//ID\r\nBEGIN:VEVENT\r\nUID:uji\r\nDTSTART;VALUE=DATE:20270101\r\nSUMMARY:Tahun Baru\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+      headers: { 'content-type': 'text/calendar' },
+    }),
+    expect: { admin: 200, others: 403 },
+  },
+  { route: 'GET /calendars/:id/holidays.ics', request: () => ({ method: 'GET', url: '/calendars/wita/holidays.ics' }), expect: { others: 200 } },
+  {
     // A calendar of unit bkd-ntb over wita: its owners and admins create it, each call a new id.
     route: 'POST /calendars',
     request: () => ({ method: 'POST', url: '/calendars', body: { id: `bkd-ntb-${++calendarSerial}`, name: 'Kalender BKD NTB', inherits: 'wita', unit: 'bkd-ntb' } }),
@@ -265,6 +280,31 @@ const MATRIX: Row[] = [
     expect: { admin: 201, owner: 201, ownerUnit: 201, ownerOther: 201, others: 403 },
   },
   { route: 'GET /forms/:formId', request: () => ({ method: 'GET', url: '/forms/no-such-form' }), expect: { others: 404 } },
+  // No case waits for these and no SOP of the fixture starts at them: a message finds none, a signal reaches none.
+  { route: 'POST /messages', request: () => ({ method: 'POST', url: '/messages', body: { name: 'TidakAda' } }), expect: { others: 404 } },
+  { route: 'POST /signals', request: () => ({ method: 'POST', url: '/signals', body: { name: 'TidakAda' } }), expect: { others: 200 } },
+  {
+    route: 'GET /definitions/:key/sop/diff',
+    request: () => ({ method: 'GET', url: `/definitions/${NTB}/sop/diff?fromVersion=1&toVersion=1` }),
+    expect: { ...strangers, otherApplicant: 200, others: 200 },
+  },
+  {
+    // Access is checked before the plan: a permitted caller learns that a version cannot migrate to itself.
+    route: 'POST /migrations',
+    request: () => ({ method: 'POST', url: '/migrations', body: { definitionKey: NTB, fromVersion: 1, toVersion: 1, dryRun: true } }),
+    expect: { admin: 400, owner: 400, ownerUnit: 400, others: 403 },
+  },
+  // Last, and in this order: no row after them starts a case on the version they suspend and resume again.
+  {
+    route: 'POST /definitions/:key/versions/:v/suspend',
+    request: () => ({ method: 'POST', url: `/definitions/${NTB}/versions/1/suspend` }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, others: 403 },
+  },
+  {
+    route: 'POST /definitions/:key/versions/:v/resume',
+    request: () => ({ method: 'POST', url: `/definitions/${NTB}/versions/1/resume` }),
+    expect: { admin: 200, owner: 200, ownerUnit: 200, others: 403 },
+  },
 ];
 
 function multipart(url: string): Request {

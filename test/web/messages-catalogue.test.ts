@@ -18,6 +18,20 @@ t.test('every deploy problem kind of the conformance corpus is worded in Indones
   t.notOk(knowsText('condition refused: a reason the page does not know'), 'a sentence counts as known only with the reason it quotes');
   t.equal(translateText('task 7 is completed'), 'Tugas ini sudah selesai.', 'a quoted word');
   t.equal(translateText('Invalid input: expected string, received number'), 'harus berupa teks, bukan angka');
+  const analysis = [
+    "no flow out of this decision is taken when k = 'c': add a default flow or a condition for that case, or such a case stops with SOP_ERR_NO_PATH",
+    "condition reads 'jumlah', which nothing in the diagram sets: it must come with the case's start variables",
+    "condition reads 'hasil', which only isi sets, on no path before it",
+    "condition reads 'keputusn', which nothing in the diagram sets: did you mean 'keputusan' (set by isi)?",
+    "condition reads 'keputusn', which nothing in the diagram sets: did you mean 'keputusan' (set by isi)? (unless an element before it that sets unnamed variables sets it)",
+    "condition compares enum field 'p' (set by isi) with the string 'c', which is none of its options (a, b): the comparison never holds",
+    "condition compares boolean field 's' (set by isi) with the string 'true': FEEL does not convert types, so the comparison is never true",
+    "condition compares boolean field 's' (set by isi) with the string 'true': EL converts the string to a boolean as Camunda does ('true' in any case is true, any other text false); compare with true instead",
+    'expression = a > refused: FEEL syntax error at position 4',
+    'condition refused: nested FEEL iterations are not allowed',
+    'a condition must be one ${…} or =FEEL expression comparing case variables',
+  ];
+  t.same(analysis.filter((m) => !knowsText(m)), [], 'what the variable analysis and the FEEL check say is worded in Indonesian');
 });
 
 t.test('an error answer in Indonesian: its message, else its code, else its status', async (t) => {

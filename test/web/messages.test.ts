@@ -56,14 +56,15 @@ t.test('server messages reach the page in Indonesian', async (t) => {
   const english = await error.locator('li').evaluateAll((lis) => lis.filter((li) => li.textContent?.includes(li.getAttribute('title') ?? '\u0000')).map((li) => li.textContent));
   t.same(english, [], 'no problem is left in English');
 
-  // A deploy with a warning: in Indonesian too.
-  const warned = xml.replace(' default="explanation-not-sufficient"', '').replace('<bpmn:sequenceFlow id="explanation-not-sufficient" name="Belum" sourceRef="explanation-sufficient" targetRef="advise-further" />', `<bpmn:sequenceFlow id="explanation-not-sufficient" name="Belum" sourceRef="explanation-sufficient" targetRef="advise-further"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${penjelasanCukup == 'tidak'}</bpmn:conditionExpression></bpmn:sequenceFlow>`);
+  // A deploy with a warning: in Indonesian too. 'belum' is no option of penjelasanCukup, so 'tidak' takes no flow.
+  const warned = xml.replace(' default="explanation-not-sufficient"', '').replace('<bpmn:sequenceFlow id="explanation-not-sufficient" name="Belum" sourceRef="explanation-sufficient" targetRef="advise-further" />', `<bpmn:sequenceFlow id="explanation-not-sufficient" name="Belum" sourceRef="explanation-sufficient" targetRef="advise-further"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">\${penjelasanCukup == 'belum'}</bpmn:conditionExpression></bpmn:sequenceFlow>`);
   t.not(warned, xml);
   await page.setInputFiles('#open-file', { name: 'peringatan.bpmn', mimeType: 'application/xml', buffer: Buffer.from(warned) });
   await page.locator('#modeler-notices .notice.ok', { hasText: 'peringatan.bpmn' }).waitFor();
   await page.click('#deploy');
   await page.waitForSelector('#deploy-warnings');
-  t.match(await page.locator('#deploy-warnings li[data-element-id="explanation-sufficient"]').innerText(), /Keputusan tanpa alur bawaan menghentikan kasus/);
+  t.match(await page.locator('#deploy-warnings li[data-element-id="explanation-sufficient"]').innerText(), /Tidak ada alur keluar dari keputusan ini yang diambil bila penjelasanCukup = 'tidak'/);
+  t.match(await page.locator('#deploy-warnings li[data-element-id="explanation-not-sufficient"]').innerText(), /membandingkan isian enum 'penjelasanCukup' .* yang bukan salah satu opsinya/);
 
   // A conflict in the tasklist: the task was claimed by someone else meanwhile.
   const staff = await web.user(['bkd-kalteng/jfu-tu'], 'Petugas A');

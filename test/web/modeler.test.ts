@@ -52,6 +52,7 @@ t.test('an owner changes a time standard and deploys v2', async (t) => {
   await page.waitForSelector('#version-list tr[data-version="2"].shown');
   t.equal(await page.locator('#version-list tbody tr').count(), 2);
   t.same(await page.locator('#version-list tbody td.version-source').allInnerTexts(), ['oleh Pemilik Proses BKD', `berkas processes/${KEY}.bpmn`], 'who deployed each version');
+  t.same(await page.locator('#version-list tbody td.version-status').allInnerTexts(), ['berlaku', 'digantikan'], 'which version new cases start on');
   await page.click('#diff-run');
   await page.waitForSelector('#sheet-diff');
   t.match(await page.locator('#diff-summary').innerText(), /1 baris berbeda antara versi 1 dan versi 2/);

@@ -48,6 +48,36 @@ t.test('sign in with a token; the roles decide the pages', async (t) => {
   const empty = await web.open(nobody.token);
   t.match(await empty.locator('#page .notice').innerText(), /tidak membuka halaman apa pun/);
 
+  // Loading the page and its three pages leaves nothing in the console: no error and no warning (a font that cannot
+  // be decoded, a refused style or script). The bpmn icon font is loaded from its woff2 file.
+  const fresh = await web.browser.newPage();
+  const consoleMessages: string[] = [];
+  fresh.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') consoleMessages.push(`${msg.type()}: ${msg.text().slice(0, 200)}`);
+  });
+  const fontFiles: string[] = [];
+  fresh.on('response', (r) => {
+    if (r.request().resourceType() === 'font') fontFiles.push(`${r.status()} ${r.headers()['content-type']} ${new URL(r.url()).pathname.replace(/-\w+\./, '.')}`);
+  });
+  await fresh.goto(`${web.baseUrl}/app/#/pemodel`);
+  await fresh.fill('#token', ADMIN_TOKEN);
+  await fresh.click('form.signin button[type=submit]');
+  await fresh.waitForSelector('#modeler-canvas .djs-palette .entry');
+  await fresh.click('nav.tabs a[data-page="audit"]');
+  await fresh.waitForSelector('#audit-diagram .djs-element[data-element-id]');
+  await fresh.click('nav.tabs a[data-page="tugas"]');
+  await fresh.waitForSelector('#tasks');
+  await fresh.click('nav.tabs a[data-page="pemodel"]');
+  await fresh.waitForSelector('#modeler-canvas .djs-palette .entry');
+  const bpmnFont = await fresh.evaluate(async () => {
+    await document.fonts.ready;
+    return [...document.fonts].filter((f) => f.family.replace(/["']/g, '') === 'bpmn').map((f) => f.status);
+  });
+  t.ok(bpmnFont.includes('loaded'), `the bpmn icon font is loaded (${bpmnFont.join(', ')})`);
+  t.same(fontFiles, ['200 font/woff2 /app/fonts/bpmn.woff2'], 'only the woff2 file is fetched, with its font type');
+  t.same(consoleMessages, [], 'no console error or warning on load');
+  await fresh.close();
+
   const phone = await web.browser.newPage();
   await phone.setViewportSize(PHONE);
   await phone.goto(`${web.baseUrl}/app/`);

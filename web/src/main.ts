@@ -1,7 +1,9 @@
 // The page's shell: sign-in with a pasted token, then the pages the user's roles open (hash routes #/tugas, #/pemodel, #/audit).
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
-import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
+// The icon font as files (woff2 first), not bpmn-embedded.css: that one's only src Chromium accepts is an EOT data URL,
+// which it fails to decode ("Failed to decode downloaded font", "OTS parsing error") on every load.
+import 'bpmn-js/dist/assets/bpmn-font/css/bpmn.css';
 import './styles.css';
 import { ApiError, getJson, token, whenUnauthenticated } from './api.js';
 import { h, replace } from './dom.js';
@@ -11,6 +13,7 @@ import type { Definition, Me, Page } from './types.js';
 import { mountTasklist } from './tasklist.js';
 import { mountModeler } from './modeler.js';
 import { mountAudit } from './audit.js';
+import { rotateButton } from './token-rotation.js';
 
 const TITLES: Record<PageName, string> = { tugas: 'Daftar Tugas', pemodel: 'Pemodel SOP', audit: 'Dasbor Audit' };
 /** A page draws itself into the container and returns what to release when the user leaves it. */
@@ -72,7 +75,8 @@ async function start(): Promise<void> {
 }
 
 function currentPage(s: Session): PageName | null {
-  const asked = location.hash.replace(/^#\/?/, '') as PageName;
+  // A page may name an item after it (#/tugas/<taskId>, the link in a notification).
+  const asked = location.hash.replace(/^#\/?/, '').split('/')[0] as PageName;
   if (s.pages.includes(asked)) return asked;
   return s.pages[0] ?? null;
 }
@@ -95,6 +99,7 @@ async function route(): Promise<void> {
       'span',
       { class: 'who' },
       h('span', { class: 'me', title: s.me.roles.join(', ') }, s.me.name),
+      rotateButton(s.me),
       h('button', { type: 'button', class: 'link', id: 'signout', on: { click: () => (token.clear(), signIn()) } }, 'Keluar'),
     ),
   );

@@ -134,6 +134,12 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^(bpmn:\w+): (.+)$/, '$1: {2}'],
   [/^script tasks are not allowed: nothing in a diagram is run as code$/, 'tugas skrip tidak diizinkan: tidak ada isi diagram yang dijalankan sebagai kode'],
   [/^timers, messages, signals and conditional events are not supported yet$/, 'peristiwa waktu, pesan, sinyal dan kondisi belum didukung'],
+  [/^timers are not supported yet$/, 'peristiwa waktu belum didukung'],
+  [/^a message catch needs a messageRef to a bpmn:message with a name$/, 'Penangkap pesan memerlukan messageRef ke bpmn:message yang bernama.'],
+  [/^a signal catch needs a signalRef to a bpmn:signal with a name$/, 'Penangkap sinyal memerlukan signalRef ke bpmn:signal yang bernama.'],
+  [/^sending a message is not supported: .*$/, 'Mengirim pesan tidak didukung: kasus menerima pesan melalui POST /messages.'],
+  [/^conditional start events are not supported: .*$/, 'Peristiwa mulai bersyarat tidak didukung: pakai peristiwa batas atau peristiwa antara bersyarat.'],
+  [/^a conditional event needs a condition$/, 'Peristiwa bersyarat memerlukan kondisi.'],
   [/^event-based gateways wait for events: .*$/, 'gateway berbasis peristiwa menunggu peristiwa: peristiwa waktu, pesan, sinyal dan kondisi belum didukung'],
   [/^(service|send|business-rule) tasks become external tasks in a later release$/, 'tugas {1} akan menjadi tugas eksternal pada rilis berikutnya'],
   [/^receive tasks wait for a message and become external tasks in a later release$/, 'tugas terima menunggu pesan dan akan menjadi tugas eksternal pada rilis berikutnya'],
@@ -147,7 +153,13 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^boundary events on call activities are not supported yet$/, 'Peristiwa batas pada langkah pemanggil proses belum didukung.'],
   // Conditions and expressions.
   [/^script condition \((.+)\) is not allowed: .*$/, 'Kondisi skrip ($1) tidak diizinkan: kondisi hanya boleh membandingkan isian formulir.'],
-  [/^a condition must be one \$\{…\} expression comparing form variables$/, 'Kondisi harus berupa satu ekspresi ${…} yang membandingkan isian formulir.'],
+  [/^a condition must be one \$\{…\} or =FEEL expression comparing case variables$/, 'Kondisi harus berupa satu ekspresi ${…} atau =FEEL yang membandingkan variabel kasus.'],
+  [/^FEEL syntax error at position (\d+)(.*)$/, 'Kesalahan sintaks FEEL pada posisi $1$2'],
+  [/^FEEL function definitions are not allowed: .*$/, 'Definisi fungsi FEEL tidak diizinkan: hanya fungsi bawaan yang boleh dipanggil'],
+  [/^FEEL iteration over a range is not allowed: .*$/, 'Perulangan FEEL atas rentang tidak diizinkan: ulangi atas variabel daftar'],
+  [/^nested FEEL iterations are not allowed$/, 'Perulangan FEEL bersarang tidak diizinkan'],
+  [/^(\S+)\(\) needs a literal pattern without nested quantifiers or back-references$/, '$1() memerlukan pola literal tanpa kuantor bersarang atau rujukan balik'],
+  [/^(.+) reads '(.+)', which nothing in the diagram sets: did you mean '(.+)' \(set by (.+)\)\?$/, "$1 membaca '$2', yang tidak diisi oleh apa pun dalam diagram: maksudnya '$3' (diisi oleh $4)?"],
   [/^condition refused: (.+)$/, 'Kondisi ditolak: {1}'],
   [/^expression (.+) refused: (.+)$/, 'Ekspresi $1 ditolak: {2}'],
   [/^loop refused: (.+)$/, 'Perulangan ditolak: {1}'],
@@ -183,6 +195,14 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^no sop:document: identity block missing, calendar defaults to wib$/, 'Tidak ada sop:document: blok identitas tidak ada, kalender memakai WIB.'],
   [/^lane has no sop:actor role: .*$/, 'Lajur tanpa peran sop:actor: tugasnya hanya dapat dikerjakan pemilik dan admin.'],
   [/^task has no lane with a sop:actor role: .*$/, 'Tugas tanpa lajur berperan sop:actor: dikerjakan pemilik unit dan admin.'],
+  // What the variable analysis (src/engine/variable-analysis.ts) says of expressions.
+  [/^no flow out of this decision is taken when (.+): add a default flow .*$/, 'Tidak ada alur keluar dari keputusan ini yang diambil bila $1: tambahkan alur bawaan atau kondisi untuk kasus itu, atau kasus seperti itu berhenti dengan SOP_ERR_NO_PATH.'],
+  [/^(.+) reads '(.+)', which nothing in the diagram sets: it must come with the case's start variables$/, "$1 membaca '$2', yang tidak diisi oleh apa pun dalam diagram: nilainya harus diberikan saat kasus dimulai."],
+  [/^(.+) reads '(.+)', which only (.+) sets, on no path before it$/, "$1 membaca '$2', yang hanya diisi oleh $3, tidak pada jalur mana pun sebelumnya."],
+  [/^(.+) reads '(.+)', which nothing in the diagram sets: did you mean '(.+)' \(set by (.+)\)\? \(unless .*\)$/, "$1 membaca '$2', yang tidak diisi oleh apa pun dalam diagram: maksudnya '$3' (diisi oleh $4)? (kecuali elemen sebelumnya yang mengisi variabel tanpa nama mengisinya)"],
+  [/^(.+) compares (\w+) field '(.+)' \(set by (.+)\) with the (\w+) (.+), which is none of its options \((.+)\): the comparison never holds$/, "$1 membandingkan isian $2 '$3' (diisi oleh $4) dengan $6, yang bukan salah satu opsinya ($7): perbandingan itu tidak pernah terpenuhi."],
+  [/^(.+) compares (\w+) field '(.+)' \(set by (.+)\) with the (\w+) (.+): FEEL does not convert types.*$/, "$1 membandingkan isian $2 '$3' (diisi oleh $4) dengan $6 yang berlainan jenis: FEEL tidak mengubah jenis, jadi perbandingan itu tidak pernah benar."],
+  [/^(.+) compares (\w+) field '(.+)' \(set by (.+)\) with the (\w+) (.+): EL converts .*$/, "$1 membandingkan isian $2 '$3' (diisi oleh $4) dengan $6 yang berlainan jenis: EL mengubah jenisnya seperti Camunda; bandingkan dengan nilai sejenis."],
 ];
 
 /** Rewrites `text` and the reasons it quotes; a sentence (or quoted reason) no pattern knows is kept and added to `misses`. */

@@ -123,6 +123,12 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
     return v.source === null ? '—' : v.source === 'api' ? 'lewat API' : `berkas ${v.source}`;
   }
 
+  /** A version's lifecycle in the SOP's words: in force, scheduled from its Tanggal Efektif, replaced; and whether it is suspended. */
+  function versionStatus(v: DefinitionDetail['versions'][number]): string {
+    const status = v.status === 'current' ? 'berlaku' : v.status === 'scheduled' ? `terjadwal, berlaku ${v.effective ?? ''}` : 'digantikan';
+    return v.suspendedAt ? `${status} · ditangguhkan` : status;
+  }
+
   /** The version drop-down (unless `select` is false: a file is shown), the version list and the comparison's choices. */
   function renderVersions(key: string, shown: number, select = true): void {
     if (!detail) return;
@@ -140,7 +146,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
         h(
           'table',
           { class: 'grid', id: 'version-list' },
-          h('thead', {}, h('tr', {}, h('th', {}, 'Versi'), h('th', {}, 'Dideploy'), h('th', {}, 'Sumber'), h('th', {}, 'Sidik (SHA-256)'), h('th', {}, ''))),
+          h('thead', {}, h('tr', {}, h('th', {}, 'Versi'), h('th', {}, 'Status'), h('th', {}, 'Dideploy'), h('th', {}, 'Sumber'), h('th', {}, 'Sidik (SHA-256)'), h('th', {}, ''))),
           h(
             'tbody',
             {},
@@ -149,6 +155,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
                 'tr',
                 { dataset: { version: String(v.version) }, class: v.version === shown ? 'shown' : '' },
                 h('td', {}, `${v.version}`),
+                h('td', { class: 'version-status' }, versionStatus(v)),
                 h('td', {}, formatTime(v.deployedAt, session.timeZone(key))),
                 h('td', { class: 'version-source' }, versionSource(v)),
                 h('td', {}, h('code', { title: v.hash }, v.hash.slice(0, 12))),

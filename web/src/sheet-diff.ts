@@ -1,42 +1,11 @@
-// The difference between two versions' SOP sheets, row by row (matched by task id), as a table of what changed.
+// The difference between two versions' SOP sheets, row by row (matched by task id), as a table of what changed; the
+// difference itself is the service's (src/sop/sheet-diff.ts), so the page and GET /definitions/:key/sop/diff agree.
 import { h } from './dom.js';
-import type { SheetStep, SopSheet } from './types.js';
+import { DIFF_COLUMNS as COLUMNS, diffSheets } from '../../src/sop/sheet-diff.js';
+import type { RowKind } from '../../src/sop/sheet-diff.js';
+import type { SopSheet } from './types.js';
 
-type Column = { key: string; label: string; read: (s: SheetStep) => string };
-
-export const COLUMNS: Column[] = [
-  { key: 'no', label: 'Langkah', read: (s) => s.no },
-  { key: 'activity', label: 'Kegiatan', read: (s) => s.activity },
-  { key: 'actor', label: 'Pelaksana', read: (s) => s.actor.name ?? s.actor.role ?? '' },
-  { key: 'requires', label: 'Kelengkapan', read: (s) => s.requires.join('; ') },
-  { key: 'waktu', label: 'Waktu', read: (s) => (s.timeStandard ? `${s.timeStandard.text}${s.timeStandard.iso ? ` (${s.timeStandard.iso})` : ''}` : '') },
-  { key: 'output', label: 'Output', read: (s) => s.output.join('; ') },
-  { key: 'confidential', label: 'Rahasia', read: (s) => (s.confidential ? 'ya' : '') },
-  { key: 'note', label: 'Ket', read: (s) => s.note ?? '' },
-];
-
-export interface RowDiff {
-  elementId: string;
-  kind: 'same' | 'changed' | 'added' | 'removed';
-  before: SheetStep | undefined;
-  after: SheetStep | undefined;
-  changed: string[];
-}
-
-export function diffSheets(a: SopSheet, b: SopSheet): RowDiff[] {
-  const before = new Map(a.steps.map((s) => [s.elementId, s]));
-  const after = new Set(b.steps.map((s) => s.elementId));
-  const rows: RowDiff[] = b.steps.map((s) => {
-    const old = before.get(s.elementId);
-    if (!old) return { elementId: s.elementId, kind: 'added', before: undefined, after: s, changed: COLUMNS.map((c) => c.key) };
-    const changed = COLUMNS.filter((c) => c.read(old) !== c.read(s)).map((c) => c.key);
-    return { elementId: s.elementId, kind: changed.length ? 'changed' : 'same', before: old, after: s, changed };
-  });
-  for (const s of a.steps) if (!after.has(s.elementId)) rows.push({ elementId: s.elementId, kind: 'removed', before: s, after: undefined, changed: COLUMNS.map((c) => c.key) });
-  return rows;
-}
-
-const KIND: Record<RowDiff['kind'], string> = { same: 'sama', changed: 'berubah', added: 'baru', removed: 'dihapus' };
+const KIND: Record<RowKind, string> = { same: 'sama', changed: 'berubah', added: 'baru', removed: 'dihapus' };
 
 export function diffTable(a: SopSheet, b: SopSheet): HTMLElement {
   const rows = diffSheets(a, b);

@@ -6,6 +6,7 @@ import { errorBox, okBox } from './errors.js';
 import { formatTime, STATUS } from './format.js';
 import type { Session } from './session.js';
 import { sopSheetButton } from './sop-sheet.js';
+import { enrolmentNotice, isEnrolmentRefusal } from './token-rotation.js';
 import type { FormField, InstanceDetail, SealedContent, Task } from './types.js';
 
 const OFFSETS: Record<string, string> = { 'Asia/Jakarta': '+07:00', 'Asia/Makassar': '+08:00', 'Asia/Jayapura': '+09:00' };
@@ -139,7 +140,7 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
         mine.map((t) => {
           const body = h('div', { class: 'sealed-body' });
           const read = h('button', { type: 'button', class: 'secondary', dataset: { read: t.id } }, 'Baca isi');
-          read.addEventListener('click', () => {
+          const readContent = (): void => {
             void (async () => {
               try {
                 const content = await getJson<SealedContent>(`/tasks/${encodeURIComponent(t.id)}/content`);
@@ -154,10 +155,11 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
                   ),
                 );
               } catch (err) {
-                replace(body, errorBox(err, 'Isi rahasia tidak dapat dibaca'));
+                replace(body, isEnrolmentRefusal(err) ? enrolmentNotice(session.me, readContent) : errorBox(err, 'Isi rahasia tidak dapat dibaca'));
               }
             })();
-          });
+          };
+          read.addEventListener('click', readContent);
           return h(
             'li',
             { dataset: { taskId: t.id } },
@@ -293,8 +295,10 @@ export async function mountTasklist(container: HTMLElement, session: Session): P
   }
 
   await reload();
-  const first = tasks[0];
-  if (first) await select(first.id);
+  // A notification's link names its task (#/tugas/<taskId>); otherwise the first of the list is shown.
+  const linked = /^#\/tugas\/([^/?#]+)/.exec(location.hash)?.[1];
+  const first = linked ? decodeURIComponent(linked) : tasks[0]?.id;
+  if (first) await select(first);
   return () => diagram.viewer.destroy();
 }
 

@@ -3,6 +3,8 @@ export interface Me {
   id: string;
   name: string;
   roles: string[];
+  /** `own`: set by the user; `enrolment`: issued by an admin (cannot read sealed content); `config`: ADMIN_TOKEN. */
+  tokenKind: 'own' | 'enrolment' | 'config';
 }
 
 export interface Role {
@@ -24,7 +26,17 @@ export interface Definition {
 }
 
 export interface DefinitionDetail extends Definition {
-  versions: Array<{ version: number; deployedAt: string; hash: string; source: string | null; deployedBy: { id: string; name: string } | null }>;
+  versions: Array<{
+    version: number;
+    deployedAt: string;
+    hash: string;
+    source: string | null;
+    deployedBy: { id: string; name: string } | null;
+    /** The sheet's Tanggal Efektif (YYYY-MM-DD), null when it has none. */
+    effective: string | null;
+    status: 'current' | 'scheduled' | 'superseded';
+    suspendedAt: string | null;
+  }>;
 }
 
 export interface TimeStandard {

@@ -1,7 +1,7 @@
 // A decision (exclusive or inclusive gateway) the case's values leave without a flow fails with a typed error that
 // names the gateway and the variables its conditions read, instead of bpmn-elements' generic "no conditional flow taken".
 import { ActivityError } from 'bpmn-elements';
-import { templateReads } from '../safe-expression.js';
+import { expressionReads } from '../expressions.js';
 
 interface OutboundFlow {
   id: string;
@@ -37,7 +37,7 @@ function conditionReads(flows: readonly OutboundFlow[]): string[] {
   const names = new Set<string>();
   for (const flow of flows) {
     const body = flow.behaviour?.conditionExpression?.body;
-    if (typeof body === 'string') for (const name of templateReads(body)) names.add(name);
+    if (typeof body === 'string') for (const name of expressionReads(body)) names.add(name);
   }
   return [...names];
 }
