@@ -1,14 +1,17 @@
-// The one place where a value a Camunda attribute computes (an assignee `${initiator}`, a due date `=dueDate`) is
-// checked at deploy and evaluated at run time, so that the expression languages plug in here and nowhere else.
-import { checkTemplate, evaluate, parseExpression, readerOf, resolveTemplate } from './safe-expression.js';
+// What is Camunda-specific about the expressions of Camunda attributes (an assignee `${initiator}`, a due date
+// `=dueDate`): JUEL's deferred `#{…}` and the attribute named in a refusal. Checking and evaluating is expressions.ts,
+// the one entry to JUEL and FEEL, so that an attribute's expression means what a condition's does.
+import { evaluateExpression, expressionKind, expressionProblem, type ExpressionKind, type FeelOptions } from './expressions.js';
 
 /**
- * What a Camunda attribute's text is: a literal, a JUEL `${…}` or `#{…}` (Camunda 7; the EL spec's deferred syntax
- * means the same there) or a FEEL `=…` (Camunda 8) expression.
+ * A Camunda attribute's text as expressions.ts reads it: JUEL's deferred `#{…}` becomes the immediate `${…}`, which
+ * Camunda 7 evaluates alike (JSR 245, EL 2.2 section 1.2.2); FEEL `=…` and `${…}` stay as written.
  */
-export function vendorExpressionKind(text: string): 'literal' | 'juel' | 'feel' {
-  if (text.includes('${') || text.includes('#{')) return 'juel';
-  return text.trimStart().startsWith('=') ? 'feel' : 'literal';
+const immediate = (text: string): string => (expressionKind(text) === 'feel' ? text : text.replace(/#\{/g, '${'));
+
+/** What a Camunda attribute's text is: a literal, a JUEL `${…}`/`#{…}` (Camunda 7) or a FEEL `=…` (Camunda 8) expression. */
+export function vendorExpressionKind(text: string): ExpressionKind {
+  return expressionKind(immediate(text));
 }
 
 /** Whether a Camunda attribute's text is an expression (JUEL or FEEL), not a literal. */
@@ -16,49 +19,16 @@ export function isVendorExpression(text: string): boolean {
   return vendorExpressionKind(text) !== 'literal';
 }
 
-/** JUEL's deferred `#{…}` as the immediate `${…}` the safe evaluator reads (Camunda evaluates both alike). */
-const immediate = (text: string): string => text.replace(/#\{/g, '${');
-
-/**
- * A FEEL text this service evaluates: the safe subset (variable reads, literals, comparisons), which FEEL's
- * `=name` and `="text"` share with JUEL. Undefined for anything else.
- */
-function feelBody(text: string): string | undefined {
-  const body = text.trimStart().slice(1).trim();
-  return body === '' ? undefined : body;
-}
-
-/**
- * Why a Camunda attribute's expression cannot run here, or undefined when it can: JUEL must be safe `${…}`
- * templates, FEEL one safe expression (variable reads, literals, comparisons). `attribute` names it in the message.
- */
+/** Why a Camunda attribute's expression cannot run here (expressionProblem), or undefined; `attribute` names it. */
 export function vendorExpressionProblem(written: string, attribute: string): string | undefined {
-  const kind = vendorExpressionKind(written);
-  if (kind === 'literal') return undefined;
-  const text = immediate(written);
-  try {
-    if (kind === 'juel') {
-      const problem = checkTemplate(text);
-      if (problem) return `${attribute} '${written}': ${problem}`;
-    } else {
-      const body = feelBody(text);
-      if (body === undefined) return `${attribute} '${text}': an empty FEEL expression`;
-      parseExpression(body);
-    }
-    return undefined;
-  } catch (err) {
-    return `${attribute} '${written}' refused: ${(err as Error).message}`;
-  }
+  const problem = expressionProblem(immediate(written));
+  return problem ? `${attribute} '${written}': ${problem}` : undefined;
 }
 
 /**
- * The value of a Camunda attribute for a case: a literal as written; an expression evaluated over `variables` (own
- * properties only). The caller checked it at deploy with vendorExpressionProblem; it never runs code.
+ * The value of a Camunda attribute for a case (evaluateExpression): a literal as written, JUEL with EL coercion, FEEL
+ * through feelin (null when it fails; `now` is the clock of `now()`/`today()`). Checked at deploy; never runs code.
  */
-export function evaluateVendorExpression(text: string, variables: Record<string, unknown>): unknown {
-  const kind = vendorExpressionKind(text);
-  if (kind === 'literal') return text;
-  const read = readerOf(variables);
-  if (kind === 'juel') return resolveTemplate(immediate(text), read);
-  return evaluate(parseExpression(feelBody(text) as string), read);
+export function evaluateVendorExpression(text: string, variables: Record<string, unknown>, options: FeelOptions = {}): unknown {
+  return evaluateExpression(immediate(text), variables, options);
 }

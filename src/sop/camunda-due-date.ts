@@ -22,12 +22,12 @@ export function dueDateProblem(text: string): string | undefined {
 
 /**
  * The instant a task created at `createdAt` is due by its Camunda due date `text` (evaluated over `variables` when it
- * is an expression). A duration counts working time of `calendar` when `workingTime` (the SOP names its calendar),
+ * is an expression; FEEL's `now()` is `createdAt`). A duration counts working time of `calendar` when `workingTime` (the SOP names its calendar),
  * else wall time; a date is midnight in the calendar's zone. Throws ActivityFailedError (422 naming `elementId`) for
  * an expression whose value is neither.
  */
 export function camundaDueAt(elementId: string, text: string, variables: Record<string, unknown>, calendar: WorkingCalendar, createdAt: Date, workingTime: boolean): Date {
-  const value = evaluateVendorExpression(text, variables);
+  const value = evaluateVendorExpression(text, variables, { now: () => createdAt });
   const written = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value.trim() : '';
   const problem = written === '' ? `dueDate '${text}' gave ${JSON.stringify(value) ?? 'nothing'}, not a date or a duration` : dueDateProblem(written);
   if (problem) throw new ActivityFailedError(elementId, problem);

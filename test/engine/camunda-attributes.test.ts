@@ -3,7 +3,8 @@
 // cannot be checked a problem, each naming the element.
 import t from 'tap';
 import { parseBpmn } from '../../src/engine/bpmn-parser.js';
-import { readCamundaAttributes, splitAssignment } from '../../src/engine/camunda-attributes.js';
+import { camundaFormDataFields, embeddedFormFields, readCamundaAttributes, splitAssignment } from '../../src/engine/camunda-attributes.js';
+import { formFieldsOf } from '../../src/engine/form-fields.js';
 import { evaluateVendorExpression, isVendorExpression, vendorExpressionKind, vendorExpressionProblem } from '../../src/engine/vendor-expression.js';
 import { vendorAttr, vendorAttributes, CAMUNDA_NS } from '../../src/engine/vendor-attributes.js';
 import type { ModdleElement } from 'bpmn-moddle';
@@ -39,6 +40,41 @@ t.test('expressions of Camunda attributes: JUEL (${…}, #{…}) and FEEL (=…)
   t.equal(evaluateVendorExpression('#{who}', { who: 'u1' }), 'u1');
   t.equal(evaluateVendorExpression('= who', { who: 'u2' }), 'u2');
   t.equal(evaluateVendorExpression('team-${n}', { n: 3 }), 'team-3');
+  t.equal(evaluateVendorExpression('= amount > 1000', { amount: 5000 }), true, 'FEEL through feelin');
+  t.equal(evaluateVendorExpression('= today()', {}, { now: () => new Date('2026-03-02T01:00:00Z') }), '2026-03-02', 'FEEL reads the given clock');
+  t.equal(evaluateVendorExpression('= who.name', { who: 'u2' }), null, 'a FEEL error is null');
+});
+
+t.test('the variable analysis reads Camunda forms: camunda:formData and embedded form-js fields', async (t) => {
+  const form = JSON.stringify({ id: 'f', components: [{ type: 'number', key: 'amount', label: 'Amount', validate: { required: true } }, { type: 'checkbox', key: 'urgent', label: 'U' }] });
+  const parsed = await parseBpmn(
+    wrap(
+      `<bpmn:userTask id="c7"><bpmn:extensionElements><cam:formData>
+         <cam:formField id="approved" type="boolean"><cam:validation><cam:constraint name="required"/></cam:validation></cam:formField>
+         <cam:formField id="kind" type="enum"><cam:value id="a" name="A"/></cam:formField>
+         <cam:formField id="on" type="date"/>
+       </cam:formData></bpmn:extensionElements></bpmn:userTask>
+       <bpmn:subProcess id="sub"><bpmn:userTask id="c8"><bpmn:extensionElements><zeebe:formDefinition formKey="camunda-forms:bpmn:form1"/></bpmn:extensionElements></bpmn:userTask></bpmn:subProcess>
+       <bpmn:userTask id="missing"><bpmn:extensionElements><zeebe:formDefinition formKey="camunda-forms:bpmn:nope"/></bpmn:extensionElements></bpmn:userTask>
+       <bpmn:userTask id="broken"><bpmn:extensionElements><zeebe:formDefinition formKey="camunda-forms:bpmn:form2"/></bpmn:extensionElements></bpmn:userTask>
+       <bpmn:userTask id="other"><bpmn:extensionElements><zeebe:formDefinition formKey="https://forms.example/x"/></bpmn:extensionElements></bpmn:userTask>`,
+      '',
+      `<zeebe:userTaskForm id="form1">${form.replace(/</g, '&lt;')}</zeebe:userTaskForm><zeebe:userTaskForm id="form2">{not json</zeebe:userTaskForm>`,
+    ),
+  );
+  const el = (id: string) => parsed.elementsById[id] as ModdleElement;
+  t.same(formFieldsOf(el('c7')), [
+    { name: 'approved', kind: 'boolean', required: true },
+    { name: 'kind', kind: 'enum', required: false, options: ['a'] },
+    { name: 'on', kind: 'date', required: false },
+  ]);
+  t.same(formFieldsOf(el('c8')), [
+    { name: 'amount', kind: 'number', required: true },
+    { name: 'urgent', kind: 'boolean', required: false },
+  ], 'a form embedded in the process, read from a task inside a sub-process');
+  for (const id of ['missing', 'broken', 'other', 's']) t.same(formFieldsOf(el(id)), [], `${id}: no fields`);
+  t.same(camundaFormDataFields(el('s')), []);
+  t.same(embeddedFormFields(el('s')), []);
 });
 
 t.test('assignment, due date and starters from Camunda 7 attributes under any prefix', async (t) => {
