@@ -44,6 +44,7 @@ for (const database of await testDatabases()) {
     const warnings = (deployed.json() as { warnings: Array<{ elementId: string; message: string }> }).warnings;
     t.ok(warnings.some((w) => w.elementId === 'loan-approval' && /camunda:historyTimeToLive is read but not honoured/.test(w.message)), 'what is read but not honoured is named');
     t.notOk(warnings.some((w) => /no sop:actor/.test(w.message) && w.elementId === 'review'), 'a task with candidate groups needs no lane');
+    t.same(warnings.filter((w) => /\b(approved|amount)\b/.test(w.message)), [], 'the variable analysis reads the camunda:formData fields');
 
     t.equal((await app.call('GET', '/definitions/loan-approval', staff.token)).statusCode, 200, 'the candidate group sees the definition');
     t.ok((await app.call('GET', '/definitions', staff.token)).json().items.some((d: { key: string }) => d.key === 'loan-approval'));
@@ -118,6 +119,7 @@ for (const database of await testDatabases()) {
     const warnings = (deployed.json() as { warnings: Array<{ elementId: string; message: string }> }).warnings.map((w) => `${w.elementId}: ${w.message}`);
     t.ok(warnings.some((w) => /^assess: zeebe:taskSchedule followUpDate is read but not honoured/.test(w)), 'followUpDate is named');
     t.ok(warnings.some((w) => /^assess: zeebe:TaskHeaders is read but not honoured/.test(w)));
+    t.same(warnings.filter((w) => /\bamount\b/.test(w)), [], 'the variable analysis reads the fields of the deployed form');
 
     // No candidate starters: the unit's owner (the deployer's unit, the diagram names none) starts it.
     t.equal((await app.call('POST', '/definitions/loan-approval-c8/instances', staff.token, {})).statusCode, 403);
@@ -142,13 +144,27 @@ for (const database of await testDatabases()) {
       { name: 'decision' },
       { name: 'disburseOn' },
     ]);
+    // Over 1000: `=amount > 1000` (FEEL, through feelin) routes to the managers' second approval.
     const ok = await complete(app, staff.token, assess?.id as string, { amount: 5000, purpose: 'a new roof', decision: 'approve', disburseOn: '2026-03-20' });
     t.equal(ok.statusCode, 200, ok.body);
     t.match(ok.json().variables, { urgent: false }, 'a default value fills a field left out');
+    const manager = await app.user(['managers'], 'manajer');
+    const [second] = await openTasks(app, manager.token, id);
+    t.match(second, { elementId: 'second-approval', candidateGroups: ['managers'] }, '=amount > 1000 holds');
+    t.equal((await complete(app, manager.token, second?.id as string)).statusCode, 200);
     const [confirm] = await openTasks(app, owner.token, id);
     t.match(confirm, { elementId: 'confirm', assignee: owner.id, status: 'claimed' }, '=initiator is the starter');
     t.equal((await complete(app, owner.token, confirm?.id as string)).statusCode, 200);
     t.equal((await app.call('GET', `/instances/${id}`, owner.token)).json().status, 'completed');
+
+    // Up to 1000: `=amount <= 1000` goes straight to the confirmation.
+    const small = (await app.call('POST', '/definitions/loan-approval-c8/instances', owner.token, {})).json().id as string;
+    const [assessSmall] = await openTasks(app, staff.token, small);
+    t.equal((await complete(app, staff.token, assessSmall?.id as string, { amount: 1000, purpose: 'a new door', decision: 'approve', disburseOn: '2026-03-20' })).statusCode, 200);
+    const [confirmSmall] = await openTasks(app, owner.token, small);
+    t.match(confirmSmall, { elementId: 'confirm', assignee: owner.id }, '=amount <= 1000 holds at 1000');
+    t.equal((await complete(app, owner.token, confirmSmall?.id as string)).statusCode, 200);
+    t.equal((await app.call('GET', `/instances/${small}`, owner.token)).json().status, 'completed');
   });
 
   t.test(`${database}: a bpmn.io diagram of plain tasks deploys and runs to its end`, async (t) => {
