@@ -27,6 +27,7 @@ import exportRoutes from './routes/export-routes.js';
 import reportRoutes from './routes/report-routes.js';
 import delegationRoutes from './routes/delegation-routes.js';
 import engineMoveRoutes from './routes/engine-move-routes.js';
+import formRoutes from './routes/form-routes.js';
 import messageRoutes from './routes/message-routes.js';
 import migrationRoutes from './routes/migration-routes.js';
 import outboxRoutes from './routes/outbox-routes.js';
@@ -147,6 +148,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(reportRoutes);
   await app.register(delegationRoutes);
   await app.register(engineMoveRoutes);
+  await app.register(formRoutes);
   await app.register(messageRoutes);
   await app.register(migrationRoutes);
   await app.register(outboxRoutes);

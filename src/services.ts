@@ -10,6 +10,8 @@ import { definitionsRepository } from './definitions/definitions-repository.js';
 import { deployService } from './definitions/deploy-service.js';
 import { keyOwnersRepository } from './definitions/key-owners-repository.js';
 import { keyTransferService } from './definitions/key-transfer.js';
+import { formsRepository } from './definitions/forms-repository.js';
+import { formDeployService } from './definitions/form-deploy.js';
 import { versionStates as versionStatesService } from './definitions/version-states.js';
 import { ProcessRuntime } from './engine/process-runtime.js';
 import { instancesRepository } from './instances/instances-repository.js';
@@ -62,7 +64,9 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const incidentRecords = incidentsRepository(knex);
   const engineMoves = engineMovesRepository(knex);
   const keyOwners = keyOwnersRepository(knex);
-  const deploy = deployService({ knex, definitions, keyOwners, audit, log, clock });
+  const forms = formsRepository(knex);
+  const formDeploy = formDeployService({ knex, forms, audit, clock });
+  const deploy = deployService({ knex, definitions, keyOwners, forms, audit, log, clock });
   const keyTransfer = keyTransferService({ knex, keyOwners, audit, clock });
   const retimeTasks = dueRetimer({ definitions, tasks, audit, clock });
   const retimeJobs = jobRetimer({ definitions, jobs, tasks, timersOf: async (d) => (await deploy.compiled(d)).process.timers });
@@ -114,7 +118,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const security = securityEvents({ audit, keyOwners });
   const zoneOf = async (id: string) => (await calendars.stored(id))?.timeZone;
   const notifications = notificationsService({ knex, audit, users, tasks, instances, definitions, zoneOf, config: options.notifications ?? NO_NOTIFICATIONS, clock, log });
-  return { jobs, incidents, executor, timerStarts, notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
+  return { forms, formDeploy, jobs, incidents, executor, timerStarts, notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
 }
 
 export type Services = ReturnType<typeof createServices>;

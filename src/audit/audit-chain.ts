@@ -7,6 +7,7 @@ import { storableText } from '../text/canonical-text.js';
 export type AuditEventType =
   | 'definition.deployed'
   | 'definition.transferred'
+  | 'form.deployed'
   | 'instance.started'
   | 'task.created'
   | 'task.claimed'

@@ -15,6 +15,7 @@ export const SECURITY_EVENT_TYPES = [
   'delegation.revoked',
   'definition.deployed',
   'definition.transferred',
+  'form.deployed',
   'definition.suspended',
   'definition.resumed',
   'calendar.updated',

@@ -9,6 +9,9 @@ import { ForbiddenError, InvalidBpmnError, KeyOwnedError, type ElementProblem } 
 import { parseBpmn } from '../engine/bpmn-parser.js';
 import { lockdown } from '../engine/diagram-lockdown.js';
 import { readCallActivities, readVersionTag } from '../engine/call-activity-declarations.js';
+import { readCamundaAttributes } from '../engine/camunda-attributes.js';
+import { linkedFormIds, linkForms, withCamunda, withLinkedFormFields, type LinkedForm } from './camunda-metadata.js';
+import type { FormsRepository } from './forms-repository.js';
 import { analyseVariables } from '../engine/variable-analysis.js';
 import { canonicalDigest } from '../engine/canonical-diagram.js';
 import { compileDefinition, type CompiledProcess } from '../engine/process-runtime.js';
@@ -51,7 +54,16 @@ interface Prepared {
   metadata: SopMetadata;
   process: CompiledProcess;
   warnings: ElementProblem[];
+  /** The deployed forms its tasks link by id, resolved when a new version is stored. */
+  formLinks: Array<{ elementId: string; formId: string }>;
+  /** The latest version of each linked form that is deployed (read for a new version only). */
+  linkedForms: ReadonlyMap<string, LinkedForm>;
 }
+
+/** The latest deployed version of each form id that has one. */
+type FormsOf = (formIds: readonly string[]) => Promise<ReadonlyMap<string, LinkedForm>>;
+
+const NO_FORMS: FormsOf = async () => new Map();
 
 const SOP_KEY = new RegExp(`^[A-Za-z_][\\w.-]{0,${TEXT_LIMITS.definitionKey - 1}}$`);
 
@@ -65,28 +77,36 @@ function canonicalXml(xml: string): string {
 /**
  * Parses, checks and compiles a diagram without touching the database. `newVersion`: the diagram is about to be
  * stored, so its text must also be canonical and within the declared limits; a version stored already is compiled
- * as it is, so that its running cases keep running.
+ * as it is, so that its running cases keep running. `formsOf` reads the forms a new version's tasks link, so that the
+ * variable analysis sees their fields.
  */
-async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
+async function prepare(xml: string, newVersion: boolean, formsOf: FormsOf = NO_FORMS): Promise<Prepared> {
   const parsed = await parseBpmn(xml);
   const { problems, warnings } = lockdown(parsed.definitions);
   problems.unshift(...parsed.referenceProblems, ...(newVersion ? nonCanonicalText(parsed.definitions) : []));
-  if (problems.length > 0) throw new InvalidBpmnError(problems);
-  const process = ((parsed.definitions.rootElements as ModdleElement[]).find((e) => e.$type === 'bpmn:Process' && e.isExecutable === true)) as ModdleElement;
+  const process = ((parsed.definitions.rootElements as ModdleElement[] | undefined) ?? []).find((e) => e.$type === 'bpmn:Process' && e.isExecutable === true);
+  // Read with the lockdown, so that one refusal names the Camunda problems too.
+  const camunda = process ? readCamundaAttributes(parsed.definitions, process) : undefined;
+  if (problems.length > 0 || !process || !camunda) throw new InvalidBpmnError([...problems, ...(newVersion ? (camunda?.problems ?? []) : [])]);
   const key = String(process.id ?? '');
   if (newVersion && !SOP_KEY.test(key)) {
     throw new InvalidBpmnError([
       { elementId: key || 'process', message: `the process id (the SOP key) must start with a letter, use letters, digits, -, _ or ., and have at most ${TEXT_LIMITS.definitionKey} characters` },
     ]);
   }
-  const read = readSopMetadata(process);
-  const metadata: SopMetadata = { ...read.metadata, calls: readCallActivities(parsed.definitions, process).calls, versionTag: readVersionTag(process) };
-  const sopWarnings = read.warnings;
+  const assigned = new Set([...camunda.tasks.values()].filter((t) => t.candidateGroups.length + t.candidateUsers.length > 0 || t.assignee).map((t) => t.elementId));
+  const read = readSopMetadata(process, assigned);
+  // A version stored already keeps running as it was read then: Camunda data refuses only new versions.
+  const folded = withCamunda({ ...read.metadata, calls: readCallActivities(parsed.definitions, process).calls, versionTag: readVersionTag(process) }, camunda);
+  const metadata: SopMetadata = folded.metadata;
+  const sopWarnings = [...read.warnings, ...folded.warnings];
+  const formLinks = linkedFormIds(camunda);
+  const linkedForms = newVersion && formLinks.length > 0 ? await formsOf(formLinks.map((l) => l.formId)) : new Map<string, LinkedForm>();
   // What the expressions read is checked on new versions only: a stored version keeps running its cases as it is.
-  const variables = newVersion ? analyseVariables(parsed.definitions, process) : { problems: [], warnings: [] };
+  const variables = newVersion ? analyseVariables(parsed.definitions, process, { fieldsOf: withLinkedFormFields(formLinks, linkedForms) }) : { problems: [], warnings: [] };
   const timers = readTimerDefinitions(parsed.elementsById);
   const dataProblems = [
-    ...(newVersion ? overLimitText(Object.keys(parsed.elementsById), metadata) : []),
+    ...(newVersion ? [...folded.problems, ...overLimitText(Object.keys(parsed.elementsById), metadata)] : []),
     ...checkTimeStandards(metadata),
     ...sealedFieldReads(process, metadata),
     ...variables.problems,
@@ -100,7 +120,7 @@ async function prepare(xml: string, newVersion: boolean): Promise<Prepared> {
   } catch (err) {
     throw new InvalidBpmnError([{ elementId: key, message: `the engine cannot load this diagram: ${(err as Error).message}` }]);
   }
-  return { key, name: metadata.name, metadata, process: compiled, warnings: [...warnings, ...sopWarnings, ...variables.warnings] };
+  return { key, name: metadata.name, metadata, process: compiled, warnings: [...warnings, ...sopWarnings, ...variables.warnings], formLinks, linkedForms };
 }
 
 /** A literal called key, or undefined for one an expression names when the call is reached. */
@@ -144,8 +164,9 @@ export function checkKeyOwner(owner: KeyOwner, diagramUnit: string | null, mayDe
   }
 }
 
-export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; keyOwners: KeyOwnersRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
-  const { knex, definitions, keyOwners, audit, log, clock } = deps;
+export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; keyOwners: KeyOwnersRepository; forms?: FormsRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
+  const { knex, definitions, keyOwners, forms, audit, log, clock } = deps;
+  const formsOf: FormsOf = async (ids) => (forms ? forms.latestOf(ids) : new Map());
   const compiled = new Map<string, Promise<CompiledDefinition>>();
   /** Canonical digests of stored versions by id (versions never change); null for one whose text no longer parses. */
   const digests = new Map<string, Promise<string | null>>();
@@ -225,10 +246,31 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
     return warnings;
   }
 
+  /**
+   * The forms a new version's tasks link, fixed to each form's latest version now (their fields become the steps'
+   * forms), and a process that names no unit given one: its key's owning unit, else the deployer's (`defaultUnit`).
+   * Throws InvalidBpmnError naming each task whose form is not deployed.
+   */
+  async function complete(prepared: Prepared, defaultUnit: string | null): Promise<Prepared> {
+    let { metadata, warnings } = prepared;
+    if (prepared.formLinks.length > 0) {
+      const linked = linkForms(metadata, prepared.formLinks, prepared.linkedForms);
+      if (linked.problems.length > 0) throw new InvalidBpmnError(linked.problems);
+      metadata = linked.metadata;
+      warnings = [...warnings, ...linked.warnings];
+    }
+    if (metadata.unit === null) {
+      const owner = await keyOwners.ownerOf(prepared.key);
+      if (owner) metadata = { ...metadata, unit: owner.unit, unitSource: owner.unit === null ? null : 'key' };
+      else if (defaultUnit) metadata = { ...metadata, unit: defaultUnit, unitSource: 'deployer' };
+    }
+    return { ...prepared, metadata, warnings };
+  }
+
   /** Deploys a diagram's text (made canonical first) from `origin`. Throws InvalidBpmnError, ForbiddenError, KeyOwnedError. */
-  async function deployFrom(body: string, origin: Origin, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
+  async function deployFrom(body: string, origin: Origin, mayDeployUnit: (unit: string | null) => boolean = () => true, defaultUnit: string | null = null): Promise<DeployResult> {
     const xml = canonicalXml(body);
-    const prepared = await prepare(xml, true);
+    const prepared = await complete(await prepare(xml, true, formsOf), defaultUnit);
     if (!mayDeployUnit(prepared.metadata.unit)) throw new ForbiddenError(`deploying ${prepared.key} needs owner:${prepared.metadata.unit ?? '*'}`);
     const { created, definition } = await store(xml, prepared, origin, mayDeployUnit);
     compiled.set(definition.id, Promise.resolve({ definition, process: prepared.process }));
@@ -250,9 +292,13 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
   }
 
   return {
-    /** Deploys one diagram through the API; the latest version's canonical diagram again creates nothing. Throws InvalidBpmnError, ForbiddenError, KeyOwnedError. */
-    async deploy(body: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true): Promise<DeployResult> {
-      return deployFrom(body, { userId, source: 'api' }, mayDeployUnit);
+    /**
+     * Deploys one diagram through the API; the latest version's canonical diagram again creates nothing. `defaultUnit`: the
+     * deployer's unit, for a process that names none and whose key has no owner yet. Throws InvalidBpmnError,
+     * ForbiddenError, KeyOwnedError.
+     */
+    async deploy(body: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true, defaultUnit: string | null = null): Promise<DeployResult> {
+      return deployFrom(body, { userId, source: 'api' }, mayDeployUnit, defaultUnit);
     },
 
     /**

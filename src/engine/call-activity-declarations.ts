@@ -1,13 +1,13 @@
 // Reads what a call activity declares (the called process, which of its versions, the variables passed in and out)
-// from Camunda 7 attributes and Camunda 8 extension elements. They are read raw ($attrs, unknown extension
-// elements): the service carries no camunda or zeebe moddle descriptor, and a prefix counts by its namespace URI.
+// from Camunda 7 attributes and Camunda 8 extension elements, typed by the camunda and zeebe descriptors or raw
+// (vendor-attributes.ts), a prefix counting by its namespace URI.
 import type { ModdleElement } from 'bpmn-moddle';
 import type { ElementProblem } from '../errors.js';
 import { expressionBody, parseExpression } from './safe-expression.js';
+import { CAMUNDA_NS, extensionValues, isVendorElement, vendorAttr, ZEEBE_NS } from './vendor-attributes.js';
 import { expressionKind, expressionProblem } from './expressions.js';
 
-export const CAMUNDA_NS = 'http://camunda.org/schema/1.0/bpmn';
-export const ZEEBE_NS = 'http://camunda.org/schema/zeebe/1.0';
+export { CAMUNDA_NS, ZEEBE_NS };
 
 /**
  * Which version of the called key a call starts. `deployment` is the latest version of the called key when the
@@ -45,17 +45,6 @@ export interface CallDeclaration {
 const KEY = /^[A-Za-z_][\w.-]{0,199}$/;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Namespace URI per prefix, from the xmlns declarations of the root and of the element's ancestors. */
-function namespaces(el: ModdleElement): Map<string, string> {
-  const chain: ModdleElement[] = [];
-  for (let cur: ModdleElement | undefined = el; cur; cur = cur.$parent) chain.unshift(cur);
-  const map = new Map<string, string>();
-  for (const node of chain) {
-    for (const [name, uri] of Object.entries(node.$attrs ?? {})) if (name.startsWith('xmlns:')) map.set(name.slice(6), String(uri));
-  }
-  return map;
-}
-
 /** Whether a diagram is Camunda 8's (it declares the zeebe namespace): then variables pass both ways by default. */
 export function isZeebeDiagram(definitions: ModdleElement): boolean {
   return Object.values(definitions.$attrs ?? {}).some((uri) => uri === ZEEBE_NS);
@@ -66,29 +55,9 @@ type Reader = {
   is(el: ModdleElement, ns: string, local: string): boolean;
 };
 
-function readerFor(el: ModdleElement): Reader {
-  const ns = namespaces(el);
-  const split = (qname: string): [string | undefined, string] => {
-    const i = qname.indexOf(':');
-    return i < 0 ? [undefined, qname] : [ns.get(qname.slice(0, i)), qname.slice(i + 1)];
-  };
-  return {
-    attr(node, uri, local) {
-      for (const [name, value] of Object.entries(node.$attrs ?? {})) {
-        const [u, l] = split(name);
-        if (u === uri && l === local) return String(value);
-      }
-      return undefined;
-    },
-    is(node, uri, local) {
-      const [u, l] = split(String(node.$type));
-      return u === uri && l === local;
-    },
-  };
-}
-
-function extensionValues(el: ModdleElement): ModdleElement[] {
-  return ((el.extensionElements as ModdleElement | undefined)?.values as ModdleElement[] | undefined) ?? [];
+/** Camunda attributes and extension elements, typed by the descriptors or raw (vendor-attributes.ts). */
+function readerFor(_el: ModdleElement): Reader {
+  return { attr: vendorAttr, is: isVendorElement };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
@@ -171,7 +140,9 @@ function feelName(text: unknown): string | undefined {
 function zeebeMappings({ el, id, read, problems }: Raw, local: 'input' | 'output'): VariableMapping[] {
   const mappings: VariableMapping[] = [];
   for (const io of extensionValues(el).filter((x) => read.is(x, ZEEBE_NS, 'ioMapping'))) {
-    for (const m of ((io.$children as ModdleElement[] | undefined) ?? []).filter((x) => read.is(x, ZEEBE_NS, local))) {
+    // Typed, zeebe:ioMapping keeps its inputs and outputs apart; raw, they are its children in document order.
+    const children = (io.$children as ModdleElement[] | undefined) ?? [...((io.inputParameters as ModdleElement[] | undefined) ?? []), ...((io.outputParameters as ModdleElement[] | undefined) ?? [])];
+    for (const m of children.filter((x) => read.is(x, ZEEBE_NS, local))) {
       const source = feelName(m.source);
       const target = typeof m.target === 'string' && IDENTIFIER.test(m.target) ? m.target : undefined;
       const problem = typeof m.source === 'string' && expressionKind(m.source) === 'feel' ? expressionProblem(m.source) : 'the source must be =FEEL';
@@ -196,8 +167,10 @@ function zeebeDeclaration(raw: Raw, called: ModdleElement): Omit<CallDeclaration
   else if (bindingType !== 'latest') problems.push({ elementId: id, message: `zeebe:calledElement bindingType '${bindingType}' must be latest, deployment or versionTag (with versionTag)` });
   const outputs = zeebeMappings(raw, 'output');
   // Zeebe copies every variable both ways unless told not to; output mappings replace the copy of all.
-  const inputs = { all: called.propagateAllParentVariables !== 'false', mappings: zeebeMappings(raw, 'input') };
-  const out = { all: outputs.length === 0 && called.propagateAllChildVariables !== 'false', mappings: outputs };
+  // Typed, the two flags are booleans; raw, the attribute's text.
+  const off = (v: unknown) => v === false || v === 'false';
+  const inputs = { all: !off(called.propagateAllParentVariables), mappings: zeebeMappings(raw, 'input') };
+  const out = { all: outputs.length === 0 && !off(called.propagateAllChildVariables), mappings: outputs };
   return calledElement === undefined ? undefined : { calledElement, binding, inputs, outputs: out };
 }
 

@@ -9,6 +9,7 @@ import { flowElementsDeep } from './flow-elements.js';
 import { loopSource } from './loop-sources.js';
 import { HUMAN_TASK_TYPES, REFUSED_ELEMENTS, SUPPORTED_EVENT_DEFINITIONS, SUPPORTED_FLOW_ELEMENTS } from './supported-elements.js';
 import { readCallActivities, type CallDeclaration } from './call-activity-declarations.js';
+import { vendorAttributes } from './vendor-attributes.js';
 import { charCount, TEXT_LIMITS } from '../db/text-limits.js';
 
 /** Names the bpmn-engine run message puts into process variables; a form field may not shadow them. */
@@ -16,8 +17,13 @@ export const RESERVED_VARIABLE_NAMES = new Set(['fields', 'content', 'properties
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Vendor extension elements and attributes that carry code in other engines (Camunda, Flowable, Activiti, Zeebe). */
-const CODE_EXTENSION_ELEMENTS = new Set(['script', 'executionlistener', 'tasklistener']);
+const CODE_EXTENSION_ELEMENTS = new Set(['script']);
 const CODE_ATTRIBUTES = new Set(['class', 'delegateexpression', 'expression', 'script', 'scriptformat']);
+/**
+ * Listeners of any vendor are never run (nothing in a diagram runs as code, and Zeebe's are jobs for workers this
+ * service does not have): the deploy warns of each and does not look inside, since none of it is used.
+ */
+const IGNORED_EXTENSION_ELEMENTS = new Set(['executionlistener', 'tasklistener', 'executionlisteners', 'tasklisteners']);
 
 export interface LockdownResult {
   problems: ElementProblem[];
@@ -38,11 +44,11 @@ function nearestId(el: ModdleElement | undefined): string {
   return 'definitions';
 }
 
-/** Walks every element of the document, including unknown vendor extensions. */
-function walk(el: ModdleElement, visit: (el: ModdleElement) => void, seen = new Set<ModdleElement>()): void {
+/** Walks every element of the document, including unknown vendor extensions; `visit` false: not its children. */
+function walk(el: ModdleElement, visit: (el: ModdleElement) => boolean, seen = new Set<ModdleElement>()): void {
   if (seen.has(el)) return;
   seen.add(el);
-  visit(el);
+  if (!visit(el)) return;
   for (const [key, value] of Object.entries(el)) {
     if (key === '$parent' || key === '$descriptor' || key === '$model') continue;
     const children = Array.isArray(value) ? value : [value];
@@ -221,13 +227,20 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
     if (type === 'bpmn:ParallelGateway') checkParallelGateway(el, warnings);
     if (!type.startsWith('bpmn:') && !type.startsWith('bpmndi:') && !type.startsWith('dc:') && !type.startsWith('di:') && !type.startsWith('sop:')) {
       if (CODE_EXTENSION_ELEMENTS.has(localName(type))) problems.push({ elementId: id, message: `${type} is not allowed: nothing in a diagram is run as code` });
+      if (IGNORED_EXTENSION_ELEMENTS.has(localName(type))) {
+        // Camunda's own are warned of by camunda-attributes.ts with the rest of what is read but not honoured.
+        if (!/^(camunda|zeebe):/.test(type)) warnings.push({ elementId: id, message: `${type} is ignored: listeners are not run, nothing in a diagram runs as code` });
+        return false;
+      }
     }
-    for (const attr of Object.keys(el.$attrs ?? {})) {
-      if (attr.includes(':') && !attr.startsWith('xmlns') && CODE_ATTRIBUTES.has(localName(attr))) {
-        problems.push({ elementId: id, message: `attribute ${attr} is not allowed: nothing in a diagram is run as code` });
+    // Typed (camunda:class on a service task) or raw, an attribute of another vocabulary that names code is refused.
+    for (const attr of vendorAttributes(el)) {
+      if (CODE_ATTRIBUTES.has(attr.local.toLowerCase())) {
+        problems.push({ elementId: id, message: `attribute ${attr.qname} is not allowed: nothing in a diagram is run as code` });
       }
     }
     checkStrings(el, id, problems);
+    return true;
   });
 
   for (const process of executable) {

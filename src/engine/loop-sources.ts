@@ -1,6 +1,7 @@
 // Tells bpmn-engine where a multi-instance activity's collection and element variable are, for diagrams that say so
 // in Camunda's attributes or in the standard's data references, which bpmn-engine's serializer does not read.
 import type { ModdleElement } from 'bpmn-moddle';
+import { CAMUNDA_NS, vendorAttr } from './vendor-attributes.js';
 
 /** Where a multi-instance loop takes its items from: a `${…}` over case variables and the name each item gets. */
 export interface LoopSource {
@@ -15,14 +16,13 @@ export interface LoopSource {
  * Empty for a loop over a cardinality only.
  */
 export function loopSource(loop: ModdleElement): LoopSource {
-  const attrs = (loop.$attrs ?? {}) as Record<string, string>;
   const source: LoopSource = {};
   const ref = loop.loopDataInputRef as ModdleElement | undefined;
   const refName = typeof ref?.name === 'string' && ref.name ? ref.name : ref?.id;
-  const collection = attrs['camunda:collection'] ?? (refName ? `\${${refName}}` : undefined);
+  const collection = vendorAttr(loop, CAMUNDA_NS, 'collection') ?? (refName ? `\${${refName}}` : undefined);
   if (collection) source.collection = /^\s*\$\{/.test(collection) ? collection : `\${${collection}}`;
   const item = loop.inputDataItem as ModdleElement | undefined;
-  const elementVariable = attrs['camunda:elementVariable'] ?? (typeof item?.name === 'string' && item.name ? item.name : item?.id);
+  const elementVariable = vendorAttr(loop, CAMUNDA_NS, 'elementVariable') ?? (typeof item?.name === 'string' && item.name ? item.name : item?.id);
   if (elementVariable) source.elementVariable = String(elementVariable);
   return source;
 }

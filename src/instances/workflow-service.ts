@@ -7,7 +7,7 @@ import { CaseNotMovedError, ConflictError, ForbiddenError, InvalidFormError, Not
 import type { UsersRepository } from '../auth/users-repository.js';
 import type { AttachmentsRepository } from '../tasks/attachments.js';
 import type { User } from '../auth/users-repository.js';
-import { holdsRole, isAdmin, isOwnerOf, maySeeDefinition } from '../auth/roles.js';
+import { holdsRole, isAdmin, isCandidateStarter, isOwnerOf, maySeeDefinition } from '../auth/roles.js';
 import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
@@ -88,8 +88,11 @@ export function workflowService(deps: WorkflowDeps) {
     if (isAdmin(user)) return;
     // Another unit's SOP, with no lane role in it: as if it did not exist.
     if (!maySeeDefinition(user, definition)) throw new NotFoundError(`definition ${definition.key} not found`);
-    if (startRole ? holdsRole(user, startRole) : isOwnerOf(user, unit)) return;
-    throw new ForbiddenError(`starting ${definition.key} needs the role ${startRole ?? `owner:${unit ?? '*'}`}`);
+    // The start lane's role and Camunda's candidate starters may start; a process that names neither, its unit's owners.
+    const starters = [...(definition.metadata.candidateStarterGroups ?? []), ...(definition.metadata.candidateStarterUsers ?? [])];
+    if (isCandidateStarter(user, definition)) return;
+    if (startRole ? holdsRole(user, startRole) : starters.length === 0 && isOwnerOf(user, unit)) return;
+    throw new ForbiddenError(`starting ${definition.key} needs the role ${[startRole, ...(definition.metadata.candidateStarterGroups ?? [])].filter(Boolean).join(' or ') || `owner:${unit ?? '*'}`}`);
   }
 
   /**

@@ -58,6 +58,7 @@ export function auditEventView(e: AuditEvent) {
     parentInstanceId: typeof e.data?.parentInstanceId === 'string' ? e.data.parentInstanceId : null,
     childInstanceId: typeof e.data?.childInstanceId === 'string' ? e.data.childInstanceId : null,
     ...(e.type === 'task.rescheduled' ? { dueAt: e.data?.dueAt as { from: string | null; to: string } } : {}),
+    ...(e.type === 'task.created' && e.data?.candidateGroups ? { assignment: e.data as { candidateGroups: string[]; candidateUsers: string[]; assignee: string | null } } : {}),
     ...(e.type === 'instance.migrated' ? { migration: e.data as { fromVersion: number; toVersion: number; tasks: unknown[] } } : {}),
     prevHash: e.prevHash,
     hash: e.hash,

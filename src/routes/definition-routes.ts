@@ -214,7 +214,9 @@ const definitionRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const user = currentUser(request);
       if (!isAnyOwner(user)) throw new ForbiddenError('deploying needs the owner or admin role');
-      const result = await deploy.deploy(request.body, user.id, (unit) => isOwnerOf(user, unit));
+      // A process that names no unit belongs to the deployer's, when they own exactly one (owner:<unit>).
+      const units = user.roles.filter((r) => r.startsWith('owner:')).map((r) => r.slice('owner:'.length));
+      const result = await deploy.deploy(request.body, user.id, (unit) => isOwnerOf(user, unit), units.length === 1 ? (units[0] as string) : null);
       return reply.status(result.created ? 201 : 200).send({ definitions: result.definitions, warnings: result.warnings });
     },
   );

@@ -205,10 +205,18 @@ export const instanceSchema = z
 export const formFieldSchema = z.object({
   name: z.string(),
   label: z.string(),
-  type: z.enum(['string', 'boolean', 'enum', 'datetime', 'number']),
+  type: z.enum(['string', 'boolean', 'enum', 'datetime', 'number', 'date']).describe('date: YYYY-MM-DD; datetime: ISO 8601 with its zone'),
   required: z.boolean(),
   options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
   slots: z.array(z.object({ start: z.string(), end: z.string() })).optional(),
+  minLength: z.number().optional(),
+  maxLength: z.number().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  pattern: z.string().optional(),
+  integer: z.boolean().optional().describe('a number must be whole (Camunda long)'),
+  readonly: z.boolean().optional().describe('shown, not entered: a value sent for it is refused'),
+  defaultValue: z.union([z.string(), z.number(), z.boolean()]).optional().describe('recorded when the completion leaves the field out'),
 });
 
 export const taskSchema = z
@@ -221,6 +229,8 @@ export const taskSchema = z
     name: z.string().nullable(),
     step: z.string().nullable(),
     role: z.string().nullable(),
+    candidateGroups: z.array(z.string()).describe('role ids whose holders may act on the task beside its lane role (camunda:candidateGroups, zeebe:assignmentDefinition)'),
+    candidateUsers: z.array(z.string()).describe('user ids who may act on the task beside its lane role (candidateUsers, assignee)'),
     assignee: z.string().nullable(),
     status: z.enum(['open', 'claimed', 'completed', 'cancelled']),
     createdAt: z.string(),
@@ -234,6 +244,7 @@ export const taskSchema = z
     output: z.array(z.string()),
     confidential: z.boolean(),
     form: z.array(formFieldSchema),
+    formSchema: z.record(z.string(), z.unknown()).optional().describe('the form as form-js JSON: the Camunda form the task links, or its form fields converted'),
     documents: z.array(z.object({ name: z.string(), ref: z.string().optional(), attachmentId: z.string().optional(), sha256: z.string().optional() })).nullable(),
     recordedOutput: z.array(z.object({ name: z.string(), ref: z.string().optional(), value: z.string().optional() })).nullable(),
     variables: z.record(z.string(), z.unknown()).nullable(),
@@ -343,6 +354,8 @@ export const auditEventSchema = z
     childInstanceId: z.string().nullable(),
     /** A `task.rescheduled` event (its calendar changed): the due date before and after. */
     dueAt: z.object({ from: z.string().nullable(), to: z.string() }).optional(),
+    /** A `task.created` event of a task with a Camunda assignment: whom it named for this case. */
+    assignment: z.object({ candidateGroups: z.array(z.string()), candidateUsers: z.array(z.string()), assignee: z.string().nullable() }).optional(),
     /** An `instance.migrated` event: the versions, and each open task's move with its old and new standard and due date. */
     migration: z.object({ fromVersion: z.number().int(), toVersion: z.number().int(), tasks: z.array(z.unknown()) }).optional(),
     prevHash: z.string(),

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { currentUser } from '../auth/auth-plugin.js';
-import { isAdmin } from '../auth/roles.js';
+import { isAdmin, isAnyOwner, isOwnerOf } from '../auth/roles.js';
 import { ForbiddenError } from '../errors.js';
 import { decodeCursor, encodeCursor, keysetCursor } from '../http/cursor.js';
 import { mayRead } from '../tasks/task-access.js';
@@ -15,7 +15,13 @@ const security = [{ bearer: [] }];
 const isAfter = keysetCursor(['d', 'i'], ['d']);
 
 const taskRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { workflow, tasks, instances, confidential, clock, calendars } = app.services;
+  const { workflow, tasks, instances, confidential, clock, calendars, definitions } = app.services;
+
+  /** The keys whose tasks without a role or candidates the caller does as its unit's owner (admins see all anyway). */
+  async function ownedKeys(user: Parameters<typeof isOwnerOf>[0]): Promise<string[]> {
+    if (isAdmin(user) || !isAnyOwner(user)) return [];
+    return (await definitions.listLatest()).filter((d) => isOwnerOf(user, d.metadata.unit)).map((d) => d.key);
+  }
 
   async function view(task: TaskRecord) {
     const definition = await workflow.definitionById(task.definitionId);
@@ -43,7 +49,7 @@ const taskRoutes: FastifyPluginAsyncZod = async (app) => {
       const q = request.query;
       const after = decodeCursor(q.cursor, isAfter);
       const rows = await tasks.list({
-        ...(isAdmin(user) ? {} : { visibleRoles: user.roles }),
+        ...(isAdmin(user) ? {} : { visibleRoles: user.roles, ownedKeys: await ownedKeys(user) }),
         userId: user.id,
         ...(q.role ? { role: q.role } : {}),
         ...(q.assignee === 'me' ? { assigneeIsMe: true } : {}),

@@ -28,12 +28,52 @@ export function offeredOptions(field: FormField, variables: Record<string, unkno
   });
 }
 
+/** A value longer than this is not matched against a form's pattern (patterns are checked for safety at deploy). */
+const PATTERN_INPUT_LIMIT = 10_000;
+
+/**
+ * The constraints of Camunda formData and form-js on a value of the right type: lengths (in code points), bounds, whole
+ * numbers, and a pattern matched as form-js's viewer matches it (`new RegExp(pattern).test(value)`, unanchored).
+ */
+function constraintProblem(field: FormField, value: unknown): string | undefined {
+  if (typeof value === 'number') {
+    if (field.integer && !Number.isSafeInteger(value)) return 'harus bilangan bulat';
+    if (field.min !== undefined && value < field.min) return `paling kecil ${field.min}`;
+    if (field.max !== undefined && value > field.max) return `paling besar ${field.max}`;
+  }
+  if (typeof value === 'string') {
+    const length = [...value].length;
+    if (field.minLength !== undefined && length < field.minLength) return `paling sedikit ${field.minLength} karakter`;
+    if (field.maxLength !== undefined && length > field.maxLength) return `paling banyak ${field.maxLength} karakter`;
+    if (field.pattern !== undefined && (length > PATTERN_INPUT_LIMIT || !new RegExp(field.pattern).test(value))) return `harus sesuai pola ${field.pattern}`;
+  }
+  return undefined;
+}
+
+/** A calendar date `YYYY-MM-DD` that exists (no 30 February), as form-js's date picker sends it. */
+function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value && d.getUTCFullYear() >= 1900;
+}
+
 function checkField(field: FormField, value: unknown, variables: Record<string, unknown>, now: Date): { problem?: string; value?: unknown } {
+  const typed = checkType(field, value, variables, now);
+  const problem = typed.problem ?? constraintProblem(field, typed.value);
+  return problem ? { problem } : typed;
+}
+
+function checkType(field: FormField, value: unknown, variables: Record<string, unknown>, now: Date): { problem?: string; value?: unknown } {
   switch (field.type) {
     case 'boolean':
       return typeof value === 'boolean' ? { value } : { problem: 'harus true atau false' };
     case 'number':
       return typeof value === 'number' && Number.isFinite(value) ? { value } : { problem: 'harus berupa angka' };
+    case 'date': {
+      if (!isCalendarDate(value)) return { problem: 'harus tanggal YYYY-MM-DD yang ada, mis. 2026-01-05' };
+      if (userInstantProblem(Date.parse(`${value}T00:00:00Z`), now)) return { problem: `harus antara 1900-01-01 dan ${new Date(latestUserInstant(now)).toISOString().slice(0, 10)}` };
+      return { value };
+    }
     case 'enum': {
       const offered = offeredOptions(field, variables);
       if (typeof value === 'string' && offered.some((o) => o.value === value)) return { value };
@@ -81,7 +121,12 @@ export function validateCompletion(step: SopStep | undefined, input: CompletionI
     if (!fields.some((f) => f.name === name)) problems.push({ name, message: 'bukan isian formulir langkah ini' });
   }
   for (const field of fields) {
-    const raw = Object.hasOwn(input.variables, field.name) ? input.variables[field.name] : undefined;
+    const sent = Object.hasOwn(input.variables, field.name) ? input.variables[field.name] : undefined;
+    if (field.readonly && sent !== undefined) {
+      problems.push({ name: field.name, message: 'hanya untuk dibaca: tidak boleh diisi' });
+      continue;
+    }
+    const raw = sent === undefined ? field.defaultValue : sent;
     if (raw === undefined || raw === null || raw === '') {
       if (field.required) problems.push({ name: field.name, message: 'wajib diisi' });
       continue;

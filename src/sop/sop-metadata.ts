@@ -5,7 +5,8 @@ import { flowElementsDeep } from '../engine/flow-elements.js';
 import { HUMAN_TASK_TYPES } from '../engine/supported-elements.js';
 import type { CallDeclaration } from '../engine/call-activity-declarations.js';
 
-export type FormFieldType = 'string' | 'boolean' | 'enum' | 'datetime' | 'number';
+/** `date` is a calendar date `YYYY-MM-DD` (form-js's date picker); `datetime` an ISO 8601 instant with its zone. */
+export type FormFieldType = 'string' | 'boolean' | 'enum' | 'datetime' | 'number' | 'date';
 
 export interface FormOption {
   value: string;
@@ -25,6 +26,19 @@ export interface FormField {
    * on a working day of the process calendar (BKN: 09:00-10:00 13:00-14:00).
    */
   slots?: Array<{ start: string; end: string }>;
+  /** Constraints of Camunda 7 formData (`minlength`, `maxlength`, `min`, `max`) and form-js (`validate.*`). */
+  minLength?: number;
+  maxLength?: number;
+  min?: number;
+  max?: number;
+  /** A regular expression a string value must match (form-js `validate.pattern`), unanchored as the form-js viewer tests it. */
+  pattern?: string;
+  /** A number must be whole (Camunda 7 `long`). */
+  integer?: boolean;
+  /** Shown, not entered: a value sent for it is refused (Camunda 7 `readonly`, form-js `readonly`/`disabled`). */
+  readonly?: boolean;
+  /** The value recorded when a completion leaves the field out (Camunda 7 `defaultValue`, form-js `defaultValue`). */
+  defaultValue?: string | number | boolean;
 }
 
 const SLOT = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/;
@@ -65,6 +79,19 @@ export interface SopStep {
   form: FormField[];
   /** The row is followed by a decision (an exclusive or inclusive gateway). */
   decision?: boolean;
+  /**
+   * Camunda assignment (camunda-attributes.ts): role ids (groups) and user ids as written, each a literal or one
+   * expression resolved when the task is created; the task's actors are its lane's role and these together.
+   */
+  candidateGroups?: string[];
+  candidateUsers?: string[];
+  assignee?: string | null;
+  /** `camunda:dueDate` / `zeebe:taskSchedule dueDate`: an ISO date-time, an ISO duration, or an expression giving one. */
+  dueDate?: string | null;
+  /** The task's form as form-js JSON, when it has a Camunda form (zeebe:userTaskForm, or a form deployed with POST /forms). */
+  formSchema?: Record<string, unknown>;
+  /** The deployed form the task links (`zeebe:formDefinition formId`, `camunda:formRef`), fixed when this version was deployed. */
+  formRef?: { formId: string; version: number };
 }
 
 export interface SopIdentity {
@@ -91,6 +118,8 @@ export interface SopMetadata {
   /** The role-id prefix shared by the lanes (e.g. `bkd-kalteng`), used for unit-scoped owners and auditors. */
   unit: string | null;
   calendar: string;
+  /** Whether the diagram names its calendar (sop:document calendar): then Camunda due durations count working time. */
+  calendarDeclared?: boolean;
   timeZone: string;
   identity: SopIdentity;
   roles: SopRole[];
@@ -101,6 +130,13 @@ export interface SopMetadata {
   calls?: CallDeclaration[];
   /** Camunda's version tag of this version (`camunda:versionTag`, `zeebe:versionTag`), for versionTag bindings. */
   versionTag?: string | null;
+  /** Who may start a case beside the start lane's role holders: `camunda:candidateStarterGroups`/`Users` (literals). */
+  candidateStarterGroups?: string[];
+  candidateStarterUsers?: string[];
+  /** The variable `camunda:initiator` names on the start event: the starter's user id, as `initiator` is always. */
+  initiatorVariable?: string | null;
+  /** Where `unit` came from: the sop:document's unit key, the lanes' role prefix, the key's owner, or the deployer. */
+  unitSource?: 'declared' | 'lanes' | 'key' | 'deployer' | null;
   /** The messages and signals of the diagram (absent on versions deployed before messages ran). */
   messages?: MessageDeclaration[];
   /** Every start event of the process waits for a message or signal: a case starts only through its sender. */
@@ -223,8 +259,14 @@ function readStep(el: ModdleElement, role: SopRole | null, decision: boolean): S
   };
 }
 
-/** Extracts the SOP metadata of an executable process; warnings name elements that lack SOP data. */
-export function readSopMetadata(process: ModdleElement): { metadata: SopMetadata; warnings: ElementProblem[] } {
+/** A unit key as `owner:<unit>` names it (a `sop:document unit` in prose is the sheet's text, not a key). */
+const UNIT_KEY = /^[a-z0-9][a-z0-9_.-]{0,199}$/;
+
+/**
+ * Extracts the SOP metadata of an executable process; warnings name elements that lack SOP data. `assigned`: the
+ * tasks that name their actors otherwise (Camunda candidates), which need no lane.
+ */
+export function readSopMetadata(process: ModdleElement, assigned: ReadonlySet<string> = new Set()): { metadata: SopMetadata; warnings: ElementProblem[] } {
   const warnings: ElementProblem[] = [];
   const key = String(process.id);
   const doc = extensions(process, 'sop:Document')[0];
@@ -259,7 +301,7 @@ export function readSopMetadata(process: ModdleElement): { metadata: SopMetadata
   for (const el of flowElements) {
     if (!HUMAN_TASK_TYPES.has(el.$type)) continue;
     const role = roleOf(el, laneOf);
-    if (!role) warnings.push({ elementId: String(el.id), message: 'task has no lane with a sop:actor role: owners of the unit and admins do it' });
+    if (!role && !assigned.has(String(el.id))) warnings.push({ elementId: String(el.id), message: 'task has no lane with a sop:actor role: owners of the unit and admins do it' });
     steps.push(readStep(el, role, deciding.has(el)));
   }
 
@@ -268,6 +310,10 @@ export function readSopMetadata(process: ModdleElement): { metadata: SopMetadata
     warnings.push({ elementId: key, message: `sop:document effective '${effective}' is no YYYY-MM-DD date: the version takes effect as soon as it is deployed` });
   }
   const prefixes = new Set(roles.map((r) => r.id.split('/')[0] as string));
+  // The unit the document declares by its key wins; else the one prefix its lanes' roles share.
+  const declared = str(doc?.unit);
+  const unitKey = declared && UNIT_KEY.test(declared) ? declared : null;
+  const laneUnit = prefixes.size === 1 ? ([...prefixes][0] as string) : null;
   const identity: SopIdentity = {
     organisation: str(doc?.organisation),
     unit: str(doc?.unit),
@@ -289,8 +335,10 @@ export function readSopMetadata(process: ModdleElement): { metadata: SopMetadata
     metadata: {
       key,
       name: str(process.name) ?? key,
-      unit: prefixes.size === 1 ? ([...prefixes][0] as string) : null,
+      unit: unitKey ?? laneUnit,
+      unitSource: unitKey ? 'declared' : laneUnit ? 'lanes' : null,
       calendar,
+      calendarDeclared: str(doc?.calendar) !== null,
       timeZone,
       identity,
       roles,

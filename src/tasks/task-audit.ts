@@ -1,12 +1,22 @@
 // The fields every audit event about one task carries, taken from its row.
 import type { NewAuditEvent } from '../audit/audit-chain.js';
+import { fromJson } from '../db/json.js';
 import type { TaskRecord, TaskRow } from './tasks-repository.js';
 
-type TaskRef = Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'>;
+type TaskRef = Pick<TaskRow, 'id' | 'element_id' | 'step' | 'role' | 'standard_ms'> & Partial<Pick<TaskRow, 'candidate_groups' | 'candidate_users' | 'assignee'>>;
+
+/** A new task's Camunda assignment, for its `task.created` event (nothing for a task of lane roles only). */
+function assignmentData(r: TaskRef): Record<string, unknown> | undefined {
+  if (!r.candidate_groups && !r.candidate_users) return undefined;
+  return { candidateGroups: fromJson<string[]>(r.candidate_groups ?? null, []), candidateUsers: fromJson<string[]>(r.candidate_users ?? null, []), assignee: r.assignee ?? null };
+}
 
 /** `task.created` / `task.cancelled` events of task rows, on top of `base` (instance, user, time). */
 export function taskEvents(type: 'task.created' | 'task.cancelled', rows: TaskRef[], base: NewAuditEvent): NewAuditEvent[] {
-  return rows.map((r) => ({ ...base, type, taskId: r.id, elementId: r.element_id, step: r.step, role: r.role, standardMs: r.standard_ms === null ? null : Number(r.standard_ms) }));
+  return rows.map((r) => {
+    const data = type === 'task.created' ? assignmentData(r) : undefined;
+    return { ...base, type, taskId: r.id, elementId: r.element_id, step: r.step, role: r.role, standardMs: r.standard_ms === null ? null : Number(r.standard_ms), ...(data ? { data } : {}) };
+  });
 }
 
 /** A task record in the row shape taskEvents reads. */

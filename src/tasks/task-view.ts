@@ -4,11 +4,23 @@ import { offeredOptions } from '../sop/form-validation.js';
 import { clockStartsAt } from '../sop/step-clock.js';
 import type { WorkingCalendar } from '../sop/working-calendar.js';
 import type { TaskRecord } from './tasks-repository.js';
+import { formJsSchemaOf } from '../sop/form-js.js';
+import type { FormField } from '../sop/sop-metadata.js';
+
+/** A form field as the Task JSON shows it: its constraints beside name, label and type; enum options offered now. */
+function fieldView(f: FormField, live: boolean, variables: Record<string, unknown>) {
+  const { options: _conditional, ...rest } = f;
+  return {
+    ...rest,
+    ...(f.type === 'enum' ? { options: (live ? offeredOptions(f, variables) : (f.options ?? [])).map((o) => ({ value: o.value, label: o.label })) } : {}),
+  };
+}
 
 /** The Task JSON; `calendar` is the SOP's working calendar, which says when the task's clock starts counting. */
 export function taskView(task: TaskRecord, definition: DefinitionVersion, variables: Record<string, unknown>, calendar: WorkingCalendar) {
   const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
   const live = task.status === 'open' || task.status === 'claimed';
+  const form = (step?.form ?? []).map((f) => fieldView(f, live, variables));
   return {
     id: task.id,
     instanceId: task.instanceId,
@@ -18,6 +30,8 @@ export function taskView(task: TaskRecord, definition: DefinitionVersion, variab
     name: task.name,
     step: task.step,
     role: task.role,
+    candidateGroups: task.candidateGroups,
+    candidateUsers: task.candidateUsers,
     assignee: task.assignee,
     status: task.status,
     createdAt: task.createdAt,
@@ -30,14 +44,9 @@ export function taskView(task: TaskRecord, definition: DefinitionVersion, variab
     requires: step?.requires ?? [],
     output: step?.output ?? [],
     confidential: step?.confidential ?? false,
-    form: (step?.form ?? []).map((f) => ({
-      name: f.name,
-      label: f.label,
-      type: f.type,
-      required: f.required,
-      ...(f.slots ? { slots: f.slots } : {}),
-      ...(f.type === 'enum' ? { options: (live ? offeredOptions(f, variables) : (f.options ?? [])).map((o) => ({ value: o.value, label: o.label })) } : {}),
-    })),
+    form,
+    // The Camunda form as deployed, else the fields as form-js JSON, so one viewer renders every task's form.
+    ...(step?.formSchema ? { formSchema: step.formSchema } : form.length > 0 ? { formSchema: formJsSchemaOf(form, task.elementId) } : {}),
     documents: task.documents,
     recordedOutput: task.output,
     variables: task.variables,

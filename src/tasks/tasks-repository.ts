@@ -17,6 +17,9 @@ export interface TaskRow {
   step: string | null;
   role: string | null;
   candidate_user_id: string | null;
+  /** JSON lists of role ids and user ids who may act beside the lane role (Camunda assignment); null for none. */
+  candidate_groups?: string | null;
+  candidate_users?: string | null;
   assignee: string | null;
   status: TaskStatus;
   created_at: string;
@@ -53,6 +56,10 @@ export interface TaskRecord {
   step: string | null;
   role: string | null;
   candidateUserId: string | null;
+  /** Role ids whose holders may act on the task beside its lane role (camunda:candidateGroups …). */
+  candidateGroups: string[];
+  /** User ids who may act on the task beside its lane role (camunda:candidateUsers, the assignee). */
+  candidateUsers: string[];
   assignee: string | null;
   status: TaskStatus;
   createdAt: string;
@@ -90,6 +97,8 @@ export function toTaskRecord(row: TaskRow): TaskRecord {
     step: row.step,
     role: row.role,
     candidateUserId: row.candidate_user_id,
+    candidateGroups: fromJson<string[]>(row.candidate_groups ?? null, []),
+    candidateUsers: fromJson<string[]>(row.candidate_users ?? null, []),
     assignee: row.assignee,
     status: row.status,
     createdAt: row.created_at,
@@ -112,9 +121,18 @@ export function toTaskRecord(row: TaskRow): TaskRecord {
   };
 }
 
+/** The task_candidates rows of a new task: one per candidate group and user (what GET /tasks finds them by). */
+function candidateRows(row: TaskRow): Array<{ task_id: string; kind: 'group' | 'user'; value: string }> {
+  const groups = fromJson<string[]>(row.candidate_groups ?? null, []).map((value) => ({ task_id: row.id, kind: 'group' as const, value }));
+  const users = fromJson<string[]>(row.candidate_users ?? null, []).map((value) => ({ task_id: row.id, kind: 'user' as const, value }));
+  return [...groups, ...users];
+}
+
 export interface TaskQuery {
   /** Roles whose tasks the caller may see; undefined = every role (admin). */
   visibleRoles?: string[];
+  /** SOP keys whose tasks of no role and no candidates the caller does as the unit's owner. */
+  ownedKeys?: string[];
   userId: string;
   role?: string;
   assigneeIsMe?: boolean;
@@ -168,6 +186,8 @@ export function tasksRepository(knex: Knex) {
     insert(trx: Knex.Transaction, rows: TaskRow[]): Knex.QueryBuilder[] {
       const inserts: Knex.QueryBuilder[] = [];
       for (let i = 0; i < rows.length; i += 100) inserts.push(trx('tasks').insert(rows.slice(i, i + 100)));
+      const candidates = rows.flatMap(candidateRows);
+      for (let i = 0; i < candidates.length; i += 100) inserts.push(trx('task_candidates').insert(candidates.slice(i, i + 100)));
       return inserts;
     },
     /** The open and claimed tasks of the definition versions `definitionIds`. */
@@ -214,6 +234,11 @@ export function tasksRepository(knex: Knex) {
       // A role's tasks are many: one branch per role and status follows the (role, status, due_at, id) index in page
       // order. The caller's own claims and applicant tasks are few: one branch each, over every asked-for status.
       type Reach = { statuses: TaskStatus[]; apply: (w: Knex.QueryBuilder) => void };
+      const candidatesOf = (kind: 'group' | 'user', value: string) => knex('task_candidates').select('task_id').where({ kind, value });
+      const candidateTasks = (groups: string[], userId: string) =>
+        knex('task_candidates')
+          .select('task_id')
+          .where((w) => w.where({ kind: 'user', value: userId }).orWhere((g) => g.where('kind', 'group').whereIn('value', groups.length > 0 ? groups : [''])));
       const reaches: Reach[] = [];
       const perStatus = (apply: Reach['apply']) => q.statuses.forEach((status) => reaches.push({ statuses: [status], apply }));
       if (q.visibleRoles === undefined) perStatus(() => undefined);
@@ -224,13 +249,21 @@ export function tasksRepository(knex: Knex) {
         }
         reaches.push({ statuses: q.statuses, apply: (w) => w.where('assignee', q.userId) });
         reaches.push({ statuses: q.statuses, apply: (w) => w.where('candidate_user_id', q.userId) });
+        // Camunda candidates are few beside lane tasks: one branch reaches the caller's groups and the caller as a user.
+        const groups = q.role === undefined ? q.visibleRoles : q.visibleRoles.filter((r) => r === q.role);
+        reaches.push({ statuses: q.statuses, apply: (w) => w.whereIn('id', candidateTasks(groups, q.userId)) });
+        const owned = q.ownedKeys ?? [];
+        if (owned.length > 0 && q.role === undefined) {
+          reaches.push({ statuses: q.statuses, apply: (w) => w.whereNull('role').whereNull('candidate_groups').whereNull('candidate_users').whereIn('definition_key', owned) });
+        }
       }
       const branch = (reach: Reach): Knex.QueryBuilder => {
         const query = knex('tasks');
         if (reach.statuses.length === 1) query.where('status', reach.statuses[0] as TaskStatus);
         else query.whereIn('status', reach.statuses);
         reach.apply(query);
-        if (q.role) query.where('role', q.role);
+        // `role` asks for the role's tasks: those of its lanes and those it is a candidate group of.
+        if (q.role) query.where((w) => w.where('role', q.role as string).orWhereIn('id', candidatesOf('group', q.role as string)));
         if (q.assigneeIsMe) query.where('assignee', q.userId);
         if (q.definitionKey) query.where('definition_key', q.definitionKey);
         if (q.instanceId) query.where('instance_id', q.instanceId);

@@ -27,12 +27,13 @@ t.test('refuses code in every form it can take', async (t) => {
     ],
     ['expression in a name', `<bpmn:userTask id="u" name="\${x.__proto__}"/>`, 'u'],
     [
-      'camunda listener script',
-      '<bpmn:userTask id="u"><bpmn:extensionElements><camunda:executionListener event="start"><camunda:script scriptFormat="javascript">x</camunda:script></camunda:executionListener></bpmn:extensionElements></bpmn:userTask>',
+      'camunda script in an input mapping',
+      '<bpmn:userTask id="u"><bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name="x"><camunda:script scriptFormat="javascript">x</camunda:script></camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements></bpmn:userTask>',
       'u',
       'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"',
     ],
     ['java delegate', '<bpmn:userTask id="u" camunda:class="org.Evil"/>', 'u', 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"'],
+    ['typed java delegate under another prefix', '<bpmn:sendTask id="snd" cam:delegateExpression="${bean}"/>', 'snd', 'xmlns:cam="http://camunda.org/schema/1.0/bpmn"'],
     ['service task', '<bpmn:serviceTask id="svc"/>', 'svc'],
     ['multi-instance task', '<bpmn:userTask id="mi"><bpmn:multiInstanceLoopCharacteristics isSequential="true"/></bpmn:userTask>', 'mi'],
     ['message event', '<bpmn:intermediateCatchEvent id="m"><bpmn:messageEventDefinition id="md"/></bpmn:intermediateCatchEvent>', 'm'],
@@ -43,6 +44,18 @@ t.test('refuses code in every form it can take', async (t) => {
     const { problems: found } = await problems(wrap(body, ns));
     t.ok(found.some((p) => p.elementId === elementId), `${what} names ${elementId}: ${JSON.stringify(found)}`);
   }
+});
+
+t.test('a listener of any vendor is ignored with a warning, its content unread: it is never run', async (t) => {
+  const flowable = await problems(
+    wrap('<bpmn:userTask id="u"><bpmn:extensionElements><flowable:taskListener event="create" class="org.Evil"/></bpmn:extensionElements></bpmn:userTask>', 'xmlns:flowable="http://flowable.org/bpmn"'),
+  );
+  t.same(flowable.problems, []);
+  t.match(flowable.warnings, [{ elementId: 'u', message: /flowable:taskListener is ignored: listeners are not run/ }]);
+  const camunda = await problems(
+    wrap('<bpmn:userTask id="u"><bpmn:extensionElements><camunda:executionListener event="start"><camunda:script scriptFormat="javascript">x</camunda:script></camunda:executionListener></bpmn:extensionElements></bpmn:userTask>', 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"'),
+  );
+  t.same(camunda.problems, [], 'camunda-attributes.ts names it among what is read but not honoured');
 });
 
 t.test('accepts reads and comparisons; leaves decisions without a default to the variable analysis', async (t) => {

@@ -19,7 +19,7 @@ t.test('[postgres] statements of a start and of a completion', { skip: !(await t
 
   const started = await call('POST', '/definitions/uji-dua-langkah/instances', staf.token, {});
   t.equal(started.statusCode, 201, started.body);
-  t.same(statements, ['select "users".*, "d"."id"', 'select "id" from', 'BEGIN;', 'with ahead0 as', 'COMMIT;'], 'five round trips');
+  t.same(statements, ['select "users".*, "d"."id"', 'select "id", "version",', 'BEGIN;', 'with ahead0 as', 'COMMIT;'], 'five round trips');
 
   const task = (await call('GET', `/tasks?instanceId=${started.json().id}`, ADMIN_TOKEN)).json().items[0] as { id: string };
   statements.length = 0;

@@ -73,6 +73,7 @@ interface Request {
 }
 
 let calendarSerial = 0;
+let formSerial = 0;
 
 interface Row {
   route: string;
@@ -272,6 +273,13 @@ const MATRIX: Row[] = [
   },
   { route: 'GET /delegations', request: () => ({ method: 'GET', url: '/delegations' }), expect: { others: 200 } },
   { route: 'GET /engine-moves', request: () => ({ method: 'GET', url: '/engine-moves' }), expect: { admin: 200, others: 403 } },
+  {
+    // A new form id per cell: each allowed caller deploys version 1 of its own form.
+    route: 'POST /forms',
+    request: () => ({ method: 'POST', url: '/forms', body: { id: `matrix-form-${++formSerial}`, type: 'default', components: [{ type: 'textfield', key: 'x', label: 'X' }] } }),
+    expect: { admin: 201, owner: 201, ownerUnit: 201, ownerOther: 201, others: 403 },
+  },
+  { route: 'GET /forms/:formId', request: () => ({ method: 'GET', url: '/forms/no-such-form' }), expect: { others: 404 } },
   // No case waits for these and no SOP of the fixture starts at them: a message finds none, a signal reaches none.
   { route: 'POST /messages', request: () => ({ method: 'POST', url: '/messages', body: { name: 'TidakAda' } }), expect: { others: 404 } },
   { route: 'POST /signals', request: () => ({ method: 'POST', url: '/signals', body: { name: 'TidakAda' } }), expect: { others: 200 } },

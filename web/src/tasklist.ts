@@ -436,6 +436,8 @@ function fieldInput(f: FormField): HTMLInputElement | HTMLSelectElement {
       return h('select', { id, name: f.name, required: f.required }, h('option', { value: '' }, '— pilih —'), h('option', { value: 'true' }, 'Ya'), h('option', { value: 'false' }, 'Tidak'));
     case 'datetime':
       return h('input', { id, name: f.name, type: 'datetime-local', required: f.required });
+    case 'date':
+      return h('input', { id, name: f.name, type: 'date', required: f.required });
     case 'number':
       return h('input', { id, name: f.name, type: 'number', step: 'any', required: f.required });
     default:

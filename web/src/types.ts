@@ -47,7 +47,8 @@ export interface TimeStandard {
 export interface FormField {
   name: string;
   label: string;
-  type: 'string' | 'boolean' | 'enum' | 'datetime' | 'number';
+  /** `date` (YYYY-MM-DD) comes from Camunda 8 forms (form-js date pickers). */
+  type: 'string' | 'boolean' | 'enum' | 'datetime' | 'number' | 'date';
   required: boolean;
   options?: Array<{ value: string; label: string }>;
   slots?: Array<{ start: string; end: string }>;
