@@ -112,6 +112,9 @@ const MATRIX: Row[] = [
   { route: 'PATCH /me', request: () => ({ method: 'PATCH', url: '/me', body: { notifications: { 'task.created': { email: false } } } }), expect: { others: 200 } },
   { route: 'GET /outbox', request: () => ({ method: 'GET', url: '/outbox?status=failed' }), expect: { admin: 200, others: 403 } },
   { route: 'POST /outbox/:id/retry', request: () => ({ method: 'POST', url: '/outbox/none/retry' }), expect: { admin: 404, others: 403 } },
+  // Admins and every owner list incidents (a unit's owner sees its own units' only); nobody else.
+  { route: 'GET /incidents', request: () => ({ method: 'GET', url: '/incidents' }), expect: { admin: 200, owner: 200, ownerUnit: 200, ownerOther: 200, others: 403 } },
+  { route: 'POST /incidents/:id/retry', request: () => ({ method: 'POST', url: '/incidents/none/retry' }), expect: { admin: 404, owner: 404, ownerUnit: 404, ownerOther: 404, others: 403 } },
   { route: 'POST /me/token', request: () => ({ method: 'POST', url: '/me/token' }), expect: { admin: 409, others: 200 } },
   { route: 'POST /users', request: () => ({ method: 'POST', url: '/users', body: { name: 'Baru', roles: ['bkd-ntb/konselor'] } }), expect: { admin: 201, others: 403 } },
   { route: 'GET /users', request: () => ({ method: 'GET', url: '/users' }), expect: { admin: 200, others: 403 } },

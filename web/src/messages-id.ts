@@ -161,6 +161,8 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^(\S+)\(\) needs a literal pattern without nested quantifiers or back-references$/, '$1() memerlukan pola literal tanpa kuantor bersarang atau rujukan balik'],
   [/^(.+) reads '(.+)', which nothing in the diagram sets: did you mean '(.+)' \(set by (.+)\)\?$/, "$1 membaca '$2', yang tidak diisi oleh apa pun dalam diagram: maksudnya '$3' (diisi oleh $4)?"],
   [/^condition refused: (.+)$/, 'Kondisi ditolak: {1}'],
+  [/^assignee '(.+)': (.+)$/, "Penerima tugas '$1': {2}"],
+  [/^embedded form: the (\w+) '(.+)' needs a key that is a variable name \(letters, digits, _\)$/, "Formulir tertanam: $1 '$2' memerlukan key berupa nama variabel (huruf, angka, _)."],
   [/^expression (.+) refused: (.+)$/, 'Ekspresi $1 ditolak: {2}'],
   [/^loop refused: (.+)$/, 'Perulangan ditolak: {1}'],
   [/^calledElement refused: (.+)$/, 'calledElement ditolak: {1}'],
