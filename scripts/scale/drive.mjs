@@ -6,27 +6,10 @@
 //        [--pg postgres://postgres@127.0.0.1:5432/test] [--json]
 // Prints one line of figures; exits 1 when an instance is stuck, a completion is lost or applied twice,
 // the race has other than one winner, or the audit chain does not verify.
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import pg from 'pg';
+import { Service, parseArgs, scratchDatabase } from './lib/service.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .join(' ')
-    .split('--')
-    .filter(Boolean)
-    .map((a) => {
-      const [k, v] = a.trim().split(/\s+/);
-      return [k, v ?? 'true'];
-    }),
-);
+const args = parseArgs();
 const INSTANCES = Number(args.instances ?? 100);
 const CONCURRENCY = Number(args.concurrency ?? 8);
 const PROCESSES = Number(args.processes ?? 2);
@@ -38,85 +21,9 @@ const KEY = args.key ?? 'bkd-kalteng-konsultasi-ekinerja';
 const PG_URL = args.pg ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADMIN = `scale-admin-${randomUUID()}`;
 const BASE_PORT = 3400 + Math.floor(Math.random() * 400);
+const scratch = scratchDatabase(DB, PG_URL, 'sop_scale');
 
-async function admin(sql) {
-  const c = new pg.Client(PG_URL);
-  await c.connect();
-  try {
-    return await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-const dbName = `sop_scale_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sop-scale-'));
-const sqliteFile = path.join(workDir, 'scale.db');
-const dbUrl =
-  DB === 'sqlite'
-    ? `sqlite:${sqliteFile}`
-    : (() => {
-        const u = new URL(PG_URL);
-        u.pathname = `/${dbName}`;
-        return u.toString();
-      })();
-
-/** One service process; restartable. */
-class Service {
-  constructor(i) {
-    this.port = BASE_PORT + i;
-    this.base = `http://127.0.0.1:${this.port}`;
-    this.logFile = path.join(workDir, `service-${i}.log`);
-    this.child = null;
-    this.ready = false;
-    this.starting = null;
-  }
-  start() {
-    this.starting ??= this.boot().finally(() => {
-      this.starting = null;
-    });
-    return this.starting;
-  }
-  async boot() {
-    // A test runner's instrumentation (NODE_OPTIONS, tap's variables) must not slow the services down.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !/^_?TAP/.test(k)));
-    const out = fs.openSync(this.logFile, 'a');
-    this.child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'server.js')], {
-      cwd: root,
-      env: { ...env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: dbUrl, ADMIN_TOKEN: ADMIN, AUDIT_KEY_FILE: path.join(workDir, 'key.pem'), LOG_LEVEL: 'error', WORKERS: String(WORKERS) },
-      // Error-level log lines go to a file per process: printed when the run fails.
-      stdio: ['ignore', out, 'inherit'],
-    });
-    fs.closeSync(out);
-    for (let i = 0; i < 200; i++) {
-      try {
-        const r = await fetch(`${this.base}/health`);
-        if (r.ok) {
-          this.ready = true;
-          return;
-        }
-      } catch {
-        /* not up yet */
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`process on ${this.port} did not come up`);
-  }
-  kill() {
-    this.ready = false;
-    this.child?.kill('SIGKILL');
-    this.child = null;
-  }
-  async stop() {
-    if (!this.child) return;
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
-    await exited;
-    this.child = null;
-  }
-}
-
-const services = Array.from({ length: PROCESSES }, (_, i) => new Service(i));
+const services = Array.from({ length: PROCESSES }, (_, i) => new Service(i, { port: BASE_PORT + i, dbUrl: scratch.url, adminToken: ADMIN, workDir: scratch.workDir, env: { WORKERS: String(WORKERS) } }));
 const stats = { requests: 0, conflicts: 0, retries: 0, acknowledged: new Set(), kills: 0 };
 
 async function call(method, urlPath, token, body) {
@@ -168,7 +75,7 @@ async function finish(token, id, n) {
 }
 
 async function main() {
-  if (DB === 'postgres') await admin(`create database ${dbName}`);
+  await scratch.create();
   const began = Date.now();
   let chaos;
   let passed = false;
@@ -225,22 +132,7 @@ async function main() {
 
     // The database's own account.
     const acked = [...stats.acknowledged];
-    let q;
-    let close;
-    if (DB === 'sqlite') {
-      const db = new Database(sqliteFile, { readonly: true });
-      // $1 becomes ?, an array a JSON text read back with json_each, ::int goes: the same questions in SQLite.
-      q = async (sql, params = []) =>
-        db
-          .prepare(sql.replace(/::int/g, '').replace(/= any\(\$1\)/g, 'in (select value from json_each(?))').replace(/\$1/g, '?'))
-          .all(...params.map((p) => (Array.isArray(p) ? JSON.stringify(p) : p)));
-      close = async () => db.close();
-    } else {
-      const db = new pg.Client(dbUrl);
-      await db.connect();
-      q = async (sql, params) => (await db.query(sql, params)).rows;
-      close = () => db.end();
-    }
+    const { q, close } = await scratch.reader();
     const notEnded = (await q(`select count(*)::int n from instances where business_key like 'scale-%' and status <> 'completed'`))[0].n;
     const twice = (await q(`select count(*)::int n from (select task_id from audit_events where type = 'task.completed' group by task_id having count(*) > 1) x`))[0].n;
     const lost = acked.length ? (await q(`select count(*)::int n from tasks where id = any($1) and status <> 'completed'`, [acked]))[0].n : 0;
@@ -276,14 +168,8 @@ async function main() {
     if (chaos) clearInterval(chaos);
     await Promise.all(services.map((s) => s.stop().catch(() => s.kill())));
     // A failed run (or a failed setup call) shows what the services logged at error level.
-    if (!passed) {
-      for (const s of services) {
-        const lines = fs.existsSync(s.logFile) ? fs.readFileSync(s.logFile, 'utf8').trim().split('\n').filter(Boolean) : [];
-        for (const line of lines.slice(-20)) console.error(`[service ${s.port}] ${line}`);
-      }
-    }
-    if (DB === 'postgres') await admin(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
-    fs.rmSync(workDir, { recursive: true, force: true });
+    if (!passed) for (const s of services) for (const line of s.tail()) console.error(`[service ${s.port}] ${line}`);
+    await scratch.drop();
   }
 }
 

@@ -1,0 +1,171 @@
+// Shared by the scale scripts: their arguments, a restartable service process over the built dist/, a scratch
+// database (a SQLite file in a temp dir or a fresh PostgreSQL database) and a read-only query function on it.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+
+/** The repository root (dist/ is read from here). */
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** `--name value` pairs of the command line (a bare `--flag` is 'true'). */
+export function parseArgs(argv = process.argv.slice(2)) {
+  return Object.fromEntries(
+    argv
+      .join(' ')
+      .split('--')
+      .filter(Boolean)
+      .map((a) => {
+        const [k, v] = a.trim().split(/\s+/);
+        return [k, v ?? 'true'];
+      }),
+  );
+}
+
+/**
+ * A scratch database for one run: `db` 'sqlite' (a file in a temp dir) or 'postgres' (a fresh database on the
+ * server of `pgUrl`); `create()` makes it, `drop()` removes it and the temp dir.
+ */
+export function scratchDatabase(db, pgUrl, prefix) {
+  const dbName = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix.replace(/_/g, '-')}-`));
+  const sqliteFile = path.join(workDir, 'scale.db');
+  const url = db === 'sqlite' ? `sqlite:${sqliteFile}` : Object.assign(new URL(pgUrl), { pathname: `/${dbName}` }).toString();
+  async function admin(sql) {
+    const c = new pg.Client(pgUrl);
+    await c.connect();
+    try {
+      return await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  }
+  return {
+    db,
+    url,
+    workDir,
+    sqliteFile,
+    async create() {
+      if (db === 'postgres') await admin(`create database ${dbName}`);
+    },
+    async drop() {
+      if (db === 'postgres') await admin(`drop database if exists ${dbName} with (force)`).catch(() => undefined);
+      fs.rmSync(workDir, { recursive: true, force: true });
+    },
+    /**
+     * A query function `q(sql, params)` → rows, written in PostgreSQL's dialect: on SQLite `$1` becomes `?`,
+     * `= any($1)` a json_each over the array's JSON text, and `::int` goes. Returns { q, close }.
+     */
+    async reader() {
+      if (db === 'sqlite') {
+        const conn = new Database(sqliteFile, { readonly: true });
+        const q = async (sql, params = []) =>
+          conn
+            .prepare(sql.replace(/::int/g, '').replace(/= any\(\$1\)/g, 'in (select value from json_each(?))').replace(/\$\d+/g, '?'))
+            .all(...params.map((p) => (Array.isArray(p) ? JSON.stringify(p) : p)));
+        return { q, close: async () => conn.close() };
+      }
+      const conn = new pg.Client(url);
+      await conn.connect();
+      return { q: async (sql, params) => (await conn.query(sql, params)).rows, close: () => conn.end() };
+    },
+  };
+}
+
+/** One service process (node dist/src/server.js) on `port`; restartable, killable with SIGKILL. */
+export class Service {
+  /** `opts`: { port, dbUrl, adminToken, workDir, env?: extra environment, e.g. JOB_POLL_MS }. */
+  constructor(i, opts) {
+    this.opts = opts;
+    this.port = opts.port;
+    this.base = `http://127.0.0.1:${this.port}`;
+    this.logFile = path.join(opts.workDir, `service-${i}.log`);
+    this.child = null;
+    this.ready = false;
+    this.starting = null;
+  }
+  start() {
+    this.killed = false;
+    this.starting ??= this.boot().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+  /** Spawns the process and waits for /health; a process that dies while booting (a plugin timing out on a loaded machine) is spawned again, 3 tries. */
+  async boot() {
+    for (let attempt = 1; ; attempt++) {
+      this.spawn();
+      if (await this.healthy()) return;
+      if (this.killed) throw new Error(`process on ${this.port} was killed while booting`);
+      this.kill();
+      this.killed = false;
+      if (attempt === 3) throw new Error(`process on ${this.port} did not come up (${this.logFile})`);
+    }
+  }
+  spawn() {
+    // A test runner's instrumentation (NODE_OPTIONS, tap's variables) must not slow the services down.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_OPTIONS' && !/^_?TAP/.test(k)));
+    const out = fs.openSync(this.logFile, 'a');
+    const { dbUrl, adminToken, workDir } = this.opts;
+    this.child = spawn(process.execPath, [path.join(root, 'dist', 'src', 'server.js')], {
+      cwd: root,
+      env: { ...env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: dbUrl, ADMIN_TOKEN: adminToken, AUDIT_KEY_FILE: path.join(workDir, 'key.pem'), LOG_LEVEL: 'error', ...this.opts.env },
+      // Error-level log lines go to a file per process: printed when the run fails.
+      stdio: ['ignore', out, 'inherit'],
+    });
+    fs.closeSync(out);
+  }
+  /** Polls /health for up to 60 s; false as soon as the process has exited. */
+  async healthy() {
+    const child = this.child;
+    for (let i = 0; i < 600; i++) {
+      if (this.exited(child)) return false;
+      try {
+        const r = await fetch(`${this.base}/health`);
+        if (r.ok) {
+          this.ready = true;
+          return true;
+        }
+      } catch {
+        /* not up yet */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  }
+  exited(child) {
+    return !child || child.exitCode !== null || child.signalCode !== null;
+  }
+  /** Resolves once `child` has exited (at once when it already has). */
+  gone(child) {
+    return this.exited(child) ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+  }
+  kill() {
+    this.killed = true;
+    this.ready = false;
+    this.child?.kill('SIGKILL');
+    this.child = null;
+  }
+  /** SIGKILL, resolving once the process is gone. */
+  async killAndWait() {
+    const exited = this.gone(this.child);
+    this.kill();
+    await exited;
+  }
+  async stop() {
+    if (!this.child) return;
+    const exited = this.gone(this.child);
+    this.child.kill('SIGTERM');
+    await exited;
+    this.child = null;
+    this.ready = false;
+  }
+  /** The last `n` lines the process logged (error level). */
+  tail(n = 20) {
+    return fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, 'utf8').trim().split('\n').filter(Boolean).slice(-n) : [];
+  }
+}
