@@ -92,6 +92,20 @@ const timeStandardSchema = z.object({ text: z.string(), iso: z.string().nullable
 
 const sheetDateSchema = z.object({ value: z.string().meta({ description: 'as the diagram carries it (YYYY-MM-DD)' }), text: z.string().meta({ description: 'as the sheet prints it: 25 Agustus 2025' }) });
 
+/** One row of the SOP sheet (SOP-AP table), as the sheet and its revision diff show it. */
+const sheetStepSchema = z.object({
+  no: z.string(),
+  elementId: z.string(),
+  activity: z.string(),
+  actor: z.object({ role: z.string().nullable(), name: z.string().nullable() }),
+  requires: z.array(z.string()),
+  timeStandard: timeStandardSchema.nullable(),
+  output: z.array(z.string()),
+  note: z.string().nullable(),
+  confidential: z.boolean(),
+  decision: z.boolean(),
+});
+
 export const sopSheetSchema = z
   .object({
     key: z.string(),
@@ -121,36 +135,11 @@ export const sopSheetSchema = z
       .object({ created: sheetDateSchema.nullable(), revised: sheetDateSchema.nullable(), effective: sheetDateSchema.nullable() })
       .meta({ description: 'Tanggal Pembuatan, Revisi and Efektif as the sheet prints them' }),
     roles: z.array(z.object({ id: z.string(), name: z.string() })),
-    steps: z.array(
-      z.object({
-        no: z.string(),
-        elementId: z.string(),
-        activity: z.string(),
-        actor: z.object({ role: z.string().nullable(), name: z.string().nullable() }),
-        requires: z.array(z.string()),
-        timeStandard: timeStandardSchema.nullable(),
-        output: z.array(z.string()),
-        note: z.string().nullable(),
-        confidential: z.boolean(),
-        decision: z.boolean(),
-      }),
-    ),
+    steps: z.array(sheetStepSchema),
   })
   .meta({ id: 'SopSheet' });
 
 export const sheetDiffQuery = z.object({ fromVersion: z.coerce.number().int().min(1), toVersion: z.coerce.number().int().min(1) });
-const diffStepSchema = z.object({
-  no: z.string(),
-  elementId: z.string(),
-  activity: z.string(),
-  actor: z.object({ role: z.string().nullable(), name: z.string().nullable() }),
-  requires: z.array(z.string()),
-  timeStandard: timeStandardSchema.nullable(),
-  output: z.array(z.string()),
-  note: z.string().nullable(),
-  confidential: z.boolean(),
-  decision: z.boolean(),
-});
 const diffColumnKey = z.enum(['no', 'activity', 'actor', 'requires', 'waktu', 'output', 'confidential', 'note']);
 export const sheetDiffSchema = z
   .object({
@@ -160,7 +149,7 @@ export const sheetDiffSchema = z
     columns: z.array(z.object({ key: diffColumnKey, label: z.string() })),
     identity: z.array(z.object({ field: z.string(), label: z.string(), before: z.string(), after: z.string() })),
     summary: z.object({ same: z.number().int(), changed: z.number().int(), added: z.number().int(), removed: z.number().int() }),
-    rows: z.array(z.object({ elementId: z.string(), kind: z.enum(['same', 'changed', 'added', 'removed']), changed: z.array(diffColumnKey), before: diffStepSchema.nullable(), after: diffStepSchema.nullable() })),
+    rows: z.array(z.object({ elementId: z.string(), kind: z.enum(['same', 'changed', 'added', 'removed']), changed: z.array(diffColumnKey), before: sheetStepSchema.nullable(), after: sheetStepSchema.nullable() })),
   })
   .meta({ id: 'SopSheetDiff' });
 
