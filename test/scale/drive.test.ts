@@ -10,6 +10,9 @@ import { postgresAvailable } from '../helpers/app.js';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..');
 
+// The run starts and kills service processes; on a loaded machine it outlasts the suite's 120 s per file.
+t.setTimeout(400_000);
+
 t.test('scale-out on PostgreSQL with a process killed mid-run', { skip: !(await postgresAvailable()) && 'PostgreSQL is not reachable', timeout: 180_000 }, async (t) => {
   const { stdout } = await run(process.execPath, [path.join(root, 'scripts', 'scale', 'drive.mjs'), '--instances', '24', '--concurrency', '4', '--kill-every', '1500', '--race', '20', '--json'], {
     cwd: root,
