@@ -2,6 +2,7 @@
 // then completes it with its documents (one uploaded) and output; the API shows exactly that.
 import t from 'tap';
 import { ADMIN_TOKEN, TestClock } from '../helpers/app.js';
+import { caseWithSealedNotes } from '../helpers/sealed-notes-case.js';
 import { checkPhoneWidth, screenshot, startWebApp } from '../helpers/browser.js';
 
 const KEY = 'bkd-kalteng-konsultasi-ekinerja';
@@ -77,27 +78,12 @@ t.test("a counsellor reads back the notes sealed at a confidential step, and the
   t.teardown(() => {
     if (web.problems.length) t.comment(`browser problems:\n${web.problems.join('\n')}`);
   });
-  const NTB = 'bkd-ntb-konseling-psikologi';
   const asn = await web.user(['bkd-ntb/asn'], 'Ani');
   const uppk = await web.user(['bkd-ntb/admin-uppk'], 'Admin UPPK');
   const enrolled = await web.user(['bkd-ntb/konselor'], 'Konselor Dewi');
   // Sealed content needs the author's own token, not the one the admin issued.
   const konselor = { id: enrolled.id, token: (await web.call('POST', '/me/token', enrolled.token)).json().token as string };
-  const tokens: Record<string, string> = { 'bkd-ntb/asn': asn.token, 'bkd-ntb/admin-uppk': uppk.token, 'bkd-ntb/konselor': konselor.token };
-  const values: Record<string, Record<string, unknown>> = {
-    'fill-registration': { bentukDiinginkan: 'luring', unitKerja: 'BKD', permasalahan: 'beban kerja' },
-    'verify-and-schedule': { modus: 'luring', jadwalSesi: '2026-03-03T09:00:00+08:00' },
-    'write-notes': { catatanRingkas: 'Konseli merasa lebih tenang setelah sesi.' },
-  };
-  const instance = (await web.call('POST', `/definitions/${NTB}/instances`, asn.token, {})).json();
-  let notesTask = '';
-  for (let i = 0; i < 5 && !notesTask; i++) {
-    const [task] = (await web.call('GET', `/tasks?instanceId=${instance.id}`, ADMIN_TOKEN)).json().items;
-    const output = task.output.map((name: string) => (task.elementId === 'write-notes' ? { name, value: 'Laporan tersegel' } : { name }));
-    const res = await web.call('POST', `/tasks/${task.id}/complete`, tokens[task.role], { documents: task.requires.map((name: string) => ({ name })), output, variables: values[task.elementId] ?? {} });
-    t.equal(res.statusCode, 200, `${task.elementId} completed`);
-    if (task.elementId === 'write-notes') notesTask = task.id;
-  }
+  const { instanceId, notesTask } = await caseWithSealedNotes(t, web, { asn: asn.token, uppk: uppk.token, konselor: konselor.token });
 
   const page = await web.open(konselor.token, 'tugas');
   const record = page.locator(`#sealed-records li[data-task-id="${notesTask}"]`);
@@ -110,7 +96,7 @@ t.test("a counsellor reads back the notes sealed at a confidential step, and the
   t.match(shown, /Konseli merasa lebih tenang setelah sesi\./);
   t.match(shown, /Laporan tersegel/);
   await screenshot(page, 'web-sealed-notes', { fullPage: true });
-  const events = (await web.call('GET', `/audit/instances/${instance.id}`, ADMIN_TOKEN)).json().events as Array<{ type: string; userId: string }>;
+  const events = (await web.call('GET', `/audit/instances/${instanceId}`, ADMIN_TOKEN)).json().events as Array<{ type: string; userId: string }>;
   t.same(events.filter((e) => e.type === 'content.read').map((e) => e.userId), [konselor.id], 'one audited read, by the author');
 
   const colleague = await web.user(['bkd-ntb/konselor'], 'Konselor Eko');

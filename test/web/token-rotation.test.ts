@@ -3,9 +3,8 @@
 // the old token is dead. The ADMIN_TOKEN account is offered no rotation.
 import t from 'tap';
 import { ADMIN_TOKEN, TestClock } from '../helpers/app.js';
+import { caseWithSealedNotes } from '../helpers/sealed-notes-case.js';
 import { startWebApp } from '../helpers/browser.js';
-
-const NTB = 'bkd-ntb-konseling-psikologi';
 
 t.test('an enrolment token is rotated in the page, and the sealed notes open with the new one', async (t) => {
   const web = await startWebApp(t, { clock: new TestClock(new Date('2026-03-02T01:00:00Z')) });
@@ -17,21 +16,7 @@ t.test('an enrolment token is rotated in the page, and the sealed notes open wit
   // The token an admin issued: it records the confidential step, but cannot read it back.
   const konselor = await web.user(['bkd-ntb/konselor'], 'Konselor Dewi');
   t.equal((await web.call('GET', '/me', konselor.token)).json().tokenKind, 'enrolment');
-  const tokens: Record<string, string> = { 'bkd-ntb/asn': asn.token, 'bkd-ntb/admin-uppk': uppk.token, 'bkd-ntb/konselor': konselor.token };
-  const values: Record<string, Record<string, unknown>> = {
-    'fill-registration': { bentukDiinginkan: 'luring', unitKerja: 'BKD', permasalahan: 'beban kerja' },
-    'verify-and-schedule': { modus: 'luring', jadwalSesi: '2026-03-03T09:00:00+08:00' },
-    'write-notes': { catatanRingkas: 'Konseli merasa lebih tenang setelah sesi.' },
-  };
-  const instance = (await web.call('POST', `/definitions/${NTB}/instances`, asn.token, {})).json();
-  let notesTask = '';
-  for (let i = 0; i < 5 && !notesTask; i++) {
-    const [task] = (await web.call('GET', `/tasks?instanceId=${instance.id}`, ADMIN_TOKEN)).json().items;
-    const output = task.output.map((name: string) => (task.elementId === 'write-notes' ? { name, value: 'Laporan tersegel' } : { name }));
-    const res = await web.call('POST', `/tasks/${task.id}/complete`, tokens[task.role], { documents: task.requires.map((name: string) => ({ name })), output, variables: values[task.elementId] ?? {} });
-    t.equal(res.statusCode, 200, `${task.elementId} completed`);
-    if (task.elementId === 'write-notes') notesTask = task.id;
-  }
+  const { instanceId, notesTask } = await caseWithSealedNotes(t, web, { asn: asn.token, uppk: uppk.token, konselor: konselor.token });
 
   const page = await web.open(konselor.token, 'tugas');
   t.ok(await page.locator('#rotate-token').isVisible(), 'the header offers "Ganti token"');
@@ -72,7 +57,7 @@ t.test('an enrolment token is rotated in the page, and the sealed notes open wit
 
   t.equal((await web.call('GET', '/me', konselor.token)).statusCode, 401, 'the old token is refused by the API');
   t.match((await web.call('GET', '/me', fresh)).json(), { id: konselor.id, tokenKind: 'own' });
-  const reads = (await web.call('GET', `/audit/instances/${instance.id}`, ADMIN_TOKEN)).json().events.filter((e: { type: string }) => e.type === 'content.read');
+  const reads = (await web.call('GET', `/audit/instances/${instanceId}`, ADMIN_TOKEN)).json().events.filter((e: { type: string }) => e.type === 'content.read');
   t.ok(reads.length >= 1 && reads.every((e: { userId: string }) => e.userId === konselor.id), 'every read audited, by the author');
 
   // The header's button asks first; cancelling changes nothing.
