@@ -4,6 +4,12 @@ import 'bpmn-js/dist/assets/bpmn-js.css';
 // The icon font as files (woff2 first), not bpmn-embedded.css: that one's only src Chromium accepts is an EOT data URL,
 // which it fails to decode ("Failed to decode downloaded font", "OTS parsing error") on every load.
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn.css';
+// The properties panel (bpmn-js-properties-panel's look) and form-js: its viewer (tasklist) and editor (modeler).
+import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
+import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
+import '@bpmn-io/form-js-viewer/dist/assets/flatpickr/light.css';
+import '@bpmn-io/form-js-editor/dist/assets/form-js-editor.css';
+import '@bpmn-io/form-js-editor/dist/assets/dragula.css';
 import './styles.css';
 import { ApiError, getJson, token, whenUnauthenticated } from './api.js';
 import { h, replace } from './dom.js';
