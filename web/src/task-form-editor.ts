@@ -100,7 +100,8 @@ export class TaskFormEditor {
     this.pending.set(this.formId, schema);
     const { modeling } = this.services;
     const bo = task.businessObject;
-    modeling.updateProperties(task, { 'camunda:formRef': this.formId, 'camunda:formRefBinding': 'latest', 'camunda:formKey': undefined });
+    // camunda-bpmn-js-behaviors clears camunda:formKey when camunda:formRef is set (a task has one form).
+    modeling.updateProperties(task, { 'camunda:formRef': this.formId, 'camunda:formRefBinding': 'latest' });
     const ext = bo.extensionElements;
     const formData = ext?.values?.filter((v: ModdleElement) => v.$type === 'camunda:FormData') ?? [];
     if (ext && formData.length) modeling.updateModdleProperties(task, ext, { values: (ext.values ?? []).filter((v) => !formData.includes(v)) });
