@@ -31,6 +31,9 @@ export async function buildWeb({ quiet = false } = {}) {
     entryPoints: { app: path.join(root, 'web', 'src', 'main.ts') },
     bundle: true,
     format: 'esm',
+    // The modeler page is imported when opened (main.ts): its chunk, and what it shares with the rest, go in chunks/.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     platform: 'browser',
     target: ['chrome110', 'firefox110', 'safari16'],
     minify: true,

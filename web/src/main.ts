@@ -17,7 +17,6 @@ import { errorBox } from './errors.js';
 import { createSession, type PageName, type Session } from './session.js';
 import type { Definition, Me, Page } from './types.js';
 import { mountTasklist } from './tasklist.js';
-import { mountModeler } from './modeler.js';
 import { mountAudit } from './audit.js';
 import { rotateButton } from './token-rotation.js';
 
@@ -26,7 +25,8 @@ const TITLES: Record<PageName, string> = { tugas: 'Daftar Tugas', pemodel: 'Pemo
 type Mount = (container: HTMLElement, session: Session) => Promise<() => void>;
 const MOUNT: Record<PageName, Mount> = {
   tugas: mountTasklist,
-  pemodel: mountModeler,
+  // The modeler (bpmn-js modeler, properties panel, form-js editor) is most of the page's code: loaded when opened.
+  pemodel: async (container, session) => (await import('./modeler.js')).mountModeler(container, session),
   audit: mountAudit,
 };
 
