@@ -127,5 +127,15 @@ t.test('an owner sets candidate groups and a form-js form; a candidate completes
   const done = (await web.call('GET', `/tasks/${task.id}`, staff.token)).json();
   t.equal(done.status, 'completed');
   t.same(done.variables, { jumlah: 3, tanggalSurat: '2026-03-02' }, 'the form-js data as the completion variables');
+
+  // The SOP group writes sop:form fields given as JSON.
+  await page.click('#modeler-canvas .djs-element[data-element-id="periksa"]');
+  const sopForm = page.locator('#properties-panel #bio-properties-panel-sop-form');
+  await sopForm.fill('[{"name": "catatan", "label": "Catatan", "required": true}]');
+  await page.locator('#dirty', { hasText: 'belum dideploy' }).waitFor();
+  await page.click('#deploy');
+  await page.locator('#modeler-notices .notice.ok', { hasText: 'Versi 3' }).waitFor();
+  const v3 = (await web.call('GET', `/definitions/${KEY}/xml?version=3`, owner.token)).body;
+  t.match(v3, /<sop:form>\s*<sop:field name="catatan" type="string" label="Catatan" required="true" \/>\s*<\/sop:form>/, 'v3 has the sop:form field');
   t.same(web.problems, [], 'no errors in the browser');
 });

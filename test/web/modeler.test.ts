@@ -27,7 +27,13 @@ t.test('an owner changes a time standard and deploys v2', async (t) => {
   t.equal(await page.inputValue(field('sop-waktu-text')), '30 Menit');
   t.equal(await page.inputValue(field('sop-waktu-unit')), 'menit');
   t.match(await page.inputValue(field('sop-requires')), /Peraturan perundang-undangan/);
+  t.match(await page.inputValue(field('sop-form')), /"name": "penjelasanCukup"/, 'the sop:form fields as JSON');
   await screenshot(page, 'web-modeler');
+
+  // Text that is not a list of fields is refused on the entry and leaves the diagram as it was.
+  await page.fill(field('sop-form'), '[{"name": 1}]');
+  await page.locator('#properties-panel [data-entry-id="sop-form"] .bio-properties-panel-error', { hasText: '"name" harus nama variabel' }).waitFor();
+  t.equal(await page.locator('#dirty').innerText(), '', 'nothing changed');
 
   await page.fill(field('sop-waktu-n'), '45');
   await page.press(field('sop-waktu-n'), 'Tab');

@@ -18,7 +18,6 @@ declare module '@bpmn-io/properties-panel' {
   export const TextAreaEntry: Component;
   export const CheckboxEntry: Component;
   export const SelectEntry: Component;
-  export const DescriptionEntry: Component;
   export const isTextFieldEntryEdited: (node: unknown) => boolean;
   export const isTextAreaEntryEdited: (node: unknown) => boolean;
   export const isCheckboxEntryEdited: (node: unknown) => boolean;

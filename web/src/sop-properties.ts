@@ -1,7 +1,7 @@
 // The SOP group of the modeler's properties panel (bpmn-js-properties-panel): a user task's mutu baku (Langkah, Waktu,
-// Kelengkapan, Output, Rahasia, Mulai dijadwalkan, Ket) and its sop:form fields, a lane's sop:actor. Every change goes
+// Kelengkapan, Output, Rahasia, Mulai dijadwalkan, Ket) and its sop:form fields (as JSON), a lane's sop:actor. Every change goes
 // through bpmn-js's modeling commands, so it can be undone and is saved with the diagram.
-import { CheckboxEntry, DescriptionEntry, SelectEntry, TextAreaEntry, TextFieldEntry, isCheckboxEntryEdited, isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited } from '@bpmn-io/properties-panel';
+import { CheckboxEntry, SelectEntry, TextAreaEntry, TextFieldEntry, isCheckboxEntryEdited, isSelectEntryEdited, isTextAreaEntryEdited, isTextFieldEntryEdited } from '@bpmn-io/properties-panel';
 import { h } from '@bpmn-io/properties-panel/preact';
 import { useService } from 'bpmn-js-properties-panel';
 
@@ -131,8 +131,9 @@ function WaktuAmount(props: { element: ShapeLike; id: string }) {
       const picked = parseDuration(mutuBaku(props.element, 'duration') as string | undefined);
       return picked.amount ? String(picked.amount) : '';
     },
-    setValue: (value: unknown) => {
+    setValue: (value: unknown, error?: string | null) => {
       const n = Number(blank(value));
+      if (error) return;
       if (!Number.isSafeInteger(n) || n <= 0) return;
       const unit = parseDuration(mutuBaku(props.element, 'duration') as string | undefined).unit || 'hari';
       setMutuBaku(services, props.element, { waktu: `${n} ${UNIT_TEXT[unit]}`, duration: isoDuration(n, unit) });
@@ -170,13 +171,95 @@ function Confidential(props: { element: ShapeLike; id: string }) {
   });
 }
 
-/** The task's sop:form fields as the sheet states them; a Camunda form (form editor) is edited beside the panel. */
-function FormSummary(props: { element: ShapeLike; id: string }) {
-  const fields = (extension(props.element, 'sop:Form')?.fields as ModdleElement[] | undefined) ?? [];
-  const text = fields.length
-    ? fields.map((f) => `${String(f.label ?? f.name)} (${String(f.name)}: ${String(f.type ?? 'string')}${f.required ? ', wajib' : ''})`).join('; ')
-    : 'Tidak ada isian sop:form. Susun formulir dengan tombol "Formulir tugas".';
-  return h(DescriptionEntry, { element: props.element, id: props.id, value: `Isian sop:form: ${text}` });
+/** A sop:form field as the SOP group edits it (JSON), the attributes of sop:field and its sop:option children. */
+export interface SopFormField {
+  name: string;
+  type?: string;
+  label?: string;
+  required?: boolean;
+  slots?: string;
+  options?: Array<{ value: string; label?: string; when?: string }>;
+}
+
+const FIELD_TYPES = new Set(['string', 'number', 'boolean', 'enum', 'date', 'datetime']);
+
+/** The task's sop:form fields as JSON (attributes left out when unset); '' when it has none. */
+export function sopFormJson(element: ShapeLike): string {
+  const fields = (extension(element, 'sop:Form')?.fields as ModdleElement[] | undefined) ?? [];
+  if (fields.length === 0) return '';
+  const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+  const json = fields.map((f) =>
+    defined({
+      name: f.name,
+      type: f.type,
+      label: f.label,
+      required: f.required,
+      slots: f.slots,
+      options: ((f.options as ModdleElement[] | undefined) ?? []).length ? (f.options as ModdleElement[]).map((o) => defined({ value: o.value, label: o.label, when: o.when })) : undefined,
+    }),
+  );
+  return JSON.stringify(json, null, 2);
+}
+
+/** Why a text is not a list of sop:form fields (Indonesian, for the entry), or null when it is one (or empty). */
+export function sopFormProblem(text: string): string | null {
+  if (text.trim() === '') return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'Bukan JSON yang sah.';
+  }
+  if (!Array.isArray(parsed)) return 'Harus daftar JSON: [{"name": …, "type": …}, …].';
+  for (const [i, f] of (parsed as unknown[]).entries()) {
+    const field = f as Partial<SopFormField> | null;
+    if (typeof field !== 'object' || field === null || typeof field.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(field.name)) return `Isian ke-${i + 1}: "name" harus nama variabel (huruf, angka, _).`;
+    if (field.type !== undefined && !FIELD_TYPES.has(field.type)) return `Isian ${field.name}: "type" salah satu dari ${[...FIELD_TYPES].join(', ')}.`;
+    if (field.options !== undefined && (!Array.isArray(field.options) || field.options.some((o) => typeof o?.value !== 'string'))) return `Isian ${field.name}: "options" daftar {"value": …, "label": …}.`;
+  }
+  return null;
+}
+
+/** Replaces the task's sop:form with the fields of a checked JSON text (no sop:form when it is empty). */
+function setSopForm(services: ModelingServices, element: ShapeLike, text: string): void {
+  const { moddle, modeling } = services;
+  const fields = text.trim() === '' ? [] : (JSON.parse(text) as SopFormField[]);
+  const ext = element.businessObject.extensionElements;
+  if (fields.length === 0) {
+    if (ext) modeling.updateModdleProperties(element, ext, { values: (ext.values ?? []).filter((v) => v.$type !== 'sop:Form') });
+    return;
+  }
+  const created = fields.map((f) =>
+    moddle.create('sop:Field', {
+      name: f.name,
+      type: f.type ?? 'string',
+      label: f.label,
+      required: f.required === true ? true : undefined,
+      slots: f.slots,
+      options: (f.options ?? []).map((o) => moddle.create('sop:Option', { value: o.value, label: o.label, when: o.when })),
+    }),
+  );
+  modeling.updateModdleProperties(element, ensureExtension(services, element, 'sop:Form'), { fields: created });
+}
+
+/** The task's sop:form fields, edited as JSON; a Camunda form is built with the form editor (*Formulir tugas*). */
+function SopForm(props: { element: ShapeLike; id: string }) {
+  const services = useModeling();
+  return h(TextAreaEntry, {
+    element: props.element,
+    id: props.id,
+    label: 'Isian sop:form (JSON)',
+    description: 'mis. [{"name": "setuju", "type": "boolean", "label": "Setuju?", "required": true}]; jenis: string, number, boolean, enum (dengan options), date, datetime (dengan slots). Formulir form-js disusun dengan tombol "Formulir tugas".',
+    rows: 4,
+    monospace: true,
+    autoResize: true,
+    debounce: services.debounce,
+    validate: (value: unknown) => sopFormProblem(String(value ?? '')),
+    getValue: () => sopFormJson(props.element),
+    setValue: (value: unknown, error?: string | null) => {
+      if (!error) setSopForm(services, props.element, String(value ?? ''));
+    },
+  });
 }
 
 function LaneRole(props: { element: ShapeLike; id: string }) {
@@ -189,7 +272,9 @@ function LaneRole(props: { element: ShapeLike; id: string }) {
     debounce: services.debounce,
     validate: (value: unknown) => (blank(value) === undefined || /^[a-z0-9][a-z0-9/_.-]*$/.test(String(value).trim()) ? null : 'Huruf kecil, angka, / _ . - saja.'),
     getValue: () => String(extension(props.element, 'sop:Actor')?.role ?? ''),
-    setValue: (value: unknown) => services.modeling.updateModdleProperties(props.element, ensureExtension(services, props.element, 'sop:Actor'), { role: blank(value) }),
+    setValue: (value: unknown, error?: string | null) => {
+      if (!error) services.modeling.updateModdleProperties(props.element, ensureExtension(services, props.element, 'sop:Actor'), { role: blank(value) });
+    },
   });
 }
 
@@ -223,7 +308,7 @@ export function sopEntries(element: ShapeLike): Entry[] {
       { id: 'sop-confidential', component: Confidential, isEdited: isCheckboxEntryEdited },
       { id: 'sop-startsAt', component: mutuText('startsAt', 'Mulai dijadwalkan', 'nama isian tanggal-jam yang menjadwalkan langkah ini'), isEdited: isTextFieldEntryEdited },
       { id: 'sop-note', component: mutuText('note', 'Ket'), isEdited: isTextFieldEntryEdited },
-      { id: 'sop-form', component: FormSummary },
+      { id: 'sop-form', component: SopForm, isEdited: isTextAreaEntryEdited },
     ];
   }
   if (element.type === 'bpmn:Lane') {
