@@ -13,6 +13,7 @@ import { formatTime } from './format.js';
 import { sopLabeller, type Session } from './session.js';
 import { calendarLine, showCalendarWarnings } from './calendar-notice.js';
 import { diffTable } from './sheet-diff.js';
+import { IndonesianModule } from './modeler-id.js';
 import { SopPropertiesProviderModule, type ModelingServices, type ShapeLike } from './sop-properties.js';
 import { TaskFormEditor } from './task-form-editor.js';
 import { sopSheetButton } from './sop-sheet.js';
@@ -36,7 +37,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
   const modeler = new Modeler({
     container: canvasBox,
     propertiesPanel: { parent: panel },
-    additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule, SopPropertiesProviderModule],
+    additionalModules: [IndonesianModule, BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule, SopPropertiesProviderModule],
     moddleExtensions: { sop, camunda },
   });
   const services: ModelingServices & { elementRegistry: { get(id: string): ShapeLike | undefined } } = {
