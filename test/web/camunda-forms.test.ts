@@ -116,7 +116,9 @@ t.test('an owner sets candidate groups and a form-js form; a candidate completes
   await refused.waitFor();
   t.match(await refused.innerText(), /harus antara 1900-01-01 dan/, "the server's refusal shows on the date field");
   t.equal(await tasks.locator('#task-form .fjs-form-field-number .fjs-form-field-error').count(), 0, 'and not on the number');
-  t.equal(await tasks.locator('#complete-form .notice.error').getAttribute('data-code'), 'SOP_ERR_INVALID_FORM');
+  const notice = tasks.locator('#complete-form .notice.error');
+  t.equal(await notice.getAttribute('data-code'), 'SOP_ERR_INVALID_FORM');
+  t.match(await notice.innerText(), /Tanggal surat: harus antara/, 'the notice names the field by its label');
   await screenshot(tasks, 'web-tasklist-field-error', { fullPage: true });
 
   await date.fill('2/3/2026');

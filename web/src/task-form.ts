@@ -32,6 +32,8 @@ export function indonesianValidation(message: string): string {
 
 interface SchemaComponent {
   key?: string;
+  label?: unknown;
+  dateLabel?: unknown;
   readonly?: boolean;
   components?: SchemaComponent[];
 }
@@ -104,6 +106,17 @@ export class TaskForm {
     if (Object.keys(errors).length > 0) return null;
     const readonly = new Set([...this.byKey].filter(([, c]) => c.readonly === true).map(([key]) => key));
     return completionVariables(data, this.task.form, readonly, this.timeZone);
+  }
+
+  /** Each field's name as the form shows it (its label, a date field's date label), by key. */
+  labels(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const f of this.task.form) out[f.name] = f.label || f.name;
+    for (const [key, c] of this.byKey) {
+      const label = [c.label, c.dateLabel].find((l): l is string => typeof l === 'string' && l.trim() !== '');
+      if (label) out[key] = label;
+    }
+    return out;
   }
 
   /** Shows the server's refusals on their fields; answers the names that are not fields of this form. */

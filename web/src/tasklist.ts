@@ -415,7 +415,7 @@ function completionForm(task: Task, timeZone: string, onDone: () => Promise<void
       await send<Task>('POST', `/tasks/${encodeURIComponent(task.id)}/complete`, { body: { documents: docs, output, variables } });
       await onDone();
     } catch (err) {
-      replace(status, errorBox(err, 'Tugas belum dapat diselesaikan'));
+      replace(status, errorBox(err, 'Tugas belum dapat diselesaikan', fields?.labels()));
       // A refused field shows its message on the field too.
       if (fields && err instanceof ApiError) fields.showErrors(err.body.details?.fields ?? []);
     } finally {
