@@ -7,16 +7,10 @@ import { screenshot, startWebApp } from '../helpers/browser.js';
 
 const KEY = 'verifikasi-berkas';
 const FORM_ID = `${KEY}.periksa`;
+// Lane-less, as Camunda Modeler draws it: the task's candidate groups alone say who does it; the deployer's unit owns it.
 const XML = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:sop="urn:sop-bpmn:1.0" id="d" targetNamespace="urn:x">
-  <bpmn:collaboration id="c"><bpmn:participant id="p" name="Verifikasi Berkas" processRef="${KEY}"/></bpmn:collaboration>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="urn:x">
   <bpmn:process id="${KEY}" name="Verifikasi Berkas" isExecutable="true">
-    <bpmn:laneSet id="ls">
-      <bpmn:lane id="lane-petugas" name="Petugas">
-        <bpmn:extensionElements><sop:actor role="pusat/petugas"/></bpmn:extensionElements>
-        <bpmn:flowNodeRef>s</bpmn:flowNodeRef><bpmn:flowNodeRef>periksa</bpmn:flowNodeRef><bpmn:flowNodeRef>e</bpmn:flowNodeRef>
-      </bpmn:lane>
-    </bpmn:laneSet>
     <bpmn:startEvent id="s"/>
     <bpmn:userTask id="periksa" name="Periksa berkas" camunda:candidateGroups="pusat/lama"/>
     <bpmn:endEvent id="e"/>
@@ -24,9 +18,7 @@ const XML = `<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:sequenceFlow id="f2" sourceRef="periksa" targetRef="e"/>
   </bpmn:process>
   <bpmndi:BPMNDiagram id="dia">
-    <bpmndi:BPMNPlane id="plane" bpmnElement="c">
-      <bpmndi:BPMNShape id="p_di" bpmnElement="p" isHorizontal="true"><dc:Bounds x="100" y="50" width="600" height="200"/></bpmndi:BPMNShape>
-      <bpmndi:BPMNShape id="lane_di" bpmnElement="lane-petugas" isHorizontal="true"><dc:Bounds x="130" y="50" width="570" height="200"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNPlane id="plane" bpmnElement="${KEY}">
       <bpmndi:BPMNShape id="s_di" bpmnElement="s"><dc:Bounds x="180" y="132" width="36" height="36"/></bpmndi:BPMNShape>
       <bpmndi:BPMNShape id="periksa_di" bpmnElement="periksa"><dc:Bounds x="300" y="110" width="100" height="80"/></bpmndi:BPMNShape>
       <bpmndi:BPMNShape id="e_di" bpmnElement="e"><dc:Bounds x="500" y="132" width="36" height="36"/></bpmndi:BPMNShape>
@@ -44,9 +36,12 @@ t.test('an owner sets candidate groups and a form-js form; a candidate completes
   const owner = await web.user(['owner:pusat'], 'Pemilik Pusat');
   const deployed = await web.call('POST', '/definitions', owner.token, XML, { 'content-type': 'application/xml' });
   t.equal(deployed.statusCode, 201, deployed.body);
+  t.equal((await web.call('GET', `/definitions/${KEY}`, owner.token)).json().unit, 'pusat', "the deployer's unit owns the lane-less SOP");
 
   // The properties panel: the Camunda user assignment group of the selected task.
   const page = await web.open(owner.token, 'pemodel');
+  await page.locator('#model-definition option').first().waitFor({ state: 'attached' });
+  t.same(await page.locator('#model-definition option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), [KEY], "the unit's lane-less SOP is the owner's to model");
   await page.click('#modeler-canvas .djs-element[data-element-id="periksa"]');
   await page.click('#properties-panel [data-group-id="group-CamundaPlatform__UserAssignment"] .bio-properties-panel-group-header');
   const groups = page.locator('#properties-panel #bio-properties-panel-candidateGroups');

@@ -23,6 +23,8 @@ export interface Definition {
   timeZone: string;
   stepCount: number;
   roles: Role[];
+  /** The unit it belongs to (declared, its lanes' role prefix, or its deployer's); null when none. */
+  unit?: string | null;
 }
 
 export interface DefinitionDetail extends Definition {
