@@ -1,6 +1,7 @@
 // The Camunda parts of the page in Chromium: an owner changes a task's candidate groups in the properties panel and
 // builds its form in the form-js editor, then deploys (the new version and its form carry both); a staff member holding
 // the candidate group completes that form in the tasklist, and a value the server refuses shows on its field.
+import fs from 'node:fs';
 import t from 'tap';
 import { ADMIN_TOKEN, TestClock, tempDir } from '../helpers/app.js';
 import { screenshot, startWebApp } from '../helpers/browser.js';
@@ -134,5 +135,33 @@ t.test('an owner sets candidate groups and a form-js form; a candidate completes
   await page.locator('#modeler-notices .notice.ok', { hasText: 'Versi 3' }).waitFor();
   const v3 = (await web.call('GET', `/definitions/${KEY}/xml?version=3`, owner.token)).body;
   t.match(v3, /<sop:form>\s*<sop:field name="catatan" type="string" label="Catatan" required="true" \/>\s*<\/sop:form>/, 'v3 has the sop:form field');
+  t.same(web.problems, [], 'no errors in the browser');
+});
+
+t.test('a Camunda 7 loan approval: a candidate answers its required boolean with Tidak in the form-js form', async (t) => {
+  const web = await startWebApp(t, { processesDir: tempDir(t), clock: new TestClock(new Date('2026-03-02T02:00:00Z')) });
+  t.teardown(() => {
+    if (web.problems.length) t.comment(`browser problems:\n${web.problems.join('\n')}`);
+  });
+  const xml = fs.readFileSync(new URL('../definitions/camunda-modeler/loan-approval-c7.bpmn', import.meta.url), 'utf8');
+  t.equal((await web.call('POST', '/definitions', ADMIN_TOKEN, xml, { 'content-type': 'application/xml' })).statusCode, 201);
+  const staff = await web.user(['staff'], 'Petugas Kredit');
+  const started = (await web.call('POST', '/definitions/loan-approval/instances', staff.token, { businessKey: 'L-7' })).json();
+  const [review] = (await web.call('GET', `/tasks?instanceId=${started.id}`, staff.token)).json().items;
+
+  const page = await web.open(staff.token, 'tugas');
+  await page.waitForSelector(`#tasks li.task.selected[data-task-id="${review.id}"]`);
+  await page.locator('#task-form .fjs-form-field-number input').fill('500');
+  // Without an answer to the required yes/no, form-js stops the completion on the field (in Indonesian).
+  await page.click('#complete');
+  t.match(await page.locator('#task-form .fjs-form-field-radio .fjs-form-field-error').innerText(), /Wajib diisi/);
+  await page.locator('#task-form .fjs-form-field-radio label', { hasText: 'Tidak' }).click();
+  await page.click('#complete');
+  await page.locator('#task-detail .notice.ok', { hasText: 'Tugas selesai' }).waitFor();
+
+  const done = (await web.call('GET', `/tasks/${review.id}`, staff.token)).json();
+  t.same(done.variables, { amount: 500, approved: false }, 'Tidak is the boolean false');
+  const [next] = (await web.call('GET', `/tasks?instanceId=${started.id}`, staff.token)).json().items;
+  t.equal(next?.elementId, 'notify', 'the case took the rejection path, to its requester');
   t.same(web.problems, [], 'no errors in the browser');
 });

@@ -63,6 +63,9 @@ export function completionVariables(data: Record<string, unknown>, fields: FormF
     if (readonly.has(field.name) || field.readonly || value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) continue;
     if (field.type === 'datetime' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) {
       variables[field.name] = `${value.length === 16 ? `${value}:00` : value}${OFFSETS[timeZone] ?? 'Z'}`;
+    } else if (field.type === 'boolean' && (value === 'true' || value === 'false')) {
+      // A required boolean is rendered as a Ya/Tidak radio (the server's form-js conversion), whose values are strings.
+      variables[field.name] = value === 'true';
     } else {
       variables[field.name] = typeof value === 'string' ? value.trim() : value;
     }
