@@ -40,6 +40,7 @@ export function definitionView(d: DefinitionVersion, zones: ReadonlyMap<string, 
     timeZone: zones.get(d.metadata.calendar) ?? d.metadata.timeZone,
     stepCount: d.metadata.steps.length,
     roles: d.metadata.roles.map((r) => ({ id: r.id, name: r.name, initiator: r.initiator })),
+    unit: d.metadata.unit ?? null,
   };
 }
 

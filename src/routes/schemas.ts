@@ -59,6 +59,7 @@ export const definitionSummary = z
     timeZone: z.string(),
     stepCount: z.number().int(),
     roles: z.array(definitionRole),
+    unit: z.string().nullable().describe('the unit the SOP belongs to (its owners deploy it): declared, its lanes\' role prefix, or its deployer\'s; null when none'),
   })
   .meta({ id: 'Definition' });
 const versionRef = z.object({ version: z.number().int(), effective: z.string().nullable(), effectiveFrom: z.string().nullable(), suspended: z.boolean() });

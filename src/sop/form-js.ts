@@ -161,7 +161,13 @@ export function readFormJs(schema: unknown): FormJsReading {
   return { fields, problems, warnings };
 }
 
-/** One field as a form-js component (the inverse of readInput). */
+/** The choices of a required boolean rendered as form-js radio buttons (values are strings in form-js). */
+const BOOLEAN_CHOICES = [
+  { value: 'true', label: 'Ya' },
+  { value: 'false', label: 'Tidak' },
+];
+
+/** One field as a form-js component (the inverse of readInput, but a required boolean is a Ya/Tidak radio). */
 function componentOf(field: FormField): Record<string, unknown> {
   const validate: Record<string, unknown> = {};
   if (field.required) validate.required = true;
@@ -174,6 +180,11 @@ function componentOf(field: FormField): Record<string, unknown> {
     case 'number':
       return { ...base, type: 'number', ...(field.integer ? { decimalDigits: 0 } : {}) };
     case 'boolean':
+      // A required yes/no (camunda:formData boolean, e.g. `approved`) is a choice: form-js's required checkbox would
+      // have to be ticked, so "no" could not be answered. The tasklist sends the picked 'true'/'false' as a boolean.
+      if (field.required) {
+        return { ...base, type: 'radio', values: BOOLEAN_CHOICES, ...(typeof field.defaultValue === 'boolean' ? { defaultValue: String(field.defaultValue) } : {}) };
+      }
       return { ...base, type: 'checkbox' };
     case 'enum':
       return { ...base, type: 'select', values: (field.options ?? []).map((o) => ({ value: o.value, label: o.label })) };

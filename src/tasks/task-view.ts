@@ -4,7 +4,7 @@ import { offeredOptions } from '../sop/form-validation.js';
 import { clockStartsAt } from '../sop/step-clock.js';
 import type { WorkingCalendar } from '../sop/working-calendar.js';
 import type { TaskRecord } from './tasks-repository.js';
-import { formJsSchemaOf } from '../sop/form-js.js';
+import { formJsSchemaOf, readFormJs } from '../sop/form-js.js';
 import type { FormField } from '../sop/sop-metadata.js';
 
 /** A form field as the Task JSON shows it: its constraints beside name, label and type; enum options offered now. */
@@ -16,11 +16,25 @@ function fieldView(f: FormField, live: boolean, variables: Record<string, unknow
   };
 }
 
+/**
+ * The task's form as form-js JSON, so one viewer renders every task's form: the Camunda form as deployed, with the
+ * fields it lacks (a sop:form beside it) converted and put first; else the fields converted; undefined when it has none.
+ */
+export function taskFormSchema(schema: Record<string, unknown> | undefined, form: FormField[], elementId: string): Record<string, unknown> | undefined {
+  if (!schema) return form.length > 0 ? formJsSchemaOf(form, elementId) : undefined;
+  const keys = new Set(readFormJs(schema).fields.map((f) => f.name));
+  const missing = form.filter((f) => !keys.has(f.name));
+  if (missing.length === 0) return schema;
+  const components = Array.isArray(schema.components) ? (schema.components as unknown[]) : [];
+  return { ...schema, components: [...(formJsSchemaOf(missing, elementId).components as unknown[]), ...components] };
+}
+
 /** The Task JSON; `calendar` is the SOP's working calendar, which says when the task's clock starts counting. */
 export function taskView(task: TaskRecord, definition: DefinitionVersion, variables: Record<string, unknown>, calendar: WorkingCalendar) {
   const step = definition.metadata.steps.find((s) => s.elementId === task.elementId);
   const live = task.status === 'open' || task.status === 'claimed';
   const form = (step?.form ?? []).map((f) => fieldView(f, live, variables));
+  const formSchema = taskFormSchema(step?.formSchema, form, task.elementId);
   return {
     id: task.id,
     instanceId: task.instanceId,
@@ -45,8 +59,7 @@ export function taskView(task: TaskRecord, definition: DefinitionVersion, variab
     output: step?.output ?? [],
     confidential: step?.confidential ?? false,
     form,
-    // The Camunda form as deployed, else the fields as form-js JSON, so one viewer renders every task's form.
-    ...(step?.formSchema ? { formSchema: step.formSchema } : form.length > 0 ? { formSchema: formJsSchemaOf(form, task.elementId) } : {}),
+    ...(formSchema ? { formSchema } : {}),
     documents: task.documents,
     recordedOutput: task.output,
     variables: task.variables,

@@ -59,7 +59,7 @@ for (const database of await testDatabases()) {
     t.match(review, { elementId: 'review', role: null, candidateGroups: ['staff'], candidateUsers: [], status: 'open' });
     t.equal(review?.dueAt, '2026-03-04T01:00:00.000Z', 'camunda:dueDate P2D in wall time: the diagram names no SOP calendar');
     t.match(review?.form, [{ name: 'amount', type: 'number', required: true, integer: true }, { name: 'approved', type: 'boolean', required: true }, { name: 'note', type: 'string', maxLength: 200 }]);
-    t.match(review?.formSchema?.components, [{ key: 'amount', type: 'number' }, { key: 'approved', type: 'checkbox' }, { key: 'note', type: 'textfield' }]);
+    t.match(review?.formSchema?.components, [{ key: 'amount', type: 'number' }, { key: 'approved', type: 'radio', values: [{ value: 'true', label: 'Ya' }, { value: 'false', label: 'Tidak' }] }, { key: 'note', type: 'textfield' }]);
     t.equal((await app.call('GET', `/tasks/${review?.id}`, outsider.token)).statusCode, 404, 'a task outside the groups does not exist');
 
     const missing = await complete(app, staff.token, review?.id as string, { amount: 5000 });

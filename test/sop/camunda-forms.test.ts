@@ -138,6 +138,12 @@ t.test('form-js schemas: the components the server checks, and the way back', as
   t.match(back, { type: 'default', id: 'u', schemaVersion: FORM_JS_SCHEMA_VERSION });
   t.match((back.components as unknown[]).map((c) => (c as { type: string }).type), ['textfield', 'textfield', 'number', 'checkbox', 'select', 'select', 'datetime', 'textfield', 'datetime', 'textfield']);
   t.match(formJsSchemaOf([{ name: 'n', label: 'N', type: 'number', required: true, integer: true }], 'x').components, [{ type: 'number', decimalDigits: 0, validate: { required: true } }]);
+  t.match(
+    formJsSchemaOf([{ name: 'ok', label: 'OK?', type: 'boolean', required: true, defaultValue: false }], 'x').components,
+    [{ type: 'radio', key: 'ok', values: [{ value: 'true' }, { value: 'false' }], defaultValue: 'false', validate: { required: true } }],
+    'a required boolean is a Ya/Tidak choice, not a checkbox that must be ticked',
+  );
+  t.notOk('defaultValue' in (formJsSchemaOf([{ name: 'ok', label: 'OK?', type: 'boolean', required: true }], 'x').components as Array<Record<string, unknown>>)[0]!, 'no default when none is set');
 });
 
 t.test('form-js components the server cannot check are refused', async (t) => {

@@ -1,4 +1,4 @@
-// The modeler in Chromium: an owner changes a step's time standard in the SOP panel and deploys v2 (the rest of the
+// The modeler in Chromium: an owner changes a step's time standard in the properties panel's SOP group and deploys v2 (the rest of the
 // sop extension survives the round trip through bpmn-js), compares the two sheets, and sees a refused diagram's
 // problems on the elements they name.
 import fs from 'node:fs';
@@ -19,19 +19,26 @@ t.test('an owner changes a time standard and deploys v2', async (t) => {
   t.same(await page.locator('nav.tabs a').allInnerTexts(), ['Pemodel SOP'], 'an owner of one unit sees the modeler only');
   t.same(await page.locator('#model-definition option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)), [KEY], "only the unit's SOPs");
 
-  // Select the consultation step on the canvas: the panel shows its mutu baku.
+  // Select the consultation step on the canvas: the panel's SOP group shows its mutu baku.
+  const field = (id: string) => `#properties-panel #bio-properties-panel-${id}`;
   await page.click('#modeler-canvas .djs-element[data-element-id="give-consultation"]');
-  await page.waitForSelector('#sop-panel #sop-waktu-n');
-  t.equal(await page.inputValue('#sop-step'), '4', 'Langkah as printed');
-  t.equal(await page.inputValue('#sop-waktu-text'), '30 Menit');
-  t.equal(await page.inputValue('#sop-waktu-unit'), 'menit');
-  t.match(await page.inputValue('#sop-requires'), /Peraturan perundang-undangan/);
+  await page.waitForSelector(field('sop-waktu-n'));
+  t.equal(await page.inputValue(field('sop-step')), '4', 'Langkah as printed');
+  t.equal(await page.inputValue(field('sop-waktu-text')), '30 Menit');
+  t.equal(await page.inputValue(field('sop-waktu-unit')), 'menit');
+  t.match(await page.inputValue(field('sop-requires')), /Peraturan perundang-undangan/);
+  t.match(await page.inputValue(field('sop-form')), /"name": "penjelasanCukup"/, 'the sop:form fields as JSON');
   await screenshot(page, 'web-modeler');
 
-  await page.fill('#sop-waktu-n', '45');
-  await page.press('#sop-waktu-n', 'Tab');
-  await page.waitForFunction(() => document.querySelector('#sop-duration')?.textContent === 'PT45M');
-  t.equal(await page.inputValue('#sop-waktu-text'), '45 Menit');
+  // Text that is not a list of fields is refused on the entry and leaves the diagram as it was.
+  await page.fill(field('sop-form'), '[{"name": 1}]');
+  await page.locator('#properties-panel [data-entry-id="sop-form"] .bio-properties-panel-error', { hasText: '"name" harus nama variabel' }).waitFor();
+  t.equal(await page.locator('#dirty').innerText(), '', 'nothing changed');
+
+  await page.fill(field('sop-waktu-n'), '45');
+  await page.press(field('sop-waktu-n'), 'Tab');
+  await page.locator('#properties-panel [data-entry-id="sop-waktu-unit"]', { hasText: 'PT45M' }).waitFor();
+  await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLInputElement | null)?.value === '45 Menit', field('sop-waktu-text'));
   t.match(await page.locator('#dirty').innerText(), /belum dideploy/);
 
   await page.click('#deploy');
@@ -67,10 +74,10 @@ t.test('an owner changes a time standard and deploys v2', async (t) => {
   const box = await lane.boundingBox();
   t.ok(box, 'the Kabid lane is drawn');
   await lane.click({ position: { x: 8, y: (box?.height ?? 20) / 2 } });
-  await page.waitForSelector('#sop-panel #sop-role');
-  t.equal(await page.inputValue('#sop-role'), 'bkd-kalteng/kabid');
-  t.equal(await page.inputValue('#sop-lane-name'), 'Kabid');
-  t.notOk(await page.isChecked('#sop-initiator'), 'not the applicant');
+  await page.waitForSelector(field('sop-role'));
+  t.equal(await page.inputValue(field('sop-role')), 'bkd-kalteng/kabid');
+  t.equal(await page.inputValue(field('name')), 'Kabid', 'the lane name in the general group');
+  t.notOk(await page.isChecked(field('sop-initiator')), 'not the applicant');
 
   // A diagram with a script task is refused: the server's message, and the element marked on the canvas.
   const xml = fs.readFileSync(path.join(REPO_PROCESSES, `${KEY}.bpmn`), 'utf8');

@@ -75,8 +75,10 @@ t.test('tasklist details', async (t) => {
   await page.reload();
   await page.waitForSelector('#tasks li.task');
   await page.click(`#tasks li.task[data-task-id="${last.id}"] button`);
-  await page.waitForSelector('#field-penjelasanCukup');
-  await page.selectOption('#field-penjelasanCukup', 'ya');
+  // The sop:form field, rendered by the form-js viewer: its select's dropdown.
+  const select = page.locator('#task-form .fjs-form-field-select', { hasText: 'Apakah penjelasan sudah memenuhi harapan pemohon?' });
+  await select.locator('.fjs-input-group').click();
+  await select.locator('.fjs-dropdownlist-item', { hasText: 'Ya, selesai' }).click();
   for (const name of last.requires) await page.check(`input[data-document="${name}"]`);
   for (const name of last.output) await page.check(`input[data-output="${name}"]`);
   await page.click('#complete');

@@ -5,8 +5,8 @@ import { translateText } from './messages-id.js';
 
 const FIELD_NAMES: Record<string, string> = { documents: 'Kelengkapan', output: 'Output', variables: 'Isian formulir' };
 
-/** A notice element for an error (ApiError or anything else thrown). */
-export function errorBox(err: unknown, title = 'Gagal'): HTMLElement {
+/** A notice element for an error (ApiError or anything else thrown); `labels` name form fields as the form shows them. */
+export function errorBox(err: unknown, title = 'Gagal', labels: Readonly<Record<string, string>> = {}): HTMLElement {
   if (!(err instanceof ApiError)) {
     return h('div', { class: 'notice error', role: 'alert' }, h('strong', {}, `${title}: `), translateText(err instanceof Error ? err.message : String(err)));
   }
@@ -14,7 +14,7 @@ export function errorBox(err: unknown, title = 'Gagal'): HTMLElement {
   const details = body.details ?? {};
   const items: HTMLElement[] = [];
   for (const name of details.missing ?? []) items.push(h('li', {}, `Belum ada: ${name}`));
-  for (const f of details.fields ?? []) items.push(h('li', { title: f.message }, `${FIELD_NAMES[f.name] ?? f.name}: ${translateText(f.message)}`));
+  for (const f of details.fields ?? []) items.push(h('li', { title: f.message }, `${labels[f.name] ?? FIELD_NAMES[f.name] ?? f.name}: ${translateText(f.message)}`));
   for (const p of details.problems ?? []) items.push(problemItem(p));
   if (details.state) items.push(h('li', {}, `Status sekarang: ${details.state}`));
   return h(

@@ -4,6 +4,12 @@ import 'bpmn-js/dist/assets/bpmn-js.css';
 // The icon font as files (woff2 first), not bpmn-embedded.css: that one's only src Chromium accepts is an EOT data URL,
 // which it fails to decode ("Failed to decode downloaded font", "OTS parsing error") on every load.
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn.css';
+// The properties panel (bpmn-js-properties-panel's look) and form-js: its viewer (tasklist) and editor (modeler).
+import '@bpmn-io/properties-panel/dist/assets/properties-panel.css';
+import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
+import '@bpmn-io/form-js-viewer/dist/assets/flatpickr/light.css';
+import '@bpmn-io/form-js-editor/dist/assets/form-js-editor.css';
+import '@bpmn-io/form-js-editor/dist/assets/dragula.css';
 import './styles.css';
 import { ApiError, getJson, token, whenUnauthenticated } from './api.js';
 import { h, replace } from './dom.js';
@@ -11,7 +17,6 @@ import { errorBox } from './errors.js';
 import { createSession, type PageName, type Session } from './session.js';
 import type { Definition, Me, Page } from './types.js';
 import { mountTasklist } from './tasklist.js';
-import { mountModeler } from './modeler.js';
 import { mountAudit } from './audit.js';
 import { rotateButton } from './token-rotation.js';
 
@@ -20,7 +25,8 @@ const TITLES: Record<PageName, string> = { tugas: 'Daftar Tugas', pemodel: 'Pemo
 type Mount = (container: HTMLElement, session: Session) => Promise<() => void>;
 const MOUNT: Record<PageName, Mount> = {
   tugas: mountTasklist,
-  pemodel: mountModeler,
+  // The modeler (bpmn-js modeler, properties panel, form-js editor) is most of the page's code: loaded when opened.
+  pemodel: async (container, session) => (await import('./modeler.js')).mountModeler(container, session),
   audit: mountAudit,
 };
 

@@ -1,6 +1,10 @@
-// Modeler (owner): bpmn-js with the sop extension, our SOP panel, deploy with the server's problems on the elements
-// they name, the version list and the difference between two versions' SOP sheets.
+// Modeler (owner): bpmn-js with the sop and camunda extensions, the properties panel (bpmn-js-properties-panel with the
+// Camunda 7 providers and our SOP group), the form-js editor for a task's form, deploy with the server's problems on the
+// elements they name, the version list and the difference between two versions' SOP sheets.
 import Modeler from 'bpmn-js/lib/Modeler';
+import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule } from 'bpmn-js-properties-panel';
+import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
+import camunda from 'camunda-bpmn-moddle/resources/camunda.json';
 import sop from '../../src/sop/sop-moddle.json';
 import { ApiError, getJson, getText, query, send } from './api.js';
 import { h, replace } from './dom.js';
@@ -9,7 +13,9 @@ import { formatTime } from './format.js';
 import { sopLabeller, type Session } from './session.js';
 import { calendarLine, showCalendarWarnings } from './calendar-notice.js';
 import { diffTable } from './sheet-diff.js';
-import { SopPanel, type ModelerServices } from './sop-panel.js';
+import { IndonesianModule } from './modeler-id.js';
+import { SopPropertiesProviderModule, type ModelingServices, type ShapeLike } from './sop-properties.js';
+import { TaskFormEditor } from './task-form-editor.js';
 import { sopSheetButton } from './sop-sheet.js';
 import type { DefinitionDetail, SopSheet } from './types.js';
 
@@ -27,16 +33,31 @@ interface CanvasApi {
 export async function mountModeler(container: HTMLElement, session: Session): Promise<() => void> {
   const owned = session.definitions.filter((d) => session.owns(d));
   const canvasBox = h('div', { class: 'modeler-canvas', id: 'modeler-canvas' });
-  const modeler = new Modeler({ container: canvasBox, moddleExtensions: { sop } });
-  const services: ModelerServices = {
+  const panel = h('aside', { id: 'properties-panel', class: 'card properties-panel', 'aria-label': 'Properti elemen' });
+  const modeler = new Modeler({
+    container: canvasBox,
+    propertiesPanel: { parent: panel },
+    additionalModules: [IndonesianModule, BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule, SopPropertiesProviderModule],
+    moddleExtensions: { sop, camunda },
+  });
+  const services: ModelingServices & { elementRegistry: { get(id: string): ShapeLike | undefined } } = {
     moddle: modeler.get('moddle'),
     modeling: modeler.get('modeling'),
-    eventBus: modeler.get('eventBus'),
     elementRegistry: modeler.get('elementRegistry'),
   };
   const canvas = modeler.get<CanvasApi>('canvas');
   const selection = modeler.get<{ select(element: unknown): void }>('selection');
-  const panel = new SopPanel(services);
+  const formEditor = new TaskFormEditor(services, () => fileProcess()?.key ?? (definitionSelect.value || 'form'));
+  const editFormButton = h('button', { type: 'button', id: 'edit-form', disabled: true, title: 'Pilih sebuah kegiatan (user task)' }, 'Formulir tugas');
+  let selectedTask: ShapeLike | null = null;
+  modeler.on('selection.changed', (e: { newSelection?: ShapeLike[] }) => {
+    const only = e.newSelection?.length === 1 ? e.newSelection[0] : undefined;
+    selectedTask = only?.type === 'bpmn:UserTask' ? only : null;
+    editFormButton.disabled = selectedTask === null;
+  });
+  editFormButton.addEventListener('click', () => {
+    if (selectedTask) void formEditor.open(selectedTask).catch((err: unknown) => formEditor.showError(err));
+  });
   const notices = h('div', { id: 'modeler-notices', class: 'notices' });
   const calendarWarnings = h('div', { id: 'calendar-warnings' });
   const calendarName = h('span', { id: 'model-calendar', class: 'muted small' });
@@ -72,7 +93,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
     const { warnings } = await modeler.importXML(xml);
     canvas.zoom('fit-viewport', 'auto');
     dirty.textContent = '';
-    panel.show(null);
+    formEditor.reset();
     if (warnings.length) notices.append(h('div', { class: 'notice' }, `Diagram dibuka dengan ${warnings.length} peringatan impor.`));
   }
 
@@ -179,6 +200,8 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
     const button = container.querySelector<HTMLButtonElement>('#deploy');
     if (button) button.disabled = true;
     try {
+      // Forms first: the diagram's version fixes the latest version of each form it links.
+      const forms = await formEditor.deployForms();
       const { xml } = await modeler.saveXML({ format: true });
       const { status, json } = await send<DeployResult>('POST', '/definitions', { raw: xml ?? '', contentType: 'application/xml' });
       const deployed = json.definitions[0];
@@ -190,6 +213,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
         await loadDefinition(deployed.key);
       }
       notices.append(okBox(message));
+      if (forms.length) notices.append(okBox(`Formulir dideploy: ${forms.map((f) => `${f.formId} versi ${f.version}`).join(', ')}.`));
       if (json.warnings.length) {
         notices.append(
           h(
@@ -274,6 +298,7 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
         h('label', { class: 'button', for: 'open-file' }, 'Buka berkas .bpmn'),
         fileInput,
         h('button', { type: 'button', id: 'download', on: { click: () => void download() } }, 'Unduh .bpmn'),
+        editFormButton,
         dirty,
         calendarName,
       ),
@@ -283,8 +308,9 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
         'div',
         { class: 'modeler-split' },
         h('div', { class: 'card canvas-card' }, canvasBox, h('p', { class: 'narrow-only muted small' }, 'Di layar sempit palet disembunyikan: pilih elemen untuk mengubah data SOP-nya.')),
-        panel.root,
+        panel,
       ),
+      formEditor.root,
       h(
         'section',
         { class: 'card versions' },
@@ -308,5 +334,8 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
   const first = owned[0];
   if (first) await loadDefinition(first.key);
   else notices.append(h('div', { class: 'notice' }, 'Belum ada SOP di unit Anda. Buka berkas .bpmn lalu deploy.'));
-  return () => modeler.destroy();
+  return () => {
+    formEditor.destroy();
+    modeler.destroy();
+  };
 }

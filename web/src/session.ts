@@ -33,8 +33,9 @@ export function isLaneRole(role: string): boolean {
   return !(role === 'admin' || role === 'owner' || role === 'auditor' || role.startsWith('owner:') || role.startsWith('auditor:'));
 }
 
-/** The unit of a definition: the prefix of its lane role ids (`bkd-kalteng/kabid` → `bkd-kalteng`). */
+/** The unit of a definition: the one the API names, else the prefix of its lane role ids (`bkd-kalteng/kabid` → `bkd-kalteng`). */
 export function unitOf(definition: Definition): string | null {
+  if (definition.unit) return definition.unit;
   const role = definition.roles.find((r) => r.id.includes('/'));
   return role ? (role.id.split('/')[0] ?? null) : null;
 }

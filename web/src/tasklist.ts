@@ -1,5 +1,5 @@
-// Tasklist (staff): the open tasks of my roles by due date, overdue in red; claim; a form generated from the task; complete; the case's diagram.
-import { getAll, getJson, getText, send } from './api.js';
+// Tasklist (staff): the open tasks of my roles by due date, overdue in red; claim; the task's form (form-js viewer); complete; the case's diagram.
+import { ApiError, getAll, getJson, getText, send } from './api.js';
 import { DiagramView, definitionXml } from './diagram.js';
 import { h, legend, replace } from './dom.js';
 import { errorBox, okBox } from './errors.js';
@@ -7,9 +7,8 @@ import { formatTime, STATUS } from './format.js';
 import type { Session } from './session.js';
 import { sopSheetButton } from './sop-sheet.js';
 import { enrolmentNotice, isEnrolmentRefusal } from './token-rotation.js';
-import type { FormField, InstanceDetail, SealedContent, Task } from './types.js';
-
-const OFFSETS: Record<string, string> = { 'Asia/Jakarta': '+07:00', 'Asia/Makassar': '+08:00', 'Asia/Jayapura': '+09:00' };
+import { TaskForm } from './task-form.js';
+import type { InstanceDetail, SealedContent, Task } from './types.js';
 
 export async function mountTasklist(container: HTMLElement, session: Session): Promise<() => void> {
   const list = h('ul', { id: 'tasks', class: 'task-list' });
@@ -342,7 +341,8 @@ function completionForm(task: Task, timeZone: string, onDone: () => Promise<void
     check: h('input', { type: 'checkbox', id: `out-${i}`, name: `out-${i}`, dataset: { output: name } }),
     value: h('input', { id: `out-value-${i}`, placeholder: 'Isi/uraian output', maxlength: 100_000, 'aria-label': `Isi ${name}` }),
   }));
-  const fields = task.form.map((f) => ({ field: f, input: fieldInput(f) }));
+  const fields = task.formSchema ? new TaskForm(task, timeZone) : null;
+  if (fields) void fields.render().catch((err: unknown) => replace(status, errorBox(err, 'Formulir tidak dapat ditampilkan')));
   const form = h(
     'form',
     {
@@ -371,20 +371,15 @@ function completionForm(task: Task, timeZone: string, onDone: () => Promise<void
         ? outputs.map((o) => h('div', { class: 'check-row' }, h('label', { for: o.check.id }, o.check, ' ', o.name), o.value))
         : h('p', { class: 'muted small' }, 'Tidak ada output yang dipersyaratkan.'),
     ),
-    fields.length
+    fields
       ? h(
           'fieldset',
           {},
           h('legend', {}, 'Isian'),
-          fields.map(({ field, input }) =>
-            h(
-              'div',
-              { class: 'field' },
-              h('label', { for: input.id }, field.label || field.name, field.required ? h('span', { class: 'req', title: 'wajib' }, ' *') : null),
-              input,
-              field.slots ? h('small', { class: 'muted' }, `Jam sesi (${timeZone}): ${field.slots.map((s) => `${s.start}–${s.end}`).join(', ')}`) : null,
-            ),
-          ),
+          fields.root,
+          task.form
+            .filter((f) => f.slots)
+            .map((f) => h('small', { class: 'muted slots', dataset: { field: f.name } }, `${f.label || f.name} — jam sesi (${timeZone}): ${(f.slots ?? []).map((s) => `${s.start}–${s.end}`).join(', ')}`)),
         )
       : null,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'complete' }, 'Selesaikan tugas')),
@@ -395,6 +390,12 @@ function completionForm(task: Task, timeZone: string, onDone: () => Promise<void
     const button = form.querySelector<HTMLButtonElement>('#complete');
     if (button) button.disabled = true;
     replace(status);
+    const variables = fields ? fields.read() : {};
+    if (variables === null) {
+      replace(status, h('div', { class: 'notice error', role: 'alert' }, 'Periksa isian yang ditandai.'));
+      if (button) button.disabled = false;
+      return;
+    }
     try {
       const docs: Array<{ name: string; ref?: string; attachmentId?: string }> = [];
       for (const d of documents) {
@@ -411,53 +412,15 @@ function completionForm(task: Task, timeZone: string, onDone: () => Promise<void
         docs.push(entry);
       }
       const output = outputs.filter((o) => o.check.checked).map((o) => (o.value.value.trim() ? { name: o.name, value: o.value.value.trim() } : { name: o.name }));
-      const variables: Record<string, unknown> = {};
-      for (const { field, input } of fields) {
-        const value = readField(field, input, timeZone);
-        if (value !== undefined) variables[field.name] = value;
-      }
       await send<Task>('POST', `/tasks/${encodeURIComponent(task.id)}/complete`, { body: { documents: docs, output, variables } });
       await onDone();
     } catch (err) {
-      replace(status, errorBox(err, 'Tugas belum dapat diselesaikan'));
+      replace(status, errorBox(err, 'Tugas belum dapat diselesaikan', fields?.labels()));
+      // A refused field shows its message on the field too.
+      if (fields && err instanceof ApiError) fields.showErrors(err.body.details?.fields ?? []);
     } finally {
       if (button) button.disabled = false;
     }
   }
   return form;
 }
-
-function fieldInput(f: FormField): HTMLInputElement | HTMLSelectElement {
-  const id = `field-${f.name}`;
-  switch (f.type) {
-    case 'enum':
-      return h('select', { id, name: f.name, required: f.required }, h('option', { value: '' }, '— pilih —'), (f.options ?? []).map((o) => h('option', { value: o.value }, o.label || o.value)));
-    case 'boolean':
-      return h('select', { id, name: f.name, required: f.required }, h('option', { value: '' }, '— pilih —'), h('option', { value: 'true' }, 'Ya'), h('option', { value: 'false' }, 'Tidak'));
-    case 'datetime':
-      return h('input', { id, name: f.name, type: 'datetime-local', required: f.required });
-    case 'date':
-      return h('input', { id, name: f.name, type: 'date', required: f.required });
-    case 'number':
-      return h('input', { id, name: f.name, type: 'number', step: 'any', required: f.required });
-    default:
-      return h('input', { id, name: f.name, type: 'text', required: f.required, maxlength: 10_000 });
-  }
-}
-
-function readField(f: FormField, input: HTMLInputElement | HTMLSelectElement, timeZone: string): unknown {
-  const raw = input.value.trim();
-  if (raw === '') return undefined;
-  switch (f.type) {
-    case 'boolean':
-      return raw === 'true';
-    case 'number':
-      return Number(raw);
-    case 'datetime':
-      // datetime-local has no zone: it is the SOP's office time.
-      return `${raw.length === 16 ? `${raw}:00` : raw}${OFFSETS[timeZone] ?? 'Z'}`;
-    default:
-      return raw;
-  }
-}
-

@@ -23,6 +23,8 @@ export interface Definition {
   timeZone: string;
   stepCount: number;
   roles: Role[];
+  /** The unit it belongs to (declared, its lanes' role prefix, or its deployer's); null when none. */
+  unit?: string | null;
 }
 
 export interface DefinitionDetail extends Definition {
@@ -52,6 +54,8 @@ export interface FormField {
   required: boolean;
   options?: Array<{ value: string; label: string }>;
   slots?: Array<{ start: string; end: string }>;
+  /** Shown, not entered: a value sent for it is refused. */
+  readonly?: boolean;
 }
 
 export interface Task {
@@ -77,6 +81,8 @@ export interface Task {
   output: string[];
   confidential: boolean;
   form: FormField[];
+  /** The task's form as form-js JSON (a Camunda form, or its form fields converted); absent when it has none. */
+  formSchema?: Record<string, unknown>;
   documents: Array<{ name: string; ref?: string; attachmentId?: string; sha256?: string }> | null;
   recordedOutput: Array<{ name: string; ref?: string; value?: string }> | null;
   /** Content recorded at a confidential step is sealed: only its author reads it, at /tasks/:id/content. */
