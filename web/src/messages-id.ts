@@ -143,6 +143,8 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^ad-hoc sub-processes are not supported$/, 'sub-proses ad-hoc tidak didukung'],
   [/^complex gateways are not supported$/, 'gateway kompleks tidak didukung'],
   [/^cancel events belong to transactions, which are not supported$/, 'peristiwa batal milik transaksi, yang tidak didukung'],
+  [/^timeCycle repetition is ignored on an intermediate catch event: .*$/, 'Pengulangan timeCycle diabaikan pada peristiwa antara: pewaktu hanya berbunyi sekali (siklus hanya berulang pada peristiwa mulai dan peristiwa batas yang tidak menyela).'],
+  [/^timeCycle repetition is ignored on an interrupting boundary event: .*$/, 'Pengulangan timeCycle diabaikan pada peristiwa batas yang menyela: pewaktu hanya berbunyi sekali (siklus hanya berulang pada peristiwa mulai dan peristiwa batas yang tidak menyela).'],
   [/^(\S+) is not supported by this service$/, '$1 tidak didukung oleh layanan ini.'],
   [/^(\S+) is not allowed: nothing in a diagram is run as code$/, '$1 tidak diizinkan: tidak ada isi diagram yang dijalankan sebagai kode.'],
   [/^attribute (\S+) is not allowed: nothing in a diagram is run as code$/, 'Atribut $1 tidak diizinkan: tidak ada isi diagram yang dijalankan sebagai kode.'],
