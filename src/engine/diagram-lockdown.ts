@@ -172,7 +172,7 @@ const SENDS_MESSAGE = 'sending a message is not supported: a case receives messa
 
 /**
  * What a message, signal or conditional event (or a receive task) needs to run here: a named message or signal that
- * `POST /messages` and `POST /signals` can address, no message sent (there is no recipient but the API's callers),
+ * `POST /messages` and `POST /signals` can address (a thrown signal names what other cases catch), no message sent (there is no recipient but the API's callers),
  * and a condition that is one safe `${…}` expression; a conditional start event has nothing that would evaluate it.
  */
 function eventProblems(el: ModdleElement, id: string): ElementProblem[] {
@@ -183,8 +183,8 @@ function eventProblems(el: ModdleElement, id: string): ElementProblem[] {
     if (throwing) problems.push({ elementId: id, message: SENDS_MESSAGE });
     else if (!str((el.messageRef as ModdleElement | undefined)?.name)) problems.push({ elementId: id, message: 'a message catch needs a messageRef to a bpmn:message with a name' });
   }
-  if (el.$type === 'bpmn:SignalEventDefinition' && !throwing && !str((el.signalRef as ModdleElement | undefined)?.name)) {
-    problems.push({ elementId: id, message: 'a signal catch needs a signalRef to a bpmn:signal with a name' });
+  if (el.$type === 'bpmn:SignalEventDefinition' && !str((el.signalRef as ModdleElement | undefined)?.name)) {
+    problems.push({ elementId: id, message: `a signal ${throwing ? 'throw' : 'catch'} needs a signalRef to a bpmn:signal with a name` });
   }
   if (el.$type === 'bpmn:ConditionalEventDefinition') {
     if (owner?.$type === 'bpmn:StartEvent') problems.push({ elementId: id, message: 'conditional start events are not supported: use a conditional boundary or intermediate catch event' });

@@ -77,6 +77,14 @@ export interface EngineEvent {
   eventDefinitions: string[];
 }
 
+/** A signal an intermediate throw or end event of the case threw in a run (BPMN 2.0 §10.4.5: broadcast to every catcher). */
+export interface ThrownSignal {
+  /** The bpmn:signal's name, which catch events of other cases wait for. */
+  name: string;
+  /** The throw event. */
+  elementId: string;
+}
+
 /** The outcome of running an instance to its next wait. */
 export interface RunResult {
   state: EngineState;
@@ -97,6 +105,11 @@ export interface RunResult {
   timers: TimerWait[];
   /** Whether the version has timer events at all: when not, the case has no jobs to follow the run. */
   hasTimers: boolean;
+  /**
+   * The signals the case threw in this run, in run order. bpmn-engine delivers them to the case's own catchers; the
+   * service delivers them to every other case (case-runs.ts).
+   */
+  signals: ThrownSignal[];
   completed: boolean;
 }
 
@@ -199,7 +212,7 @@ function waitingTask(api: AnyEngine, iterations: Map<string, number>): WaitingTa
   return wait;
 }
 
-function snapshot({ engine, events, called, timers }: LiveEngine): RunResult {
+function snapshot({ engine, events, called, timers, signals }: LiveEngine): RunResult {
   const execution = engine.execution;
   const definitions = execution.definitions as AnyEngine[];
   // Execution.getState() would serialize the whole source again for every step; the source is per version.
@@ -228,7 +241,7 @@ function snapshot({ engine, events, called, timers }: LiveEngine): RunResult {
   const completed = execution.state === 'idle' && waiting.length === 0 && calls.length === 0;
   const waits = completed ? [] : timers.waits();
   timers.settle();
-  return { state, events: events.splice(0), waiting, calls, eventWaits, hadEventWaits: true, timers: waits, hasTimers: timers.defined, completed };
+  return { state, events: events.splice(0), waiting, calls, eventWaits, hadEventWaits: true, timers: waits, hasTimers: timers.defined, signals: signals.splice(0), completed };
 }
 
 /**
@@ -255,6 +268,8 @@ interface LiveEngine {
   called: Set<string>;
   /** The engine's `timers`: the timers it waits on. */
   timers: ServiceTimers;
+  /** The signals the current run threw, emptied by each snapshot. */
+  signals: ThrownSignal[];
 }
 
 /**
@@ -329,7 +344,13 @@ function createEngine(name: string, sourceContext: SourceContext, timers: Servic
   listener.on('activity.leave', recordInterrupted(events));
   const called = new Set<string>();
   listener.on('activity.call', (api: AnyEngine) => called.add(String(api?.executionId)));
-  return { engine, errors, listener, events, called, timers };
+  const signals: ThrownSignal[] = [];
+  // bpmn-elements' SignalEventDefinition publishes its throw as `activity.signal` with state `throw` and the signal.
+  listener.on('activity.signal', (api: AnyEngine) => {
+    const name = api?.content?.message?.name;
+    if (api?.content?.state === 'throw' && typeof name === 'string') signals.push({ name, elementId: String(api.id) });
+  });
+  return { engine, errors, listener, events, called, timers, signals };
 }
 
 /** Triggers the start event a case starts at; EngineRunError when it is not waiting (not a message or signal start). */
@@ -514,6 +535,7 @@ export class ProcessRuntime {
     // Resuming re-announces elements (and calls) already under way; only what the coming signal causes is news.
     live.events.length = 0;
     live.called.clear();
+    live.signals.length = 0;
     return live;
   }
 }

@@ -135,6 +135,7 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^script tasks are not allowed: nothing in a diagram is run as code$/, 'tugas skrip tidak diizinkan: tidak ada isi diagram yang dijalankan sebagai kode'],
   [/^a message catch needs a messageRef to a bpmn:message with a name$/, 'Penangkap pesan memerlukan messageRef ke bpmn:message yang bernama.'],
   [/^a signal catch needs a signalRef to a bpmn:signal with a name$/, 'Penangkap sinyal memerlukan signalRef ke bpmn:signal yang bernama.'],
+  [/^a signal throw needs a signalRef to a bpmn:signal with a name$/, 'Pelempar sinyal memerlukan signalRef ke bpmn:signal yang bernama.'],
   [/^sending a message is not supported: .*$/, 'Mengirim pesan tidak didukung: kasus menerima pesan melalui POST /messages.'],
   [/^conditional start events are not supported: .*$/, 'Peristiwa mulai bersyarat tidak didukung: pakai peristiwa batas atau peristiwa antara bersyarat.'],
   [/^a conditional event needs a condition$/, 'Peristiwa bersyarat memerlukan kondisi.'],
