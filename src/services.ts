@@ -19,6 +19,7 @@ import { workflowService } from './instances/workflow-service.js';
 import { engineMovesRepository } from './instances/engine-moves-repository.js';
 import { eventSubscriptionsRepository } from './instances/event-subscriptions-repository.js';
 import { InstanceLocks } from './instances/instance-locks.js';
+import { conditionStarts } from './instances/condition-starts.js';
 import { messageService } from './instances/message-service.js';
 import { flowCaseMove } from './instances/flow-case-move.js';
 import { caseMigration } from './instances/case-migration.js';
@@ -85,6 +86,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const versionStates = versionStatesService({ knex, definitions, calendars, audit, clock, onChanged: syncStarts });
   const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher, jobs });
   const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, jobs, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
+  const conditions = conditionStarts({ knex, definitions, deploy, instances, tasks, subscriptions, jobs, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
   // What a migration carries besides task rows; each kind of wait (timer jobs, subscriptions, locks) adds its carrier here.
   const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances), eventSubscriptionCarrier(subscriptions), timerJobCarrier(jobs)];
   const migrations = caseMigration({ knex, definitions, deploy, instances, tasks, audit, calendars, versionStates, carriers: migrationCarriers, log, clock });
@@ -125,7 +127,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const security = securityEvents({ audit, keyOwners });
   const zoneOf = async (id: string) => (await calendars.stored(id))?.timeZone;
   const notifications = notificationsService({ knex, audit, users, tasks, instances, definitions, zoneOf, config: options.notifications ?? NO_NOTIFICATIONS, clock, log });
-  return { forms, formDeploy, jobs, incidents, executor, timerStarts, notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
+  return { forms, formDeploy, jobs, incidents, executor, timerStarts, notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages, conditions };
 }
 
 export type Services = ReturnType<typeof createServices>;

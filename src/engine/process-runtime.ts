@@ -353,9 +353,17 @@ function createEngine(name: string, sourceContext: SourceContext, timers: Servic
   return { engine, errors, listener, events, called, timers, signals };
 }
 
-/** Triggers the start event a case starts at; EngineRunError when it is not waiting (not a message or signal start). */
-function triggerStart(live: LiveEngine, startEventId: string): void {
+/**
+ * Triggers the start event a case starts at. A conditional start event evaluated its condition when it ran: it went
+ * on when the condition held, and still waits when it did not. EngineRunError when a message or signal start is not
+ * waiting, or a conditional one's condition does not hold for the start variables.
+ */
+function triggerStart(live: LiveEngine, startEventId: string, conditional: boolean): void {
   const start = (live.engine.execution.getPostponed() as AnyEngine[]).find((api) => api.id === startEventId);
+  if (conditional) {
+    if (start) throw new EngineRunError(`the process could not start: the condition of ${startEventId} does not hold for these variables`);
+    return;
+  }
   if (!start) throw new EngineRunError(`the process could not start: ${startEventId} is not waiting for its message or signal`);
   start.signal({ id: startEventId });
 }
@@ -424,15 +432,15 @@ export class ProcessRuntime {
 
   /**
    * Starts instance `id` with `variables` and runs it to its first waits; `commit` stores the result as revision 1.
-   * `startEventId` names the message or signal start event the case starts at (triggered at once); without it the
+   * `startEventId` names the message, signal or (`conditional`) conditional start event the case starts at (triggered at once); without it the
    * case starts at its none start events. Throws EngineRunError when the engine fails; whatever `commit` throws.
    */
-  async start<T>(id: string, name: string, compiled: CompiledProcess, variables: Record<string, unknown>, commit: (result: RunResult) => Promise<T>, run: RunOptions & { startEventId?: string } = {}): Promise<T> {
+  async start<T>(id: string, name: string, compiled: CompiledProcess, variables: Record<string, unknown>, commit: (result: RunResult) => Promise<T>, run: RunOptions & { startEventId?: string; conditional?: boolean } = {}): Promise<T> {
     const { startEventId } = run;
     const live = createEngine(name, compiled.sourceContext, this.timersFor(run, compiled));
     const settings = startEventId === undefined ? {} : { settings: { [START_EVENT_SETTING]: startEventId } };
     await live.engine.execute({ listener: live.listener, variables, ...settings });
-    if (startEventId !== undefined) triggerStart(live, startEventId);
+    if (startEventId !== undefined) triggerStart(live, startEventId, run.conditional === true);
     failIfErrored(live);
     const result = { ...snapshot(live), hadEventWaits: false };
     const keep = this.keepable(live, result, compiled);

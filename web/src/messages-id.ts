@@ -137,7 +137,7 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^a signal catch needs a signalRef to a bpmn:signal with a name$/, 'Penangkap sinyal memerlukan signalRef ke bpmn:signal yang bernama.'],
   [/^a signal throw needs a signalRef to a bpmn:signal with a name$/, 'Pelempar sinyal memerlukan signalRef ke bpmn:signal yang bernama.'],
   [/^sending a message is not supported: .*$/, 'Mengirim pesan tidak didukung: kasus menerima pesan melalui POST /messages.'],
-  [/^conditional start events are not supported: .*$/, 'Peristiwa mulai bersyarat tidak didukung: pakai peristiwa batas atau peristiwa antara bersyarat.'],
+  [/^conditional start events of sub-processes are not supported: .*$/, 'Peristiwa mulai bersyarat pada sub-proses tidak didukung: pakai peristiwa batas atau peristiwa antara bersyarat.'],
   [/^a conditional event needs a condition$/, 'Peristiwa bersyarat memerlukan kondisi.'],
   [/^(service|send|business-rule) tasks become external tasks in a later release$/, 'tugas {1} akan menjadi tugas eksternal pada rilis berikutnya'],
   [/^transactions \(and their cancel events\) are not supported$/, 'transaksi (dan peristiwa batalnya) tidak didukung'],
