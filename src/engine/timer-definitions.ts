@@ -24,6 +24,9 @@ export interface TimerDefinition {
 
 const TYPES: readonly TimerType[] = ['timeDate', 'timeDuration', 'timeCycle'];
 
+const EVENT_SUB_PROCESS_TIMER =
+  'timer start events of event sub-processes are not supported: bpmn-engine 25 (bpmn-elements 17) starts an event sub-process only on a message, signal, error or escalation, never on a timer; use a boundary timer on a sub-process holding the work';
+
 function eventType(event: ModdleElement): TimerDefinition['eventType'] | undefined {
   if (event.$type === 'bpmn:BoundaryEvent') return 'boundary';
   if (event.$type === 'bpmn:IntermediateCatchEvent') return 'intermediate';
@@ -51,8 +54,13 @@ function readOne(event: ModdleElement, definition: ModdleElement, problems: Elem
   const given = TYPES.filter((t) => (definition[t] as ModdleElement | undefined)?.body !== undefined);
   const problem = (message: string) => problems.push({ elementId, message });
   if (!kind) return void problem(`a timer may only start, wait (intermediate catch) or be attached (boundary)`);
-  // A timer start event of the process starts cases on schedule; one of an event sub-process is not supported yet.
-  if (kind === 'start' && event.$parent?.$type !== 'bpmn:Process') return void problem('timer start events of sub-processes are not supported yet');
+  // A timer start event of the process starts cases on schedule. bpmn-elements 17 starts an event sub-process only
+  // for a message, signal, error or escalation delegated to its scope (ProcessExecution#_onDelegateEvent runs the
+  // sub-process whose start events match that reference); it never executes the start events of an event
+  // sub-process while the scope runs, so a timer (or condition) there would never start waiting.
+  if (kind === 'start' && event.$parent?.triggeredByEvent === true) return void problem(EVENT_SUB_PROCESS_TIMER);
+  // BPMN 2.0 §10.5.2: an embedded sub-process starts at its none start event only.
+  if (kind === 'start' && event.$parent?.$type !== 'bpmn:Process') return void problem('a timer start event belongs to a process, not to an embedded sub-process');
   if (at !== undefined && (at !== 'dueAt' || kind !== 'boundary')) return void problem(`sop:at must be "dueAt", on a boundary timer`);
   if (at === undefined && given.length !== 1) return void problem(`a timer needs exactly one of timeDate, timeDuration or timeCycle`);
   const timerType = given[0] ?? 'timeDate';

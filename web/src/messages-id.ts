@@ -146,6 +146,8 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^cancel events belong to transactions, which are not supported$/, 'peristiwa batal milik transaksi, yang tidak didukung'],
   [/^timeCycle repetition is ignored on an intermediate catch event: .*$/, 'Pengulangan timeCycle diabaikan pada peristiwa antara: pewaktu hanya berbunyi sekali (siklus hanya berulang pada peristiwa mulai dan peristiwa batas yang tidak menyela).'],
   [/^timeCycle repetition is ignored on an interrupting boundary event: .*$/, 'Pengulangan timeCycle diabaikan pada peristiwa batas yang menyela: pewaktu hanya berbunyi sekali (siklus hanya berulang pada peristiwa mulai dan peristiwa batas yang tidak menyela).'],
+  [/^timer start events of event sub-processes are not supported: .*$/, 'Peristiwa mulai pewaktu pada sub-proses peristiwa tidak didukung: mesin proses hanya memulai sub-proses peristiwa oleh pesan, sinyal, galat atau eskalasi; pakai pewaktu batas pada sub-proses yang memuat pekerjaannya.'],
+  [/^a timer start event belongs to a process, not to an embedded sub-process$/, 'Peristiwa mulai pewaktu hanya milik proses, bukan sub-proses tertanam.'],
   [/^(\S+) is not supported by this service$/, '$1 tidak didukung oleh layanan ini.'],
   [/^(\S+) is not allowed: nothing in a diagram is run as code$/, '$1 tidak diizinkan: tidak ada isi diagram yang dijalankan sebagai kode.'],
   [/^attribute (\S+) is not allowed: nothing in a diagram is run as code$/, 'Atribut $1 tidak diizinkan: tidak ada isi diagram yang dijalankan sebagai kode.'],
