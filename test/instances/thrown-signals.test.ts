@@ -58,12 +58,28 @@ for (const database of await testDatabases()) {
       t.same(await app.app.services.subscriptions.forInstance(id), [], 'no wait left');
     }
     t.equal((await app.app.services.subscriptions.forInstance(otherUnit)).length, 1, "another unit's case is not reached");
+    t.equal((await casesOf(app, 'lain-sinyal-tunggu')).length, 1, "another unit's signal start event starts nothing");
     const started = await casesOf(app, 'uji-sinyal-catat');
     t.equal(started.length, 1, 'the signal start event started one case');
     const catat = await caseOf(app, started[0]?.id as string);
     t.match(catat, { startedBy: staf.id, openTasks: [{ elementId: 'catat' }] });
     t.match((await trail(app, started[0]?.id as string)).map((e) => e.type), ['instance.started', 'signal.received', 'task.created']);
     t.match((await app.call('GET', '/audit/verify', ADMIN_TOKEN)).json(), { ok: true });
+  });
+
+  t.test(`[${database}] cases that throw the signal they catch reach each other once per request, never looping`, async (t) => {
+    const app = await startApp(t, { database, processesDir: tempDir(t), app: { calendarRefreshMs: 0 } });
+    for (const file of ['throw.bpmn', 'echo.bpmn', 'start.bpmn']) await deploy(t, app, file);
+    const echoes = [await start(app, 'uji-sinyal-gema'), await start(app, 'uji-sinyal-gema')];
+    const thrower = await start(app, 'uji-sinyal-lempar');
+    const [umumkan] = (await caseOf(app, thrower)).openTasks;
+    const res = await app.call('POST', `/tasks/${umumkan?.id}/complete`, ADMIN_TOKEN, { documents: [], output: [], variables: {} });
+    t.equal(res.statusCode, 200, res.body);
+    for (const id of echoes) {
+      t.same((await caseOf(app, id)).openTasks.map((x) => x.elementId), ['jadwal-ulang'], 'each echo caught the signal and threw it on');
+      t.equal((await trail(app, id)).filter((e) => e.type === 'signal.received').length, 1, 'and received it once');
+    }
+    t.equal((await casesOf(app, 'uji-sinyal-catat')).length, 1, 'the start event started one case for the request, not one per throw');
   });
 
   t.test(`[${database}] a reached case that cannot run refuses the throwing completion, and nothing is stored`, async (t) => {

@@ -77,3 +77,19 @@ t.test('a timer-started process may have no applicant lane', async (t) => {
   t.equal(res.statusCode, 400);
   t.match(res.json().details.problems, [{ elementId: 'awal-bulan', message: /has no applicant: lane lane-staf/ }]);
 });
+
+t.test('a sync that fails after a committed change is logged, and the next executor round syncs again', async (t) => {
+  const { timerStarts } = await import('../../src/jobs/timer-starts.js');
+  const errors: string[] = [];
+  let reads = 0;
+  const knex = (() => {
+    reads++;
+    throw new Error('database unavailable');
+  }) as never;
+  const log = { error: (_o: unknown, msg: string) => errors.push(msg) } as never;
+  const starts = timerStarts({ knex, definitions: {} as never, timersOf: async () => [], currentOf: async () => undefined, nextEffectiveOf: async () => undefined, calendarOf: async () => ({}) as never, startCase: async () => '', log, clock: () => new Date() });
+  await starts.syncAfterChange();
+  t.same(errors, ['timer start schedules not synced: the next executor round tries again'], 'logged, not thrown');
+  await t.rejects(starts.runDue('owner', new Date().toISOString()), /database unavailable/, 'the round syncs again');
+  t.equal(reads, 2);
+});
