@@ -12,7 +12,7 @@
 // another process takes it and sends it again, with the same key. Prints one JSON line; exits 1 on any violation.
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { Service, parseArgs, scratchDatabase } from './lib/service.mjs';
+import { Service, apiCaller, parseArgs, scratchDatabase, sleep, until } from './lib/service.mjs';
 
 const args = parseArgs();
 const CASES = Number(args.cases ?? 500);
@@ -25,6 +25,7 @@ const DELAY_MS = Number(args.delay ?? 5);
 const LEASE_MS = 60_000;
 const PG_URL = args.pg ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADMIN = `outbox-admin-${randomUUID()}`;
+const call = apiCaller(ADMIN);
 const SECRET = `whsec_${Buffer.from(randomUUID()).toString('base64')}`;
 const BASE_PORT = 4200 + Math.floor(Math.random() * 400);
 const KEY = 'uji-outbox-kill';
@@ -41,7 +42,6 @@ const DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:process></bpmn:definitions>`;
 
 const scratch = scratchDatabase(DB, PG_URL, 'sop_outbox');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * A loopback receiver that checks each delivery's Standard Webhooks signature and answers after DELAY_MS; `onCount`
@@ -73,16 +73,6 @@ function startReceiver() {
   );
 }
 
-async function call(base, method, urlPath, body, type = 'application/json') {
-  const res = await fetch(base + urlPath, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': type }) },
-    body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
-
 async function must(promise, what) {
   const res = await promise;
   if (res.status >= 300) throw new Error(`${what} → ${res.status} ${JSON.stringify(res.json)}`);
@@ -106,16 +96,6 @@ async function seed(services) {
       }
     }),
   );
-}
-
-/** Waits until `done()` or `ms` pass, checking every `every` ms; returns whether it became true. */
-async function until(done, ms, every = 50) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await done()) return true;
-    await sleep(every);
-  }
-  return false;
 }
 
 async function main() {

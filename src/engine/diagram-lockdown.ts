@@ -172,8 +172,8 @@ const SENDS_MESSAGE = 'sending a message is not supported: a case receives messa
 
 /**
  * What a message, signal or conditional event (or a receive task) needs to run here: a named message or signal that
- * `POST /messages` and `POST /signals` can address (a thrown signal names what other cases catch), no message sent (there is no recipient but the API's callers),
- * and a condition that is one safe `${…}` expression. A conditional start event of the process is evaluated by
+ * `POST /messages` and `POST /signals` can address (a thrown signal names what other cases catch), no message sent
+ * (there is no recipient but the API's callers), and a condition that is one safe `${…}` expression. A conditional start event of the process is evaluated by
  * `POST /condition`; one of an event sub-process is refused (nothing here evaluates it while its scope runs).
  */
 function eventProblems(el: ModdleElement, id: string): ElementProblem[] {

@@ -15,8 +15,8 @@ export interface EventWait {
 }
 
 /**
- * The engine setting that names the start event a case starts at (a message, signal or conditional start event). Without it a
- * case starts at its none start events: BPMN 2.0 §10.4.2 starts a process at the one start event that was triggered,
+ * The engine setting that names the start event a case starts at (a message, signal or conditional start event).
+ * Without it a case starts at its none start events: BPMN 2.0 §10.4.2 starts a process at the one start event that was triggered,
  * whereas bpmn-elements 17 runs every start event of the process at once.
  */
 export const START_EVENT_SETTING = 'sopStartEventId';

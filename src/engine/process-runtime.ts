@@ -432,8 +432,8 @@ export class ProcessRuntime {
 
   /**
    * Starts instance `id` with `variables` and runs it to its first waits; `commit` stores the result as revision 1.
-   * `startEventId` names the message, signal or (`conditional`) conditional start event the case starts at (triggered at once); without it the
-   * case starts at its none start events. Throws EngineRunError when the engine fails; whatever `commit` throws.
+   * `startEventId` names the message, signal or (`conditional`) conditional start event the case starts at
+   * (triggered at once); without it the case starts at its none start events. Throws EngineRunError when the engine fails; whatever `commit` throws.
    */
   async start<T>(id: string, name: string, compiled: CompiledProcess, variables: Record<string, unknown>, commit: (result: RunResult) => Promise<T>, run: RunOptions & { startEventId?: string; conditional?: boolean } = {}): Promise<T> {
     const { startEventId } = run;

@@ -75,7 +75,8 @@ export function conditionStarts(deps: ConditionStartsDeps) {
 
   /**
    * The versions to evaluate: the one named (which must be its key's current version), else every key's current
-   * version with a conditional start event. Throws NotFoundError, VersionNotStartableError (409).
+   * version with a conditional start event. Throws NotFoundError, VersionNotStartableError (409: scheduled or
+   * suspended), ConflictError (409, `superseded`).
    */
   async function candidates(processDefinitionId: string | undefined): Promise<DefinitionVersion[]> {
     if (processDefinitionId === undefined) {
@@ -117,8 +118,9 @@ export function conditionStarts(deps: ConditionStartsDeps) {
      * lane's role, candidate starters, else the unit's owners; admins) and starts a case at each one that holds.
      * Returns the cases started, in key order (empty when no condition holds). Throws NotFoundError when no current
      * version has a conditional start event (or the named version is unknown), ForbiddenError when some have but the
-     * caller may start none (or not the named one), VersionNotStartableError (409) for a named version that is not
-     * current (ConflictError `superseded` for an older one), InvalidFormError (422) for start variables a version refuses (checkStartVariables).
+     * caller may start none (or not the named one), VersionNotStartableError (409) for a named version scheduled or
+     * suspended, ConflictError (409, `superseded`) for an older one, InvalidFormError (422) for start variables a
+     * version refuses (checkStartVariables).
      */
     async evaluate(user: User, input: ConditionInput): Promise<ConditionStarted[]> {
       const found = await candidates(input.processDefinitionId);
