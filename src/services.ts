@@ -19,6 +19,7 @@ import { workflowService } from './instances/workflow-service.js';
 import { engineMovesRepository } from './instances/engine-moves-repository.js';
 import { eventSubscriptionsRepository } from './instances/event-subscriptions-repository.js';
 import { InstanceLocks } from './instances/instance-locks.js';
+import { conditionStarts } from './instances/condition-starts.js';
 import { messageService } from './instances/message-service.js';
 import { flowCaseMove } from './instances/flow-case-move.js';
 import { caseMigration } from './instances/case-migration.js';
@@ -41,7 +42,7 @@ import type { Retime } from './sop/calendar-store.js';
 import { incidentsRepository } from './incidents/incidents-repository.js';
 import { incidentService } from './incidents/incident-service.js';
 import { ConflictError, VersionNotStartableError } from './errors.js';
-import { startableVersion } from './definitions/version-lifecycle.js';
+import { lifecycleOf, startableVersion } from './definitions/version-lifecycle.js';
 
 export interface ServiceKeys {
   /** Signs audit checkpoints. */
@@ -66,7 +67,9 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const keyOwners = keyOwnersRepository(knex);
   const forms = formsRepository(knex);
   const formDeploy = formDeployService({ knex, forms, audit, clock });
-  const deploy = deployService({ knex, definitions, keyOwners, forms, audit, log, clock });
+  // Timer start schedules follow each committed change of which version is current (timer-starts.ts).
+  const syncStarts = (): Promise<void> => timerStarts.syncAfterChange();
+  const deploy = deployService({ knex, definitions, keyOwners, forms, audit, log, clock, onCreated: syncStarts });
   const keyTransfer = keyTransferService({ knex, keyOwners, audit, clock });
   const retimeTasks = dueRetimer({ definitions, tasks, audit, clock });
   const retimeJobs = jobRetimer({ definitions, jobs, tasks, timersOf: async (d) => (await deploy.compiled(d)).process.timers });
@@ -80,9 +83,10 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const attachments = attachmentsRepository(knex, audit, contentCipher);
   const subscriptions = eventSubscriptionsRepository(knex);
   const locks = new InstanceLocks();
-  const versionStates = versionStatesService({ knex, definitions, calendars, audit, clock });
+  const versionStates = versionStatesService({ knex, definitions, calendars, audit, clock, onChanged: syncStarts });
   const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher, jobs });
   const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, jobs, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
+  const conditions = conditionStarts({ knex, definitions, deploy, instances, tasks, subscriptions, jobs, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
   // What a migration carries besides task rows; each kind of wait (timer jobs, subscriptions, locks) adds its carrier here.
   const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances), eventSubscriptionCarrier(subscriptions), timerJobCarrier(jobs)];
   const migrations = caseMigration({ knex, definitions, deploy, instances, tasks, audit, calendars, versionStates, carriers: migrationCarriers, log, clock });
@@ -104,6 +108,11 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
         throw err;
       }
     },
+    nextEffectiveOf: async (latest) => {
+      const views = lifecycleOf(await definitions.lifecycle(latest.key), (await calendars.get(latest.metadata.calendar)).timeZone, clock());
+      const dates = views.filter((v) => v.status === 'scheduled' && v.effectiveFrom !== null).map((v) => Date.parse(v.effectiveFrom as string));
+      return dates.length > 0 ? new Date(Math.min(...dates)) : undefined;
+    },
     calendarOf: (d) => calendars.get(d.metadata.calendar),
     startCase: workflow.startScheduled,
     log,
@@ -118,7 +127,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const security = securityEvents({ audit, keyOwners });
   const zoneOf = async (id: string) => (await calendars.stored(id))?.timeZone;
   const notifications = notificationsService({ knex, audit, users, tasks, instances, definitions, zoneOf, config: options.notifications ?? NO_NOTIFICATIONS, clock, log });
-  return { forms, formDeploy, jobs, incidents, executor, timerStarts, notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
+  return { forms, formDeploy, jobs, incidents, executor, timerStarts, notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages, conditions };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -10,7 +10,7 @@
 // killed process had claimed stay leased to it for JOB_LEASE_MS (5 min) before another process takes them, so the
 // wait after the restart lasts about that long. Prints one JSON line; exits 1 on any violation.
 import { randomUUID } from 'node:crypto';
-import { Service, parseArgs, scratchDatabase } from './lib/service.mjs';
+import { Service, apiCaller, parseArgs, scratchDatabase, sleep, until } from './lib/service.mjs';
 
 const args = parseArgs();
 const CASES = Number(args.cases ?? 1000);
@@ -21,6 +21,7 @@ const KILL_AT = Number(args['kill-at'] ?? 0.2);
 const LEASE_MS = 5 * 60_000;
 const PG_URL = args.pg ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADMIN = `timers-admin-${randomUUID()}`;
+const call = apiCaller(ADMIN);
 const BASE_PORT = 3800 + Math.floor(Math.random() * 400);
 const KEY = 'uji-timer-kill';
 
@@ -36,17 +37,6 @@ const DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
 
 const scratch = scratchDatabase(DB, PG_URL, 'sop_timers');
 const servicesWith = (env) => Array.from({ length: PROCESSES }, (_, i) => new Service(i, { port: BASE_PORT + i, dbUrl: scratch.url, adminToken: ADMIN, workDir: scratch.workDir, env }));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function call(base, method, urlPath, body, type = 'application/json') {
-  const res = await fetch(base + urlPath, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN}`, ...(body === undefined ? {} : { 'content-type': type }) },
-    body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
-}
 
 /** Deploys the diagram and starts CASES cases through the processes in turn, 8 at a time. */
 async function seed(services) {
@@ -66,16 +56,6 @@ async function seed(services) {
 
 const firedCount = async (q) => Number((await q(`select count(*)::int n from audit_events where type = 'timer.fired'`))[0].n);
 const jobCount = async (q) => Number((await q(`select count(*)::int n from jobs`))[0].n);
-
-/** Waits until `done()` or `ms` pass, checking every `every` ms; returns whether it became true. */
-async function until(done, ms, every = 50) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await done()) return true;
-    await sleep(every);
-  }
-  return false;
-}
 
 async function main() {
   await scratch.create();

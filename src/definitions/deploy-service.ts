@@ -120,7 +120,7 @@ async function prepare(xml: string, newVersion: boolean, formsOf: FormsOf = NO_F
   } catch (err) {
     throw new InvalidBpmnError([{ elementId: key, message: `the engine cannot load this diagram: ${(err as Error).message}` }]);
   }
-  return { key, name: metadata.name, metadata, process: compiled, warnings: [...warnings, ...sopWarnings, ...variables.warnings], formLinks, linkedForms };
+  return { key, name: metadata.name, metadata, process: compiled, warnings: [...warnings, ...sopWarnings, ...variables.warnings, ...timers.warnings], formLinks, linkedForms };
 }
 
 /** A literal called key, or undefined for one an expression names when the call is reached. */
@@ -164,7 +164,11 @@ export function checkKeyOwner(owner: KeyOwner, diagramUnit: string | null, mayDe
   }
 }
 
-export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; keyOwners: KeyOwnersRepository; forms?: FormsRepository; audit: AuditChain; log: Logger; clock: () => Date }) {
+/**
+ * `onCreated`: called after a version deployed through the API has committed (the timer start schedules follow it);
+ * it must not throw.
+ */
+export function deployService(deps: { knex: Knex; definitions: DefinitionsRepository; keyOwners: KeyOwnersRepository; forms?: FormsRepository; audit: AuditChain; log: Logger; clock: () => Date; onCreated?: () => Promise<void> }) {
   const { knex, definitions, keyOwners, forms, audit, log, clock } = deps;
   const formsOf: FormsOf = async (ids) => (forms ? forms.latestOf(ids) : new Map());
   const compiled = new Map<string, Promise<CompiledDefinition>>();
@@ -298,7 +302,9 @@ export function deployService(deps: { knex: Knex; definitions: DefinitionsReposi
      * ForbiddenError, KeyOwnedError.
      */
     async deploy(body: string, userId: string | null, mayDeployUnit: (unit: string | null) => boolean = () => true, defaultUnit: string | null = null): Promise<DeployResult> {
-      return deployFrom(body, { userId, source: 'api' }, mayDeployUnit, defaultUnit);
+      const result = await deployFrom(body, { userId, source: 'api' }, mayDeployUnit, defaultUnit);
+      if (result.created) await deps.onCreated?.();
+      return result;
     },
 
     /**

@@ -19,7 +19,8 @@ export interface Suspension {
   suspendedBy: string | null;
 }
 
-export function versionStates(deps: { knex: Knex; definitions: DefinitionsRepository; calendars: CalendarStore; audit: AuditChain; clock: () => Date }) {
+/** `onChanged`: called after a suspend or resume that changed something has committed (timer start schedules follow); must not throw. */
+export function versionStates(deps: { knex: Knex; definitions: DefinitionsRepository; calendars: CalendarStore; audit: AuditChain; clock: () => Date; onChanged?: () => Promise<void> }) {
   const { knex, definitions, calendars, audit, clock } = deps;
 
   /** The SOP's zone: that of its latest version's calendar (a unit's calendar may have its own). */
@@ -39,15 +40,17 @@ export function versionStates(deps: { knex: Knex; definitions: DefinitionsReposi
 
   async function setSuspended(user: User, key: string, version: number, suspend: boolean, reason: string | undefined): Promise<Suspension> {
     await ownedLatest(user, key, suspend ? 'suspending a version' : 'resuming a version');
-    await knex.transaction(async (trx) => {
+    const changed = await knex.transaction(async (trx) => {
       const found = (await definitions.lifecycle(key, trx)).find((v) => v.version === version);
       if (!found) throw new NotFoundError(`definition ${key} version ${version} not found`);
       // Suspending a suspended version (or resuming a running one) changes nothing and records nothing, as in Camunda.
-      if ((found.suspendedAt !== null) === suspend) return;
+      if ((found.suspendedAt !== null) === suspend) return false;
       const at = clock().toISOString();
       await definitions.setSuspended(trx, key, version, suspend ? { at, by: user.id } : null);
       await audit.append(trx, [{ type: suspend ? 'definition.suspended' : 'definition.resumed', at, definitionKey: key, version, userId: user.id, data: reason ? { reason } : null }]);
+      return true;
     });
+    if (changed) await deps.onChanged?.();
     const entry = (await definitions.versions(key)).find((v) => v.version === version);
     return { key, version, suspended: suspend, suspendedAt: entry?.suspendedAt ?? null, suspendedBy: entry?.suspendedBy ?? null };
   }

@@ -172,8 +172,9 @@ const SENDS_MESSAGE = 'sending a message is not supported: a case receives messa
 
 /**
  * What a message, signal or conditional event (or a receive task) needs to run here: a named message or signal that
- * `POST /messages` and `POST /signals` can address, no message sent (there is no recipient but the API's callers),
- * and a condition that is one safe `${…}` expression; a conditional start event has nothing that would evaluate it.
+ * `POST /messages` and `POST /signals` can address (a thrown signal names what other cases catch), no message sent
+ * (there is no recipient but the API's callers), and a condition that is one safe `${…}` expression. A conditional start event of the process is evaluated by
+ * `POST /condition`; one of an event sub-process is refused (nothing here evaluates it while its scope runs).
  */
 function eventProblems(el: ModdleElement, id: string): ElementProblem[] {
   const problems: ElementProblem[] = [];
@@ -183,11 +184,11 @@ function eventProblems(el: ModdleElement, id: string): ElementProblem[] {
     if (throwing) problems.push({ elementId: id, message: SENDS_MESSAGE });
     else if (!str((el.messageRef as ModdleElement | undefined)?.name)) problems.push({ elementId: id, message: 'a message catch needs a messageRef to a bpmn:message with a name' });
   }
-  if (el.$type === 'bpmn:SignalEventDefinition' && !throwing && !str((el.signalRef as ModdleElement | undefined)?.name)) {
-    problems.push({ elementId: id, message: 'a signal catch needs a signalRef to a bpmn:signal with a name' });
+  if (el.$type === 'bpmn:SignalEventDefinition' && !str((el.signalRef as ModdleElement | undefined)?.name)) {
+    problems.push({ elementId: id, message: `a signal ${throwing ? 'throw' : 'catch'} needs a signalRef to a bpmn:signal with a name` });
   }
   if (el.$type === 'bpmn:ConditionalEventDefinition') {
-    if (owner?.$type === 'bpmn:StartEvent') problems.push({ elementId: id, message: 'conditional start events are not supported: use a conditional boundary or intermediate catch event' });
+    if (owner?.$type === 'bpmn:StartEvent' && owner.$parent?.$type !== 'bpmn:Process') problems.push({ elementId: id, message: 'conditional start events of sub-processes are not supported: use a conditional boundary or intermediate catch event' });
     else if (!el.condition) problems.push({ elementId: id, message: 'a conditional event needs a condition' });
     else checkExpression(el.condition as ModdleElement, id, problems);
   }

@@ -15,14 +15,17 @@ export interface EventWait {
 }
 
 /**
- * The engine setting that names the start event a case starts at (a message or signal start event). Without it a
- * case starts at its none start events: BPMN 2.0 §10.4.2 starts a process at the one start event that was triggered,
+ * The engine setting that names the start event a case starts at (a message, signal or conditional start event).
+ * Without it a case starts at its none start events: BPMN 2.0 §10.4.2 starts a process at the one start event that was triggered,
  * whereas bpmn-elements 17 runs every start event of the process at once.
  */
 export const START_EVENT_SETTING = 'sopStartEventId';
 
-/** Event definitions that start a case only when their message or signal arrives, never at a plain start. */
-const TRIGGERED_STARTS = new Set(['bpmn:MessageEventDefinition', 'bpmn:SignalEventDefinition']);
+/**
+ * Event definitions that start a case only when triggered, never at a plain start: a message or signal arriving, a
+ * condition evaluated by `POST /condition` (Camunda 7 evaluates conditional start events only there).
+ */
+const TRIGGERED_STARTS = new Set(['bpmn:MessageEventDefinition', 'bpmn:SignalEventDefinition', 'bpmn:ConditionalEventDefinition']);
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- bpmn-elements' activities, apis and messages are untyped. */
 

@@ -77,6 +77,14 @@ export interface EngineEvent {
   eventDefinitions: string[];
 }
 
+/** A signal an intermediate throw or end event of the case threw in a run (BPMN 2.0 §10.4.5: broadcast to every catcher). */
+export interface ThrownSignal {
+  /** The bpmn:signal's name, which catch events of other cases wait for. */
+  name: string;
+  /** The throw event. */
+  elementId: string;
+}
+
 /** The outcome of running an instance to its next wait. */
 export interface RunResult {
   state: EngineState;
@@ -97,6 +105,11 @@ export interface RunResult {
   timers: TimerWait[];
   /** Whether the version has timer events at all: when not, the case has no jobs to follow the run. */
   hasTimers: boolean;
+  /**
+   * The signals the case threw in this run, in run order. bpmn-engine delivers them to the case's own catchers; the
+   * service delivers them to every other case (case-runs.ts).
+   */
+  signals: ThrownSignal[];
   completed: boolean;
 }
 
@@ -199,7 +212,7 @@ function waitingTask(api: AnyEngine, iterations: Map<string, number>): WaitingTa
   return wait;
 }
 
-function snapshot({ engine, events, called, timers }: LiveEngine): RunResult {
+function snapshot({ engine, events, called, timers, signals }: LiveEngine): RunResult {
   const execution = engine.execution;
   const definitions = execution.definitions as AnyEngine[];
   // Execution.getState() would serialize the whole source again for every step; the source is per version.
@@ -228,7 +241,7 @@ function snapshot({ engine, events, called, timers }: LiveEngine): RunResult {
   const completed = execution.state === 'idle' && waiting.length === 0 && calls.length === 0;
   const waits = completed ? [] : timers.waits();
   timers.settle();
-  return { state, events: events.splice(0), waiting, calls, eventWaits, hadEventWaits: true, timers: waits, hasTimers: timers.defined, completed };
+  return { state, events: events.splice(0), waiting, calls, eventWaits, hadEventWaits: true, timers: waits, hasTimers: timers.defined, signals: signals.splice(0), completed };
 }
 
 /**
@@ -255,6 +268,8 @@ interface LiveEngine {
   called: Set<string>;
   /** The engine's `timers`: the timers it waits on. */
   timers: ServiceTimers;
+  /** The signals the current run threw, emptied by each snapshot. */
+  signals: ThrownSignal[];
 }
 
 /**
@@ -329,12 +344,26 @@ function createEngine(name: string, sourceContext: SourceContext, timers: Servic
   listener.on('activity.leave', recordInterrupted(events));
   const called = new Set<string>();
   listener.on('activity.call', (api: AnyEngine) => called.add(String(api?.executionId)));
-  return { engine, errors, listener, events, called, timers };
+  const signals: ThrownSignal[] = [];
+  // bpmn-elements' SignalEventDefinition publishes its throw as `activity.signal` with state `throw` and the signal.
+  listener.on('activity.signal', (api: AnyEngine) => {
+    const name = api?.content?.message?.name;
+    if (api?.content?.state === 'throw' && typeof name === 'string') signals.push({ name, elementId: String(api.id) });
+  });
+  return { engine, errors, listener, events, called, timers, signals };
 }
 
-/** Triggers the start event a case starts at; EngineRunError when it is not waiting (not a message or signal start). */
-function triggerStart(live: LiveEngine, startEventId: string): void {
+/**
+ * Triggers the start event a case starts at. A conditional start event evaluated its condition when it ran: it went
+ * on when the condition held, and still waits when it did not. EngineRunError when a message or signal start is not
+ * waiting, or a conditional one's condition does not hold for the start variables.
+ */
+function triggerStart(live: LiveEngine, startEventId: string, conditional: boolean): void {
   const start = (live.engine.execution.getPostponed() as AnyEngine[]).find((api) => api.id === startEventId);
+  if (conditional) {
+    if (start) throw new EngineRunError(`the process could not start: the condition of ${startEventId} does not hold for these variables`);
+    return;
+  }
   if (!start) throw new EngineRunError(`the process could not start: ${startEventId} is not waiting for its message or signal`);
   start.signal({ id: startEventId });
 }
@@ -403,15 +432,15 @@ export class ProcessRuntime {
 
   /**
    * Starts instance `id` with `variables` and runs it to its first waits; `commit` stores the result as revision 1.
-   * `startEventId` names the message or signal start event the case starts at (triggered at once); without it the
-   * case starts at its none start events. Throws EngineRunError when the engine fails; whatever `commit` throws.
+   * `startEventId` names the message, signal or (`conditional`) conditional start event the case starts at
+   * (triggered at once); without it the case starts at its none start events. Throws EngineRunError when the engine fails; whatever `commit` throws.
    */
-  async start<T>(id: string, name: string, compiled: CompiledProcess, variables: Record<string, unknown>, commit: (result: RunResult) => Promise<T>, run: RunOptions & { startEventId?: string } = {}): Promise<T> {
+  async start<T>(id: string, name: string, compiled: CompiledProcess, variables: Record<string, unknown>, commit: (result: RunResult) => Promise<T>, run: RunOptions & { startEventId?: string; conditional?: boolean } = {}): Promise<T> {
     const { startEventId } = run;
     const live = createEngine(name, compiled.sourceContext, this.timersFor(run, compiled));
     const settings = startEventId === undefined ? {} : { settings: { [START_EVENT_SETTING]: startEventId } };
     await live.engine.execute({ listener: live.listener, variables, ...settings });
-    if (startEventId !== undefined) triggerStart(live, startEventId);
+    if (startEventId !== undefined) triggerStart(live, startEventId, run.conditional === true);
     failIfErrored(live);
     const result = { ...snapshot(live), hadEventWaits: false };
     const keep = this.keepable(live, result, compiled);
@@ -514,6 +543,7 @@ export class ProcessRuntime {
     // Resuming re-announces elements (and calls) already under way; only what the coming signal causes is news.
     live.events.length = 0;
     live.called.clear();
+    live.signals.length = 0;
     return live;
   }
 }

@@ -21,6 +21,8 @@ import { startableVersion } from '../definitions/version-lifecycle.js';
 import { callDeclaration, calledKey, describeBinding, passVariables } from './call-variables.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
+import type { EventWait } from '../engine/event-waits.js';
+import { thrownSignals } from './thrown-signals.js';
 
 /** A case as a cascade knows it: as stored, or as an earlier run of the same cascade left it (not yet committed). */
 /**
@@ -104,7 +106,21 @@ export interface RunStore {
 }
 
 /** A run to do once the previous one's writes are planned: it calls `then` from its commit callback (null: nothing to run). */
-type FollowUp = (then: (run: CaseRun | null) => Promise<void>) => Promise<void>;
+export type FollowUp = (then: (run: CaseRun | null) => Promise<void>) => Promise<void>;
+
+/**
+ * A cascade's queue entry: a run to do, or follow-ups known only once the runs queued before them are done (a
+ * case's second thrown signal reaches what its first one's deliveries made wait).
+ */
+export type Queued = FollowUp | { expand: () => Promise<Queued[]> };
+
+/** What one cascade has run so far: each case as its last run left it, and what it waits for since. */
+export interface Cascade {
+  known: Map<string, CaseState>;
+  waits: Map<string, readonly EventWait[]>;
+  /** Signal deliveries and starts done (thrown-signals.ts), each at most once per cascade. */
+  reached: Set<string>;
+}
 
 export interface CaseRunsDeps {
   knex: Knex;
@@ -178,6 +194,7 @@ export function caseRuns(deps: CaseRunsDeps) {
     if (!instance) return undefined;
     return { instance, definition: await definitionById(instance.definitionId), open: await tasks.openForInstance(id) };
   }
+  const signals = thrownSignals(deps, loadCase);
 
   /**
    * The version a call starts, by the call activity's binding: `latest` is the called key's current version (the
@@ -251,10 +268,20 @@ export function caseRuns(deps: CaseRunsDeps) {
     };
   }
 
-  function followUps(run: CaseRun, known: Map<string, CaseState>, userId: string): FollowUp[] {
+  function followUps(run: CaseRun, cascade: Cascade, userId: string): Queued[] {
     const children = run.result.calls.map((call) => startChild(run.after, call, userId));
-    const resume = run.result.completed && run.after.instance.parentInstanceId ? [resumeParent(run.after, known, userId)] : [];
-    return [...children, ...resume];
+    const resume = run.result.completed && run.after.instance.parentInstanceId ? [resumeParent(run.after, cascade.known, userId)] : [];
+    return [...children, ...resume, ...signals.followUps(run, cascade, userId)];
+  }
+
+  /** The queue's next run and the rest, expanding the entries ahead of it. */
+  async function nextRun(queue: Queued[]): Promise<[FollowUp | undefined, Queued[]]> {
+    let rest = queue;
+    for (;;) {
+      const [head, ...tail] = rest;
+      if (head === undefined || typeof head === 'function') return [head, tail];
+      rest = [...(await head.expand()), ...tail];
+    }
   }
 
   return {
@@ -266,14 +293,16 @@ export function caseRuns(deps: CaseRunsDeps) {
      * Gives every case the cascade ran, as the last of its runs left it.
      */
     async settle(first: CaseRun, userId: string): Promise<ReadonlyMap<string, CaseState>> {
-      const known = new Map<string, CaseState>();
+      const cascade: Cascade = { known: new Map(), waits: new Map(), reached: new Set() };
+      const { known } = cascade;
       const writes: CaseRun['write'][] = [];
-      const step = async (run: CaseRun | null, queue: FollowUp[]): Promise<void> => {
+      const step = async (run: CaseRun | null, queue: Queued[]): Promise<void> => {
         if (run) {
           known.set(run.after.instance.id, run.after);
+          cascade.waits.set(run.after.instance.id, run.result.eventWaits);
           writes.push(run.write);
         }
-        const [next, ...rest] = run ? [...queue, ...followUps(run, known, userId)] : queue;
+        const [next, rest] = await nextRun(run ? [...queue, ...followUps(run, cascade, userId)] : queue);
         if (next) return next((r) => step(r, rest));
         await knex.transaction(async (trx) => {
           await instances.lockInOrder(trx, [...known.keys()]);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
-import { ConflictError, ForbiddenError, NotFoundError, VersionNotStartableError } from '../errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { User } from '../auth/users-repository.js';
 import { holdsRole, isAdmin, isOwnerOf } from '../auth/roles.js';
 import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
@@ -17,7 +17,7 @@ import type { MessageDeclaration, SopStep } from '../sop/sop-metadata.js';
 import { validateCompletion } from '../sop/form-validation.js';
 import type { TasksRepository } from '../tasks/tasks-repository.js';
 import { maySeeInstance } from './instance-access.js';
-import { startableVersion } from '../definitions/version-lifecycle.js';
+import { declarationOf, startTargets, type StartTarget } from './start-targets.js';
 import type { InstanceLocks } from './instance-locks.js';
 import type { JobsRepository } from '../jobs/jobs-repository.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
@@ -80,10 +80,6 @@ export function correlates(variables: Record<string, unknown>, keys: Record<stri
   return Object.entries(keys ?? {}).every(([name, value]) => Object.hasOwn(variables, name) && JSON.stringify(variables[name]) === JSON.stringify(value));
 }
 
-function declarationOf(definition: DefinitionVersion, kind: Kind, name: string): MessageDeclaration | undefined {
-  return definition.metadata.messages?.find((m) => m.kind === kind && m.name === name);
-}
-
 /** Who may send a message or signal of a version: the roles named on it (`sop:sender`), the unit's owners, admins. */
 export function maySend(user: User, definition: DefinitionVersion, declaration: MessageDeclaration | undefined): boolean {
   return isAdmin(user) || isOwnerOf(user, definition.metadata.unit) || (declaration?.senders ?? []).some((role) => holdsRole(user, role));
@@ -99,7 +95,7 @@ function validVariables(declaration: MessageDeclaration | undefined, variables: 
 }
 
 export function messageService(deps: MessageDeps) {
-  const { definitions, deploy, instances, tasks, subscriptions, locks, runtime, calendars, log, clock, definitionById } = deps;
+  const { deploy, instances, tasks, subscriptions, locks, runtime, calendars, log, clock, definitionById } = deps;
   const runs = caseRuns(deps);
 
   /** The running cases waiting for `name`, narrowed by business key and correlation keys. */
@@ -147,30 +143,8 @@ export function messageService(deps: MessageDeps) {
     return { type, at: now.toISOString(), definitionKey: definition.key, version: definition.version, instanceId, elementId: s.elementId, userId: user.id, data: { name: s.name, executionId: s.executionId, variables: values } };
   }
 
-  /**
-   * The current versions (in effect, not suspended: DESIGN.md, POST /definitions/:key/instances) whose process starts
-   * at a start event triggered by `name`; a key with no startable version has no target.
-   */
-  async function startTargets(kind: Kind, name: string): Promise<Array<{ definition: DefinitionVersion; declaration: MessageDeclaration; startEventId: string }>> {
-    const targets = [];
-    for (const latest of await definitions.listLatest()) {
-      const zone = (await calendars.get(latest.metadata.calendar)).timeZone;
-      let current;
-      try {
-        current = startableVersion(latest.key, await definitions.lifecycle(latest.key), zone, clock());
-      } catch (err) {
-        if (err instanceof VersionNotStartableError) continue;
-        throw err;
-      }
-      const declaration = declarationOf(current.id === latest.id ? latest : await definitionById(current.id), kind, name);
-      const startEventId = declaration?.startEventIds[0];
-      if (declaration && startEventId) targets.push({ definition: await definitionById(current.id), declaration, startEventId });
-    }
-    return targets;
-  }
-
   /** Starts a case at a message or signal start event, the sender as its starter; one transaction like any start. */
-  async function startAt(user: User, target: { definition: DefinitionVersion; declaration: MessageDeclaration; startEventId: string }, input: { businessKey?: string; variables?: Record<string, unknown> }): Promise<string> {
+  async function startAt(user: User, target: StartTarget, input: { businessKey?: string; variables?: Record<string, unknown> }): Promise<string> {
     const { definition, declaration, startEventId } = target;
     if (!maySend(user, definition, declaration)) throw new ForbiddenError(`sending ${declaration.kind} ${declaration.name} to ${definition.key} needs one of the roles ${[...declaration.senders, `owner:${definition.metadata.unit ?? '*'}`].join(', ')}`);
     const calendar = await calendars.get(definition.metadata.calendar);
@@ -212,7 +186,7 @@ export function messageService(deps: MessageDeps) {
         log.info({ instanceId: only.instance.id, elementId: only.subscription.elementId, message: input.name, userId: user.id, event: 'message.delivered' }, 'message delivered');
         return { instanceId: only.instance.id, elementId: only.subscription.elementId, started: false };
       }
-      const targets = await startTargets('message', input.name);
+      const targets = await startTargets(deps, 'message', input.name);
       if (targets.length > 1) throw new ConflictError(`message ${input.name} starts ${targets.map((t) => t.definition.key).join(', ')}: a message start event's name must be unique`, 'ambiguous');
       const [target] = targets;
       if (!target) throw new NotFoundError(`no case waits for message ${input.name}`);
@@ -229,7 +203,7 @@ export function messageService(deps: MessageDeps) {
     async signal(user: User, input: { name: string; variables?: Record<string, unknown> }): Promise<SignalOutcome> {
       const waiting = await candidates('signal', input.name);
       const allowed = waiting.filter((c) => maySend(user, c.definition, c.declaration));
-      const targets = (await startTargets('signal', input.name)).filter((t) => maySend(user, t.definition, t.declaration));
+      const targets = (await startTargets(deps, 'signal', input.name)).filter((t) => maySend(user, t.definition, t.declaration));
       if (allowed.length === 0 && targets.length === 0 && waiting.some((c) => knows(user, c))) throw new ForbiddenError(`sending signal ${input.name} needs a role named on it, or the unit's owner`);
       // Checked against every version it reaches before any case moves, so a 422 leaves every case as it was.
       for (const { definition, declaration } of [...allowed, ...targets]) {

@@ -7,7 +7,7 @@ import { CaseNotMovedError, ConflictError, ForbiddenError, InvalidFormError, Not
 import type { UsersRepository } from '../auth/users-repository.js';
 import type { AttachmentsRepository } from '../tasks/attachments.js';
 import type { User } from '../auth/users-repository.js';
-import { holdsRole, isAdmin, isCandidateStarter, isOwnerOf, maySeeDefinition } from '../auth/roles.js';
+import { isOwnerOf } from '../auth/roles.js';
 import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
@@ -22,7 +22,7 @@ import { isHiddenFrom, mayAct, mayRead } from '../tasks/task-access.js';
 import type { TaskRecord, TasksRepository } from '../tasks/tasks-repository.js';
 import type { ContentCipher } from '../privacy/content-cipher.js';
 import { sealContent, splitRecorded } from '../privacy/confidential-content.js';
-import { maySeeInstance } from './instance-access.js';
+import { checkMayStart, maySeeInstance } from './instance-access.js';
 import { InstanceLocks } from './instance-locks.js';
 import { collectEvidence, completedColumns, completedTask, completionEvent, measureCompletion, type Recorded } from './task-completion.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
@@ -83,17 +83,6 @@ export function workflowService(deps: WorkflowDeps) {
     return d;
   }
 
-  function checkStart(user: User, definition: DefinitionVersion): void {
-    const { startRole, unit } = definition.metadata;
-    if (isAdmin(user)) return;
-    // Another unit's SOP, with no lane role in it: as if it did not exist.
-    if (!maySeeDefinition(user, definition)) throw new NotFoundError(`definition ${definition.key} not found`);
-    // The start lane's role and Camunda's candidate starters may start; a process that names neither, its unit's owners.
-    const starters = [...(definition.metadata.candidateStarterGroups ?? []), ...(definition.metadata.candidateStarterUsers ?? [])];
-    if (isCandidateStarter(user, definition)) return;
-    if (startRole ? holdsRole(user, startRole) : starters.length === 0 && isOwnerOf(user, unit)) return;
-    throw new ForbiddenError(`starting ${definition.key} needs the role ${[startRole, ...(definition.metadata.candidateStarterGroups ?? [])].filter(Boolean).join(' or ') || `owner:${unit ?? '*'}`}`);
-  }
 
   /**
    * A task as the caller may know it: one they may not read, of a case they cannot see (another applicant's,
@@ -165,12 +154,12 @@ export function workflowService(deps: WorkflowDeps) {
       const newest = versions.at(-1);
       if (!newest) throw new NotFoundError(`definition ${key} not found`);
       const latest = await definitionById(newest.id);
-      checkStart(user, latest);
+      checkMayStart(user, latest);
       const zone = (await calendars.get(latest.metadata.calendar)).timeZone;
       const chosen = startableVersion(key, versions, zone, clock(), input.version);
       const definition = chosen.id === latest.id ? latest : await definitionById(chosen.id);
-      if (definition !== latest) checkStart(user, definition);
-      if (definition.metadata.startsByTrigger) throw new ConflictError(`${key} starts only when its message or signal arrives: send it with POST /messages or POST /signals`, 'message-start');
+      if (definition !== latest) checkMayStart(user, definition);
+      if (definition.metadata.startsByTrigger) throw new ConflictError(`${key} starts only at its message, signal, condition or timer: send it with POST /messages, POST /signals or POST /condition`, 'message-start');
       const { process } = await deploy.compiled(definition);
       const variables = { ...(input.variables ?? {}) };
       checkStartVariables(definition.metadata, variables, clock());

@@ -1,6 +1,8 @@
 // Timer start events: each key's current version (in effect, not suspended) with a timer start event has one schedule row, whose next slot starts
 // one case (claimed by a conditional update, and the slot moved on in the transaction that stores the case), started
-// by the built-in `system` actor. A new version replaces its key's schedule.
+// by the built-in `system` actor. A new version replaces its key's schedule. The schedules follow the versions when
+// these change (a deploy, a suspend or resume: the caller syncs after its commit), when a scheduled version takes
+// effect (the executor's round after that instant), and at each process's first round, never on every round.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { DefinitionVersion, DefinitionsRepository } from '../definitions/definitions-repository.js';
@@ -42,6 +44,8 @@ export interface TimerStartsDeps {
   timersOf: (definition: DefinitionVersion) => Promise<readonly TimerDefinition[]>;
   /** The version of `latest`'s key new cases start on now (DESIGN.md: current, not suspended), or undefined when none may start. */
   currentOf: (latest: DefinitionVersion) => Promise<DefinitionVersion | undefined>;
+  /** The next instant a version of `latest`'s key takes effect (its Tanggal Efektif, 00:00 in the SOP's zone), if one is scheduled. */
+  nextEffectiveOf: (latest: DefinitionVersion) => Promise<Date | undefined>;
   calendarOf: (definition: DefinitionVersion) => Promise<WorkingCalendar>;
   /** Starts the slot's case, calling `before` inside its transaction (which moves the slot on). */
   startCase: (definitionId: string, before: (trx: Knex.Transaction) => Promise<void>) => Promise<string>;
@@ -51,6 +55,12 @@ export interface TimerStartsDeps {
 
 export function timerStarts(deps: TimerStartsDeps) {
   const { knex, definitions, log, clock } = deps;
+  /**
+   * When this process syncs next on its own, in ms since the epoch: the next Tanggal Efektif of any version it saw;
+   * 0 before its first sync and after a failed one. A version deployed with a later date by another process is
+   * scheduled by that process at its date (and by every process at its next start).
+   */
+  let resyncAt = 0;
 
   /** The start timer of `definition`, read (undefined when it has none or its value cannot be read). */
   async function startTimer(definition: DefinitionVersion): Promise<{ timer: TimerDefinition; form: TimerForm } | undefined> {
@@ -63,10 +73,14 @@ export function timerStarts(deps: TimerStartsDeps) {
    * (and those of a key whose current version is suspended, or not yet in effect) deleted.
    */
   async function sync(): Promise<void> {
+    resyncAt = 0;
     const now = clock();
     const rows = (await knex('timer_starts')) as Row[];
     const wanted = new Set<string>();
+    let next: number | undefined;
     for (const latest of await definitions.listLatest()) {
+      const effective = (await deps.nextEffectiveOf(latest))?.getTime();
+      if (effective !== undefined && (next === undefined || effective < next)) next = effective;
       const definition = await deps.currentOf(latest);
       if (!definition) continue;
       const start = await startTimer(definition);
@@ -81,6 +95,7 @@ export function timerStarts(deps: TimerStartsDeps) {
     }
     const gone = rows.filter((r) => !wanted.has(`${r.definition_key}\u0000${r.element_id}`)).map((r) => r.id);
     if (gone.length > 0) await knex('timer_starts').whereIn('id', gone).del();
+    resyncAt = next ?? Infinity;
   }
 
   /** Starts the case of one claimed slot; the slot moves on (or the row goes) only with the case. */
@@ -96,17 +111,33 @@ export function timerStarts(deps: TimerStartsDeps) {
   }
 
   return {
+    /**
+     * Makes the schedules match the keys' current versions now; called after a deploy or a suspend or resume has
+     * committed, so that the change (made in any process) is scheduled at once. Throws what the database throws.
+     */
     sync,
+    /**
+     * `sync` for a caller whose own change is committed already (a deploy, a suspend): a failure is logged and the
+     * next executor round syncs again, never undoing that change.
+     */
+    async syncAfterChange(): Promise<void> {
+      try {
+        await sync();
+      } catch (err) {
+        log.error({ err }, 'timer start schedules not synced: the next executor round tries again');
+      }
+    },
     /** The schedules, soonest first. */
     async list(): Promise<TimerStartRecord[]> {
       return ((await knex('timer_starts').orderBy('due_at')) as Row[]).map(toRecord);
     },
     /**
-     * Syncs the schedules, then starts one case for each slot due at the clock's now, claimed by `owner` until
-     * `until`. Returns the cases started. A failing slot is logged and stays due for the next round.
+     * Syncs the schedules when this process has not yet or a version took effect since, then starts one case for
+     * each slot due at the clock's now, claimed by `owner` until `until`. Returns the cases started. A failing slot
+     * is logged and stays due for the next round.
      */
     async runDue(owner: string, until: string): Promise<number> {
-      await sync();
+      if (clock().getTime() >= resyncAt) await sync();
       const now = clock().toISOString();
       const free = (q: Knex.QueryBuilder) => q.whereNull('locked_until').orWhere('locked_until', '<=', now);
       let started = 0;

@@ -1,17 +1,11 @@
 // The notifications of one process: the outbox, the expander that fills it from the audit chain, the dispatcher
 // that delivers it, and what admins do with it (list, retry).
-import type { Knex } from 'knex';
-import type { AuditChain } from '../audit/audit-chain.js';
-import type { UsersRepository } from '../auth/users-repository.js';
 import type { NotificationConfig } from '../config.js';
-import type { DefinitionsRepository } from '../definitions/definitions-repository.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import type { InstancesRepository } from '../instances/instances-repository.js';
 import type { Logger } from '../logger.js';
-import type { TasksRepository } from '../tasks/tasks-repository.js';
 import { channelSenders } from './channels.js';
 import { outboxDispatcher, type DispatcherOptions } from './outbox-dispatcher.js';
-import { outboxExpander } from './outbox-expander.js';
+import { outboxExpander, type ExpanderDeps } from './outbox-expander.js';
 import { outboxRepository, type Delivery } from './outbox-repository.js';
 
 /** A service without notification settings: nothing configured, no poll, links to the default address. */
@@ -24,16 +18,8 @@ export const NO_NOTIFICATIONS: NotificationConfig = {
   pollMs: 0,
 };
 
-export interface NotificationsDeps {
-  knex: Knex;
-  audit: AuditChain;
-  users: UsersRepository;
-  tasks: TasksRepository;
-  instances: InstancesRepository;
-  definitions: DefinitionsRepository;
-  zoneOf: (calendarId: string) => Promise<string | undefined>;
-  config: NotificationConfig;
-  clock: () => Date;
+/** The expander's dependencies (its outbox is this service's own) and the dispatcher's timing. */
+export interface NotificationsDeps extends Omit<ExpanderDeps, 'outbox' | 'batchSize'> {
   log: Logger;
   dispatcher?: DispatcherOptions;
 }

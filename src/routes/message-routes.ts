@@ -1,5 +1,7 @@
-// Messages and signals from outside a case: `POST /messages` reaches one waiting case (or starts one), `POST /signals`
-// every case waiting for the signal. Who may send: the roles named on the message, the unit's owners, admins.
+// Messages, signals and conditions from outside a case: `POST /messages` reaches one waiting case (or starts one),
+// `POST /signals` every case waiting for the signal; who may send: the roles named on the message, the unit's owners,
+// admins. `POST /condition` (Camunda 7's Evaluate a Condition) starts a case at each conditional start event that
+// holds for the variables, for those who may start the process.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { currentUser } from '../auth/auth-plugin.js';
@@ -34,8 +36,32 @@ export const signalBody = z.object({ name: z.string().trim().min(1).max(TEXT_LIM
 
 export const signalResult = z.object({ delivered: z.number().int(), instanceIds: z.array(z.string()) }).meta({ id: 'SignalResult' });
 
+export const conditionBody = z
+  .object({
+    /** Evaluated against each conditional start event's condition, and the started cases' start variables. */
+    variables: values.optional(),
+    businessKey: z.string().min(1).max(TEXT_LIMITS.businessKey).optional(),
+    /** Only this version's conditional start events (it must be its key's current version). */
+    processDefinitionId: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+export const conditionResult = z
+  .array(
+    z.object({
+      id: z.string(),
+      definitionId: z.string(),
+      definitionKey: z.string(),
+      version: z.number().int(),
+      businessKey: z.string().nullable(),
+      /** The conditional start event whose condition held. */
+      startEventId: z.string(),
+    }),
+  )
+  .meta({ id: 'ConditionResult' });
+
 const messageRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { messages } = app.services;
+  const { messages, conditions } = app.services;
 
   app.post(
     '/messages',
@@ -66,6 +92,21 @@ const messageRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => messages.signal(currentUser(request), request.body),
+  );
+
+  app.post(
+    '/condition',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Evaluate the conditional start events with these variables and start a case at each one that holds (Camunda 7 POST /condition)',
+        description: 'Only current, non-suspended versions the caller may start are evaluated; an empty list when no condition holds.',
+        security,
+        body: conditionBody,
+        response: { 200: conditionResult, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema },
+      },
+    },
+    async (request) => conditions.evaluate(currentUser(request), request.body),
   );
 };
 

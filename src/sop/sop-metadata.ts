@@ -141,6 +141,23 @@ export interface SopMetadata {
   messages?: MessageDeclaration[];
   /** Every start event of the process waits for a message or signal: a case starts only through its sender. */
   startsByTrigger?: boolean;
+  /** The process's conditional start events and their conditions (`${…}` or `=FEEL`), which `POST /condition` evaluates. */
+  conditionalStarts?: ConditionalStart[];
+}
+
+/** A conditional start event of a process (Camunda 7, "Conditional Start Event"). */
+export interface ConditionalStart {
+  elementId: string;
+  condition: string;
+}
+
+/** The conditional start events among a process's top-level start events, with their conditions' text. */
+function readConditionalStarts(startEvents: ModdleElement[]): ConditionalStart[] {
+  return startEvents.flatMap((e) =>
+    ((e.eventDefinitions as ModdleElement[] | undefined) ?? [])
+      .filter((d) => d.$type === 'bpmn:ConditionalEventDefinition' && typeof (d.condition as ModdleElement | undefined)?.body === 'string')
+      .map((d) => ({ elementId: String(e.id), condition: String((d.condition as ModdleElement).body) })),
+  );
 }
 
 /**
@@ -346,6 +363,7 @@ export function readSopMetadata(process: ModdleElement, assigned: ReadonlySet<st
       steps,
       messages: readMessages(process),
       startsByTrigger: startEvents.length > 0 && startEvents.every((e) => ((e.eventDefinitions as unknown[] | undefined) ?? []).length > 0),
+      conditionalStarts: readConditionalStarts(startEvents),
     },
     warnings,
   };

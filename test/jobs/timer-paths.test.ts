@@ -78,6 +78,25 @@ for (const database of await testDatabases()) {
     t.equal((await tasksOf(app, id))[0]?.status, 'open', 'the task stays open');
   });
 
+  t.test(`[${database}] an R3 cycle on an intermediate catch event fires once, and the deploy says so naming it`, async (t) => {
+    const clock = new TestClock(new Date(WITA('2026-03-09T08:00')));
+    const app = await startApp(t, { database, processesDir: tempDir(t), clock, app: { calendarRefreshMs: 0 } });
+    const xml = fs.readFileSync(path.join(FIXTURES, 'timers', 'intermediate.bpmn'), 'utf8').replace('<bpmn:timeDate>2026-03-10T09:00:00</bpmn:timeDate>', '<bpmn:timeCycle>R3/PT1H</bpmn:timeCycle>');
+    const res = await app.call('POST', '/definitions', ADMIN_TOKEN, xml, { 'content-type': 'application/xml' });
+    t.equal(res.statusCode, 201);
+    const timerWarnings = (res.json().warnings as Array<{ elementId: string; message: string }>).filter((w) => w.message.startsWith('timeCycle'));
+    t.match(timerWarnings, [{ elementId: 'tunggu', message: /^timeCycle repetition is ignored on an intermediate catch event: the timer fires once/ }]);
+    t.equal(timerWarnings.length, 1, 'one warning, on the cycle');
+    const id = await start(app, 'uji-timer-antara');
+    clock.set(WITA('2026-03-09T09:00'));
+    t.equal((await app.app.services.executor.runDue()).fired, 1);
+    t.same((await tasksOf(app, id)).map((x) => x.elementId), ['kerjakan'], 'the case moved on at the first firing');
+    t.same((await app.app.services.jobs.forInstance(id)).map((j) => j.elementId), ['batas'], 'no second firing of tunggu is planned');
+    clock.set(WITA('2026-03-09T11:00'));
+    await app.app.services.executor.runDue();
+    t.same(await fired(app, id), ['tunggu'], 'tunggu fired once');
+  });
+
   t.test(`[${database}] a local timeDate waits in the calendar's zone; a working-time timer interrupts a sub-process`, async (t) => {
     const clock = new TestClock(new Date(WITA('2026-03-09T08:00')));
     const app = await startApp(t, { database, processesDir: timerDir(t), clock, app: { calendarRefreshMs: 0 } });

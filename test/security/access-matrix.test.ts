@@ -286,6 +286,7 @@ const MATRIX: Row[] = [
   // No case waits for these and no SOP of the fixture starts at them: a message finds none, a signal reaches none.
   { route: 'POST /messages', request: () => ({ method: 'POST', url: '/messages', body: { name: 'TidakAda' } }), expect: { others: 404 } },
   { route: 'POST /signals', request: () => ({ method: 'POST', url: '/signals', body: { name: 'TidakAda' } }), expect: { others: 200 } },
+  { route: 'POST /condition', request: () => ({ method: 'POST', url: '/condition', body: { variables: {} } }), expect: { others: 404 } },
   {
     route: 'GET /definitions/:key/sop/diff',
     request: () => ({ method: 'GET', url: `/definitions/${NTB}/sop/diff?fromVersion=1&toVersion=1` }),

@@ -9,6 +9,35 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until `done()` or `ms` pass, checking every `every` ms; returns whether it became true. */
+export async function until(done, ms, every = 50) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await done()) return true;
+    await sleep(every);
+  }
+  return false;
+}
+
+/**
+ * A caller of the service's API with the bearer `token`: `call(base, method, path, body?, type?)` → { status, json };
+ * a string body goes as `type` (e.g. application/xml), anything else as JSON.
+ */
+export function apiCaller(token) {
+  return async function call(base, method, urlPath, body, type = 'application/json') {
+    const res = await fetch(base + urlPath, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': type }) },
+      body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body,
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
+}
+
 /** The repository root (dist/ is read from here). */
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
