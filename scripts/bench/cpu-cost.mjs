@@ -5,7 +5,8 @@
 // Usage: npm run build && node scripts/bench/cpu-cost.mjs [starts=1500]
 //   ONLY=start: starts only; NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR': the server's node flags; ENGINE_CACHE_MIB etc. pass through;
 //   DB=postgres: a fresh PostgreSQL database on TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test) instead of
-//   SQLite. Each figure also carries the run's requests/s and p50 in ms (wall clock: noisy on a shared machine).
+//   SQLite; CONNECTIONS=n: autocannon's connections (8); SERVER_STDOUT=1: the server's stdout shown (for --trace-gc).
+//   Each figure also carries the run's requests/s and p50 in ms (wall clock: noisy on a shared machine).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
