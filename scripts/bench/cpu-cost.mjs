@@ -3,12 +3,15 @@
 // bpmn-engine's CPU per execute-to-first-wait and per recover → resume → signal → getState step (process.cpuUsage),
 // on the same diagram. CPU time still varies by ~10 % under load; compare runs back to back.
 // Usage: npm run build && node scripts/bench/cpu-cost.mjs [starts=1500]
-//   ONLY=start: starts only; NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR': the server's node flags; ENGINE_CACHE_MIB etc. pass through.
+//   ONLY=start: starts only; NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR': the server's node flags; ENGINE_CACHE_MIB etc. pass through;
+//   DB=postgres: a fresh PostgreSQL database on TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test) instead of
+//   SQLite; CONNECTIONS=n: autocannon's connections (8); SERVER_STDOUT=1: the server's stdout shown (for --trace-gc).
+//   Each figure also carries the run's requests/s and p50 in ms (wall clock: noisy on a shared machine).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine } from 'bpmn-engine';
-import { api, startServer } from './lib/server.mjs';
+import { api, freshPostgres, startServer } from './lib/server.mjs';
 import { loadCompletions, loadStarts } from './lib/http-load.mjs';
 import { openKnex } from './lib/bulk.mjs';
 import { completionBody } from './lib/soak.mjs';
@@ -16,6 +19,7 @@ import { loadDiagram, sourcelessState as sourceless } from './lib/engine-baselin
 
 const KEY = 'bkd-kalteng-konsultasi-ekinerja';
 const N = Number(process.argv[2] ?? 1500);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
 const ticks = 100; // USER_HZ on Linux
 function cpuMs(pid) {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -49,32 +53,37 @@ async function bare() {
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpu-cost-'));
 const b1 = await bare();
-const server = await startServer({ databaseUrl: `sqlite:${path.join(workDir, 'db.sqlite')}`, workDir, nodeArgs: (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean) });
+const pgDb = process.env.DB === 'postgres' ? await freshPostgres(process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : null;
+const databaseUrl = pgDb ? pgDb.url : `sqlite:${path.join(workDir, 'db.sqlite')}`;
+const wall = (r) => ({ perSecond: +r.perSecond.toFixed(1), p50: r.p50 });
+const server = await startServer({ databaseUrl, workDir, nodeArgs: (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean) });
 try {
   const def = await api(server.base, 'GET', `/definitions/${KEY}`, server.admin);
   const user = await api(server.base, 'POST', '/users', server.admin, { name: 'cpu', roles: def.roles.map((r) => r.id) });
-  await loadStarts({ base: server.base, token: user.token, key: KEY, connections: 8, amount: 300 });
+  await loadStarts({ base: server.base, token: user.token, key: KEY, connections: CONNECTIONS, amount: 300 });
   let c = cpuMs(server.pid);
-  const s = await loadStarts({ base: server.base, token: user.token, key: KEY, connections: 8, amount: N });
+  const s = await loadStarts({ base: server.base, token: user.token, key: KEY, connections: CONNECTIONS, amount: N });
   const startMs = (cpuMs(server.pid) - c) / s.ok;
   if (process.env.ONLY === 'start') {
-    console.log(JSON.stringify({ start: { serviceCpuMs: +startMs.toFixed(2), non2xx: s.non2xx } }));
+    console.log(JSON.stringify({ start: { serviceCpuMs: +startMs.toFixed(2), non2xx: s.non2xx, ...wall(s) } }));
     await server.stop();
+    await pgDb?.drop();
     process.exit(0);
   }
-  const knex = openKnex(`sqlite:${path.join(workDir, 'db.sqlite')}`);
+  const knex = openKnex(databaseUrl);
   const ids = (await knex('tasks').select('id').where({ element_id: 'register-request', status: 'open' }).orderBy('created_at')).map((r) => r.id);
   await knex.destroy();
   const sample = await api(server.base, 'GET', `/tasks/${ids[0]}`, user.token);
   const body = completionBody(sample);
-  await loadCompletions({ base: server.base, token: user.token, ids: ids.slice(0, 300), body: () => body, connections: 8 });
+  await loadCompletions({ base: server.base, token: user.token, ids: ids.slice(0, 300), body: () => body, connections: CONNECTIONS });
   c = cpuMs(server.pid);
-  const r = await loadCompletions({ base: server.base, token: user.token, ids: ids.slice(300), body: () => body, connections: 8 });
+  const r = await loadCompletions({ base: server.base, token: user.token, ids: ids.slice(300), body: () => body, connections: CONNECTIONS });
   const completeMs = (cpuMs(server.pid) - c) / r.ok;
   const b2 = await bare();
   const execMs = (b1.execMs + b2.execMs) / 2, stepMs = (b1.stepMs + b2.stepMs) / 2;
-  console.log(JSON.stringify({ start: { serviceCpuMs: +startMs.toFixed(2), bareCpuMs: +execMs.toFixed(2), ratio: +(execMs / startMs).toFixed(2), non2xx: s.non2xx }, complete: { serviceCpuMs: +completeMs.toFixed(2), bareCpuMs: +stepMs.toFixed(2), ratio: +(stepMs / completeMs).toFixed(2), non2xx: r.non2xx } }));
+  console.log(JSON.stringify({ start: { serviceCpuMs: +startMs.toFixed(2), bareCpuMs: +execMs.toFixed(2), ratio: +(execMs / startMs).toFixed(2), non2xx: s.non2xx, ...wall(s) }, complete: { serviceCpuMs: +completeMs.toFixed(2), bareCpuMs: +stepMs.toFixed(2), ratio: +(stepMs / completeMs).toFixed(2), non2xx: r.non2xx, ...wall(r) } }));
 } finally {
   await server.stop();
+  await pgDb?.drop();
   fs.rmSync(workDir, { recursive: true, force: true });
 }

@@ -26,13 +26,28 @@ export interface VersionLifeView extends VersionLife {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
+ * Instants already computed, by date and zone: every start reads its key's versions (startableVersion), and luxon's
+ * zone arithmetic was a visible share of a start's CPU. A zone's rules are fixed for the process's life (the tz
+ * data ships with Node), so an entry never goes stale; the map is cleared when it reaches its bound.
+ */
+const effectiveInstants = new Map<string, string | null>();
+const EFFECTIVE_INSTANTS_MAX = 10_000;
+
+/**
  * 00:00 of `date` (`YYYY-MM-DD`) in the IANA zone `zone`, as an ISO 8601 UTC instant; null when `date` is absent or
  * not a full date (a sheet that prints only the year, "2026", takes effect when deployed).
  */
 export function effectiveFrom(date: string | null, zone: string): string | null {
   if (date === null || !DATE.test(date)) return null;
-  const local = DateTime.fromISO(date, { zone });
-  return local.isValid ? (local.startOf('day').toUTC().toISO() as string) : null;
+  const key = `${date} ${zone}`;
+  let instant = effectiveInstants.get(key);
+  if (instant === undefined) {
+    const local = DateTime.fromISO(date, { zone });
+    instant = local.isValid ? (local.startOf('day').toUTC().toISO() as string) : null;
+    if (effectiveInstants.size >= EFFECTIVE_INSTANTS_MAX) effectiveInstants.clear();
+    effectiveInstants.set(key, instant);
+  }
+  return instant;
 }
 
 /** Each version with its status at `now`: scheduled until its effective instant, then current if it is the newest in effect. */

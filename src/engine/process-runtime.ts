@@ -390,6 +390,18 @@ function failIfErrored({ errors, engine }: LiveEngine): void {
   }
 }
 
+/**
+ * A run's outcome, returned from the async function that ran the engine. A suspended async function keeps every
+ * local of its frame alive, dead or not (V8 saves the whole register file), so an engine held in the frame that
+ * awaits the commit survives the young generation's collections while the request waits for the database and is
+ * promoted, ~1 MiB per engine: in a frame of its own, only `keep` outlives the run.
+ */
+interface Settled {
+  result: RunResult;
+  /** The engine to keep after the commit, if any (keepable). */
+  keep: LiveEngine | undefined;
+}
+
 /** Options of a runtime. */
 export interface RuntimeOptions {
   /**
@@ -436,6 +448,14 @@ export class ProcessRuntime {
    * (triggered at once); without it the case starts at its none start events. Throws EngineRunError when the engine fails; whatever `commit` throws.
    */
   async start<T>(id: string, name: string, compiled: CompiledProcess, variables: Record<string, unknown>, commit: (result: RunResult) => Promise<T>, run: RunOptions & { startEventId?: string; conditional?: boolean } = {}): Promise<T> {
+    const { result, keep } = await this.firstRun(name, compiled, variables, run);
+    const committed = await commit(result);
+    if (keep) this.cache.set(id, 1, keep, compiled.engineBytes);
+    return committed;
+  }
+
+  /** A new case's run to its first waits, in a frame of its own (see Settled). */
+  private async firstRun(name: string, compiled: CompiledProcess, variables: Record<string, unknown>, run: RunOptions & { startEventId?: string; conditional?: boolean }): Promise<Settled> {
     const { startEventId } = run;
     const live = createEngine(name, compiled.sourceContext, this.timersFor(run, compiled));
     const settings = startEventId === undefined ? {} : { settings: { [START_EVENT_SETTING]: startEventId } };
@@ -443,10 +463,7 @@ export class ProcessRuntime {
     if (startEventId !== undefined) triggerStart(live, startEventId, run.conditional === true);
     failIfErrored(live);
     const result = { ...snapshot(live), hadEventWaits: false };
-    const keep = this.keepable(live, result, compiled);
-    const committed = await commit(result);
-    if (keep) this.cache.set(id, 1, keep, compiled.engineBytes);
-    return committed;
+    return { result, keep: this.keepable(live, result, compiled) };
   }
 
   /**
@@ -464,6 +481,14 @@ export class ProcessRuntime {
     commit: (result: RunResult) => Promise<T>,
     run: RunOptions = {},
   ): Promise<T> {
+    const { result, keep } = await this.signalRun(stored, name, compiled, task, routing, run);
+    const committed = await commit(result);
+    if (keep) this.cache.set(stored.id, stored.rev + 1, keep, compiled.engineBytes);
+    return committed;
+  }
+
+  /** The run a signal causes, in a frame of its own (see Settled). */
+  private async signalRun(stored: StoredInstance, name: string, compiled: CompiledProcess, task: WaitingTask, routing: Record<string, unknown>, run: RunOptions): Promise<Settled> {
     const live = (await this.live(stored, name, compiled, run)) as LiveEngine;
     const execution = live.engine.execution;
     const postponed = postponedDeep(execution.getPostponed() as AnyEngine[]);
@@ -479,10 +504,7 @@ export class ProcessRuntime {
     if (postponed.some((api) => api.type === 'bpmn:ConditionalEventDefinition')) reevaluateConditions(() => postponedDeep(execution.getPostponed() as AnyEngine[]));
     failIfErrored(live);
     const result = { ...snapshot(live), hadEventWaits };
-    const keep = this.keepable(live, result, compiled);
-    const committed = await commit(result);
-    if (keep) this.cache.set(stored.id, stored.rev + 1, keep, compiled.engineBytes);
-    return committed;
+    return { result, keep: this.keepable(live, result, compiled) };
   }
 
   /**
@@ -501,6 +523,14 @@ export class ProcessRuntime {
     commit: (result: RunResult, fired: boolean) => Promise<T>,
     run: RunOptions = {},
   ): Promise<T> {
+    const { result, keep, fired } = await this.timerRun(stored, name, compiled, timer, run);
+    const committed = await commit(result, fired);
+    if (keep) this.cache.set(stored.id, stored.rev + 1, keep, compiled.engineBytes);
+    return committed;
+  }
+
+  /** The run a timer causes, in a frame of its own (see Settled). */
+  private async timerRun(stored: StoredInstance, name: string, compiled: CompiledProcess, timer: { elementId: string; executionId: string; dueAt?: string }, run: RunOptions): Promise<Settled & { fired: boolean }> {
     let live = await this.live(stored, name, compiled, run, true);
     // A value that did not resolve is read again on recovery, with the variables the case has now.
     if (!live || live.timers.find(timer.elementId, timer.executionId)?.problem !== undefined) {
@@ -513,10 +543,7 @@ export class ProcessRuntime {
     const fired = Date.parse(due) <= this.clock().getTime() && live.timers.fire(timer.executionId);
     failIfErrored(live);
     const result = snapshot(live);
-    const keep = this.keepable(live, result, compiled);
-    const committed = await commit(result, fired);
-    if (keep) this.cache.set(stored.id, stored.rev + 1, keep, compiled.engineBytes);
-    return committed;
+    return { result, keep: this.keepable(live, result, compiled), fired };
   }
 
   /** The cache's current estimated weight in bytes and its number of engines. */

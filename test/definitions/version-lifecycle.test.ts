@@ -22,6 +22,18 @@ t.test('effectiveFrom is 00:00 of the date in the zone; only full dates count', 
   t.equal(effectiveFrom('2026-02-30', 'Asia/Jakarta'), null);
 });
 
+t.test('effectiveFrom answers the same from its memory, past the memory\'s bound too', async (t) => {
+  const zones = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura'];
+  const days = Array.from({ length: 3500 }, (_, i) => new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10));
+  // 10,500 distinct (date, zone) pairs: the memory is cleared once on the way.
+  for (const zone of zones) for (const day of days) effectiveFrom(day, zone);
+  t.equal(effectiveFrom('2026-03-03', 'Asia/Jakarta'), '2026-03-02T17:00:00.000Z');
+  t.equal(effectiveFrom('2026-03-03', 'Asia/Jakarta'), '2026-03-02T17:00:00.000Z');
+  t.equal(effectiveFrom('2020-01-01', 'Asia/Jayapura'), '2019-12-31T15:00:00.000Z');
+  t.equal(effectiveFrom('2026-02-30', 'Asia/Jakarta'), null);
+  t.equal(effectiveFrom('2026-02-30', 'Asia/Jakarta'), null);
+});
+
 t.test('lifecycleOf and startableVersion', async (t) => {
   const versions = [
     { id: '1', version: 1, effective: null, suspendedAt: null },

@@ -21,9 +21,15 @@ const median = (a) => {
  * last minute (six samples each at 10 s).
  */
 export function soakWindows(soak) {
-  const after = soak.samples.filter((x) => x.s >= soak.warmupSeconds && x.s < soak.warmupSeconds + 60);
+  // Samples taken while a backlog of cases was under way measure the backlog (soak.mjs, warmupEnd): each window
+  // keeps the samples at which the load generator kept up, when it has any.
+  const keptUp = (xs) => {
+    const kept = soak.caughtUp === undefined ? xs : xs.filter((x) => (x.inflight ?? 0) <= soak.caughtUp);
+    return kept.length > 0 ? kept : xs;
+  };
+  const after = keptUp(soak.samples.filter((x) => x.s >= soak.warmupSeconds && x.s < soak.warmupSeconds + 60));
   const lastS = soak.samples[soak.samples.length - 1].s;
-  const end = soak.samples.filter((x) => x.s > lastS - 60);
+  const end = keptUp(soak.samples.filter((x) => x.s > lastS - 60));
   const rssAfterWarmup = median(after.map((x) => x.rss));
   const rssEnd = median(end.map((x) => x.rss));
   return { rssAfterWarmup, rssEnd, heapAfterWarmup: median(after.map((x) => x.heapUsed)), heapEnd: median(end.map((x) => x.heapUsed)), growth: rssEnd / rssAfterWarmup - 1 };
@@ -189,7 +195,7 @@ export function markdownOf(r, verdicts) {
   if (r.soak) {
     const s = r.soak;
     lines.push(
-      `Soak: ${s.minutes} min, ${s.casesPerSecond} whole cases/s begun (start, then list and complete each task), ${f0(s.finished)} cases and ${f0(s.steps)} completions, ${s.failures} failures${s.firstError ? ` (first: ${s.firstError})` : ''}; warm-up ${s.warmupSeconds} s.`,
+      `Soak: ${s.minutes} min, ${s.casesPerSecond} whole cases/s begun (start, then list and complete each task), ${f0(s.finished)} cases and ${f0(s.steps)} completions, ${s.failures} failures${s.firstError ? ` (first: ${s.firstError})` : ''}; warm-up ${s.warmupSeconds} s${s.caughtUp === undefined ? '' : ` (at least 2 min, then until at most ${s.caughtUp} cases were under way, at the latest half the run; ${s.inflightAfterWarmup} then)`}.`,
     );
     lines.push('');
     lines.push('| s | RSS | heap used |');

@@ -72,7 +72,7 @@ export async function startServer({ databaseUrl, workDir, env = {}, nodeArgs = [
       LOG_LEVEL: logLevel,
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', process.env.SERVER_STDOUT ? 'inherit' : 'ignore', 'inherit', 'ipc'],
   });
   const base = `http://127.0.0.1:${port}`;
   const workers = Number(env.WORKERS ?? 1);
