@@ -1,5 +1,6 @@
 // A Camunda 8 file in the modeler, in Chromium: the form editor offers only the form-js components the server accepts
-// and speaks Indonesian; an SOP edit deployed from the modeler keeps the file's zeebe: assignment, form and schedule.
+// and speaks Indonesian, and saves an edited form to the task's zeebe:formDefinition; an SOP edit deployed from the
+// modeler keeps the file's zeebe: assignment, form and schedule.
 import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
@@ -43,6 +44,16 @@ t.test('a Camunda 8 file edited in the SOP group and deployed keeps its zeebe: e
   t.match(await editor.locator('.fjs-form-field-number .fjs-form-field-label').first().innerText(), /Amount/, "the task's deployed Camunda 8 form (zeebe:formDefinition) is the one opened, its labels untouched");
   await editor.locator('.fjs-form-field-number').first().click();
   await editor.locator('[data-group-id="group-general"] .bio-properties-panel-group-header-title', { hasText: 'Umum' }).waitFor();
+  // A text field added and saved: the form keeps its formId, the task its zeebe:formDefinition.
+  await editor.locator('.fjs-palette-field[data-field-type="textarea"]').focus();
+  await page.keyboard.press('Enter');
+  await editor.locator('.fjs-form-field-textarea').last().click();
+  await editor.locator('[data-group-id="group-general"]').waitFor();
+  if (!(await editor.locator('#bio-properties-panel-key').isVisible())) await editor.locator('[data-group-id="group-general"] .bio-properties-panel-group-header').click();
+  await editor.locator('#bio-properties-panel-key').fill('catatan');
+  await editor.locator('#bio-properties-panel-key').press('Tab');
+  await page.click('#form-editor-save');
+  await page.locator('#form-editor-status .notice.ok', { hasText: 'zeebe:formDefinition' }).waitFor();
   await page.click('#form-editor-close');
 
   // An SOP edit: the step's note (Ket).
@@ -51,7 +62,8 @@ t.test('a Camunda 8 file edited in the SOP group and deployed keeps its zeebe: e
   await note.press('Tab');
   await page.locator('#dirty', { hasText: 'belum dideploy' }).waitFor();
   await page.click('#deploy');
-  await page.locator('#modeler-notices .notice.ok', { hasText: 'Versi 2' }).waitFor();
+  await page.locator('#modeler-notices .notice.ok', { hasText: 'Versi 2 dari' }).waitFor();
+  t.match(await page.locator('#modeler-notices').innerText(), /Formulir dideploy: loan-form versi 2/);
 
   const v2 = (await web.call('GET', `/definitions/${KEY}/xml?version=2`, owner.token)).body;
   t.match(v2, /Diperiksa petugas kredit/, 'v2 has the SOP edit');
@@ -60,6 +72,9 @@ t.test('a Camunda 8 file edited in the SOP group and deployed keeps its zeebe: e
   t.match(v2, /<zeebe:taskSchedule dueDate="2026-03-06T16:00:00\+07:00" followUpDate="2026-03-05T09:00:00\+07:00" \/>/);
   t.match(v2, /<zeebe:assignmentDefinition assignee="=initiator" \/>/);
   t.notMatch(v2, /camunda:formRef/, 'no Camunda 7 form link added');
+  const form = (await web.call('GET', '/forms/loan-form', owner.token)).json();
+  t.equal(form.version, 2, 'the edited form deployed as loan-form v2');
+  t.ok((form.schema.components as Array<{ key?: string }>).some((c) => c.key === 'catatan'), 'with the new field');
   const detail = (await web.call('GET', `/definitions/${KEY}?version=2`, owner.token)).json();
   t.equal(detail.version, 2);
   const started = await web.call('POST', `/definitions/${KEY}/instances`, owner.token, {});
