@@ -6,6 +6,7 @@ import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatfor
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json';
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json';
+import { zeebeBesideCamunda } from '../../src/engine/zeebe-descriptor.js';
 import sop from '../../src/sop/sop-moddle.json';
 import { ApiError, getJson, getText, query, send } from './api.js';
 import { h, replace } from './dom.js';
@@ -14,7 +15,6 @@ import { formatTime } from './format.js';
 import { sopLabeller, type Session } from './session.js';
 import { calendarLine, showCalendarWarnings } from './calendar-notice.js';
 import { diffTable } from './sheet-diff.js';
-import { zeebeBesideCamunda } from '../../src/engine/zeebe-descriptor.js';
 import { IndonesianModule } from './modeler-id.js';
 import { SopPropertiesProviderModule, type ModelingServices, type ShapeLike } from './sop-properties.js';
 import { TaskFormEditor } from './task-form-editor.js';

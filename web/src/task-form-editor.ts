@@ -103,7 +103,7 @@ export class TaskFormEditor {
   }
 
   /**
-   * Links the edited form to the task: a Camunda 8 task keeps its zeebe:formDefinition (given this formId), any other
+   * Links the edited form to the task: a Camunda 8 task keeps its zeebe:formDefinition (linking this formId), any other
    * gets camunda:formRef, replacing camunda:formData (a task cannot have both).
    */
   private save(): void {
@@ -114,7 +114,8 @@ export class TaskFormEditor {
     const { modeling } = this.services;
     const zeebeForm = zeebeFormDefinition(task);
     if (zeebeForm) {
-      modeling.updateModdleProperties(task, zeebeForm, { formId: this.formId });
+      // One link per task: a formKey (an embedded zeebe:userTaskForm) or externalReference gives way to the formId.
+      modeling.updateModdleProperties(task, zeebeForm, { formId: this.formId, formKey: undefined, externalReference: undefined });
       replace(this.status, okBox(`Formulir disimpan ke tugas ${task.id} (zeebe:formDefinition). Deploy untuk memberlakukannya.`));
       return;
     }
