@@ -5,6 +5,7 @@ import camundaDescriptor from 'camunda-bpmn-moddle/resources/camunda.json' with 
 import zeebeDescriptor from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import sopDescriptor from '../sop/sop-moddle.json' with { type: 'json' };
 import { InvalidBpmnError, type ElementProblem } from '../errors.js';
+import { zeebeBesideCamunda } from './zeebe-descriptor.js';
 
 export type { ModdleElement, ParseResult };
 
@@ -49,21 +50,11 @@ export function scanXml(xml: string): { maxDepth: number; elements: number } {
 }
 
 /**
- * Camunda 8's descriptor without `zeebe:TemplateSupported`: it defines `modelerTemplate` on the same elements as
- * Camunda 7's `camunda:TemplateSupported`, and moddle refuses two packages defining one property name (bpmn-io's
- * modelers load one flavour at a time). A `zeebe:modelerTemplate` attribute stays an unknown attribute ($attrs).
- */
-const zeebeWithoutTemplates = {
-  ...zeebeDescriptor,
-  types: (zeebeDescriptor.types as Array<{ name: string }>).filter((t) => t.name !== 'TemplateSupported'),
-};
-
-/**
  * The moddle packages every parse uses (bpmn-engine's `moddleOptions` shape): the `sop` extension, Camunda 7's
  * `camunda:` and Camunda 8's `zeebe:` vocabularies, so that a diagram from Camunda Modeler is read as typed elements
  * and attributes (camunda-attributes.ts reads them).
  */
-export const moddleOptions: Readonly<Record<string, unknown>> = { sop: sopDescriptor, camunda: camundaDescriptor, zeebe: zeebeWithoutTemplates };
+export const moddleOptions: Readonly<Record<string, unknown>> = { sop: sopDescriptor, camunda: camundaDescriptor, zeebe: zeebeBesideCamunda(zeebeDescriptor) };
 
 /** A fresh moddle per parse: moddle instances cache ids and are not meant to be shared. */
 function createModdle(): BpmnModdle {

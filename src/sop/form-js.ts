@@ -1,5 +1,6 @@
 // Camunda 8 forms (form-js JSON, @bpmn-io/form-js-viewer's schema) as this service's form fields, and the way back:
 // any task's fields as a form-js schema the tasklist can render with the form-js viewer.
+import { FORM_JS_DISPLAY_TYPES, FORM_JS_INPUT_TYPES } from './form-js-components.js';
 import type { FormField, FormOption } from './sop-metadata.js';
 
 /** The form-js schema version this service writes (`schemaVersion` of @bpmn-io/form-js-viewer 1.x). */
@@ -33,7 +34,7 @@ export interface FormJsReading {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Components that only show something; they carry no value. */
-const DISPLAY_ONLY = new Set(['text', 'html', 'image', 'spacer', 'separator', 'button', 'iframe', 'table', 'documentPreview']);
+const DISPLAY_ONLY: ReadonlySet<string> = new Set(FORM_JS_DISPLAY_TYPES);
 const TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 
 /**
@@ -119,7 +120,7 @@ function readInput(c: Component, problems: string[], warnings: string[]): FormFi
     else if (c.subtype === 'time') field.pattern = TIME;
     else field.type = 'datetime';
   } else if (type !== 'textfield' && type !== 'textarea') {
-    problems.push(`'${name}': form-js ${type} fields are not supported (textfield, textarea, number, checkbox, select, radio, datetime are)`);
+    problems.push(`'${name}': form-js ${type} fields are not supported (${FORM_JS_INPUT_TYPES.join(', ')} are)`);
     return undefined;
   }
   readValidate(c, field, problems, warnings);

@@ -47,6 +47,7 @@ t.test('an owner sets candidate groups and a form-js form; a candidate completes
   await page.click('#properties-panel [data-group-id="group-CamundaPlatform__UserAssignment"] .bio-properties-panel-group-header');
   const groups = page.locator('#properties-panel #bio-properties-panel-candidateGroups');
   t.equal(await groups.inputValue(), 'pusat/lama', 'the candidate groups as deployed');
+  t.match(await page.locator('#properties-panel [data-entry-id="dueDate"] .bio-properties-panel-description').innerText(), /^Tenggat tugas: .*waktu kerja/, 'the due date described in Indonesian');
   await groups.fill('pusat/verifikator');
   await groups.press('Tab');
 

@@ -3,7 +3,8 @@
 // here stays in English; BPMN and Camunda terms owners know from Camunda Modeler (user task, candidate groups) are
 // kept beside the Indonesian where they name an attribute.
 
-const TEXTS: Readonly<Record<string, string>> = {
+/** The English texts of bpmn-js and bpmn-js-properties-panel this page shows, and their Indonesian. */
+export const MODELER_TEXTS: Readonly<Record<string, string>> = {
   // Palette
   'Activate hand tool': 'Alat geser kanvas',
   'Activate lasso tool': 'Alat laso (pilih banyak)',
@@ -85,11 +86,30 @@ const TEXTS: Readonly<Record<string, string>> = {
   Before: 'Sebelum',
   After: 'Sesudah',
   Exclusive: 'Eksklusif',
+  // Properties panel: descriptions and tooltips of assignment, forms and due dates (what owners read most)
+  'Specify more than one group as a comma separated list.': 'Beberapa grup dipisahkan koma. Pemegang salah satu grup boleh mengerjakan tugas ini (bersama peran lajur, bila ada).',
+  'Specify more than one user as a comma separated list.': 'Beberapa pengguna dipisahkan koma.',
+  'Start typing "${}" to create an expression.': 'Ketik "${}" untuk menulis ekspresi.',
+  'Define the assignment, schedule, and priority of the user task. Assignee, candidate groups, and candidate users can be combined. Use due date and follow-up date to express deadlines and urgency. ':
+    'Tentukan siapa yang mengerjakan tugas dan kapan tenggatnya. Penerima tugas, grup kandidat, dan pengguna kandidat dapat digabung; ${initiator} berarti pemohon kasus. ',
+  'The due date as an EL expression (e.g. ${someDate}) or an ISO date (e.g. 2015-06-26T09:54:00).':
+    'Tenggat tugas: ekspresi EL (mis. ${tanggalBatas}), tanggal ISO (mis. 2026-06-26T09:54:00+07:00) atau durasi ISO (mis. P3D), dihitung dalam waktu kerja bila proses punya kalender; mutu baku langkah didahulukan.',
+  'The follow up date as an EL expression (e.g. ${someDate}) or an ISO date (e.g. 2015-06-26T09:54:00).':
+    'Tanggal tindak lanjut: dibaca tetapi tidak dipakai layanan ini (tugas hanya punya tenggat).',
+  'Link or embed a form created with the Camunda Forms editor. To associate a custom form, application, or URL to the user task, specify a form key. ':
+    'Tautkan formulir Camunda Forms (tombol "Formulir tugas" menyusunnya). Kunci formulir ke halaman luar tidak dijalankan di sini. ',
+  'Link a form created with the Camunda Forms editor. Submitting this form will start a new process instance. ': 'Tautkan formulir Camunda Forms yang diisi saat memulai kasus. ',
+  'Learn more.': 'Selengkapnya.',
+  'User task form documentation': 'Dokumentasi formulir tugas (Camunda)',
+  'Start event form documentation': 'Dokumentasi formulir awal (Camunda)',
+  'Custom form key': 'Kunci formulir lain',
+  'Form ID': 'ID formulir (formId)',
+  'Version tag by which the linked form will be referenced.': 'Label versi formulir yang ditautkan.',
 };
 
 /** bpmn-js's translate(template, replacements): the Indonesian of a known text, then `{name}` placeholders filled. */
 export function translateModeler(template: string, replacements: Record<string, string> = {}): string {
-  return (TEXTS[template] ?? template).replace(/{([^}]+)}/g, (whole, key: string) => replacements[key] ?? whole);
+  return (MODELER_TEXTS[template] ?? template).replace(/{([^}]+)}/g, (whole, key: string) => replacements[key] ?? whole);
 }
 
 /** The bpmn-js module replacing the default (English) translate service. */

@@ -1,10 +1,12 @@
-// Modeler (owner): bpmn-js with the sop and camunda extensions, the properties panel (bpmn-js-properties-panel with the
+// Modeler (owner): bpmn-js with the sop, camunda and zeebe extensions, the properties panel (bpmn-js-properties-panel with the
 // Camunda 7 providers and our SOP group), the form-js editor for a task's form, deploy with the server's problems on the
 // elements they name, the version list and the difference between two versions' SOP sheets.
 import Modeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule } from 'bpmn-js-properties-panel';
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import camunda from 'camunda-bpmn-moddle/resources/camunda.json';
+import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json';
+import { zeebeBesideCamunda } from '../../src/engine/zeebe-descriptor.js';
 import sop from '../../src/sop/sop-moddle.json';
 import { ApiError, getJson, getText, query, send } from './api.js';
 import { h, replace } from './dom.js';
@@ -38,7 +40,8 @@ export async function mountModeler(container: HTMLElement, session: Session): Pr
     container: canvasBox,
     propertiesPanel: { parent: panel },
     additionalModules: [IndonesianModule, BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule, SopPropertiesProviderModule],
-    moddleExtensions: { sop, camunda },
+    // zeebe: a Camunda 8 file (assignment, form, schedule) opened here is saved with its zeebe: elements as read.
+    moddleExtensions: { sop, camunda, zeebe: zeebeBesideCamunda(zeebe) },
   });
   const services: ModelingServices & { elementRegistry: { get(id: string): ShapeLike | undefined } } = {
     moddle: modeler.get('moddle'),

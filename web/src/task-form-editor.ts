@@ -6,6 +6,8 @@ import { schemaVersion } from '@bpmn-io/form-js-viewer';
 import { ApiError, getJson, send } from './api.js';
 import { h, replace } from './dom.js';
 import { errorBox, okBox } from './errors.js';
+import { speakIndonesian } from './form-editor-dom.js';
+import { FormEditorIdModule } from './form-editor-id.js';
 import type { ModdleElement, ModelingServices, ShapeLike } from './sop-properties.js';
 
 /** A form-js schema as the editor saves it: `id` is the formId the task links. */
@@ -17,6 +19,11 @@ const FORM_ID = /^[A-Za-z][A-Za-z0-9_.-]{0,149}$/;
 export function newFormId(processKey: string, taskId: string): string {
   const id = `${processKey}.${taskId}`.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 150);
   return FORM_ID.test(id) ? id : `f${id}`.slice(0, 150);
+}
+
+/** The task's Camunda 8 form link (`zeebe:formDefinition`), when the diagram is a Camunda 8 one. */
+export function zeebeFormDefinition(task: ShapeLike): ModdleElement | undefined {
+  return task.businessObject.extensionElements?.values?.find((v) => v.$type === 'zeebe:FormDefinition');
 }
 
 /** An empty form-js schema named `id`. */
@@ -31,6 +38,7 @@ export function emptyForm(id: string): FormSchema {
 export class TaskFormEditor {
   readonly root: HTMLElement;
   private readonly editor: FormEditor;
+  private readonly stopTranslating: () => void;
   private readonly title = h('h3', {}, 'Formulir tugas');
   private readonly status = h('div', { class: 'status', id: 'form-editor-status' });
   private readonly pending = new Map<string, FormSchema>();
@@ -42,7 +50,8 @@ export class TaskFormEditor {
     private readonly processKey: () => string,
   ) {
     const canvas = h('div', { class: 'form-editor-canvas', id: 'form-editor-canvas' });
-    this.editor = new FormEditor({ container: canvas });
+    this.editor = new FormEditor({ container: canvas, additionalModules: [FormEditorIdModule] });
+    this.stopTranslating = speakIndonesian(canvas);
     this.root = h(
       'section',
       { class: 'card form-editor', id: 'form-editor', hidden: true },
@@ -62,7 +71,8 @@ export class TaskFormEditor {
   /** Opens the form of a user task. */
   async open(task: ShapeLike): Promise<void> {
     this.task = task;
-    const linked = typeof task.businessObject.formRef === 'string' ? task.businessObject.formRef : '';
+    const zeebeId = zeebeFormDefinition(task)?.formId;
+    const linked = typeof task.businessObject.formRef === 'string' ? task.businessObject.formRef : typeof zeebeId === 'string' ? zeebeId : '';
     this.formId = linked || newFormId(this.processKey(), task.id);
     replace(this.title, 'Formulir tugas ', h('code', {}, task.id), ' ', h('span', { class: 'muted small' }, `(formId ${this.formId})`));
     replace(this.status);
@@ -92,13 +102,23 @@ export class TaskFormEditor {
     }
   }
 
-  /** Links the edited form to the task (replacing camunda:formData, which a task cannot have beside it). */
+  /**
+   * Links the edited form to the task: a Camunda 8 task keeps its zeebe:formDefinition (linking this formId), any other
+   * gets camunda:formRef, replacing camunda:formData (a task cannot have both).
+   */
   private save(): void {
     const task = this.task;
     if (!task) return;
     const schema = { ...(this.editor.saveSchema() as Record<string, unknown>), id: this.formId } as FormSchema;
     this.pending.set(this.formId, schema);
     const { modeling } = this.services;
+    const zeebeForm = zeebeFormDefinition(task);
+    if (zeebeForm) {
+      // One link per task: a formKey (an embedded zeebe:userTaskForm) or externalReference gives way to the formId.
+      modeling.updateModdleProperties(task, zeebeForm, { formId: this.formId, formKey: undefined, externalReference: undefined });
+      replace(this.status, okBox(`Formulir disimpan ke tugas ${task.id} (zeebe:formDefinition). Deploy untuk memberlakukannya.`));
+      return;
+    }
     const bo = task.businessObject;
     // camunda-bpmn-js-behaviors clears camunda:formKey when camunda:formRef is set (a task has one form).
     modeling.updateProperties(task, { 'camunda:formRef': this.formId, 'camunda:formRefBinding': 'latest' });
@@ -130,6 +150,7 @@ export class TaskFormEditor {
   }
 
   destroy(): void {
+    this.stopTranslating();
     this.editor.destroy();
   }
 }
