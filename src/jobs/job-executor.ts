@@ -87,10 +87,13 @@ export function jobExecutor(deps: JobExecutorDeps) {
     }
   }
 
-  /** Starts the cases of due timer start slots, then claims and runs every job due at the clock's now, in rounds of `batchSize`. */
-  async function runDue(): Promise<RunDueResult> {
+  /**
+   * Starts the cases of due timer start slots (unless `starts` is false), then claims and runs every job due at the
+   * clock's now, in rounds of `batchSize`.
+   */
+  async function runDue(starts = true): Promise<RunDueResult> {
     const result: RunDueResult = { fired: 0, failed: 0, incidents: 0, started: 0 };
-    if (deps.starts) {
+    if (deps.starts && starts) {
       const now = clock();
       result.started = await deps.starts.runDue(owner, new Date(now.getTime() + JOB_LEASE_MS).toISOString());
     }
@@ -106,11 +109,14 @@ export function jobExecutor(deps: JobExecutorDeps) {
     owner,
     runDue,
     /**
-     * Runs due jobs until the returned stop resolves: sleeps until the next due time, at most `pollMs`. Errors are
-     * logged, never thrown. Stopping waits for the round under way.
+     * Runs due jobs until the returned stop resolves: sleeps until the next due time, at most `pollMs`. The timer
+     * start schedules are synced with the definitions and their due slots started once per `pollMs` (wall time), not
+     * on every wake: a wake per job due means a round per firing under a steady trickle, and the sync reads every
+     * key's latest version. Errors are logged, never thrown. Stopping waits for the round under way.
      */
     start(pollMs: number): () => Promise<void> {
       let stopped = false;
+      let startsAt = -Infinity;
       let timer: NodeJS.Timeout | undefined;
       let round: Promise<unknown> = Promise.resolve();
       const schedule = (ms: number) => {
@@ -121,9 +127,12 @@ export function jobExecutor(deps: JobExecutorDeps) {
       const tick = () => {
         round = (async () => {
           try {
-            await runDue();
+            const starts = performance.now() - startsAt >= pollMs;
+            if (starts) startsAt = performance.now();
+            await runDue(starts);
             const next = await jobs.nextDue();
-            schedule(next === undefined ? pollMs : Date.parse(next) - clock().getTime());
+            const nextStarts = startsAt + pollMs - performance.now();
+            schedule(Math.min(nextStarts, next === undefined ? pollMs : Date.parse(next) - clock().getTime()));
           } catch (err) {
             log.error({ err }, 'job executor round failed');
             schedule(pollMs);

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Engine } from 'bpmn-engine';
 import { EventEmitter } from 'node:events';
-import { api, root, startServer } from './server.mjs';
+import { api, root, startServer as startOnce } from './server.mjs';
 import { openKnex } from './bulk.mjs';
 import { sourcelessState } from './engine-baseline.mjs';
 import { summarize } from '../profile-summary.mjs';
@@ -132,6 +132,21 @@ async function firings(knex) {
   return rows.map((r) => ({ at: Date.parse(r.at), dueAt: Date.parse((typeof r.data === 'string' ? JSON.parse(r.data) : r.data).dueAt) }));
 }
 
+/**
+ * startServer, tried up to three times: on a machine loaded by others a plugin may miss fastify's 10 s start timeout
+ * and the process exit at start, which says nothing about the executor.
+ */
+async function startServer(options) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      if (attempt === 3 || !/exited at start/.test(err.message)) throw err;
+      console.error(`  (${err.message}; starting it again)`);
+    }
+  }
+}
+
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 
 /** A process on `databaseUrl` with the executor off, the diagram deployed (once), `dueAts` started; then stopped. */
@@ -191,14 +206,15 @@ export async function serviceTimers({ workDir, cases = 10_000, pollMs = 1000, pr
  * (T0 leaves time for the seeding at `seedRate` and a restart), then a fresh process fires them. p50/p99/max of
  * `timer.fired`'s `at` minus the job's due time, in ms.
  */
-export async function timerLateness({ workDir, rate, seconds = 60, seedRate = 100, pollMs = 1000, log = () => undefined }) {
+export async function timerLateness({ workDir, rate, seconds = 60, seedRate = 100, pollMs = 1000, profile = false, log = () => undefined }) {
   const databaseUrl = `sqlite:${path.join(workDir, 'lateness.db')}`;
   const n = Math.max(10, Math.round(rate * seconds));
   // The seeding at the part-one rate with half again for a busy neighbour, the restart, and a margin.
   const t0 = Date.now() + Math.ceil((n / seedRate) * 1.5 * 1000) + 15_000;
   const dueAts = Array.from({ length: n }, (_, i) => new Date(t0 + Math.round((i * 1000) / rate)).toISOString());
   await seeded({ databaseUrl, workDir, dueAts, deploy: true });
-  const server = await startServer({ databaseUrl, workDir, env: { JOB_POLL_MS: String(pollMs) } });
+  const profileDir = path.join(workDir, 'prof-lateness');
+  const server = await startServer({ databaseUrl, workDir, env: { JOB_POLL_MS: String(pollMs) }, ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}) });
   const upAt = Date.now();
   log(`  ${n} cases due from ${new Date(t0).toISOString()} at ${rate.toFixed(1)}/s; the executor up ${((t0 - upAt) / 1000).toFixed(1)} s before the first`);
   const knex = openKnex(databaseUrl);
@@ -206,7 +222,9 @@ export async function timerLateness({ workDir, rate, seconds = 60, seedRate = 10
     const done = await firedAll(knex, n, seconds * 1000 + (t0 - Date.now()) + 10 * 60_000);
     const late = (await firings(knex)).map((f) => f.at - f.dueAt).sort((a, b) => a - b);
     const jobsLeft = await count(knex, 'select count(*) n from jobs');
-    return { rate, seconds, cases: n, done, fired: late.length, upBeforeFirstMs: t0 - upAt, p50: quantile(late, 0.5), p99: quantile(late, 0.99), max: late[late.length - 1], min: late[0], jobsLeft };
+    await server.stop();
+    const prof = profile ? profileOf(profileDir) : null;
+    return { rate, seconds, cases: n, done, fired: late.length, upBeforeFirstMs: t0 - upAt, p50: quantile(late, 0.5), p99: quantile(late, 0.99), max: late[late.length - 1], min: late[0], jobsLeft, profile: prof };
   } finally {
     await server.stop();
     await knex.destroy();
