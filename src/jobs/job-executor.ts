@@ -1,6 +1,6 @@
-// Runs due timer jobs in every service process: wakes at the next due time (and at least every poll), claims each
-// due job with a conditional update so that one process fires it, and turns a job that keeps failing into an
-// incident after its retries.
+// Runs due timer jobs in every service process: wakes at the next due time (and at least every poll), claims a
+// round of due jobs in one statement so that one process fires each, fires them one case per transaction, and
+// turns a job that keeps failing into an incident after its retries.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConflictError, TimerNotWaitingError } from '../errors.js';

@@ -1,5 +1,5 @@
 // The jobs table: one row per timer a case waits on. Rows follow each run of the case in that run's transaction;
-// the executor claims due rows with a conditional update, so one process fires each.
+// the executor claims a round of due rows in one statement, so one process fires each.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { TimerWait } from '../engine/process-runtime.js';
