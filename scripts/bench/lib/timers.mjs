@@ -133,13 +133,17 @@ async function firings(knex) {
 }
 
 /**
- * startServer, tried up to three times: on a machine loaded by others a plugin may miss fastify's 10 s start timeout
+ * startServer with no SOP deployed at boot, tried up to three times: on a machine loaded by others a plugin may miss fastify's 10 s start timeout
  * and the process exit at start, which says nothing about the executor.
  */
 async function startServer(options) {
+  // The part deploys its one diagram over HTTP: no SOP deployed at boot, so that a start takes seconds, not a minute,
+  // on a loaded machine.
+  const processesDir = path.join(options.workDir, 'no-processes');
+  fs.mkdirSync(processesDir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(options);
+      return await startOnce({ ...options, env: { PROCESSES_DIR: processesDir, ...options.env } });
     } catch (err) {
       if (attempt === 3 || !/exited at start/.test(err.message)) throw err;
       console.error(`  (${err.message}; starting it again)`);
@@ -174,7 +178,7 @@ function profileOf(dir) {
  * The service firing `cases` due timers on SQLite, one process: firings/s over the span of their `timer.fired` events
  * (first to last), and the wall time from the process's spawn. Checks each fired once and no job is left.
  */
-export async function serviceTimers({ workDir, cases = 10_000, pollMs = 1000, profile = false, log = () => undefined }) {
+export async function serviceTimers({ workDir, cases = 10_000, pollMs = 1000, profile = false, env = {}, log = () => undefined }) {
   const databaseUrl = `sqlite:${path.join(workDir, 'timers.db')}`;
   const due = new Date().toISOString();
   const seedRate = await seeded({ databaseUrl, workDir, dueAts: Array(cases).fill(due), deploy: true });
@@ -182,7 +186,7 @@ export async function serviceTimers({ workDir, cases = 10_000, pollMs = 1000, pr
   const knex = openKnex(databaseUrl);
   const profileDir = path.join(workDir, 'prof-timers');
   const spawned = performance.now();
-  const server = await startServer({ databaseUrl, workDir, env: { JOB_POLL_MS: String(pollMs) }, ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}) });
+  const server = await startServer({ databaseUrl, workDir, env: { JOB_POLL_MS: String(pollMs), ...env }, ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}) });
   try {
     const done = await firedAll(knex, cases, 30 * 60_000);
     const wallMs = performance.now() - spawned;
