@@ -41,6 +41,13 @@ export interface RunDueResult {
   started: number;
 }
 
+/**
+ * A turn of the event loop. On SQLite every statement completes synchronously, so a firing's awaits resolve as
+ * microtasks only: without this, a backlog of due jobs would hold the loop until the last fired, and no HTTP request
+ * (not even /health) would be answered meanwhile.
+ */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export function jobExecutor(deps: JobExecutorDeps) {
   const { knex, jobs, incidents, audit, log, clock } = deps;
   const owner = randomUUID();
@@ -100,7 +107,10 @@ export function jobExecutor(deps: JobExecutorDeps) {
     for (;;) {
       const now = clock();
       const claimed = await jobs.claimDue(owner, now.toISOString(), new Date(now.getTime() + JOB_LEASE_MS).toISOString(), batchSize);
-      for (const job of claimed) await runJob(job, result);
+      for (const job of claimed) {
+        await runJob(job, result);
+        await turn();
+      }
       if (claimed.length < batchSize) return result;
     }
   }
