@@ -90,13 +90,16 @@ export async function bareTimers({ seconds = 5 } = {}) {
   for (let i = 0; i < 50; i++) await one();
   for (const k of Object.keys(phases)) phases[k] = 0;
   let n = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000) {
     await one();
     n++;
   }
   const ms = performance.now() - t0;
-  return { firings: n, ms, firingsPerSecond: (n / ms) * 1000, perFiringMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, v / n])) };
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMsPerFiring = (cpu.user + cpu.system) / 1000 / n;
+  return { firings: n, ms, firingsPerSecond: (n / ms) * 1000, cpuMsPerFiring, perFiringMs: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, v / n])) };
 }
 
 /** Starts `dueAts.length` cases, case i due at dueAts[i], `connections` at a time; returns starts/s. */
@@ -116,14 +119,31 @@ async function seedCases(server, dueAts, connections = 8) {
 
 const count = async (knex, sql) => Number(Object.values((await knex.raw(sql))[0] ?? {})[0] ?? 0);
 
-/** Polls until `n` timers fired, at most `maxMs`; returns whether they did. */
-async function firedAll(knex, n, maxMs) {
+/** CPU time (user + system) the process `pid` has used, in ms, from /proc (Linux; 100 clock ticks a second). */
+function cpuMsOf(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Polls until `n` timers fired, at most `maxMs`; returns whether they did and, when `pid` is given, the CPU ms the
+ * process used per firing between the first poll that saw a firing and the one that saw the last.
+ */
+async function firedAll(knex, n, maxMs, pid) {
   const end = Date.now() + maxMs;
+  let first = null;
   while (Date.now() < end) {
-    if ((await count(knex, `select count(*) n from audit_events where type = 'timer.fired'`)) >= n) return true;
+    const fired = await count(knex, `select count(*) n from audit_events where type = 'timer.fired'`);
+    const cpu = pid ? cpuMsOf(pid) : null;
+    if (fired > 0 && first === null) first = { fired, cpu };
+    if (fired >= n) return { done: true, cpuMsPerFiring: first && cpu !== null && fired > first.fired ? (cpu - first.cpu) / (fired - first.fired) : null };
     await sleep(250);
   }
-  return false;
+  return { done: false, cpuMsPerFiring: null };
 }
 
 /** Every `timer.fired` event: when it fired and when it was due (ms since the epoch). */
@@ -188,7 +208,7 @@ export async function serviceTimers({ workDir, cases = 10_000, pollMs = 1000, pr
   const spawned = performance.now();
   const server = await startServer({ databaseUrl, workDir, env: { JOB_POLL_MS: String(pollMs), ...env }, ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}) });
   try {
-    const done = await firedAll(knex, cases, 30 * 60_000);
+    const { done, cpuMsPerFiring } = await firedAll(knex, cases, 30 * 60_000, server.pid);
     const wallMs = performance.now() - spawned;
     const all = await firings(knex);
     const span = Math.max(...all.map((f) => f.at)) - Math.min(...all.map((f) => f.at));
@@ -198,7 +218,7 @@ export async function serviceTimers({ workDir, cases = 10_000, pollMs = 1000, pr
     const rss = server.rss();
     await server.stop();
     const prof = profile ? profileOf(profileDir) : null;
-    return { cases, seedRate, done, fired: all.length, spanMs: span, firingsPerSecond: ((all.length - 1) / span) * 1000, wallMs, wallPerSecond: (all.length / wallMs) * 1000, duplicates, jobsLeft, auditVerified: verify.ok, rssEnd: rss, profile: prof };
+    return { cases, seedRate, done, cpuMsPerFiring, fired: all.length, spanMs: span, firingsPerSecond: ((all.length - 1) / span) * 1000, wallMs, wallPerSecond: (all.length / wallMs) * 1000, duplicates, jobsLeft, auditVerified: verify.ok, rssEnd: rss, profile: prof };
   } finally {
     await server.stop();
     await knex.destroy();
@@ -223,7 +243,7 @@ export async function timerLateness({ workDir, rate, seconds = 60, seedRate = 10
   log(`  ${n} cases due from ${new Date(t0).toISOString()} at ${rate.toFixed(1)}/s; the executor up ${((t0 - upAt) / 1000).toFixed(1)} s before the first`);
   const knex = openKnex(databaseUrl);
   try {
-    const done = await firedAll(knex, n, seconds * 1000 + (t0 - Date.now()) + 10 * 60_000);
+    const { done } = await firedAll(knex, n, seconds * 1000 + (t0 - Date.now()) + 10 * 60_000);
     const late = (await firings(knex)).map((f) => f.at - f.dueAt).sort((a, b) => a - b);
     const jobsLeft = await count(knex, 'select count(*) n from jobs');
     await server.stop();
