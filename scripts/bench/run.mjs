@@ -1,7 +1,8 @@
 // `npm run bench`: the service against bare bpmn-engine on the same diagram, in one run. Baselines (bare
 // bpmn-engine: live, recovering from stored state, execute to the first wait; the heap of a live engine; raw SQLite
 // transactions), the service over HTTP on SQLite and PostgreSQL (autocannon), its RSS after a burst of starts,
-// GET /tasks at 10k/100k/1M task rows, the SLA report over 1M completed steps, and a soak; writes its section of
+// GET /tasks at 10k/100k/1M task rows, the SLA report over 1M completed steps, a soak, and due timers fired by the
+// job executor against bare bpmn-engine firing the same timer (lib/timers.mjs); writes its sections of
 // docs/BENCHMARKS.md with PASS/FAIL per target.
 //
 // Usage: node scripts/bench/run.mjs [--only engine,sqlite-raw,http-sqlite,burst,http-pg,tasks,report,soak,timers]

@@ -133,7 +133,7 @@ export function timersMarkdownOf(r, verdicts) {
   );
   lines.push('');
   lines.push(
-    `Service: ${f0(s.cases)} cases started over HTTP with the executor off (\`JOB_POLL_MS=0\`, ${f0(s.seedRate)} starts/s), all due; then a fresh process (its engine cache empty, so each firing recovers the case from its stored state) with the executor on. ` +
+    `Service (\`node dist/src/server.js\`, no SOP deployed at boot, the part deploys its diagram over HTTP): ${f0(s.cases)} cases started over HTTP with the executor off (\`JOB_POLL_MS=0\`, ${f0(s.seedRate)} starts/s), all due; then a fresh process (its engine cache empty, so each firing recovers the case from its stored state) with the executor on. ` +
       `${f0(s.fired)} \`timer.fired\` events over ${f2(s.spanMs / 1000)} s from the first to the last (${f0(s.wallPerSecond)}/s counting the process's start, ${f2(s.wallMs / 1000)} s from its spawn); audit chain verifies: ${s.auditVerified}; RSS at the end ${mib(s.rssEnd)}. ` +
         'On a machine other sessions load, the wall-clock rates of two moments differ by the load that fell on each; the CPU time per firing (the service process\'s from /proc between the first and the last firing, SQLite included; bare bpmn-engine\'s from process.cpuUsage) does not, so it is given beside the target\'s ratio.',
   );
