@@ -1,13 +1,14 @@
 // `npm run bench`: the service against bare bpmn-engine on the same diagram, in one run. Baselines (bare
 // bpmn-engine: live, recovering from stored state, execute to the first wait; the heap of a live engine; raw SQLite
 // transactions), the service over HTTP on SQLite and PostgreSQL (autocannon), its RSS after a burst of starts,
-// GET /tasks at 10k/100k/1M task rows, the SLA report over 1M completed steps, and a soak; writes its section of
+// GET /tasks at 10k/100k/1M task rows, the SLA report over 1M completed steps, a soak, and due timers fired by the
+// job executor against bare bpmn-engine firing the same timer (lib/timers.mjs); writes its sections of
 // docs/BENCHMARKS.md with PASS/FAIL per target.
 //
-// Usage: node scripts/bench/run.mjs [--only engine,sqlite-raw,http-sqlite,burst,http-pg,tasks,report,soak]
+// Usage: node scripts/bench/run.mjs [--only engine,sqlite-raw,http-sqlite,burst,http-pg,tasks,report,soak,timers]
 //   [--seconds 15] [--connections 16] [--rows 1000000] [--report-rows 1000000] [--soak-minutes 10]
 //   [--soak-rate 4] [--workers 2] [--from-json saved.json: only re-render the section from a saved run]
-//   [--burst 3000] [--profile-dir dir: keep the profiles] [--pg postgres://postgres@127.0.0.1:5432/test] [--profile] [--no-write] [--json out.json]
+//   [--timer-cases 10000] [--timer-lateness-seconds 60] [--burst 3000] [--profile-dir dir: keep the profiles] [--pg postgres://postgres@127.0.0.1:5432/test] [--profile] [--no-write] [--json out.json]
 // The HTTP parts run the service as one process and again with WORKERS=<--workers> (node:cluster); 1 skips that.
 // Quick look: --only engine,http-sqlite --seconds 5 --no-write
 import { execFile, execFileSync } from 'node:child_process';
@@ -26,8 +27,9 @@ import { listsAndReport } from './lib/lists.mjs';
 import { completionBody, soak } from './lib/soak.mjs';
 import { summarize } from './profile-summary.mjs';
 import { writeSection } from './lib/report-doc.mjs';
+import { bareTimers, serviceTimers, timerLateness } from './lib/timers.mjs';
 
-const PARTS = ['engine', 'sqlite-raw', 'http-sqlite', 'burst', 'http-pg', 'tasks', 'report', 'soak'];
+const PARTS = ['engine', 'sqlite-raw', 'http-sqlite', 'burst', 'http-pg', 'tasks', 'report', 'soak', 'timers'];
 
 function parseArgs(argv) {
   const out = {};
@@ -59,6 +61,8 @@ const opt = {
   profile: args.profile === true,
   workers: Number(args.workers ?? 2),
   burst: Number(args.burst ?? 3000),
+  timerCases: Number(args['timer-cases'] ?? 10_000),
+  timerLatenessSeconds: Number(args['timer-lateness-seconds'] ?? 60),
   write: args['no-write'] !== true,
 };
 const FIRST_STEP = 'register-request';
@@ -91,6 +95,7 @@ function machine() {
     date: new Date().toISOString(),
     commit: git('rev-parse', '--short', 'HEAD') + (dirty ? ' (with uncommitted changes)' : ''),
     cores: cpus.length,
+    load: os.loadavg(),
     cpu: cpus[0]?.model ?? 'unknown',
     ramGiB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()}`,
@@ -194,6 +199,26 @@ async function engineHeapPart() {
   return JSON.parse(stdout);
 }
 
+/**
+ * Due timers (issue 19): bare bpmn-engine's recover → resume → fire → getState right before and right after the
+ * service fires `opt.timerCases` due timers (one process, SQLite; the target compares with the mean of the two),
+ * then lateness with timers due at half the service's measured rate.
+ */
+async function timersPart() {
+  const bare = () => bareTimers({ seconds: Math.max(3, Math.min(10, opt.seconds / 2)) });
+  const before = await bare();
+  log(`  bare bpmn-engine: ${before.firingsPerSecond.toFixed(0)} firings/s`);
+  const service = await serviceTimers({ workDir, cases: opt.timerCases, profile: opt.profile, log });
+  log(`  service: ${service.fired} fired in ${(service.spanMs / 1000).toFixed(1)} s, ${service.firingsPerSecond.toFixed(0)}/s (${service.duplicates} duplicates, ${service.jobsLeft} jobs left, audit ${service.auditVerified})`);
+  if (service.profile) log(`${service.profile.byFile}\n${service.profile.byFunction}\n${service.profile.inclusive}`);
+  const after = await bare();
+  log(`  bare bpmn-engine: ${after.firingsPerSecond.toFixed(0)} firings/s`);
+  const bareRate = (before.firingsPerSecond + after.firingsPerSecond) / 2;
+  const lateness = await timerLateness({ workDir, rate: service.firingsPerSecond / 2, seconds: opt.timerLatenessSeconds, seedRate: service.seedRate, log });
+  log(`  lateness at ${lateness.rate.toFixed(1)}/s: p50 ${lateness.p50} ms, p99 ${lateness.p99} ms, max ${lateness.max} ms over ${lateness.fired} timers`);
+  return { bare: { before, after, firingsPerSecond: bareRate }, service, lateness };
+}
+
 async function main() {
   if (typeof args['from-json'] === 'string') {
     // Re-render the section from a saved run (--json), e.g. after a change to the report's wording.
@@ -271,6 +296,10 @@ async function main() {
         await server.stop();
         await drop();
       }
+    }
+    if (only.has('timers')) {
+      log(`timers: ${opt.timerCases} due timers fired by the job executor against bare bpmn-engine (SQLite, one process)…`);
+      result.timers = await timersPart();
     }
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });

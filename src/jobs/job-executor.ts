@@ -1,6 +1,6 @@
-// Runs due timer jobs in every service process: wakes at the next due time (and at least every poll), claims each
-// due job with a conditional update so that one process fires it, and turns a job that keeps failing into an
-// incident after its retries.
+// Runs due timer jobs in every service process: wakes at the next due time (and at least every poll), claims a
+// round of due jobs in one statement so that one process fires each, fires them one case per transaction, and
+// turns a job that keeps failing into an incident after its retries.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { ConflictError, TimerNotWaitingError } from '../errors.js';
@@ -40,6 +40,13 @@ export interface RunDueResult {
   /** Cases started by timer start events. */
   started: number;
 }
+
+/**
+ * A turn of the event loop. On SQLite every statement completes synchronously, so a firing's awaits resolve as
+ * microtasks only: without this, a backlog of due jobs would hold the loop until the last fired, and no HTTP request
+ * (not even /health) would be answered meanwhile.
+ */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export function jobExecutor(deps: JobExecutorDeps) {
   const { knex, jobs, incidents, audit, log, clock } = deps;
@@ -87,17 +94,23 @@ export function jobExecutor(deps: JobExecutorDeps) {
     }
   }
 
-  /** Starts the cases of due timer start slots, then claims and runs every job due at the clock's now, in rounds of `batchSize`. */
-  async function runDue(): Promise<RunDueResult> {
+  /**
+   * Starts the cases of due timer start slots (unless `starts` is false), then claims and runs every job due at the
+   * clock's now, in rounds of `batchSize`.
+   */
+  async function runDue(starts = true): Promise<RunDueResult> {
     const result: RunDueResult = { fired: 0, failed: 0, incidents: 0, started: 0 };
-    if (deps.starts) {
+    if (deps.starts && starts) {
       const now = clock();
       result.started = await deps.starts.runDue(owner, new Date(now.getTime() + JOB_LEASE_MS).toISOString());
     }
     for (;;) {
       const now = clock();
       const claimed = await jobs.claimDue(owner, now.toISOString(), new Date(now.getTime() + JOB_LEASE_MS).toISOString(), batchSize);
-      for (const job of claimed) await runJob(job, result);
+      for (const job of claimed) {
+        await runJob(job, result);
+        await turn();
+      }
       if (claimed.length < batchSize) return result;
     }
   }
@@ -106,11 +119,14 @@ export function jobExecutor(deps: JobExecutorDeps) {
     owner,
     runDue,
     /**
-     * Runs due jobs until the returned stop resolves: sleeps until the next due time, at most `pollMs`. Errors are
-     * logged, never thrown. Stopping waits for the round under way.
+     * Runs due jobs until the returned stop resolves: sleeps until the next due time, at most `pollMs`. The timer
+     * start schedules are synced with the definitions and their due slots started once per `pollMs` (wall time), not
+     * on every wake: a wake per job due means a round per firing under a steady trickle, and the sync reads every
+     * key's latest version. Errors are logged, never thrown. Stopping waits for the round under way.
      */
     start(pollMs: number): () => Promise<void> {
       let stopped = false;
+      let startsAt = -Infinity;
       let timer: NodeJS.Timeout | undefined;
       let round: Promise<unknown> = Promise.resolve();
       const schedule = (ms: number) => {
@@ -121,9 +137,12 @@ export function jobExecutor(deps: JobExecutorDeps) {
       const tick = () => {
         round = (async () => {
           try {
-            await runDue();
+            const starts = performance.now() - startsAt >= pollMs;
+            if (starts) startsAt = performance.now();
+            await runDue(starts);
             const next = await jobs.nextDue();
-            schedule(next === undefined ? pollMs : Date.parse(next) - clock().getTime());
+            const nextStarts = startsAt + pollMs - performance.now();
+            schedule(Math.min(nextStarts, next === undefined ? pollMs : Date.parse(next) - clock().getTime()));
           } catch (err) {
             log.error({ err }, 'job executor round failed');
             schedule(pollMs);

@@ -1,5 +1,5 @@
 // The jobs table: one row per timer a case waits on. Rows follow each run of the case in that run's transaction;
-// the executor claims due rows with a conditional update, so one process fires each.
+// the executor claims a round of due rows in one statement, so one process fires each.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { TimerWait } from '../engine/process-runtime.js';
@@ -140,18 +140,29 @@ export function jobsRepository(knex: Knex) {
     },
 
     /**
-     * Claims up to `limit` waiting jobs due at `now` for `owner` until `until` (all ISO 8601): each claim is a
-     * conditional update that succeeds for one claimant only, on SQLite and PostgreSQL alike.
+     * Claims up to `limit` waiting jobs due at `now` for `owner` until `until` (all ISO 8601), earliest due first, in
+     * one statement: on SQLite an update in an IMMEDIATE transaction (an update outside one reads first and fails with
+     * SQLITE_BUSY when another process wrote meanwhile, src/db/knex.ts); on PostgreSQL a materialized CTE picks the
+     * due rows `FOR UPDATE SKIP LOCKED` (a subquery under `IN` may be run again by the plan and return more than
+     * `limit`), and the row lock re-checks them on their newest version. Each job goes to one claimant only.
      */
     async claimDue(owner: string, now: string, until: string, limit: number): Promise<JobRecord[]> {
-      const free = (q: Knex.QueryBuilder) => q.whereNull('locked_until').orWhere('locked_until', '<=', now);
-      const candidates = (await knex('jobs').where({ state: 'waiting' }).where('due_at', '<=', now).where(free).orderBy('due_at').limit(limit)) as JobRow[];
-      const claimed: JobRecord[] = [];
-      for (const row of candidates) {
-        const n = await knex('jobs').where({ id: row.id, state: 'waiting' }).where(free).update({ locked_by: owner, locked_until: until });
-        if (n === 1) claimed.push(toRecord({ ...row, locked_by: owner, locked_until: until }));
+      let rows: JobRow[];
+      if (knex.client.config.client === 'pg') {
+        const picked = await knex.raw(
+          `with due as materialized (select id from jobs where state = 'waiting' and due_at <= ? and (locked_until is null or locked_until <= ?) order by due_at limit ? for update skip locked)
+           update jobs set locked_by = ?, locked_until = ? from due where jobs.id = due.id returning jobs.*`,
+          [now, now, limit, owner, until],
+        );
+        rows = (picked as { rows: JobRow[] }).rows;
+      } else {
+        const free = (q: Knex.QueryBuilder) => q.whereNull('locked_until').orWhere('locked_until', '<=', now);
+        rows = await knex.transaction(async (trx) => {
+          const due = trx('jobs').select('id').where({ state: 'waiting' }).where('due_at', '<=', now).where(free).orderBy('due_at').limit(limit);
+          return (await trx('jobs').whereIn('id', due).update({ locked_by: owner, locked_until: until }, '*')) as JobRow[];
+        });
       }
-      return claimed;
+      return rows.map(toRecord).sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0));
     },
 
     /** Changes a job this owner holds; false when it is gone or another holds it now. */

@@ -1,9 +1,14 @@
-// Turns one bench run into its section of docs/BENCHMARKS.md (between the bench markers; the rest of the file
-// is kept) and the PASS/FAIL verdict of each of issue 9's targets.
+// Turns one bench run into its sections of docs/BENCHMARKS.md (each between its markers; the rest of the file is
+// kept) and the PASS/FAIL verdict of each of issue 9's targets and issue 19's timer targets. The timers part has
+// a section of its own, so that a run of that part alone leaves the other parts' figures as they are, and back.
 import fs from 'node:fs';
 
 const START = '<!-- bench:start (written by `npm run bench`; edit scripts/bench/lib/report-doc.mjs, not this section) -->';
 const END = '<!-- bench:end -->';
+const TIMERS_START = '<!-- bench-timers:start (written by `npm run bench`, part timers; edit scripts/bench/lib/report-doc.mjs, not this section) -->';
+const TIMERS_END = '<!-- bench-timers:end -->';
+/** The late firings the lateness target allows at its percentile, in ms. */
+const LATENESS_P99_MS = 2000;
 
 const f0 = (n) => (n === null || n === undefined || Number.isNaN(n) ? '–' : Math.round(n).toLocaleString('en-US'));
 const f2 = (n) => (n === null || n === undefined || Number.isNaN(n) ? '–' : n.toFixed(2));
@@ -82,6 +87,68 @@ export function verdictsOf(r) {
     });
   }
   return v;
+}
+
+/** Bare bpmn-engine's CPU ms per firing, the mean of the runs around the service's, or null (an older run). */
+const cpuPerFiring = (bare) => (bare.before.cpuMsPerFiring && bare.after.cpuMsPerFiring ? (bare.before.cpuMsPerFiring + bare.after.cpuMsPerFiring) / 2 : null);
+
+/** Issue 19's timer targets, when the run has the timers part. */
+export function timerVerdictsOf(r) {
+  const t = r.timers;
+  if (!t) return [];
+  const s = t.service;
+  const bare = t.bare.firingsPerSecond;
+  const l = t.lateness;
+  const complete = s.done && s.fired === s.cases && s.duplicates === 0 && s.jobsLeft === 0 && s.auditVerified;
+  const bareCpu = cpuPerFiring(t.bare);
+  const cpu = s.cpuMsPerFiring && bareCpu ? `; CPU per firing ${f2(s.cpuMsPerFiring)} ms vs bare ${f2(bareCpu)} ms (firings per CPU-second ratio ${f2(bareCpu / s.cpuMsPerFiring)})` : '';
+  return [
+    {
+      target: `due timers fired/s on SQLite, one process, ${f0(s.cases)} due ≥ 0.8 × bare bpmn-engine recover → resume → fire → getState/s`,
+      value: `${f0(s.firingsPerSecond)}/s vs 0.8 × ${f0(bare)} = ${f0(0.8 * bare)}/s (ratio ${f2(s.firingsPerSecond / bare)})${cpu}; ${f0(s.fired)} fired once each, ${s.duplicates} twice, ${s.jobsLeft} jobs left`,
+      pass: complete && s.firingsPerSecond >= 0.8 * bare,
+    },
+    {
+      target: `p99 lateness ≤ ${LATENESS_P99_MS / 1000} s with timers due at a steady 50 % of that rate`,
+      value: `p99 ${f0(l.p99)} ms (p50 ${f0(l.p50)} ms, max ${f0(l.max)} ms) over ${f0(l.fired)} timers due at ${l.rate.toFixed(1)}/s for ${l.seconds} s`,
+      pass: l.done && l.fired === l.cases && l.jobsLeft === 0 && l.p99 <= LATENESS_P99_MS,
+    },
+  ];
+}
+
+/** The timers part's section: the verdicts, then the figures behind them. */
+export function timersMarkdownOf(r, verdicts) {
+  const m = r.machine;
+  const { bare, service: s, lateness: l } = r.timers;
+  const phases = (b) => `${f2(b.perFiringMs.recover)} ms recover + ${f2(b.perFiringMs.resume)} ms resume + ${f2(b.perFiringMs.fire)} ms until the timer's path ended + ${f2(b.perFiringMs.getState)} ms getState`;
+  const lines = [];
+  lines.push(`## Due timers: the job executor against bare bpmn-engine (\`npm run bench\`, part timers), ${m.date.slice(0, 10)}, commit ${m.commit}`);
+  lines.push('');
+  lines.push(
+    `Machine: ${m.cores} cores (${m.cpu}), ${m.ramGiB} GiB RAM, ${m.os}; Node ${m.node}, SQLite ${m.sqlite} (better-sqlite3 ${m.betterSqlite3}), bpmn-engine ${m.bpmnEngine}. Run at ${m.date}` +
+      `${m.load ? `, load average ${m.load.map((x) => x.toFixed(1)).join(' / ')} at the start (other sessions share the machine: the absolute rates move with their load, so the ratios measured in the same run are what count)` : ''}.`,
+  );
+  lines.push('');
+  lines.push('| target | measured | |');
+  lines.push('|---|---|---|');
+  for (const v of verdicts) lines.push(`| ${v.target} | ${v.value} | **${v.pass ? 'PASS' : 'FAIL'}** |`);
+  lines.push('');
+  lines.push(
+    'The diagram (`scripts/bench/lib/timers.mjs`): a user task with a non-interrupting boundary timer whose `timeDate` reads the case variable `jatuhTempo`, then an end event. ' +
+      `Bare bpmn-engine (same diagram, the service's engine options, state without the source): per firing, a new engine recovers a case waiting on the timer with its due time passed, resumes (bpmn-elements' own timer fires at once), runs the timer's path to its end event and gives its state; measured right before and right after the service, ${f0(bare.before.firingsPerSecond)} and ${f0(bare.after.firingsPerSecond)} firings/s (mean ${f0(bare.firingsPerSecond)}); per firing ${phases(bare.after)}.`,
+  );
+  lines.push('');
+  lines.push(
+    `Service (\`node dist/src/server.js\`, no SOP deployed at boot, the part deploys its diagram over HTTP): ${f0(s.cases)} cases started over HTTP with the executor off (\`JOB_POLL_MS=0\`, ${f0(s.seedRate)} starts/s), all due; then a fresh process (its engine cache empty, so each firing recovers the case from its stored state) with the executor on. ` +
+      `${f0(s.fired)} \`timer.fired\` events over ${f2(s.spanMs / 1000)} s from the first to the last (${f0(s.wallPerSecond)}/s counting the process's start, ${f2(s.wallMs / 1000)} s from its spawn); audit chain verifies: ${s.auditVerified}; RSS at the end ${mib(s.rssEnd)}. ` +
+        'On a machine other sessions load, the wall-clock rates of two moments differ by the load that fell on each; the CPU time per firing (the service process\'s from /proc between the first and the last firing, SQLite included; bare bpmn-engine\'s from process.cpuUsage) does not, so it is given beside the target\'s ratio.',
+  );
+  if (s.profile) lines.push(`Server profile (self time by package, ${f0(s.profile.totalMs)} ms sampled): ${s.profile.byFile.split('\n').map((x) => x.trim().replace(/\s+/g, ' ')).join('; ')}.`);
+  lines.push('');
+  lines.push(
+    `Lateness: ${f0(l.cases)} cases due one every ${f2(1000 / l.rate)} ms (half the service's rate above), seeded with the executor off, then a fresh process up ${f2(l.upBeforeFirstMs / 1000)} s before the first was due; lateness is \`timer.fired\`'s \`at\` minus the job's due time: min ${f0(l.min)} ms, p50 ${f0(l.p50)} ms, p99 ${f0(l.p99)} ms, max ${f0(l.max)} ms.`,
+  );
+  return lines.join('\n');
 }
 
 function httpRows(name, h, r) {
@@ -209,22 +276,34 @@ export function markdownOf(r, verdicts) {
   return lines.join('\n');
 }
 
-/** Writes the section into `file` (replacing the previous one, else before the first `## ` heading). */
+/** `doc` with `markdown` between `start` and `end` (replacing what was there, else before the first `## ` heading, else after `after`). */
+function withBlock(doc, markdown, start, end, after) {
+  const block = `${start}\n${markdown}\n${end}`;
+  const a = doc.indexOf(start.slice(0, 20));
+  const b = doc.indexOf(end);
+  if (a >= 0 && b > a) return doc.slice(0, a) + block + doc.slice(b + end.length);
+  const behind = after ? doc.indexOf(after) : -1;
+  if (behind >= 0) return `${doc.slice(0, behind + after.length)}\n\n${block}${doc.slice(behind + after.length)}`;
+  const at = doc.indexOf('\n## ');
+  return at < 0 ? `${doc.trimEnd()}\n\n${block}\n` : `${doc.slice(0, at + 1)}${block}\n\n${doc.slice(at + 1)}`;
+}
+
+/**
+ * Writes the run's sections into `file`: the main section when the run has any part but timers, the timers section
+ * (right after the main one when it is new) when it has that part; a section the run has no part of is kept.
+ */
 export function writeSection(r, { file, write }) {
-  const verdicts = verdictsOf(r);
-  const markdown = markdownOf(r, verdicts);
+  const timerVerdicts = timerVerdictsOf(r);
+  const main = (r.options?.only ?? []).some((p) => p !== 'timers');
+  const verdicts = main ? verdictsOf(r) : [];
+  const parts = [];
+  if (main) parts.push(markdownOf(r, verdicts));
+  if (r.timers) parts.push(timersMarkdownOf(r, timerVerdicts));
   if (write) {
-    const doc = fs.readFileSync(file, 'utf8');
-    const block = `${START}\n${markdown}\n${END}`;
-    let next;
-    const a = doc.indexOf(START.slice(0, 20));
-    const b = doc.indexOf(END);
-    if (a >= 0 && b > a) next = doc.slice(0, a) + block + doc.slice(b + END.length);
-    else {
-      const at = doc.indexOf('\n## ');
-      next = at < 0 ? `${doc.trimEnd()}\n\n${block}\n` : `${doc.slice(0, at + 1)}${block}\n\n${doc.slice(at + 1)}`;
-    }
-    fs.writeFileSync(file, next);
+    let doc = fs.readFileSync(file, 'utf8');
+    if (main) doc = withBlock(doc, parts[0], START, END);
+    if (r.timers) doc = withBlock(doc, parts[parts.length - 1], TIMERS_START, TIMERS_END, END);
+    fs.writeFileSync(file, doc);
   }
-  return { markdown, verdicts };
+  return { markdown: parts.join('\n\n'), verdicts: [...verdicts, ...timerVerdicts] };
 }
