@@ -41,6 +41,9 @@ import type { Retime } from './sop/calendar-store.js';
 import { incidentsRepository } from './incidents/incidents-repository.js';
 import { incidentService } from './incidents/incident-service.js';
 import { ConflictError, VersionNotStartableError } from './errors.js';
+import { externalTaskWakeup } from './external-tasks/task-wakeup.js';
+import { externalTasksRepository } from './external-tasks/external-tasks-repository.js';
+import { externalTaskService } from './external-tasks/external-task-service.js';
 import { startableVersion } from './definitions/version-lifecycle.js';
 
 export interface ServiceKeys {
@@ -79,10 +82,12 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const calendars = calendarStore({ knex, audit, log, clock, retime, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);
   const subscriptions = eventSubscriptionsRepository(knex);
+  const externalTaskWakeups = externalTaskWakeup(knex, db.kind, log);
+  const externalTasks = externalTasksRepository(knex, externalTaskWakeups);
   const locks = new InstanceLocks();
   const versionStates = versionStatesService({ knex, definitions, calendars, audit, clock });
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher, jobs });
-  const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, jobs, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher, jobs, externalTasks });
+  const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, jobs, externalTasks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
   // What a migration carries besides task rows; each kind of wait (timer jobs, subscriptions, locks) adds its carrier here.
   const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances), eventSubscriptionCarrier(subscriptions), timerJobCarrier(jobs)];
   const migrations = caseMigration({ knex, definitions, deploy, instances, tasks, audit, calendars, versionStates, carriers: migrationCarriers, log, clock });
@@ -90,6 +95,12 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   // A timer incident is retried by making its job wait again, due now, with its retries back.
   incidents.onRetry('timer', async (trx, incident, at) => {
     if (!(await jobs.rearm(trx, incident.subjectId, at))) throw new ConflictError(`the timer job of incident ${incident.id} is gone`, 'gone');
+  });
+  const externalTaskWork = externalTaskService({ knex, definitions, deploy, instances, tasks, subscriptions, jobs, externalTasks, incidents: incidentRecords, wakeup: externalTaskWakeups, locks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
+  // An external task incident is retried as Camunda's cockpit does: one retry more, fetchable at once.
+  incidents.onRetry('external-task', async (trx, incident) => {
+    if (!(await externalTasks.update(trx, incident.subjectId, null, { retries: 1, lock_expiration: null }))) throw new ConflictError(`the external task of incident ${incident.id} is gone`, 'gone');
+    await externalTaskWakeups.announce(trx);
   });
   const timerStarts = timerStartSchedules({
     knex,
@@ -118,7 +129,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const security = securityEvents({ audit, keyOwners });
   const zoneOf = async (id: string) => (await calendars.stored(id))?.timeZone;
   const notifications = notificationsService({ knex, audit, users, tasks, instances, definitions, zoneOf, config: options.notifications ?? NO_NOTIFICATIONS, clock, log });
-  return { forms, formDeploy, jobs, incidents, executor, timerStarts, notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
+  return { externalTasks, externalTaskWork, externalTaskWakeups, forms, formDeploy, jobs, incidents, executor, timerStarts, notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -21,6 +21,8 @@ import { startableVersion } from '../definitions/version-lifecycle.js';
 import { callDeclaration, calledKey, describeBinding, passVariables } from './call-variables.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
+import type { ExternalTasksRepository } from '../external-tasks/external-tasks-repository.js';
+import { externalTaskCreatedEvents } from '../external-tasks/external-task-audit.js';
 
 /** A case as a cascade knows it: as stored, or as an earlier run of the same cascade left it (not yet committed). */
 /**
@@ -120,6 +122,8 @@ export interface CaseRunsDeps {
   clock: () => Date;
   /** The cases' timer jobs, which follow every run. */
   jobs?: JobsRepository;
+  /** The cases' external tasks, which follow every run. */
+  externalTasks?: ExternalTasksRepository;
   /** Versions by id, cached by the caller (they never change). */
   definitionById: (id: string) => Promise<DefinitionVersion>;
 }
@@ -129,7 +133,7 @@ export interface CaseRunsDeps {
  * vanished tasks cancelled, then one audit append carrying the new rows (`store.ahead`, the new tasks) with it, so
  * that PostgreSQL holds the chain head for the least time.
  */
-export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions' | 'jobs'>, input: RunInput, store: RunStore = {}): CaseRun {
+export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions' | 'jobs' | 'externalTasks'>, input: RunInput, store: RunStore = {}): CaseRun {
   const { definition, instance, result, now } = input;
   const { created, vanished } = projectTasks(definition, input.calendar, instance, input.open, result.waiting, now);
   const at = now.toISOString();
@@ -146,7 +150,9 @@ export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'
       await store.before?.(trx);
       for (const t of vanished) await deps.tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
       await deps.subscriptions.sync(trx, instance, result.eventWaits, at, result.hadEventWaits);
-      await deps.audit.append(trx, events, [...(store.ahead?.(trx) ?? []), ...deps.tasks.insert(trx, created)]);
+      // A run of a version without external tasks costs no statement; one with them keeps its rows equal to the waits.
+      const external = deps.externalTasks && (result.hasExternalTasks || result.externalTasks.length > 0) ? await deps.externalTasks.sync(trx, { ...instance, definitionId: definition.id }, result.externalTasks, at) : [];
+      await deps.audit.append(trx, [...events, ...externalTaskCreatedEvents(external, base)], [...(store.ahead?.(trx) ?? []), ...deps.tasks.insert(trx, created)]);
       // The timers the case waits on now are its jobs: a timer whose task ended, or that fired, loses its job here.
       if (deps.jobs && (result.hasTimers || result.timers.length > 0)) await deps.jobs.sync(trx, { instanceId: instance.id, definitionId: definition.id, timers: result.timers, at });
       if (result.completed) await endChildren(deps, trx, instance, input.userId, at);
@@ -158,7 +164,7 @@ export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'
  * A case that ends while a call activity still waits (a terminate end event on another branch) takes the child
  * cases with it, as Camunda does; a case with no running child costs one indexed read.
  */
-async function endChildren(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions' | 'jobs'>, trx: Knex.Transaction, instance: InstanceRecord, userId: string, at: string): Promise<void> {
+async function endChildren(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions' | 'jobs' | 'externalTasks'>, trx: Knex.Transaction, instance: InstanceRecord, userId: string, at: string): Promise<void> {
   for (const child of await deps.instances.children(instance.id, trx)) {
     if (child.status !== 'running') continue;
     await cancelCaseTree(deps, trx, child, { userId, at, reason: `the calling case ${instance.id} ended`, rootId: instance.id });

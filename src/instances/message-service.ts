@@ -19,6 +19,7 @@ import type { TasksRepository } from '../tasks/tasks-repository.js';
 import { maySeeInstance } from './instance-access.js';
 import { startableVersion } from '../definitions/version-lifecycle.js';
 import type { InstanceLocks } from './instance-locks.js';
+import type { ExternalTasksRepository } from '../external-tasks/external-tasks-repository.js';
 import type { JobsRepository } from '../jobs/jobs-repository.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import type { EventSubscription, EventSubscriptionsRepository } from './event-subscriptions-repository.js';
@@ -33,6 +34,8 @@ export interface MessageDeps {
   subscriptions: EventSubscriptionsRepository;
   /** The cases' timer jobs, which follow every run (a delivery may start or end a timer's wait). */
   jobs?: JobsRepository;
+  /** The cases' external tasks, which follow every run. */
+  externalTasks?: ExternalTasksRepository;
   locks: InstanceLocks;
   audit: AuditChain;
   runtime: ProcessRuntime;

@@ -32,6 +32,7 @@ import { SYSTEM_USER_ID } from '../jobs/system-user.js';
 import { cancelCaseTree, runningTree } from './case-cancel.js';
 import type { EngineMovesRepository } from './engine-moves-repository.js';
 import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
+import type { ExternalTasksRepository } from '../external-tasks/external-tasks-repository.js';
 
 export interface WorkflowDeps {
   knex: Knex;
@@ -52,6 +53,8 @@ export interface WorkflowDeps {
   clock: () => Date;
   contentCipher: ContentCipher;
   jobs?: JobsRepository;
+  /** The cases' external tasks, which follow every run. */
+  externalTasks?: ExternalTasksRepository;
 }
 
 /**
@@ -372,7 +375,7 @@ export function workflowService(deps: WorkflowDeps) {
         const cause = { userId: user.id, at: clock().toISOString(), reason, rootId: instance.id };
         await knex.transaction(async (trx) => {
           await instances.lockInOrder(trx, await runningTree(instances, trx, instance.id));
-          await cancelCaseTree({ instances, tasks, audit, subscriptions: deps.subscriptions, jobs: deps.jobs }, trx, instance, cause);
+          await cancelCaseTree({ instances, tasks, audit, subscriptions: deps.subscriptions, jobs: deps.jobs, externalTasks: deps.externalTasks }, trx, instance, cause);
         });
         log.info({ instanceId, userId: user.id, event: 'instance.cancelled' }, 'instance cancelled');
         return (await instances.byId(instanceId)) as InstanceRecord;
