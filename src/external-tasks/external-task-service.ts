@@ -242,7 +242,7 @@ export function externalTaskService(deps: ExternalTaskDeps) {
         const epoch = wakeup.epoch();
         const locked = await lockSome(request, topics);
         const remaining = deadline - Date.now();
-        if (locked.length > 0 || remaining <= 0 || topics.length === 0 || signal?.aborted) return Promise.all(locked.map((l) => lockedDto(l.task, l.topic, l.until)));
+        if (locked.length > 0 || remaining <= 0 || topics.length === 0 || signal?.aborted || wakeup.closed()) return Promise.all(locked.map((l) => lockedDto(l.task, l.topic, l.until)));
         await wakeup.wait(remaining, signal, epoch);
       }
     },

@@ -24,6 +24,8 @@ export interface ExternalTaskWakeup {
    * or when `signal` aborts.
    */
   wait(ms: number, signal?: AbortSignal, since?: number): Promise<void>;
+  /** Whether the wakeup closed (the process is stopping): long polls answer at once. */
+  closed(): boolean;
   /** Starts listening on PostgreSQL (a no-op on SQLite); errors are logged and the listener reconnects. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -70,6 +72,7 @@ export function externalTaskWakeup(knex: Knex, kind: DatabaseKind, log: Logger):
     },
     wake,
     epoch: () => wakes,
+    closed: () => closed,
     wait(ms, signal, since) {
       return new Promise<void>((resolve) => {
         if (signal?.aborted || closed || (since !== undefined && since !== wakes)) return resolve();
