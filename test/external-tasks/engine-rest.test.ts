@@ -142,6 +142,37 @@ for (const database of await testDatabases()) {
     t.match((await app.call('GET', '/incidents', ADMIN_TOKEN)).json().items, [{ kind: 'external-task', instanceId: other }]);
   });
 
+  t.test(`[${database}] long polling: a waiting fetch gets a new task at once; one that finds nothing answers [] at its timeout`, async (t) => {
+    const app = await externalApp(t, database);
+    const worker = await app.user(['worker']);
+    const began = Date.now();
+    const empty = await app.call('POST', '/engine-rest/external-task/fetchAndLock', worker.token, { ...fetchBody('w1'), asyncResponseTimeout: 300 });
+    t.same(empty.json(), []);
+    t.ok(Date.now() - began >= 290, 'it waited for its timeout');
+    const pending = app.call('POST', '/engine-rest/external-task/fetchAndLock', worker.token, { ...fetchBody('w1'), asyncResponseTimeout: 20_000 });
+    await new Promise((r) => setTimeout(r, 200));
+    const created = Date.now();
+    const id = await start(app);
+    const [task] = (await pending).json();
+    t.equal(task?.processInstanceId, id, 'the waiting fetch got the new task');
+    t.ok(Date.now() - created < 10_000, `woken by the commit, not its timeout (${Date.now() - created} ms)`);
+  });
+
+  if (database === 'postgres') {
+    t.test('[postgres] a fetch waiting on one process is woken by a task another process created (LISTEN/NOTIFY)', async (t) => {
+      const a = await externalApp(t, database);
+      const b = await startApp(t, { databaseUrl: a.databaseUrl, processesDir: a.dir });
+      const worker = await a.user(['worker']);
+      const pending = b.call('POST', '/engine-rest/external-task/fetchAndLock', worker.token, { ...fetchBody('w1'), asyncResponseTimeout: 20_000 });
+      await new Promise((r) => setTimeout(r, 300));
+      const created = Date.now();
+      const id = await start(a);
+      const [task] = (await pending).json();
+      t.equal(task?.processInstanceId, id, 'process b handed out the task process a created');
+      t.ok(Date.now() - created < 10_000, `woken by NOTIFY, not its timeout (${Date.now() - created} ms)`);
+    });
+  }
+
   t.test(`[${database}] cancelling a case removes its external tasks`, async (t) => {
     const app = await externalApp(t, database);
     const id = await start(app);
