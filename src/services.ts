@@ -22,7 +22,7 @@ import { InstanceLocks } from './instances/instance-locks.js';
 import { messageService } from './instances/message-service.js';
 import { flowCaseMove } from './instances/flow-case-move.js';
 import { caseMigration } from './instances/case-migration.js';
-import { childCaseCarrier, eventSubscriptionCarrier, timerJobCarrier, type MigrationCarrier } from './instances/migration-carriers.js';
+import { childCaseCarrier, eventSubscriptionCarrier, externalTaskCarrier, timerJobCarrier, type MigrationCarrier } from './instances/migration-carriers.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
 import { calendarStore } from './sop/calendar-store.js';
 import { dueRetimer } from './tasks/due-retime.js';
@@ -89,7 +89,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher, jobs, externalTasks });
   const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, jobs, externalTasks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
   // What a migration carries besides task rows; each kind of wait (timer jobs, subscriptions, locks) adds its carrier here.
-  const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances), eventSubscriptionCarrier(subscriptions), timerJobCarrier(jobs)];
+  const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances), eventSubscriptionCarrier(subscriptions), timerJobCarrier(jobs), externalTaskCarrier(externalTasks)];
   const migrations = caseMigration({ knex, definitions, deploy, instances, tasks, audit, calendars, versionStates, carriers: migrationCarriers, log, clock });
   const incidents = incidentService({ knex, incidents: incidentRecords, audit, clock, definitionById: workflow.definitionById });
   // A timer incident is retried by making its job wait again, due now, with its retries back.

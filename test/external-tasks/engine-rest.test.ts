@@ -72,6 +72,64 @@ for (const database of await testDatabases()) {
     t.match(JSON.parse(stored.data), { workerId: 'w1', variables: { sah: true }, localVariables: { jejak: 'x' } }, 'the completion records the worker and its variables');
   });
 
+  t.test(`[${database}] fetch filters and variables: business key, definition key, local variables only, typed values`, async (t) => {
+    const app = await externalApp(t, database);
+    const worker = await app.user(['worker']);
+    const id = await start(app, 'B-7');
+    await app.app.services.db.knex('instances').where({ id }).update({ variables: JSON.stringify({ teks: 'a', benar: false, besar: 2 ** 40, pecahan: 0.5, kosong: null, daftar: [1, 2] }) });
+    const fetch = async (extra: Record<string, unknown>) => (await app.call('POST', '/engine-rest/external-task/fetchAndLock', worker.token, fetchBody('w1', 'uji.periksa-bayar', extra))).json();
+    t.same(await fetch({ businessKey: 'B-8' }), [], 'another business key');
+    t.same(await fetch({ processDefinitionKey: 'lain' }), [], 'another definition key');
+    const [task] = await fetch({ businessKey: 'B-7', processDefinitionKey: KEY });
+    t.same(task.variables, {
+      teks: { value: 'a', type: 'String', valueInfo: {} },
+      benar: { value: false, type: 'Boolean', valueInfo: {} },
+      besar: { value: 2 ** 40, type: 'Long', valueInfo: {} },
+      pecahan: { value: 0.5, type: 'Double', valueInfo: {} },
+      kosong: { value: null, type: 'Null', valueInfo: {} },
+      daftar: { value: '[1,2]', type: 'Json', valueInfo: {} },
+    });
+    await app.call('POST', `/engine-rest/external-task/${task.id}/unlock`, worker.token);
+    t.same((await fetch({ localVariables: true }))[0].variables, {}, 'an external task keeps no local variables');
+    t.same((await app.call('GET', `/engine-rest/external-task?topicName=uji.periksa-bayar&processInstanceId=${id}`, worker.token)).json().map((x: { id: string }) => x.id), [task.id]);
+    const refused: Array<[Record<string, unknown>, RegExp]> = [
+      [{ a: { value: 'x', type: 'Bytes' } }, /variables.a: variables of type Bytes are not taken/],
+      [{ a: { value: 1, type: 'String' } }, /a String needs a string value/],
+      [{ a: { value: 'x', type: 'Boolean' } }, /a Boolean needs true or false/],
+      [{ a: { value: 'x', type: 'Integer' } }, /a Integer needs a number/],
+      [{ a: { value: '{', type: 'Json' } }, /not JSON/],
+    ];
+    for (const [variables, message] of refused) {
+      const res = await app.call('POST', `/engine-rest/external-task/${task.id}/complete`, worker.token, { workerId: 'w1', variables });
+      t.equal(res.statusCode, 400);
+      t.match(res.json(), { type: 'InvalidRequestException', message });
+    }
+    const typed = { d: { value: '2026-03-02T09:00:00.000+0800', type: 'Date' }, o: { value: '{"k":1}', type: 'Object', valueInfo: { serializationDataFormat: 'application/json', objectTypeName: 'x' } }, j: { value: { k: 2 }, type: 'Json' }, u: { value: 3 }, n: { value: null, type: 'Null' } };
+    t.equal((await app.call('POST', `/engine-rest/external-task/${task.id}/complete`, worker.token, { workerId: 'w1', variables: typed })).statusCode, 204);
+    t.match((await app.app.services.instances.byId(id))?.variables, { d: '2026-03-02T09:00:00.000+0800', o: { k: 1 }, j: { k: 2 }, u: 3, n: null });
+  });
+
+  t.test(`[${database}] lock refusals: an expired lock is not extended, a gone task is 404, an empty error code 400`, async (t) => {
+    const app = await externalApp(t, database);
+    const worker = await app.user(['worker']);
+    await start(app);
+    const [task] = (await app.call('POST', '/engine-rest/external-task/fetchAndLock', worker.token, fetchBody('w1'))).json();
+    const blank = await app.call('POST', `/engine-rest/external-task/${task.id}/bpmnError`, worker.token, { workerId: 'w1', errorCode: ' ' });
+    t.equal(blank.statusCode, 400);
+    t.equal((await app.call('POST', `/engine-rest/external-task/${task.id}/failure`, worker.token, { workerId: 'w2', retries: 1 })).statusCode, 400, 'a failure by another worker');
+    t.equal((await app.call('POST', `/engine-rest/external-task/${task.id}/bpmnError`, worker.token, { workerId: 'w2', errorCode: 'X' })).statusCode, 400, 'a BPMN error by another worker');
+    app.clock.advance(61_000);
+    const late = await app.call('POST', `/engine-rest/external-task/${task.id}/extendLock`, worker.token, { workerId: 'w1', newDuration: 1000 });
+    t.equal(late.statusCode, 400);
+    t.match(late.json(), { type: 'BadUserRequestException', message: /cannot be extended/ });
+    t.equal((await app.call('POST', `/engine-rest/external-task/${task.id}/failure`, worker.token, { workerId: 'w1', retries: 3, retryTimeout: 0 })).statusCode, 204, 'its last holder may still report, as in Camunda');
+    t.match(await app.app.services.externalTasks.byId(task.id), { retries: 3, errorMessage: 'the external task failed' });
+    for (const action of ['unlock', 'extendLock', 'failure', 'bpmnError']) {
+      const res = await app.call('POST', `/engine-rest/external-task/none/${action}`, worker.token, { workerId: 'w1', newDuration: 1, errorCode: 'X' });
+      t.equal(res.statusCode, 404, action);
+    }
+  });
+
   t.test(`[${database}] who may serve a topic: worker, worker:<topic>; others are refused or see nothing`, async (t) => {
     const app = await externalApp(t, database);
     const arsip = await app.user(['worker:uji.arsip']);
@@ -173,9 +231,13 @@ for (const database of await testDatabases()) {
     });
   }
 
-  t.test(`[${database}] cancelling a case removes its external tasks`, async (t) => {
+  t.test(`[${database}] cancelling a case removes its external tasks; a migration leaves a case that waits on one`, async (t) => {
     const app = await externalApp(t, database);
     const id = await start(app);
+    const xml = fs.readFileSync(path.join(FIXTURES, 'verify-payment.bpmn'), 'utf8').replace('name="Mengarsipkan"', 'name="Mengarsipkan berkas"');
+    t.equal((await app.call('POST', '/definitions', ADMIN_TOKEN, xml, { 'content-type': 'application/xml' })).statusCode, 201);
+    const plan = (await app.call('POST', '/migrations', ADMIN_TOKEN, { definitionKey: KEY, fromVersion: 1, toVersion: 2, dryRun: true })).json();
+    t.match(plan.cases, [{ instanceId: id, outcome: 'refused', problems: [{ code: 'carrier', elementId: 'periksa', message: /waits for a worker of topic uji.periksa-bayar/ }] }]);
     t.equal((await app.call('POST', `/instances/${id}/cancel`, ADMIN_TOKEN, { reason: 'uji' })).statusCode, 200);
     t.same(await app.app.services.externalTasks.forInstance(id), []);
   });
