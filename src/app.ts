@@ -92,6 +92,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     engineCacheBytes: config.engineCacheMiB * 1024 * 1024,
     ...(options.calendarRefreshMs === undefined ? {} : { calendarRefreshMs: options.calendarRefreshMs }),
     notifications: config.notifications,
+    builtinSendWorkers: config.builtinSendWorkers,
   });
   app.decorate('services', services);
   await services.accounts.ensureAdmin(config.adminToken);

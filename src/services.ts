@@ -44,6 +44,8 @@ import { ConflictError, VersionNotStartableError } from './errors.js';
 import { externalTaskWakeup } from './external-tasks/task-wakeup.js';
 import { externalTasksRepository } from './external-tasks/external-tasks-repository.js';
 import { externalTaskService } from './external-tasks/external-task-service.js';
+import { sendTaskWorker } from './notifications/send-task-worker.js';
+import { outboxRepository } from './notifications/outbox-repository.js';
 import { startableVersion } from './definitions/version-lifecycle.js';
 
 export interface ServiceKeys {
@@ -53,7 +55,7 @@ export interface ServiceKeys {
   content: ContentCipher;
 }
 
-export function createServices(db: Database, log: Logger, clock: () => Date, keys: ServiceKeys, options: { engineCacheBytes?: number; calendarRefreshMs?: number; notifications?: NotificationConfig } = {}) {
+export function createServices(db: Database, log: Logger, clock: () => Date, keys: ServiceKeys, options: { engineCacheBytes?: number; calendarRefreshMs?: number; notifications?: NotificationConfig; builtinSendWorkers?: boolean } = {}) {
   const { knex } = db;
   const signingKey = keys.signing;
   const contentCipher = keys.content;
@@ -85,9 +87,11 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const externalTaskWakeups = externalTaskWakeup(knex, db.kind, log);
   const externalTasks = externalTasksRepository(knex, externalTaskWakeups);
   const locks = new InstanceLocks();
+  // Send tasks of topics notify.email and notify.webhook are served here unless BUILTIN_SEND_WORKERS=off.
+  const sendTasks = options.builtinSendWorkers === false ? undefined : { worker: sendTaskWorker({ reachable: (at) => users.reachable(at), config: options.notifications ?? NO_NOTIFICATIONS }), outbox: outboxRepository(knex) };
   const versionStates = versionStatesService({ knex, definitions, calendars, audit, clock });
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher, jobs, externalTasks });
-  const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, jobs, externalTasks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher, jobs, externalTasks, sendTasks });
+  const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, jobs, externalTasks, sendTasks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
   // What a migration carries besides task rows; each kind of wait (timer jobs, subscriptions, locks) adds its carrier here.
   const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances), eventSubscriptionCarrier(subscriptions), timerJobCarrier(jobs), externalTaskCarrier(externalTasks)];
   const migrations = caseMigration({ knex, definitions, deploy, instances, tasks, audit, calendars, versionStates, carriers: migrationCarriers, log, clock });
@@ -96,7 +100,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   incidents.onRetry('timer', async (trx, incident, at) => {
     if (!(await jobs.rearm(trx, incident.subjectId, at))) throw new ConflictError(`the timer job of incident ${incident.id} is gone`, 'gone');
   });
-  const externalTaskWork = externalTaskService({ knex, definitions, deploy, instances, tasks, subscriptions, jobs, externalTasks, incidents: incidentRecords, wakeup: externalTaskWakeups, locks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
+  const externalTaskWork = externalTaskService({ knex, definitions, deploy, instances, tasks, subscriptions, jobs, externalTasks, sendTasks, incidents: incidentRecords, wakeup: externalTaskWakeups, locks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
   // An external task incident is retried as Camunda's cockpit does: one retry more, fetchable at once.
   incidents.onRetry('external-task', async (trx, incident) => {
     if (!(await externalTasks.update(trx, incident.subjectId, null, { retries: 1, lock_expiration: null }))) throw new ConflictError(`the external task of incident ${incident.id} is gone`, 'gone');

@@ -11,6 +11,8 @@ import { isVendorExpression } from './vendor-expression.js';
 /** What a deployed version says of one external task: the topic workers fetch it by, its priority and retries. */
 export interface ExternalTaskDefinition {
   elementId: string;
+  /** The element's name (its id when unnamed): what a send task's message says was done. */
+  name: string;
   /** The Camunda 7 topic, or the Camunda 8 job type. */
   topic: string;
   /** `camunda:taskPriority` (Camunda 7, default 0): fetchAndLock with usePriority hands out higher first. */
@@ -20,6 +22,21 @@ export interface ExternalTaskDefinition {
    * retries until its worker reports a failure (Camunda 7 user guide, "External Tasks", reporting task failure).
    */
   retries: number | null;
+  /**
+   * The activity's `camunda:properties` (Camunda 7's extension properties, which fetchAndLock gives a worker that
+   * asks for them) or `zeebe:properties`, by name: settings for the worker, such as a send task's recipients.
+   */
+  properties: Record<string, string>;
+}
+
+/** The name/value properties of an element (`camunda:properties/camunda:property`, `zeebe:properties/zeebe:property`). */
+export function extensionProperties(el: ModdleElement): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const holder of extensionValues(el).filter((v) => isVendorElement(v, CAMUNDA_NS, 'properties') || isVendorElement(v, ZEEBE_NS, 'properties'))) {
+    const entries = [...((holder.values as ModdleElement[] | undefined) ?? []), ...((holder.properties as ModdleElement[] | undefined) ?? []), ...((holder.$children as ModdleElement[] | undefined) ?? [])];
+    for (const p of entries) if (typeof p.name === 'string' && p.name.trim() && typeof p.value === 'string') out[p.name.trim()] = p.value;
+  }
+  return out;
 }
 
 /** The longest topic name stored (external_tasks.topic). */
@@ -56,6 +73,7 @@ function count(text: string | undefined, attribute: string, fallback: number | n
  */
 export function readExternalTask(el: ModdleElement): { definition?: ExternalTaskDefinition; problem?: string } {
   const elementId = String(el.id);
+  const name = typeof el.name === 'string' && el.name.trim() ? el.name.trim() : elementId;
   const what = short(String(el.$type));
   const refused = refusedImplementation(el);
   if (refused) return { problem: `${el.$type}: ${refused}` };
@@ -65,7 +83,7 @@ export function readExternalTask(el: ModdleElement): { definition?: ExternalTask
     const retries = count(zeebe.retries === undefined ? undefined : String(zeebe.retries), 'zeebe:taskDefinition retries', null);
     const trouble = problem ?? retries.problem;
     if (trouble || !topic) return { problem: `${el.$type}: ${trouble}` };
-    return { definition: { elementId, topic, priority: 0, retries: retries.value } };
+    return { definition: { elementId, name, topic, priority: 0, retries: retries.value, properties: extensionProperties(el) } };
   }
   if (vendorAttr(el, CAMUNDA_NS, 'type') !== 'external') {
     return { problem: `${el.$type}: a ${what} runs here only as an external task: give it camunda:type="external" and camunda:topic, or zeebe:taskDefinition type` };
@@ -74,7 +92,7 @@ export function readExternalTask(el: ModdleElement): { definition?: ExternalTask
   const priority = count(vendorAttr(el, CAMUNDA_NS, 'taskPriority'), 'camunda:taskPriority', 0);
   const trouble = problem ?? priority.problem;
   if (trouble || !topic) return { problem: `${el.$type}: ${trouble}` };
-  return { definition: { elementId, topic, priority: priority.value ?? 0, retries: null } };
+  return { definition: { elementId, name, topic, priority: priority.value ?? 0, retries: null, properties: extensionProperties(el) } };
 }
 
 /** Every external task of a parsed diagram, by element id, and the problems of the tasks that cannot be one. */

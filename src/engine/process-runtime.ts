@@ -51,11 +51,15 @@ export interface CompiledProcess {
 /** An external task a case waits on: the execution its worker completes, with the topic and priority it is fetched by. */
 export interface ExternalTaskWait {
   elementId: string;
+  /** The element's name, or its id. */
+  name: string;
   executionId: string;
   topic: string;
   priority: number;
   /** The retries it starts with (Camunda 8's taskDefinition retries), null when the diagram gives none. */
   retries: number | null;
+  /** The activity's extension properties (camunda:properties, zeebe:properties), by name. */
+  properties: Readonly<Record<string, string>>;
 }
 
 /** A BPMN error an external task's worker reports (Camunda 7 REST `POST /external-task/{id}/bpmnError`). */
@@ -229,7 +233,7 @@ function externalTaskWait(api: AnyEngine, external: LiveEngine['external']): Ext
   if (!EXTERNAL_TASK_TYPES.has(api.type)) return undefined;
   const definition = external[String(api.id)];
   if (!definition || (api.owner?.behaviour?.loopCharacteristics && String(api.executionId) === String(api.owner?.execution?.executionId))) return undefined;
-  return { elementId: definition.elementId, executionId: String(api.executionId), topic: definition.topic, priority: definition.priority, retries: definition.retries };
+  return { elementId: definition.elementId, name: definition.name, executionId: String(api.executionId), topic: definition.topic, priority: definition.priority, retries: definition.retries, properties: definition.properties };
 }
 
 function snapshot({ engine, events, called, timers, external }: LiveEngine): RunResult {

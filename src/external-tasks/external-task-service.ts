@@ -14,6 +14,7 @@ import type { InstanceLocks } from '../instances/instance-locks.js';
 import type { InstancesRepository } from '../instances/instances-repository.js';
 import type { EventSubscriptionsRepository } from '../instances/event-subscriptions-repository.js';
 import { advancedCase, caseRun, caseRuns, timerRunOptions } from '../instances/case-runs.js';
+import type { CaseRunsDeps } from '../instances/case-runs.js';
 import type { JobsRepository } from '../jobs/jobs-repository.js';
 import type { Logger } from '../logger.js';
 import type { CalendarStore } from '../sop/calendar-store.js';
@@ -32,6 +33,8 @@ export interface ExternalTaskDeps {
   subscriptions: EventSubscriptionsRepository;
   jobs?: JobsRepository;
   externalTasks: ExternalTasksRepository;
+  /** The built-in send-task worker (case-runs.ts), when on. */
+  sendTasks?: CaseRunsDeps['sendTasks'];
   incidents: IncidentsRepository;
   wakeup: ExternalTaskWakeup;
   locks: InstanceLocks;
@@ -54,6 +57,8 @@ export interface FetchTopic {
   localVariables?: boolean | null | undefined;
   businessKey?: string | null | undefined;
   processDefinitionKey?: string | null | undefined;
+  /** Give the activity's extension properties (camunda:properties) with each task, as Camunda 7.15+ does. */
+  includeExtensionProperties?: boolean | null | undefined;
 }
 
 /** `POST /external-task/fetchAndLock`. */
@@ -187,6 +192,7 @@ export function externalTaskService(deps: ExternalTaskDeps) {
   async function lockedDto(task: ExternalTaskRecord, topic: FetchTopic, until: string): Promise<LockedExternalTask> {
     const instance = await instances.byId(task.instanceId);
     const variables = topic.localVariables ? {} : typedVariables(instance?.variables ?? {}, topic.variables);
+    const properties = topic.includeExtensionProperties ? ((await deploy.compiled(await definitionById(task.definitionId))).process.externalTasks[task.elementId]?.properties ?? {}) : {};
     return {
       ...externalTaskView(task),
       workerId: task.workerId as string,
@@ -194,7 +200,7 @@ export function externalTaskService(deps: ExternalTaskDeps) {
       errorDetails: task.errorDetails,
       processDefinitionVersionTag: null,
       variables,
-      extensionProperties: {},
+      extensionProperties: { ...properties },
     };
   }
 

@@ -23,6 +23,10 @@ import type { InstanceRecord, InstancesRepository } from './instances-repository
 import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
 import type { ExternalTasksRepository } from '../external-tasks/external-tasks-repository.js';
 import { externalTaskCreatedEvents } from '../external-tasks/external-task-audit.js';
+import type { SendTaskWorker } from '../notifications/send-task-worker.js';
+import type { OutboxRepository } from '../notifications/outbox-repository.js';
+import { SYSTEM_USER_ID } from '../jobs/system-user.js';
+import type { ExternalTaskWait } from '../engine/process-runtime.js';
 
 /** A case as a cascade knows it: as stored, or as an earlier run of the same cascade left it (not yet committed). */
 /**
@@ -124,6 +128,8 @@ export interface CaseRunsDeps {
   jobs?: JobsRepository;
   /** The cases' external tasks, which follow every run. */
   externalTasks?: ExternalTasksRepository;
+  /** Serves send tasks in-process (topics notify.email and notify.webhook) and the outbox their messages go to. */
+  sendTasks?: { worker: SendTaskWorker; outbox: Pick<OutboxRepository, 'insert'> } | undefined;
   /** Versions by id, cached by the caller (they never change). */
   definitionById: (id: string) => Promise<DefinitionVersion>;
 }
@@ -257,10 +263,43 @@ export function caseRuns(deps: CaseRunsDeps) {
     };
   }
 
-  function followUps(run: CaseRun, known: Map<string, CaseState>, userId: string): FollowUp[] {
+  /** The case's run after the built-in worker sent a send task's messages: the task completed, the messages in the outbox. */
+  function sentRun(c: CaseState, wait: ExternalTaskWait, deliveries: Parameters<OutboxRepository['insert']>[1], calendar: WorkingCalendar, result: RunResult): CaseRun {
+    const now = clock();
+    const at = now.toISOString();
+    const { instance, advance } = advancedCase(instances, c.instance, result, c.instance.variables, at);
+    const lead: NewAuditEvent[] = [
+      { type: 'external-task.completed', at, definitionKey: c.definition.key, version: c.definition.version, instanceId: c.instance.id, elementId: wait.elementId, userId: SYSTEM_USER_ID, data: { topic: wait.topic, executionId: wait.executionId, workerId: 'builtin', messages: deliveries.length } },
+    ];
+    const before = async (trx: Knex.Transaction): Promise<void> => {
+      await advance(trx);
+      await deps.sendTasks?.outbox.insert(trx, deliveries, at);
+    };
+    return caseRun(deps, { calendar, definition: c.definition, instance, open: c.open, result, now, userId: SYSTEM_USER_ID, lead }, { before });
+  }
+
+  /** Sends a send task's messages and completes it, on the case as the cascade left it (send-task-worker.ts). */
+  function sendTask(caseId: string, wait: ExternalTaskWait, known: Map<string, CaseState>): FollowUp {
+    return async (then) => {
+      const current = known.get(caseId);
+      if (!current || current.instance.status !== 'running' || !deps.sendTasks) return then(null);
+      const { definition } = current;
+      const { process } = await deploy.compiled(definition);
+      const calendar = await calendars.get(definition.metadata.calendar);
+      const deliveries = await deps.sendTasks.worker.deliveries({ definition, instance: current.instance, wait, at: clock().toISOString() });
+      const task = { elementId: wait.elementId, executionId: wait.executionId };
+      await runtime.signal(current.instance, definition.key, process, task, {}, (result) => then(sentRun(current, wait, deliveries, calendar, result)), timerRunOptions(process, definition, calendar));
+    };
+  }
+
+  function followUps(run: CaseRun, known: Map<string, CaseState>, userId: string, sent: Set<string>): FollowUp[] {
     const children = run.result.calls.map((call) => startChild(run.after, call, userId));
     const resume = run.result.completed && run.after.instance.parentInstanceId ? [resumeParent(run.after, known, userId)] : [];
-    return [...children, ...resume];
+    const worker = deps.sendTasks?.worker;
+    // Each send task once per cascade: a later run of the same case still lists one queued here.
+    const sends = worker ? run.result.externalTasks.filter((w) => worker.serves(w.topic) && !sent.has(`${run.after.instance.id}/${w.executionId}`)) : [];
+    for (const w of sends) sent.add(`${run.after.instance.id}/${w.executionId}`);
+    return [...children, ...resume, ...sends.map((w) => sendTask(run.after.instance.id, w, known))];
   }
 
   return {
@@ -273,13 +312,14 @@ export function caseRuns(deps: CaseRunsDeps) {
      */
     async settle(first: CaseRun, userId: string): Promise<ReadonlyMap<string, CaseState>> {
       const known = new Map<string, CaseState>();
+      const sent = new Set<string>();
       const writes: CaseRun['write'][] = [];
       const step = async (run: CaseRun | null, queue: FollowUp[]): Promise<void> => {
         if (run) {
           known.set(run.after.instance.id, run.after);
           writes.push(run.write);
         }
-        const [next, ...rest] = run ? [...queue, ...followUps(run, known, userId)] : queue;
+        const [next, ...rest] = run ? [...queue, ...followUps(run, known, userId, sent)] : queue;
         if (next) return next((r) => step(r, rest));
         await knex.transaction(async (trx) => {
           await instances.lockInOrder(trx, [...known.keys()]);

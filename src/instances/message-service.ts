@@ -24,6 +24,7 @@ import type { JobsRepository } from '../jobs/jobs-repository.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import type { EventSubscription, EventSubscriptionsRepository } from './event-subscriptions-repository.js';
 import { advancedCase, caseRun, caseRuns, newInstance, timerRunOptions } from './case-runs.js';
+import type { CaseRunsDeps } from './case-runs.js';
 
 export interface MessageDeps {
   knex: Knex;
@@ -36,6 +37,8 @@ export interface MessageDeps {
   jobs?: JobsRepository;
   /** The cases' external tasks, which follow every run. */
   externalTasks?: ExternalTasksRepository;
+  /** The built-in send-task worker (case-runs.ts), when on. */
+  sendTasks?: CaseRunsDeps['sendTasks'];
   locks: InstanceLocks;
   audit: AuditChain;
   runtime: ProcessRuntime;

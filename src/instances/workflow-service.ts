@@ -27,6 +27,7 @@ import { InstanceLocks } from './instance-locks.js';
 import { collectEvidence, completedColumns, completedTask, completionEvent, measureCompletion, type Recorded } from './task-completion.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import { advancedCase, caseRun, caseRuns, newInstance, timerRunOptions } from './case-runs.js';
+import type { CaseRunsDeps } from './case-runs.js';
 import { JOB_RETRIES, type JobRecord, type JobsRepository } from '../jobs/jobs-repository.js';
 import { SYSTEM_USER_ID } from '../jobs/system-user.js';
 import { cancelCaseTree, runningTree } from './case-cancel.js';
@@ -55,6 +56,8 @@ export interface WorkflowDeps {
   jobs?: JobsRepository;
   /** The cases' external tasks, which follow every run. */
   externalTasks?: ExternalTasksRepository;
+  /** The built-in send-task worker (case-runs.ts), when on. */
+  sendTasks?: CaseRunsDeps['sendTasks'];
 }
 
 /**

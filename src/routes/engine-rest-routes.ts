@@ -27,6 +27,7 @@ const topic = z.object({
   localVariables: z.boolean().nullable().optional(),
   businessKey: z.string().max(200).nullable().optional(),
   processDefinitionKey: z.string().max(200).nullable().optional(),
+  includeExtensionProperties: z.boolean().nullable().optional(),
 });
 
 const fetchBody = z.object({

@@ -20,14 +20,14 @@ async function read(body: string) {
 }
 
 t.test('accepted: Camunda 7 external tasks and Camunda 8 task definitions, with their priority and retries', async (t) => {
-  const c7 = await read('<bpmn:serviceTask id="x" camunda:type="external" camunda:topic="notify.email" camunda:taskPriority="7"/>');
-  t.same(c7.tasks, { x: { elementId: 'x', topic: 'notify.email', priority: 7, retries: null } });
+  const c7 = await read('<bpmn:serviceTask id="x" name="Kirim" camunda:type="external" camunda:topic="notify.email" camunda:taskPriority="7"><bpmn:extensionElements><camunda:properties><camunda:property name="recipients" value="starter"/></camunda:properties></bpmn:extensionElements></bpmn:serviceTask>');
+  t.same(c7.tasks, { x: { elementId: 'x', name: 'Kirim', topic: 'notify.email', priority: 7, retries: null, properties: { recipients: 'starter' } } });
   t.same(c7.lockdown.problems, []);
   t.same(c7.camunda.warnings, [], 'type, topic and taskPriority are honoured, not warned of');
   const send = await read('<bpmn:sendTask id="x" camunda:type="external" camunda:topic="kirim"/>');
-  t.same(send.tasks.x, { elementId: 'x', topic: 'kirim', priority: 0, retries: null });
-  const c8 = await read('<bpmn:businessRuleTask id="x"><bpmn:extensionElements><zeebe:taskDefinition type="hitung-skor" retries="5"/></bpmn:extensionElements></bpmn:businessRuleTask>');
-  t.same(c8.tasks.x, { elementId: 'x', topic: 'hitung-skor', priority: 0, retries: 5 });
+  t.same(send.tasks.x, { elementId: 'x', name: 'x', topic: 'kirim', priority: 0, retries: null, properties: {} });
+  const c8 = await read('<bpmn:businessRuleTask id="x"><bpmn:extensionElements><zeebe:taskDefinition type="hitung-skor" retries="5"/><zeebe:properties><zeebe:property name="variables" value="a, b"/></zeebe:properties></bpmn:extensionElements></bpmn:businessRuleTask>');
+  t.same(c8.tasks.x, { elementId: 'x', name: 'x', topic: 'hitung-skor', priority: 0, retries: 5, properties: { variables: 'a, b' } });
   t.same(c8.lockdown.problems, []);
   t.same(c8.camunda.warnings, [], 'zeebe:taskDefinition is honoured');
 });

@@ -90,7 +90,9 @@ for (const database of await testDatabases()) {
       daftar: { value: '[1,2]', type: 'Json', valueInfo: {} },
     });
     await app.call('POST', `/engine-rest/external-task/${task.id}/unlock`, worker.token);
-    t.same((await fetch({ localVariables: true }))[0].variables, {}, 'an external task keeps no local variables');
+    const [local] = await fetch({ localVariables: true, includeExtensionProperties: true });
+    t.same(local.variables, {}, 'an external task keeps no local variables');
+    t.same(local.extensionProperties, { kanal: 'bank' }, 'camunda:properties, when asked for');
     t.same((await app.call('GET', `/engine-rest/external-task?topicName=uji.periksa-bayar&processInstanceId=${id}`, worker.token)).json().map((x: { id: string }) => x.id), [task.id]);
     const refused: Array<[Record<string, unknown>, RegExp]> = [
       [{ a: { value: 'x', type: 'Bytes' } }, /variables.a: variables of type Bytes are not taken/],
