@@ -8,7 +8,7 @@ import type { User } from '../auth/users-repository.js';
 import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
 import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { DeployService } from '../definitions/deploy-service.js';
-import type { ProcessRuntime, RunResult } from '../engine/process-runtime.js';
+import type { CompiledProcess, ProcessRuntime, RunOptions, RunResult, StoredInstance } from '../engine/process-runtime.js';
 import type { IncidentsRepository } from '../incidents/incidents-repository.js';
 import type { InstanceLocks } from '../instances/instance-locks.js';
 import type { InstancesRepository } from '../instances/instances-repository.js';
@@ -114,6 +114,9 @@ export interface ExternalTaskView {
   tenantId: null;
 }
 
+/** One engine step on a case: the stored case, its version and compiled process, and the commit of the run. */
+type EngineStep = (c: { stored: StoredInstance; definition: DefinitionVersion; process: CompiledProcess; run: RunOptions; commit: (result: RunResult) => Promise<void> }) => Promise<void>;
+
 /** The longest long poll, in ms: Camunda's client asks for at most a few minutes; a longer one is cut to this. */
 export const MAX_ASYNC_RESPONSE_MS = 30 * 60_000;
 
@@ -122,6 +125,7 @@ export const mayServe = (user: User, topic: string): boolean => user.roles.inclu
 
 const isWorker = (user: User): boolean => user.roles.some((r) => r === 'worker' || r.startsWith('worker:'));
 
+/** A task row as Camunda's ExternalTaskDto: the execution is both the activity instance and the execution. */
 export const externalTaskView = (t: ExternalTaskRecord): ExternalTaskView => ({
   id: t.id,
   topicName: t.topic,
@@ -204,8 +208,12 @@ export function externalTaskService(deps: ExternalTaskDeps) {
     };
   }
 
-  /** Runs the engine on the task's case under its lock and commits the run, `before` guarding the row. */
-  async function runCase(task: ExternalTaskRecord, user: User, variables: Record<string, unknown>, lead: NewAuditEvent, engine: (go: (result: RunResult) => Promise<void>) => (stored: NonNullable<Awaited<ReturnType<InstancesRepository['withState']>>>, definition: DefinitionVersion, process: Parameters<ProcessRuntime['signal']>[2], run: ReturnType<typeof timerRunOptions>) => Promise<void>, workerId: string): Promise<void> {
+  /**
+   * Runs the engine on the task's case under its lock (`engine` signals or throws into the waiting execution and
+   * hands its result to `commit`), then commits the run with `lead` first; the task row's deletion, guarded by
+   * `workerId`'s lock, goes in the same transaction.
+   */
+  async function runCase(task: ExternalTaskRecord, user: User, variables: Record<string, unknown>, lead: NewAuditEvent, engine: EngineStep, workerId: string): Promise<void> {
     await locks.run(task.instanceId, async () => {
       const stored = await instances.withState(task.instanceId);
       if (stored?.status !== 'running') throw new NotFoundError(`External task with id ${task.id} does not exist`);
@@ -222,7 +230,7 @@ export function externalTaskService(deps: ExternalTaskDeps) {
         };
         await runs.settle(caseRun(deps, { calendar, definition, instance, open, result, now, userId: user.id, lead: [{ ...lead, at: now.toISOString() }] }, { before }), user.id);
       };
-      await engine(go)(stored, definition, process, timerRunOptions(process, definition, calendar));
+      await engine({ stored, definition, process, run: timerRunOptions(process, definition, calendar), commit: go });
     });
   }
 
@@ -278,7 +286,7 @@ export function externalTaskService(deps: ExternalTaskDeps) {
       const localVariables = plainVariables('localVariables', body.localVariables);
       const lead = externalTaskEvent('external-task.completed', task, user.id, '', { workerId: body.workerId, variables, ...(Object.keys(localVariables).length > 0 ? { localVariables } : {}) });
       const wait = { elementId: task.elementId, executionId: task.executionId };
-      await runCase(task, user, variables, lead, (go) => (stored, definition, process, run) => runtime.signal(stored, definition.key, process, wait, variables, go, run), body.workerId);
+      await runCase(task, user, variables, lead, (c) => runtime.signal(c.stored, c.definition.key, c.process, wait, variables, c.commit, c.run), body.workerId);
       log.info({ externalTaskId: id, instanceId: task.instanceId, topic: task.topic, workerId: body.workerId, event: 'external-task.completed' }, 'external task completed');
     },
 
@@ -319,7 +327,7 @@ export function externalTaskService(deps: ExternalTaskDeps) {
       const lead = externalTaskEvent('external-task.bpmn-error', task, user.id, '', { workerId: body.workerId, errorCode: body.errorCode, errorMessage: body.errorMessage ?? null, variables });
       const wait = { elementId: task.elementId, executionId: task.executionId };
       try {
-        await runCase(task, user, variables, lead, (go) => (stored, definition, process, run) => runtime.throwError(stored, definition.key, process, wait, error, variables, go, run), body.workerId);
+        await runCase(task, user, variables, lead, (c) => runtime.throwError(c.stored, c.definition.key, c.process, wait, error, variables, c.commit, c.run), body.workerId);
         return 'caught';
       } catch (err) {
         if (!(err instanceof ActivityFailedError)) throw err;

@@ -20,10 +20,11 @@ export function camundaErrorOf(err: SopError): { status: number; type: string } 
 
 function handle(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const known = translate(err, request.routeOptions?.bodyLimit);
-  if (!known) request.log.error({ err }, 'unhandled error');
   const { status, type } = known ? camundaErrorOf(known) : { status: 500, type: 'RestException' };
-  if (known && status >= 500 && !(known instanceof UnavailableError)) request.log.error({ err }, known.message);
-  const message = known && (status < 500 || known.statusCode < 500 || known.statusCode === 409 || known.statusCode === 422) ? known.message : 'the service could not complete the request';
+  // A refusal (the service's own 4xx, a case that moved on or cannot run with its data) says why; a failure does not.
+  const told = known !== undefined && known.statusCode < 500;
+  if (!told && !(known instanceof UnavailableError)) request.log.error({ err }, known?.message ?? 'unhandled error');
+  const message = told ? known.message : 'the service could not complete the request';
   return reply.status(status).header('content-type', 'application/json').send(JSON.stringify({ type, message, code: 0 }));
 }
 
