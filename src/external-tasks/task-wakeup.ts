@@ -6,6 +6,12 @@ import type pg from 'pg';
 import type { DatabaseKind } from '../db/knex.js';
 import type { Logger } from '../logger.js';
 
+/**
+ * On SQLite no other process can announce its tasks (WORKERS > 1, or a second service on the file), so a waiting
+ * fetch also looks again this often, in ms: one indexed query a second per waiting worker, not a busy loop.
+ */
+export const SQLITE_RECHECK_MS = 1000;
+
 /** The PostgreSQL channel new external tasks are announced on. */
 export const EXTERNAL_TASK_CHANNEL = 'sop_external_tasks';
 
@@ -82,7 +88,7 @@ export function externalTaskWakeup(knex: Knex, kind: DatabaseKind, log: Logger):
           signal?.removeEventListener('abort', done);
           resolve();
         };
-        const timer = setTimeout(done, ms);
+        const timer = setTimeout(done, kind === 'sqlite' ? Math.min(ms, SQLITE_RECHECK_MS) : ms);
         waiters.add(done);
         signal?.addEventListener('abort', done, { once: true });
       });
