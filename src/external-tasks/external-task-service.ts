@@ -172,23 +172,21 @@ export function externalTaskService(deps: ExternalTaskDeps) {
   async function lockSome(request: FetchRequest, topics: FetchTopic[]): Promise<Array<{ task: ExternalTaskRecord; topic: FetchTopic; until: string }>> {
     const byName = new Map(topics.map((t) => [t.topicName, t]));
     const locked: Array<{ task: ExternalTaskRecord; topic: FetchTopic; until: string }> = [];
+    const filters = topics.map((t) => ({ topic: t.topicName, businessKey: t.businessKey, definitionKey: t.processDefinitionKey }));
+    // Other workers may take some candidates first: a few more are read than wanted, and again while some were lost.
     for (let round = 0; round < 5 && locked.length < request.maxTasks; round++) {
       const now = clock().toISOString();
-      const want = request.maxTasks - locked.length;
-      const candidates = await externalTasks.fetchable([...byName.keys()], now, want * 2 + 8, request.usePriority === true);
-      let taken = 0;
+      const limit = (request.maxTasks - locked.length) * 2 + 8;
+      const candidates = await externalTasks.fetchable(filters, now, limit, request.usePriority === true);
       for (const task of candidates) {
         const topic = byName.get(task.topic) as FetchTopic;
-        if ((topic.businessKey && task.businessKey !== topic.businessKey) || (topic.processDefinitionKey && task.definitionKey !== topic.processDefinitionKey)) continue;
         const until = later(topic.lockDuration);
-        if (await externalTasks.lock(task.id, request.workerId, now, until)) {
-          locked.push({ task: { ...task, workerId: request.workerId, lockExpiration: until }, topic, until });
-          taken++;
-          if (locked.length >= request.maxTasks) break;
-        }
+        if (!(await externalTasks.lock(task.id, request.workerId, now, until))) continue;
+        locked.push({ task: { ...task, workerId: request.workerId, lockExpiration: until }, topic, until });
+        if (locked.length >= request.maxTasks) break;
       }
-      // Fewer candidates than asked for: there is no more to take now.
-      if (candidates.length < want * 2 + 8 && taken === candidates.length) break;
+      // Fewer candidates than read: every fetchable task was tried.
+      if (candidates.length < limit) break;
     }
     return locked;
   }

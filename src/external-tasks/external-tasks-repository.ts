@@ -78,6 +78,13 @@ export interface ExternalTaskCase {
 const fetchable = (now: string) => (q: Knex.QueryBuilder) =>
   q.where((w) => w.whereNull('lock_expiration').orWhere('lock_expiration', '<=', now)).where((w) => w.whereNull('retries').orWhere('retries', '>', 0));
 
+/** Which tasks a fetch asks for: a topic, narrowed to one business key or definition key when given. */
+export interface FetchFilter {
+  topic: string;
+  businessKey?: string | null | undefined;
+  definitionKey?: string | null | undefined;
+}
+
 /** Changes a task's worker may make: lock, failure, extension, unlock. */
 export type ExternalTaskChanges = Partial<{ worker_id: string | null; lock_expiration: string | null; retries: number | null; error_message: string | null; error_details: string | null }>;
 
@@ -136,12 +143,23 @@ export function externalTasksRepository(knex: Knex, wakeup?: ExternalTaskWakeup)
     },
 
     /**
-     * Up to `limit` tasks of `topics` fetchable at `now` (ISO 8601): highest priority first with `usePriority`, else
-     * oldest first. Only candidates: `lock` decides who gets each.
+     * Up to `limit` tasks fetchable at `now` (ISO 8601) matching one of `topics` (its name, and its business key or
+     * definition key when given): highest priority first with `usePriority`, else oldest first. Only candidates:
+     * `lock` decides who gets each.
      */
-    async fetchable(topics: readonly string[], now: string, limit: number, usePriority: boolean): Promise<ExternalTaskRecord[]> {
+    async fetchable(topics: readonly FetchFilter[], now: string, limit: number, usePriority: boolean): Promise<ExternalTaskRecord[]> {
       if (topics.length === 0 || limit <= 0) return [];
-      const q = knex('external_tasks').whereIn('topic', [...topics]).where(fetchable(now));
+      const q = knex('external_tasks')
+        .where((any) => {
+          for (const t of topics) {
+            any.orWhere((one) => {
+              one.where({ topic: t.topic });
+              if (t.businessKey) one.where({ business_key: t.businessKey });
+              if (t.definitionKey) one.where({ definition_key: t.definitionKey });
+            });
+          }
+        })
+        .where(fetchable(now));
       if (usePriority) q.orderBy('priority', 'desc');
       return ((await q.orderBy('created_at').orderBy('id').limit(limit)) as ExternalTaskRow[]).map(toRecord);
     },

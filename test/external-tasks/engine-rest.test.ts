@@ -79,6 +79,10 @@ for (const database of await testDatabases()) {
     await app.app.services.db.knex('instances').where({ id }).update({ variables: JSON.stringify({ teks: 'a', benar: false, besar: 2 ** 40, pecahan: 0.5, kosong: null, daftar: [1, 2] }) });
     const fetch = async (extra: Record<string, unknown>) => (await app.call('POST', '/engine-rest/external-task/fetchAndLock', worker.token, fetchBody('w1', 'uji.periksa-bayar', extra))).json();
     t.same(await fetch({ businessKey: 'B-8' }), [], 'another business key');
+    for (let i = 0; i < 12; i++) await start(app, `lain-${i}`);
+    const narrowed = (await app.call('POST', '/engine-rest/external-task/fetchAndLock', worker.token, { workerId: 'w0', maxTasks: 1, topics: [{ topicName: 'uji.periksa-bayar', lockDuration: 1000, businessKey: 'B-7' }] })).json();
+    t.same(narrowed.map((x: { processInstanceId: string }) => x.processInstanceId), [id], 'the business key is found behind more tasks of other keys than one read takes');
+    await app.call('POST', `/engine-rest/external-task/${narrowed[0].id}/unlock`, worker.token);
     t.same(await fetch({ processDefinitionKey: 'lain' }), [], 'another definition key');
     const [task] = await fetch({ businessKey: 'B-7', processDefinitionKey: KEY });
     t.same(task.variables, {
