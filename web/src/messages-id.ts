@@ -24,6 +24,7 @@ export const CODE_TEXT: Readonly<Record<string, string>> = {
   SOP_ERR_ACTIVITY_FAILED: 'Sebuah langkah tidak dapat dijalankan dengan data kasus ini; tidak ada yang disimpan.',
   SOP_ERR_NO_PATH: 'Tidak ada alur keputusan yang dapat diambil dengan isian ini; tidak ada yang disimpan.',
   SOP_ERR_ENGINE: 'Mesin proses tidak dapat melanjutkan kasus ini; tidak ada yang disimpan.',
+  SOP_ERR_EXTERNAL_TASK_LOCK: 'Tugas eksternal ini dikunci oleh worker lain.',
   SOP_ERR_INTERNAL: 'Layanan tidak dapat menyelesaikan permintaan. Coba lagi nanti.',
 };
 
