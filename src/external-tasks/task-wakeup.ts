@@ -61,6 +61,9 @@ export function externalTaskWakeup(knex: Knex, kind: DatabaseKind, log: Logger):
       conn.once('error', (err: Error) => {
         log.warn({ err: err.message }, 'external task listener lost its connection');
         listener = undefined;
+        // Back to the pool, which drops a broken connection (knex marks it disposed); kept, it would hold a slot and
+        // the pool's destroy at shutdown would wait for it for ever.
+        void Promise.resolve(knex.client.releaseConnection(conn)).catch(() => undefined);
         wake();
         setTimeout(() => void listen(), 1000).unref();
       });

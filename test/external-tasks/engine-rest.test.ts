@@ -234,6 +234,18 @@ for (const database of await testDatabases()) {
       const [task] = (await pending).json();
       t.equal(task?.processInstanceId, id, 'process b handed out the task process a created');
       t.ok(Date.now() - created < 10_000, `woken by NOTIFY, not its timeout (${Date.now() - created} ms)`);
+
+      // The listening connection dies (a database restart, an admin's pg_terminate_backend): b listens again.
+      const killed = await a.app.services.db.knex.raw(`select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and query ilike 'listen%'`);
+      t.ok((killed.rows as unknown[]).length >= 2, 'both processes\' listeners were cut');
+      await new Promise((r) => setTimeout(r, 1500));
+      const again = b.call('POST', '/engine-rest/external-task/fetchAndLock', worker.token, { ...fetchBody('w2'), asyncResponseTimeout: 20_000 });
+      await new Promise((r) => setTimeout(r, 300));
+      const recreated = Date.now();
+      const second = await start(a);
+      const [next] = (await again).json();
+      t.equal(next?.processInstanceId, second, 'woken again after the listener came back');
+      t.ok(Date.now() - recreated < 10_000, `(${Date.now() - recreated} ms)`);
     });
   }
 
