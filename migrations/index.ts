@@ -22,6 +22,7 @@ import * as camundaAssignmentAndForms from './019_camunda_assignment_and_forms.j
 import * as versionLifecycle from './020_version_lifecycle.js';
 import * as eventSubscriptions from './022_event_subscriptions.js';
 import * as notificationsOutbox from './023_notifications_outbox.js';
+import * as externalTasks from './024_external_tasks.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -51,4 +52,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['020_version_lifecycle', versionLifecycle],
   ['022_event_subscriptions', eventSubscriptions],
   ['023_notifications_outbox', notificationsOutbox],
+  ['024_external_tasks', externalTasks],
 ];

@@ -32,6 +32,7 @@ import messageRoutes from './routes/message-routes.js';
 import migrationRoutes from './routes/migration-routes.js';
 import outboxRoutes from './routes/outbox-routes.js';
 import incidentRoutes from './routes/incident-routes.js';
+import engineRestRoutes from './routes/engine-rest-routes.js';
 import webPlugin from './web/web-plugin.js';
 
 export interface AppOptions {
@@ -91,6 +92,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     engineCacheBytes: config.engineCacheMiB * 1024 * 1024,
     ...(options.calendarRefreshMs === undefined ? {} : { calendarRefreshMs: options.calendarRefreshMs }),
     notifications: config.notifications,
+    builtinSendWorkers: config.builtinSendWorkers,
   });
   app.decorate('services', services);
   await services.accounts.ensureAdmin(config.adminToken);
@@ -113,6 +115,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     app.addHook('preClose', async () => stop());
   }
   app.log.info({ processesDir: config.processesDir, definitions: deployed.map((d) => d.definitions[0]) }, 'processes deployed');
+  // Long-polling fetches of other processes' external tasks wake through PostgreSQL's LISTEN.
+  await services.externalTaskWakeups.start();
+  app.addHook('preClose', async () => services.externalTaskWakeups.close());
   services.notifications.start();
   app.addHook('onClose', async () => services.notifications.close());
   // A change that committed may be news (a task for someone's role): the outbox is looked at soon after.
@@ -153,6 +158,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(migrationRoutes);
   await app.register(outboxRoutes);
   await app.register(incidentRoutes);
+  await app.register(engineRestRoutes, { prefix: '/engine-rest' });
   await app.register(webPlugin);
   return app;
 }

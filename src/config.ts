@@ -55,6 +55,7 @@ const configSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
   OUTBOX_POLL_MS: wholeNumber(0, 3_600_000, 5000),
   JOB_POLL_MS: wholeNumber(0, 3_600_000, 10_000),
+  BUILTIN_SEND_WORKERS: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
 });
 
 export interface Config {
@@ -82,6 +83,8 @@ export interface Config {
   jobPollMs: number;
   /** Where notifications go; a channel left unset keeps its messages in the outbox as `undeliverable`. */
   notifications: NotificationConfig;
+  /** Whether external tasks of topics notify.email and notify.webhook are served in-process (send-task-worker.ts). */
+  builtinSendWorkers: boolean;
 }
 
 /** The outbox's channels and its dispatcher's poll. */
@@ -141,5 +144,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteCacheMiB: c.SQLITE_CACHE_MIB,
     notifications: notificationConfig(c),
     jobPollMs: c.JOB_POLL_MS,
+    builtinSendWorkers: c.BUILTIN_SEND_WORKERS === 'on',
   };
 }

@@ -222,3 +222,12 @@ export class TimerNotWaitingError extends ConflictError {
     super(`timer ${elementId} (${executionId}) is not waiting`, 'not-waiting');
   }
 }
+
+/**
+ * A worker acted on an external task it does not hold: another worker locked it last, or its lock is gone (Camunda 7
+ * answers such a call with 400, BadUserRequestException). Nothing changed.
+ */
+export class ExternalTaskLockError extends SopError {
+  readonly statusCode = 400;
+  readonly code = 'SOP_ERR_EXTERNAL_TASK_LOCK';
+}

@@ -23,7 +23,7 @@ import { conditionStarts } from './instances/condition-starts.js';
 import { messageService } from './instances/message-service.js';
 import { flowCaseMove } from './instances/flow-case-move.js';
 import { caseMigration } from './instances/case-migration.js';
-import { childCaseCarrier, eventSubscriptionCarrier, timerJobCarrier, type MigrationCarrier } from './instances/migration-carriers.js';
+import { childCaseCarrier, eventSubscriptionCarrier, externalTaskCarrier, timerJobCarrier, type MigrationCarrier } from './instances/migration-carriers.js';
 import { tasksRepository } from './tasks/tasks-repository.js';
 import { calendarStore } from './sop/calendar-store.js';
 import { dueRetimer } from './tasks/due-retime.js';
@@ -43,6 +43,11 @@ import { incidentsRepository } from './incidents/incidents-repository.js';
 import { incidentService } from './incidents/incident-service.js';
 import { ConflictError, VersionNotStartableError } from './errors.js';
 import { lifecycleOf, startableVersion } from './definitions/version-lifecycle.js';
+import { externalTaskWakeup } from './external-tasks/task-wakeup.js';
+import { externalTasksRepository } from './external-tasks/external-tasks-repository.js';
+import { externalTaskService } from './external-tasks/external-task-service.js';
+import { sendTaskWorker } from './notifications/send-task-worker.js';
+import { outboxRepository } from './notifications/outbox-repository.js';
 
 export interface ServiceKeys {
   /** Signs audit checkpoints. */
@@ -51,7 +56,7 @@ export interface ServiceKeys {
   content: ContentCipher;
 }
 
-export function createServices(db: Database, log: Logger, clock: () => Date, keys: ServiceKeys, options: { engineCacheBytes?: number; calendarRefreshMs?: number; notifications?: NotificationConfig } = {}) {
+export function createServices(db: Database, log: Logger, clock: () => Date, keys: ServiceKeys, options: { engineCacheBytes?: number; calendarRefreshMs?: number; notifications?: NotificationConfig; builtinSendWorkers?: boolean } = {}) {
   const { knex } = db;
   const signingKey = keys.signing;
   const contentCipher = keys.content;
@@ -82,18 +87,28 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const calendars = calendarStore({ knex, audit, log, clock, retime, ...(options.calendarRefreshMs === undefined ? {} : { refreshMs: options.calendarRefreshMs }) });
   const attachments = attachmentsRepository(knex, audit, contentCipher);
   const subscriptions = eventSubscriptionsRepository(knex);
+  const externalTaskWakeups = externalTaskWakeup(knex, db.kind, log);
+  const externalTasks = externalTasksRepository(knex, externalTaskWakeups);
   const locks = new InstanceLocks();
+  // Send tasks of topics notify.email and notify.webhook are served here unless BUILTIN_SEND_WORKERS=off.
+  const sendTasks = options.builtinSendWorkers === false ? undefined : { worker: sendTaskWorker({ reachable: (at) => users.reachable(at), config: options.notifications ?? NO_NOTIFICATIONS }), outbox: outboxRepository(knex) };
   const versionStates = versionStatesService({ knex, definitions, calendars, audit, clock, onChanged: syncStarts });
-  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher, jobs });
-  const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, jobs, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
-  const conditions = conditionStarts({ knex, definitions, deploy, instances, tasks, subscriptions, jobs, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
+  const workflow = workflowService({ knex, definitions, deploy, instances, tasks, engineMoves, subscriptions, locks, audit, runtime, calendars, attachments, users, log, clock, contentCipher, jobs, externalTasks, sendTasks });
+  const messages = messageService({ knex, definitions, deploy, instances, tasks, subscriptions, locks, jobs, externalTasks, sendTasks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
+  const conditions = conditionStarts({ knex, definitions, deploy, instances, tasks, subscriptions, jobs, externalTasks, sendTasks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
   // What a migration carries besides task rows; each kind of wait (timer jobs, subscriptions, locks) adds its carrier here.
-  const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances), eventSubscriptionCarrier(subscriptions), timerJobCarrier(jobs)];
+  const migrationCarriers: MigrationCarrier[] = [childCaseCarrier(instances), eventSubscriptionCarrier(subscriptions), timerJobCarrier(jobs), externalTaskCarrier(externalTasks)];
   const migrations = caseMigration({ knex, definitions, deploy, instances, tasks, audit, calendars, versionStates, carriers: migrationCarriers, log, clock });
   const incidents = incidentService({ knex, incidents: incidentRecords, audit, clock, definitionById: workflow.definitionById });
   // A timer incident is retried by making its job wait again, due now, with its retries back.
   incidents.onRetry('timer', async (trx, incident, at) => {
     if (!(await jobs.rearm(trx, incident.subjectId, at))) throw new ConflictError(`the timer job of incident ${incident.id} is gone`, 'gone');
+  });
+  const externalTaskWork = externalTaskService({ knex, definitions, deploy, instances, tasks, subscriptions, jobs, externalTasks, sendTasks, incidents: incidentRecords, wakeup: externalTaskWakeups, locks, audit, runtime, calendars, log, clock, definitionById: workflow.definitionById });
+  // An external task incident is retried as Camunda's cockpit does: one retry more, fetchable at once.
+  incidents.onRetry('external-task', async (trx, incident) => {
+    if (!(await externalTasks.update(trx, incident.subjectId, null, { retries: 1, lock_expiration: null }))) throw new ConflictError(`the external task of incident ${incident.id} is gone`, 'gone');
+    await externalTaskWakeups.announce(trx);
   });
   const timerStarts = timerStartSchedules({
     knex,
@@ -127,7 +142,7 @@ export function createServices(db: Database, log: Logger, clock: () => Date, key
   const security = securityEvents({ audit, keyOwners });
   const zoneOf = async (id: string) => (await calendars.stored(id))?.timeZone;
   const notifications = notificationsService({ knex, audit, users, tasks, instances, definitions, zoneOf, config: options.notifications ?? NO_NOTIFICATIONS, clock, log });
-  return { forms, formDeploy, jobs, incidents, executor, timerStarts, notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages, conditions };
+  return { externalTasks, externalTaskWork, externalTaskWakeups, forms, formDeploy, jobs, incidents, executor, timerStarts, notifications, versionStates, migrations, migrationCarriers, security, db, clock, users, audit, definitions, keyOwners, keyTransfer, instances, tasks, engineMoves, flowCases, runtime, deploy, calendars, attachments, workflow, accounts, sweeper, signingKey, contentCipher, confidential, delegations, subscriptions, messages, conditions };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -40,7 +40,11 @@ export type AuditEventType =
   | 'timer.fired'
   | 'task.escalated'
   | 'incident.created'
-  | 'incident.resolved';
+  | 'incident.resolved'
+  | 'external-task.created'
+  | 'external-task.completed'
+  | 'external-task.failed'
+  | 'external-task.bpmn-error';
 
 export interface DocumentRecord {
   name: string;

@@ -43,6 +43,8 @@ const HONOURED_ATTRIBUTES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['bpmn:UserTask', new Set(['assignee', 'candidateGroups', 'candidateUsers', 'dueDate', 'formRef', 'formRefBinding'])],
   ['bpmn:CallActivity', new Set(['calledElementBinding', 'calledElementVersion', 'calledElementVersionTag'])],
   ['bpmn:MultiInstanceLoopCharacteristics', new Set(['collection', 'elementVariable'])],
+  // External tasks (external-task-definitions.ts): the topic workers fetch by and the order they are handed out in.
+  ...['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask'].map((type): [string, ReadonlySet<string>] => [type, new Set(['type', 'topic', 'taskPriority'])]),
 ]);
 
 /** Camunda extension elements this service honours, by the element they sit on. */
@@ -50,6 +52,7 @@ const HONOURED_ELEMENTS: ReadonlyMap<string, ReadonlyArray<readonly [string, str
   ['bpmn:Process', [[ZEEBE_NS, 'versionTag'], [ZEEBE_NS, 'userTaskForm']]],
   ['bpmn:UserTask', [[CAMUNDA_NS, 'formData'], [ZEEBE_NS, 'assignmentDefinition'], [ZEEBE_NS, 'taskSchedule'], [ZEEBE_NS, 'formDefinition'], [ZEEBE_NS, 'userTask']]],
   ['bpmn:CallActivity', [[CAMUNDA_NS, 'in'], [CAMUNDA_NS, 'out'], [ZEEBE_NS, 'calledElement'], [ZEEBE_NS, 'ioMapping']]],
+  ...['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask'].map((type): [string, ReadonlyArray<readonly [string, string]>] => [type, [[ZEEBE_NS, 'taskDefinition'], [CAMUNDA_NS, 'properties'], [ZEEBE_NS, 'properties']]]),
 ]);
 
 /** Why a Camunda attribute or element is not honoured, where a reader would ask. */

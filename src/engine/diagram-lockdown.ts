@@ -7,7 +7,8 @@ import { conditionProblem, expressionKind, expressionProblem } from './expressio
 import { parseSlots } from '../sop/sop-metadata.js';
 import { flowElementsDeep } from './flow-elements.js';
 import { loopSource } from './loop-sources.js';
-import { HUMAN_TASK_TYPES, REFUSED_ELEMENTS, SUPPORTED_EVENT_DEFINITIONS, SUPPORTED_FLOW_ELEMENTS } from './supported-elements.js';
+import { readExternalTask } from './external-task-definitions.js';
+import { EXTERNAL_TASK_TYPES, HUMAN_TASK_TYPES, REFUSED_ELEMENTS, SUPPORTED_EVENT_DEFINITIONS, SUPPORTED_FLOW_ELEMENTS } from './supported-elements.js';
 import { readCallActivities, type CallDeclaration } from './call-activity-declarations.js';
 import { vendorAttributes } from './vendor-attributes.js';
 import { charCount, TEXT_LIMITS } from '../db/text-limits.js';
@@ -219,6 +220,10 @@ export function lockdown(definitions: ModdleElement): LockdownResult {
     if (refusal) problems.push({ elementId: id, message: `${type}: ${refusal}` });
     if (type === 'bpmn:SequenceFlow') checkCondition(el, problems);
     if (HUMAN_TASK_TYPES.has(type)) checkForm(el, problems);
+    if (EXTERNAL_TASK_TYPES.has(type)) {
+      const { problem } = readExternalTask(el);
+      if (problem) problems.push({ elementId: id, message: problem });
+    }
     if (type === 'bpmn:Message' || type === 'bpmn:Signal') {
       checkMessageFields(el, problems);
       if (typeof el.name === 'string' && charCount(el.name) > TEXT_LIMITS.messageName) problems.push({ elementId: id, message: `the name is longer than ${TEXT_LIMITS.messageName} characters` });

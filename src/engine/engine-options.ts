@@ -80,13 +80,20 @@ function StandardLoopCharacteristics(activity: any, loopCharacteristics: any): a
 /** Tasks people confirm: an untyped task waits for a signal like a user or manual task (bpmn-elements' SignalTask). */
 export const humanTaskElements = { Task: Elements.SignalTask };
 
+/**
+ * Service, send and business-rule tasks are external tasks (external-task-definitions.ts): they wait, like a person's
+ * task, until their worker completes them (a signal) or reports a BPMN error (an error the boundary events catch).
+ * bpmn-elements' ServiceTask would call a service instead, and this service registers none.
+ */
+export const externalTaskElements = { ServiceTask: Elements.SignalTask, SendTask: Elements.SignalTask, BusinessRuleTask: Elements.SignalTask };
+
 /** Loops as the BPMN standard defines them (see StandardLoopCharacteristics above). */
 export const loopElements = { StandardLoopCharacteristics };
 
 /**
  * Every engine's options. `elements` holds the behaviours this service changes, merged by bpmn-engine over the
  * default element types: gateways whose joins wait for taken tokens (elements/join-activity.ts), untyped tasks that
- * wait, loops as the standard defines them, interrupting event sub-processes (event-sub-process.ts) and durable
+ * wait, external tasks that wait for their worker, loops as the standard defines them, interrupting event sub-processes (event-sub-process.ts) and durable
  * timers (service-timers.ts).
  */
 export const baseEngineOptions = {
@@ -95,5 +102,5 @@ export const baseEngineOptions = {
   Logger: () => silent,
   // bpmn-engine 25 spreads these over bpmn-elements' own types (`{...Elements, ...opts.elements}`), so only the
   // overridden behaviours are listed.
-  elements: { ...gatewayElements, ...humanTaskElements, ...loopElements, ...eventSubProcessElements, ...startEventElements, ...timerElements },
+  elements: { ...gatewayElements, ...humanTaskElements, ...externalTaskElements, ...loopElements, ...eventSubProcessElements, ...startEventElements, ...timerElements },
 };

@@ -10,13 +10,15 @@ import { baseEngineOptions } from './engine-options.js';
 import { LiveEngineCache } from './live-engine-cache.js';
 import { exposeLoopSources } from './loop-sources.js';
 import { eventWait, reevaluateConditions, START_EVENT_SETTING, type EventWait } from './event-waits.js';
-import { AUDITED_ELEMENT_TYPES, HUMAN_TASK_TYPES } from './supported-elements.js';
+import { AUDITED_ELEMENT_TYPES, EXTERNAL_TASK_TYPES, HUMAN_TASK_TYPES } from './supported-elements.js';
+import { readExternalTasks, type ExternalTaskDefinition } from './external-task-definitions.js';
 import { ServiceTimers, type TimerDueFn, type TimerWait } from './service-timers.js';
 import { readTimerDefinitions, type TimerDefinition } from './timer-definitions.js';
 import { wallClockTimerDue } from '../jobs/timer-forms.js';
 
 export type { TimerDueFn, TimerDueRequest, TimerWait } from './service-timers.js';
 export type { TimerDefinition } from './timer-definitions.js';
+export type { ExternalTaskDefinition } from './external-task-definitions.js';
 
 /** The serialized definition bpmn-engine builds from a moddle context; reused by every engine of that version. */
 export type SourceContext = unknown;
@@ -42,6 +44,29 @@ export interface CompiledProcess {
   engineBytes: number;
   /** The version's timer events, as the service schedules them. */
   timers: TimerDefinition[];
+  /** The version's external tasks (service, send and business-rule tasks), by element id. */
+  externalTasks: Readonly<Record<string, ExternalTaskDefinition>>;
+}
+
+/** An external task a case waits on: the execution its worker completes, with the topic and priority it is fetched by. */
+export interface ExternalTaskWait {
+  elementId: string;
+  /** The element's name, or its id. */
+  name: string;
+  executionId: string;
+  topic: string;
+  priority: number;
+  /** The retries it starts with (Camunda 8's taskDefinition retries), null when the diagram gives none. */
+  retries: number | null;
+  /** The activity's extension properties (camunda:properties, zeebe:properties), by name. */
+  properties: Readonly<Record<string, string>>;
+}
+
+/** A BPMN error an external task's worker reports (Camunda 7 REST `POST /external-task/{id}/bpmnError`). */
+export interface ReportedBpmnError {
+  /** Matched against the errorCode of the bpmn:error an error boundary event references; one without errorRef catches any. */
+  errorCode: string;
+  errorMessage?: string | undefined;
 }
 
 /** A wait a person acts on: a user, manual or untyped task's execution (one per iteration of a loop). */
@@ -110,6 +135,10 @@ export interface RunResult {
    * service delivers them to every other case (case-runs.ts).
    */
   signals: ThrownSignal[];
+  /** Every external task waiting now, old and new: each is a row of external_tasks. */
+  externalTasks: ExternalTaskWait[];
+  /** Whether the version has external tasks at all: when not, the case has no external task rows to follow the run. */
+  hasExternalTasks: boolean;
   completed: boolean;
 }
 
@@ -152,7 +181,7 @@ export async function compileDefinition(name: string, moddleContext: ParseResult
   const engine: AnyEngine = new Engine({ ...baseEngineOptions, name, moddleContext } as any);
   const [definition] = await engine.getDefinitions();
   const sourceContext = definition.environment.options.source as SourceContext;
-  return { sourceContext, engineBytes: estimateEngineBytes(sourceContext), timers: readTimerDefinitions(moddleContext.elementsById).timers };
+  return { sourceContext, engineBytes: estimateEngineBytes(sourceContext), timers: readTimerDefinitions(moddleContext.elementsById).timers, externalTasks: readExternalTasks(moddleContext.elementsById).tasks };
 }
 
 /**
@@ -212,7 +241,15 @@ function waitingTask(api: AnyEngine, iterations: Map<string, number>): WaitingTa
   return wait;
 }
 
-function snapshot({ engine, events, called, timers, signals }: LiveEngine): RunResult {
+/** The external task a postponed execution is, or undefined for others and for a loop's own (root) execution. */
+function externalTaskWait(api: AnyEngine, external: LiveEngine['external']): ExternalTaskWait | undefined {
+  if (!EXTERNAL_TASK_TYPES.has(api.type)) return undefined;
+  const definition = external[String(api.id)];
+  if (!definition || (api.owner?.behaviour?.loopCharacteristics && String(api.executionId) === String(api.owner?.execution?.executionId))) return undefined;
+  return { elementId: definition.elementId, name: definition.name, executionId: String(api.executionId), topic: definition.topic, priority: definition.priority, retries: definition.retries, properties: definition.properties };
+}
+
+function snapshot({ engine, events, called, timers, signals, external }: LiveEngine): RunResult {
   const execution = engine.execution;
   const definitions = execution.definitions as AnyEngine[];
   // Execution.getState() would serialize the whole source again for every step; the source is per version.
@@ -226,6 +263,7 @@ function snapshot({ engine, events, called, timers, signals }: LiveEngine): RunR
   const waiting: WaitingTask[] = [];
   const calls: WaitingCall[] = [];
   const eventWaits: EventWait[] = [];
+  const externalTasks: ExternalTaskWait[] = [];
   const postponed = postponedDeep(execution.getPostponed() as AnyEngine[]);
   const iterations = subProcessIterations(postponed);
   for (const api of postponed) {
@@ -233,15 +271,18 @@ function snapshot({ engine, events, called, timers, signals }: LiveEngine): RunR
     if (wait) waiting.push(wait);
     const event = eventWait(api);
     if (event) eventWaits.push(event);
+    const externalTask = externalTaskWait(api, external);
+    if (externalTask) externalTasks.push(externalTask);
     if (api.type === 'bpmn:CallActivity' && called.has(String(api.executionId))) {
       calls.push({ elementId: String(api.id), executionId: String(api.executionId), calledElement: api.content?.calledElement });
     }
   }
   called.clear();
-  const completed = execution.state === 'idle' && waiting.length === 0 && calls.length === 0;
+  const completed = execution.state === 'idle' && waiting.length === 0 && calls.length === 0 && externalTasks.length === 0;
   const waits = completed ? [] : timers.waits();
   timers.settle();
-  return { state, events: events.splice(0), waiting, calls, eventWaits, hadEventWaits: true, timers: waits, hasTimers: timers.defined, signals: signals.splice(0), completed };
+  const hasExternalTasks = Object.keys(external).length > 0;
+  return { state, events: events.splice(0), waiting, calls, eventWaits, hadEventWaits: true, timers: waits, hasTimers: timers.defined, signals: signals.splice(0), externalTasks, hasExternalTasks, completed };
 }
 
 /**
@@ -270,6 +311,8 @@ interface LiveEngine {
   timers: ServiceTimers;
   /** The signals the current run threw, emptied by each snapshot. */
   signals: ThrownSignal[];
+  /** The version's external tasks, by element id. */
+  external: CompiledProcess['externalTasks'];
 }
 
 /**
@@ -330,8 +373,8 @@ function recordInterrupted(events: EngineEvent[]): (api: AnyEngine) => void {
   };
 }
 
-function createEngine(name: string, sourceContext: SourceContext, timers: ServiceTimers): LiveEngine {
-  const engine: AnyEngine = new Engine({ ...baseEngineOptions, name, sourceContext, timers } as any);
+function createEngine(name: string, compiled: Pick<CompiledProcess, 'sourceContext' | 'externalTasks'>, timers: ServiceTimers): LiveEngine {
+  const engine: AnyEngine = new Engine({ ...baseEngineOptions, name, sourceContext: compiled.sourceContext, timers } as any);
   const errors: Error[] = [];
   engine.on('error', (err: Error) => errors.push(err));
   const listener = new EventEmitter();
@@ -350,7 +393,7 @@ function createEngine(name: string, sourceContext: SourceContext, timers: Servic
     const name = api?.content?.message?.name;
     if (api?.content?.state === 'throw' && typeof name === 'string') signals.push({ name, elementId: String(api.id) });
   });
-  return { engine, errors, listener, events, called, timers, signals };
+  return { engine, errors, listener, events, called, timers, signals, external: compiled.externalTasks };
 }
 
 /**
@@ -439,7 +482,7 @@ export class ProcessRuntime {
       cached.timers.due = run.timerDue ?? wallClockTimerDue();
       return cached;
     }
-    return cachedOnly ? undefined : this.recover(name, compiled.sourceContext, stored.state, this.timersFor(run, compiled));
+    return cachedOnly ? undefined : this.recover(name, compiled, stored.state, this.timersFor(run, compiled));
   }
 
   /**
@@ -457,7 +500,7 @@ export class ProcessRuntime {
   /** A new case's run to its first waits, in a frame of its own (see Settled). */
   private async firstRun(name: string, compiled: CompiledProcess, variables: Record<string, unknown>, run: RunOptions & { startEventId?: string; conditional?: boolean }): Promise<Settled> {
     const { startEventId } = run;
-    const live = createEngine(name, compiled.sourceContext, this.timersFor(run, compiled));
+    const live = createEngine(name, compiled, this.timersFor(run, compiled));
     const settings = startEventId === undefined ? {} : { settings: { [START_EVENT_SETTING]: startEventId } };
     await live.engine.execute({ listener: live.listener, variables, ...settings });
     if (startEventId !== undefined) triggerStart(live, startEventId, run.conditional === true);
@@ -481,14 +524,54 @@ export class ProcessRuntime {
     commit: (result: RunResult) => Promise<T>,
     run: RunOptions = {},
   ): Promise<T> {
-    const { result, keep } = await this.signalRun(stored, name, compiled, task, routing, run);
+    // Signalled through its own api, not broadcast with execution.signal(): bpmn-elements 17 loses a compensation
+    // boundary event's record of a task completed by the broadcast, and compensation would then never run. The
+    // message is the task's output; a multi-instance loop counts completed iterations by it.
+    const settled = await this.act(stored, name, compiled, task, routing, (waiting) => waiting.signal({ id: task.elementId, executionId: task.executionId }), run);
+    return this.commitNext(stored, compiled, settled, commit);
+  }
+
+  /**
+   * Throws a BPMN error from a waiting external task (its worker's `bpmnError`): `variables` become process variables
+   * first, then the error boundary event whose bpmn:error has `errorCode` (or one without errorRef) catches it and the
+   * instance runs to its next waits; `commit` stores the result as revision `stored.rev + 1`. Throws
+   * ActivityFailedError (422) when nothing catches it (the engine would fail the case; nothing is stored),
+   * EngineRunError when the task is not waiting.
+   */
+  async throwError<T>(
+    stored: StoredInstance,
+    name: string,
+    compiled: CompiledProcess,
+    task: WaitingTask,
+    error: ReportedBpmnError,
+    variables: Record<string, unknown>,
+    commit: (result: RunResult) => Promise<T>,
+    run: RunOptions = {},
+  ): Promise<T> {
+    // bpmn-elements' SignalTask turns an `error` api message into an ActivityError carrying the message's `code`, which
+    // ErrorEventDefinition compares with its bpmn:error's errorCode.
+    const content = { message: error.errorMessage ?? error.errorCode, code: error.errorCode, name: 'BpmnError' };
+    const settled = await this.act(stored, name, compiled, task, variables, (waiting, live) => {
+      const before = live.errors.length;
+      waiting.sendApiMessage('error', content);
+      // bpmn-elements reports the error (activity.error) before a boundary event catches it; caught, it is no failure.
+      if (live.engine.execution.state !== 'error' && waiting.owner?.status !== 'error') live.errors.splice(before);
+    }, run);
+    return this.commitNext(stored, compiled, settled, commit);
+  }
+
+  /** Commits a run of a stored instance as revision `stored.rev + 1`, then keeps its engine when the run left one. */
+  private async commitNext<T>(stored: StoredInstance, compiled: CompiledProcess, { result, keep }: Settled, commit: (result: RunResult) => Promise<T>): Promise<T> {
     const committed = await commit(result);
     if (keep) this.cache.set(stored.id, stored.rev + 1, keep, compiled.engineBytes);
     return committed;
   }
 
-  /** The run a signal causes, in a frame of its own (see Settled). */
-  private async signalRun(stored: StoredInstance, name: string, compiled: CompiledProcess, task: WaitingTask, routing: Record<string, unknown>, run: RunOptions): Promise<Settled> {
+  /**
+   * Recovers or takes the live engine, gives `routing` to the case and acts on the waiting execution, in a frame of
+   * its own (see Settled): the run to the next waits, and the engine to keep after the commit.
+   */
+  private async act(stored: StoredInstance, name: string, compiled: CompiledProcess, task: WaitingTask, routing: Record<string, unknown>, action: (waiting: AnyEngine, live: LiveEngine) => void, run: RunOptions): Promise<Settled> {
     const live = (await this.live(stored, name, compiled, run)) as LiveEngine;
     const execution = live.engine.execution;
     const postponed = postponedDeep(execution.getPostponed() as AnyEngine[]);
@@ -496,10 +579,7 @@ export class ProcessRuntime {
     if (!waiting) throw new EngineRunError(`the process could not advance: ${task.elementId} (${task.executionId}) is not waiting`);
     const hadEventWaits = postponed.some((api) => eventWait(api) !== undefined);
     assignRouting(execution, postponed, routing);
-    // Signalled through its own api, not broadcast with execution.signal(): bpmn-elements 17 loses a compensation
-    // boundary event's record of a task completed by the broadcast, and compensation would then never run. The
-    // message is the task's output; a multi-instance loop counts completed iterations by it.
-    waiting.signal({ id: task.elementId, executionId: task.executionId });
+    action(waiting, live);
     // New variables may make a condition that waited hold (one reached in this run was evaluated when reached).
     if (postponed.some((api) => api.type === 'bpmn:ConditionalEventDefinition')) reevaluateConditions(() => postponedDeep(execution.getPostponed() as AnyEngine[]));
     failIfErrored(live);
@@ -534,7 +614,7 @@ export class ProcessRuntime {
     let live = await this.live(stored, name, compiled, run, true);
     // A value that did not resolve is read again on recovery, with the variables the case has now.
     if (!live || live.timers.find(timer.elementId, timer.executionId)?.problem !== undefined) {
-      live = await this.recover(name, compiled.sourceContext, stored.state, this.timersFor(run, compiled));
+      live = await this.recover(name, compiled, stored.state, this.timersFor(run, compiled));
     }
     const wait = live.timers.find(timer.elementId, timer.executionId);
     if (!wait) throw new TimerNotWaitingError(timer.elementId, timer.executionId);
@@ -560,9 +640,9 @@ export class ProcessRuntime {
     return !result.completed && this.cache.fits(compiled.engineBytes) ? live : undefined;
   }
 
-  private async recover(name: string, sourceContext: SourceContext, state: EngineState, timers: ServiceTimers): Promise<LiveEngine> {
+  private async recover(name: string, compiled: CompiledProcess, state: EngineState, timers: ServiceTimers): Promise<LiveEngine> {
     if (state.format !== undefined) throw new EngineRunError(`the process could not advance: its state (${state.format}) was not moved to bpmn-engine`);
-    const live = createEngine(name, sourceContext, timers);
+    const live = createEngine(name, compiled, timers);
     // The stored state is the caller's fresh parse of the column (StoredInstance), so the engine may take it as is.
     live.engine.recover(state);
     await live.engine.resume({ listener: live.listener });

@@ -8,11 +8,19 @@
 export const HUMAN_TASK_TYPES: ReadonlySet<string> = new Set(['bpmn:UserTask', 'bpmn:ManualTask', 'bpmn:Task']);
 
 /**
+ * Element types that run as external tasks (external-task-definitions.ts): a worker fetches and completes them over
+ * /engine-rest. Only when they say so (`camunda:type="external"`, `zeebe:taskDefinition`); any other implementation
+ * (a Java class, an expression, a connector, a DMN decision) is refused, since nothing in a diagram runs as code.
+ */
+export const EXTERNAL_TASK_TYPES: ReadonlySet<string> = new Set(['bpmn:ServiceTask', 'bpmn:SendTask', 'bpmn:BusinessRuleTask']);
+
+/**
  * Flow elements accepted at any depth (process, embedded or event sub-process). Everything else is refused by name,
  * with the reason from REFUSED_ELEMENTS when there is one.
  */
 export const SUPPORTED_FLOW_ELEMENTS: ReadonlySet<string> = new Set([
   ...HUMAN_TASK_TYPES,
+  ...EXTERNAL_TASK_TYPES,
   'bpmn:SubProcess',
   'bpmn:CallActivity',
   'bpmn:StartEvent',
@@ -49,14 +57,9 @@ export const SUPPORTED_EVENT_DEFINITIONS: ReadonlySet<string> = new Set([
   'bpmn:TimerEventDefinition',
 ]);
 
-const EXTERNAL_LATER = 'become external tasks in a later release';
-
 /** Refused element and event-definition types, with the reason a modeller reads in the deploy's problems. */
 export const REFUSED_ELEMENTS: ReadonlyMap<string, string> = new Map([
   ['bpmn:ScriptTask', 'script tasks are not allowed: nothing in a diagram is run as code'],
-  ['bpmn:ServiceTask', `service tasks ${EXTERNAL_LATER}`],
-  ['bpmn:SendTask', `send tasks ${EXTERNAL_LATER}`],
-  ['bpmn:BusinessRuleTask', `business-rule tasks ${EXTERNAL_LATER}`],
   ['bpmn:Transaction', 'transactions (and their cancel events) are not supported'],
   ['bpmn:AdHocSubProcess', 'ad-hoc sub-processes are not supported'],
   ['bpmn:ComplexGateway', 'complex gateways are not supported'],

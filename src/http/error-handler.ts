@@ -76,7 +76,7 @@ const bodyTooLarge = (bodyLimit: number | undefined) =>
   bodyLimit === undefined ? new TooLargeError('request body too large') : new TooLargeError(`the request body may have at most ${bodyLimit} bytes`, { limit: 'bodyLimit', max: bodyLimit });
 
 /** Translates framework and library errors into our typed errors; `bodyLimit` is the route's, named by a 413. */
-function translate(err: FastifyError, bodyLimit: number | undefined): SopError | undefined {
+export function translate(err: FastifyError, bodyLimit: number | undefined): SopError | undefined {
   if (err instanceof SopError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const fields: FieldProblem[] = err.validation.flatMap((v) => {

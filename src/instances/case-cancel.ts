@@ -8,6 +8,7 @@ import type { JobsRepository } from '../jobs/jobs-repository.js';
 import { asRow, taskEvents } from '../tasks/task-audit.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
+import type { ExternalTasksRepository } from '../external-tasks/external-tasks-repository.js';
 
 export interface CancelCause {
   userId: string;
@@ -27,12 +28,12 @@ export async function runningTree(instances: InstancesRepository, trx: Knex.Tran
 }
 
 /**
- * Cancels `instance` (guarded by its revision), its open tasks, its message, signal and condition waits and its timer
- * jobs, then its running children the same way.
+ * Cancels `instance` (guarded by its revision), its open tasks, its message, signal and condition waits, its timer
+ * jobs and its external tasks, then its running children the same way.
  * Throws ConflictError when a case changed meanwhile; the caller's transaction then stores none of it.
  */
 export async function cancelCaseTree(
-  deps: { instances: InstancesRepository; tasks: TasksRepository; audit: AuditChain; subscriptions: EventSubscriptionsRepository; jobs?: JobsRepository | undefined },
+  deps: { instances: InstancesRepository; tasks: TasksRepository; audit: AuditChain; subscriptions: EventSubscriptionsRepository; jobs?: JobsRepository | undefined; externalTasks?: ExternalTasksRepository | undefined },
   trx: Knex.Transaction,
   instance: InstanceRecord,
   cause: CancelCause,
@@ -45,6 +46,7 @@ export async function cancelCaseTree(
   for (const t of open) await tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
   await subscriptions.deleteForInstance(trx, instance.id);
   await deps.jobs?.deleteForInstance(trx, instance.id);
+  await deps.externalTasks?.deleteForInstance(trx, instance.id);
   const base: NewAuditEvent = { type: 'task.cancelled', at, definitionKey: instance.definitionKey, version: instance.version, instanceId: instance.id, userId };
   const withRoot = instance.id === rootId ? {} : { cancelledWith: rootId, parentInstanceId: instance.parentInstanceId };
   await audit.append(trx, [...taskEvents('task.cancelled', open.map(asRow), base), { ...base, type: 'instance.cancelled', data: { reason, ...withRoot } }]);

@@ -23,6 +23,12 @@ import type { InstanceRecord, InstancesRepository } from './instances-repository
 import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
 import type { EventWait } from '../engine/event-waits.js';
 import { thrownSignals } from './thrown-signals.js';
+import type { ExternalTasksRepository } from '../external-tasks/external-tasks-repository.js';
+import { externalTaskCreatedEvents } from '../external-tasks/external-task-audit.js';
+import type { SendTaskWorker } from '../notifications/send-task-worker.js';
+import type { OutboxRepository } from '../notifications/outbox-repository.js';
+import { SYSTEM_USER_ID } from '../jobs/system-user.js';
+import type { ExternalTaskWait } from '../engine/process-runtime.js';
 
 /** A case as a cascade knows it: as stored, or as an earlier run of the same cascade left it (not yet committed). */
 /**
@@ -136,6 +142,10 @@ export interface CaseRunsDeps {
   clock: () => Date;
   /** The cases' timer jobs, which follow every run. */
   jobs?: JobsRepository;
+  /** The cases' external tasks, which follow every run. */
+  externalTasks?: ExternalTasksRepository;
+  /** Serves send tasks in-process (topics notify.email and notify.webhook) and the outbox their messages go to. */
+  sendTasks?: { worker: SendTaskWorker; outbox: Pick<OutboxRepository, 'insert'> } | undefined;
   /** Versions by id, cached by the caller (they never change). */
   definitionById: (id: string) => Promise<DefinitionVersion>;
 }
@@ -145,7 +155,7 @@ export interface CaseRunsDeps {
  * vanished tasks cancelled, then one audit append carrying the new rows (`store.ahead`, the new tasks) with it, so
  * that PostgreSQL holds the chain head for the least time.
  */
-export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions' | 'jobs'>, input: RunInput, store: RunStore = {}): CaseRun {
+export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions' | 'jobs' | 'externalTasks'>, input: RunInput, store: RunStore = {}): CaseRun {
   const { definition, instance, result, now } = input;
   const { created, vanished } = projectTasks(definition, input.calendar, instance, input.open, result.waiting, now);
   const at = now.toISOString();
@@ -162,7 +172,9 @@ export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'
       await store.before?.(trx);
       for (const t of vanished) await deps.tasks.transition(trx, t.id, ['open', 'claimed'], { status: 'cancelled', completed_at: at });
       await deps.subscriptions.sync(trx, instance, result.eventWaits, at, result.hadEventWaits);
-      await deps.audit.append(trx, events, [...(store.ahead?.(trx) ?? []), ...deps.tasks.insert(trx, created)]);
+      // A run of a version without external tasks costs no statement; one with them keeps its rows equal to the waits.
+      const external = deps.externalTasks && (result.hasExternalTasks || result.externalTasks.length > 0) ? await deps.externalTasks.sync(trx, { ...instance, definitionId: definition.id }, result.externalTasks, at) : [];
+      await deps.audit.append(trx, [...events, ...externalTaskCreatedEvents(external, base)], [...(store.ahead?.(trx) ?? []), ...deps.tasks.insert(trx, created)]);
       // The timers the case waits on now are its jobs: a timer whose task ended, or that fired, loses its job here.
       if (deps.jobs && (result.hasTimers || result.timers.length > 0)) await deps.jobs.sync(trx, { instanceId: instance.id, definitionId: definition.id, timers: result.timers, at });
       if (result.completed) await endChildren(deps, trx, instance, input.userId, at);
@@ -174,7 +186,7 @@ export function caseRun(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances'
  * A case that ends while a call activity still waits (a terminate end event on another branch) takes the child
  * cases with it, as Camunda does; a case with no running child costs one indexed read.
  */
-async function endChildren(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions' | 'jobs'>, trx: Knex.Transaction, instance: InstanceRecord, userId: string, at: string): Promise<void> {
+async function endChildren(deps: Pick<CaseRunsDeps, 'tasks' | 'audit' | 'instances' | 'subscriptions' | 'jobs' | 'externalTasks'>, trx: Knex.Transaction, instance: InstanceRecord, userId: string, at: string): Promise<void> {
   for (const child of await deps.instances.children(instance.id, trx)) {
     if (child.status !== 'running') continue;
     await cancelCaseTree(deps, trx, child, { userId, at, reason: `the calling case ${instance.id} ended`, rootId: instance.id });
@@ -268,10 +280,43 @@ export function caseRuns(deps: CaseRunsDeps) {
     };
   }
 
-  function followUps(run: CaseRun, cascade: Cascade, userId: string): Queued[] {
+  /** The case's run after the built-in worker sent a send task's messages: the task completed, the messages in the outbox. */
+  function sentRun(c: CaseState, wait: ExternalTaskWait, deliveries: Parameters<OutboxRepository['insert']>[1], calendar: WorkingCalendar, result: RunResult): CaseRun {
+    const now = clock();
+    const at = now.toISOString();
+    const { instance, advance } = advancedCase(instances, c.instance, result, c.instance.variables, at);
+    const lead: NewAuditEvent[] = [
+      { type: 'external-task.completed', at, definitionKey: c.definition.key, version: c.definition.version, instanceId: c.instance.id, elementId: wait.elementId, userId: SYSTEM_USER_ID, data: { topic: wait.topic, executionId: wait.executionId, workerId: 'builtin', messages: deliveries.length } },
+    ];
+    const before = async (trx: Knex.Transaction): Promise<void> => {
+      await advance(trx);
+      await deps.sendTasks?.outbox.insert(trx, deliveries, at);
+    };
+    return caseRun(deps, { calendar, definition: c.definition, instance, open: c.open, result, now, userId: SYSTEM_USER_ID, lead }, { before });
+  }
+
+  /** Sends a send task's messages and completes it, on the case as the cascade left it (send-task-worker.ts). */
+  function sendTask(caseId: string, wait: ExternalTaskWait, known: Map<string, CaseState>): FollowUp {
+    return async (then) => {
+      const current = known.get(caseId);
+      if (!current || current.instance.status !== 'running' || !deps.sendTasks) return then(null);
+      const { definition } = current;
+      const { process } = await deploy.compiled(definition);
+      const calendar = await calendars.get(definition.metadata.calendar);
+      const deliveries = await deps.sendTasks.worker.deliveries({ definition, instance: current.instance, wait, at: clock().toISOString() });
+      const task = { elementId: wait.elementId, executionId: wait.executionId };
+      await runtime.signal(current.instance, definition.key, process, task, {}, (result) => then(sentRun(current, wait, deliveries, calendar, result)), timerRunOptions(process, definition, calendar));
+    };
+  }
+
+  function followUps(run: CaseRun, cascade: Cascade, userId: string, sent: Set<string>): Queued[] {
     const children = run.result.calls.map((call) => startChild(run.after, call, userId));
     const resume = run.result.completed && run.after.instance.parentInstanceId ? [resumeParent(run.after, cascade.known, userId)] : [];
-    return [...children, ...resume, ...signals.followUps(run, cascade, userId)];
+    const worker = deps.sendTasks?.worker;
+    // Each send task once per cascade: a later run of the same case still lists one queued here.
+    const sends = worker ? run.result.externalTasks.filter((w) => worker.serves(w.topic) && !sent.has(`${run.after.instance.id}/${w.executionId}`)) : [];
+    for (const w of sends) sent.add(`${run.after.instance.id}/${w.executionId}`);
+    return [...children, ...resume, ...sends.map((w) => sendTask(run.after.instance.id, w, cascade.known)), ...signals.followUps(run, cascade, userId)];
   }
 
   /** The queue's next run and the rest, expanding the entries ahead of it. */
@@ -295,6 +340,7 @@ export function caseRuns(deps: CaseRunsDeps) {
     async settle(first: CaseRun, userId: string): Promise<ReadonlyMap<string, CaseState>> {
       const cascade: Cascade = { known: new Map(), waits: new Map(), reached: new Set() };
       const { known } = cascade;
+      const sent = new Set<string>();
       const writes: CaseRun['write'][] = [];
       const step = async (run: CaseRun | null, queue: Queued[]): Promise<void> => {
         if (run) {
@@ -302,7 +348,7 @@ export function caseRuns(deps: CaseRunsDeps) {
           cascade.waits.set(run.after.instance.id, run.result.eventWaits);
           writes.push(run.write);
         }
-        const [next, rest] = await nextRun(run ? [...queue, ...followUps(run, cascade, userId)] : queue);
+        const [next, rest] = await nextRun(run ? [...queue, ...followUps(run, cascade, userId, sent)] : queue);
         if (next) return next((r) => step(r, rest));
         await knex.transaction(async (trx) => {
           await instances.lockInOrder(trx, [...known.keys()]);

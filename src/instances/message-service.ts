@@ -19,10 +19,12 @@ import type { TasksRepository } from '../tasks/tasks-repository.js';
 import { maySeeInstance } from './instance-access.js';
 import { declarationOf, startTargets, type StartTarget } from './start-targets.js';
 import type { InstanceLocks } from './instance-locks.js';
+import type { ExternalTasksRepository } from '../external-tasks/external-tasks-repository.js';
 import type { JobsRepository } from '../jobs/jobs-repository.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import type { EventSubscription, EventSubscriptionsRepository } from './event-subscriptions-repository.js';
 import { advancedCase, caseRun, caseRuns, newInstance, timerRunOptions } from './case-runs.js';
+import type { CaseRunsDeps } from './case-runs.js';
 
 export interface MessageDeps {
   knex: Knex;
@@ -33,6 +35,10 @@ export interface MessageDeps {
   subscriptions: EventSubscriptionsRepository;
   /** The cases' timer jobs, which follow every run (a delivery may start or end a timer's wait). */
   jobs?: JobsRepository;
+  /** The cases' external tasks, which follow every run. */
+  externalTasks?: ExternalTasksRepository;
+  /** The built-in send-task worker (case-runs.ts), when on. */
+  sendTasks?: CaseRunsDeps['sendTasks'];
   locks: InstanceLocks;
   audit: AuditChain;
   runtime: ProcessRuntime;

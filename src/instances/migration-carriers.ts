@@ -8,6 +8,7 @@ import type { EngineState } from '../engine/process-runtime.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
 import type { JobsRepository } from '../jobs/jobs-repository.js';
+import type { ExternalTasksRepository } from '../external-tasks/external-tasks-repository.js';
 
 /** Why a case cannot move (or one thing it cannot take along), naming the element and, for a read, the variable. */
 export interface MigrationProblem {
@@ -85,6 +86,23 @@ export function timerJobCarrier(jobs: Pick<JobsRepository, 'forInstance'>): Migr
         code: 'carrier' as const,
         elementId: j.elementId,
         message: `${j.elementId} waits for its timer (due ${j.dueAt}): a case waiting on a timer is not moved until it fires`,
+      }));
+    },
+  };
+}
+
+/**
+ * A case waiting on an external task is not moved: the task's row (and a worker's lock on it) names an execution of
+ * the old version's state, which the replayed state would not have. It moves once its worker has completed the task.
+ */
+export function externalTaskCarrier(externalTasks: Pick<ExternalTasksRepository, 'forInstance'>): MigrationCarrier {
+  return {
+    name: 'external task',
+    async check(c) {
+      return (await externalTasks.forInstance(c.instance.id)).map((x) => ({
+        code: 'carrier' as const,
+        elementId: x.elementId,
+        message: `${x.elementId} waits for a worker of topic ${x.topic}: a case waiting on an external task is not moved until it is completed`,
       }));
     },
   };

@@ -27,11 +27,13 @@ import { InstanceLocks } from './instance-locks.js';
 import { collectEvidence, completedColumns, completedTask, completionEvent, measureCompletion, type Recorded } from './task-completion.js';
 import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
 import { advancedCase, caseRun, caseRuns, newInstance, timerRunOptions } from './case-runs.js';
+import type { CaseRunsDeps } from './case-runs.js';
 import { JOB_RETRIES, type JobRecord, type JobsRepository } from '../jobs/jobs-repository.js';
 import { SYSTEM_USER_ID } from '../jobs/system-user.js';
 import { cancelCaseTree, runningTree } from './case-cancel.js';
 import type { EngineMovesRepository } from './engine-moves-repository.js';
 import type { EventSubscriptionsRepository } from './event-subscriptions-repository.js';
+import type { ExternalTasksRepository } from '../external-tasks/external-tasks-repository.js';
 
 export interface WorkflowDeps {
   knex: Knex;
@@ -52,6 +54,10 @@ export interface WorkflowDeps {
   clock: () => Date;
   contentCipher: ContentCipher;
   jobs?: JobsRepository;
+  /** The cases' external tasks, which follow every run. */
+  externalTasks?: ExternalTasksRepository;
+  /** The built-in send-task worker (case-runs.ts), when on. */
+  sendTasks?: CaseRunsDeps['sendTasks'];
 }
 
 /**
@@ -361,7 +367,7 @@ export function workflowService(deps: WorkflowDeps) {
         const cause = { userId: user.id, at: clock().toISOString(), reason, rootId: instance.id };
         await knex.transaction(async (trx) => {
           await instances.lockInOrder(trx, await runningTree(instances, trx, instance.id));
-          await cancelCaseTree({ instances, tasks, audit, subscriptions: deps.subscriptions, jobs: deps.jobs }, trx, instance, cause);
+          await cancelCaseTree({ instances, tasks, audit, subscriptions: deps.subscriptions, jobs: deps.jobs, externalTasks: deps.externalTasks }, trx, instance, cause);
         });
         log.info({ instanceId, userId: user.id, event: 'instance.cancelled' }, 'instance cancelled');
         return (await instances.byId(instanceId)) as InstanceRecord;

@@ -27,7 +27,7 @@ t.test('a history that cannot be replayed says why', async (t) => {
   t.match(skipped, { ok: false, reason: /replay diverged: step 1 \(putuskan\) was not waiting on bpmn-engine \(waiting: terima\)/ });
   const ended = await replayOnBpmnEngine({ name: 'uji', compiled: source, startVariables: {}, completions: [{ elementId: 'terima', variables: {} }, { elementId: 'putuskan', variables: { setuju: 'tidak' } }] });
   t.match(ended, { ok: false, reason: /ended on replay/ });
-  const unloadable = await replayOnBpmnEngine({ name: 'uji', compiled: { sourceContext: null, engineBytes: 0, timers: [] }, startVariables: {}, completions: [] });
+  const unloadable = await replayOnBpmnEngine({ name: 'uji', compiled: { sourceContext: null, engineBytes: 0, timers: [], externalTasks: {} }, startVariables: {}, completions: [] });
   t.match(unloadable, { ok: false, reason: /./ });
 });
 

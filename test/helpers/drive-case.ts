@@ -40,15 +40,47 @@ export async function advanceCase(
 }
 
 /**
- * Completes every open task of a case as `token` (an admin's, by default), in list order, until the case is no
- * longer running; returns the element ids completed, in order. Throws when a completion fails or `max` is reached.
+ * Completes the case's first external task as a Camunda worker would (fetch, lock, complete without variables) with
+ * `workerToken` (a user holding `worker`); returns its element id, or undefined when the case waits on none.
  */
-export async function finishCase(app: Pick<TestApp, 'call'>, instanceId: string, token = ADMIN_TOKEN, max = 100): Promise<string[]> {
+async function completeExternalTask(app: Pick<TestApp, 'call'>, instanceId: string, workerToken: string | undefined): Promise<string | undefined> {
+  if (!workerToken) return undefined;
+  const [waiting] = (await app.call('GET', `/engine-rest/external-task?processInstanceId=${instanceId}`, workerToken)).json() as Array<{ topicName: string }>;
+  if (!waiting) return undefined;
+  const body = { workerId: 'drive-case', maxTasks: 100, topics: [{ topicName: waiting.topicName, lockDuration: 60_000 }] };
+  const locked = (await app.call('POST', '/engine-rest/external-task/fetchAndLock', workerToken, body)).json() as Array<{ id: string; processInstanceId: string; activityId: string }>;
+  const mine = locked.find((l) => l.processInstanceId === instanceId);
+  for (const other of locked.filter((l) => l !== mine)) await app.call('POST', `/engine-rest/external-task/${other.id}/unlock`, workerToken);
+  if (!mine) return undefined;
+  const res = await app.call('POST', `/engine-rest/external-task/${mine.id}/complete`, workerToken, { workerId: 'drive-case' });
+  if (res.statusCode !== 204) throw new Error(`complete external task ${mine.activityId} → ${res.statusCode} ${res.body}`);
+  return mine.activityId;
+}
+
+/**
+ * Completes every open task of a case as `token` (an admin's, by default), in list order, until the case is no
+ * longer running; returns the element ids completed, in order. With `workerToken`, a case waiting on an external
+ * task only has it completed by a worker. Throws when a completion fails or `max` is reached.
+ */
+export async function finishCase(app: Pick<TestApp, 'call'>, instanceId: string, token = ADMIN_TOKEN, max = 100, workerToken?: string): Promise<string[]> {
   const done: string[] = [];
   for (let i = 0; i < max; i++) {
-    const status = (await app.call('GET', `/instances/${instanceId}`, token)).json().status as string;
-    if (status !== 'running') return done;
+    const instance = (await app.call('GET', `/instances/${instanceId}`, token)).json() as { status: string; waitingFor?: Array<{ kind: string; name: string; elementId: string }> };
+    if (instance.status !== 'running') return done;
     const task = (await app.call('GET', `/tasks?instanceId=${instanceId}`, token)).json().items[0] as OpenTask | undefined;
+    const external = task ? undefined : await completeExternalTask(app, instanceId, workerToken);
+    if (external) {
+      done.push(external);
+      continue;
+    }
+    // With a worker, a case that waits only for a message or signal gets it: the corpus's receive tasks.
+    const wait = task || !workerToken ? undefined : instance.waitingFor?.find((w) => w.kind !== 'conditional');
+    if (wait) {
+      const res = await app.call('POST', wait.kind === 'signal' ? '/signals' : '/messages', token, { name: wait.name });
+      if (res.statusCode >= 300) throw new Error(`${wait.kind} ${wait.name} → ${res.statusCode} ${res.body}`);
+      done.push(wait.elementId);
+      continue;
+    }
     if (!task) throw new Error(`case ${instanceId} is running with no open task`);
     const body = { documents: task.requires.map((name) => ({ name })), output: task.output.map((name) => ({ name })), variables: formValues(task) };
     const res = await app.call('POST', `/tasks/${task.id}/complete`, token, body);

@@ -256,7 +256,7 @@ const REFUSALS: Array<[string, string, string, RegExp]> = [
   ['conditional start', '<bpmn:startEvent id="mulai-syarat"><bpmn:conditionalEventDefinition><bpmn:condition>${a}</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:startEvent>', 'mulai-syarat', /conditional start events are not supported/],
   ['conditional catch without a condition', '<bpmn:intermediateCatchEvent id="syarat"><bpmn:conditionalEventDefinition/></bpmn:intermediateCatchEvent>', 'syarat', /needs a condition/],
   ['conditional catch calling a function', '<bpmn:intermediateCatchEvent id="syarat"><bpmn:conditionalEventDefinition><bpmn:condition>${f(a)}</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:intermediateCatchEvent>', 'syarat', /condition refused/],
-  ['service task', '<bpmn:serviceTask id="kirim-data"/>', 'kirim-data', /become external tasks in a later release/],
+  ['service task that is no external task', '<bpmn:serviceTask id="kirim-data"/>', 'kirim-data', /runs here only as an external task/],
   ['call activity without a called element', '<bpmn:callActivity id="panggil"/>', 'panggil', /calledElement/],
   ['boundary event on a call activity', '<bpmn:callActivity id="panggil" calledElement="lain"/><bpmn:boundaryEvent id="gagal" attachedToRef="panggil"><bpmn:errorEventDefinition/></bpmn:boundaryEvent>', 'gagal', /boundary events on call activities/],
   ['script task', '<bpmn:scriptTask id="skrip" scriptFormat="javascript"><bpmn:script>1</bpmn:script></bpmn:scriptTask>', 'skrip', /nothing in a diagram is run as code/],

@@ -27,6 +27,7 @@ const PERSONAS = [
   'outsider',
   'delegate',
   'delegateEnded',
+  'worker',
 ] as const;
 type Persona = (typeof PERSONAS)[number];
 
@@ -45,6 +46,7 @@ const ROLES: Record<Exclude<Persona, 'anonymous' | 'admin'>, string[]> = {
   outsider: ['ipdn/konselor'],
   delegate: [],
   delegateEnded: [],
+  worker: ['worker'],
 };
 
 /** An expected answer: a status, or for a list whether the case's item is in it. */
@@ -102,9 +104,21 @@ const items = (body: unknown) => (body as { items: Array<Record<string, unknown>
 /** The lane and unit staff who may read the open task, and those who may act on it. */
 const readers = { admin: 200, owner: 200, ownerUnit: 200, auditor: 200, auditorUnit: 200, staff: 200, delegate: 200 } as const;
 /** Those to whom the case does not exist. */
-const strangers = { otherApplicant: 404, ownerOther: 404, auditorOther: 404, outsider: 404, delegateEnded: 404 } as const;
+const strangers = { otherApplicant: 404, ownerOther: 404, auditorOther: 404, outsider: 404, delegateEnded: 404, worker: 404 } as const;
+
+/** Camunda's external-task API: workers only; a task that does not exist is Camunda's 404. */
+const engineRest = (route: string, method: string, url: string, body: unknown | undefined, worker: number): Row => ({ route, request: () => ({ method, url, ...(body === undefined ? {} : { body }) }), expect: { worker, others: 403 } });
+const WORKER = { workerId: 'matrix' };
 
 const MATRIX: Row[] = [
+  engineRest('POST /engine-rest/external-task/fetchAndLock', 'POST', '/engine-rest/external-task/fetchAndLock', { ...WORKER, maxTasks: 1, topics: [{ topicName: 'uji.none', lockDuration: 1000 }] }, 200),
+  engineRest('GET /engine-rest/external-task', 'GET', '/engine-rest/external-task', undefined, 200),
+  engineRest('GET /engine-rest/external-task/:id', 'GET', '/engine-rest/external-task/none', undefined, 404),
+  engineRest('POST /engine-rest/external-task/:id/complete', 'POST', '/engine-rest/external-task/none/complete', WORKER, 404),
+  engineRest('POST /engine-rest/external-task/:id/failure', 'POST', '/engine-rest/external-task/none/failure', { ...WORKER, retries: 0 }, 404),
+  engineRest('POST /engine-rest/external-task/:id/bpmnError', 'POST', '/engine-rest/external-task/none/bpmnError', { ...WORKER, errorCode: 'E' }, 404),
+  engineRest('POST /engine-rest/external-task/:id/extendLock', 'POST', '/engine-rest/external-task/none/extendLock', { ...WORKER, newDuration: 1000 }, 404),
+  engineRest('POST /engine-rest/external-task/:id/unlock', 'POST', '/engine-rest/external-task/none/unlock', undefined, 404),
   { route: 'GET /health', request: () => ({ method: 'GET', url: '/health' }), expect: { anonymous: 200, deactivated: 200, others: 200 } },
   { route: 'GET /docs/json', request: () => ({ method: 'GET', url: '/docs/json' }), expect: { anonymous: 200, deactivated: 200, others: 200 } },
   { route: 'GET /me', request: () => ({ method: 'GET', url: '/me' }), expect: { others: 200 } },
@@ -125,7 +139,7 @@ const MATRIX: Row[] = [
     route: 'GET /definitions',
     request: () => ({ method: 'GET', url: '/definitions' }),
     listed: (_f, body) => items(body).some((d) => d.key === NTB),
-    expect: { ownerOther: 'unlisted', auditorOther: 'unlisted', outsider: 'unlisted', delegateEnded: 'unlisted', others: 'listed' },
+    expect: { ownerOther: 'unlisted', auditorOther: 'unlisted', outsider: 'unlisted', delegateEnded: 'unlisted', worker: 'unlisted', others: 'listed' },
   },
   { route: 'GET /definitions/:key', request: () => ({ method: 'GET', url: `/definitions/${NTB}` }), expect: { ...strangers, otherApplicant: 200, others: 200 } },
   { route: 'GET /definitions/:key/xml', request: () => ({ method: 'GET', url: `/definitions/${NTB}/xml` }), expect: { ...strangers, otherApplicant: 200, others: 200 } },
@@ -152,7 +166,7 @@ const MATRIX: Row[] = [
     route: 'GET /instances',
     request: () => ({ method: 'GET', url: `/instances?definitionKey=${NTB}&limit=200` }),
     listed: (f, body) => items(body).some((i) => i.id === f.instanceId),
-    expect: { otherApplicant: 'unlisted', ownerOther: 'unlisted', auditorOther: 'unlisted', outsider: 'unlisted', delegateEnded: 'unlisted', others: 'listed' },
+    expect: { otherApplicant: 'unlisted', ownerOther: 'unlisted', auditorOther: 'unlisted', outsider: 'unlisted', delegateEnded: 'unlisted', worker: 'unlisted', others: 'listed' },
   },
   { route: 'GET /instances/:id', request: (f) => ({ method: 'GET', url: `/instances/${f.instanceId}` }), expect: { ...strangers, others: 200 } },
   {
@@ -406,7 +420,8 @@ t.test('role × route access matrix', async (t) => {
       let got: Expect = res.statusCode;
       if (typeof expected === 'string' && res.statusCode === 200 && row.listed) got = row.listed(fixture, res.json()) ? 'listed' : 'unlisted';
       if (got !== expected) failures.push(`${row.route} as ${persona}: expected ${expected}, got ${got} ${res.statusCode >= 400 ? res.body.slice(0, 160) : ''}`);
-      else if (typeof expected === 'number' && expected >= 400 && res.json().statusCode !== expected) failures.push(`${row.route} as ${persona}: the error body does not carry its status`);
+      // Under /engine-rest the body is Camunda's `{type, message, code}`, which names no status.
+      else if (typeof expected === 'number' && expected >= 400 && (row.route.includes(' /engine-rest/') ? typeof res.json().type !== 'string' : res.json().statusCode !== expected)) failures.push(`${row.route} as ${persona}: the error body does not carry its status`);
     }
   }
   t.same(failures, [], `${cells} cells (${MATRIX.length} routes × ${PERSONAS.length} personas) answer as the matrix says`);

@@ -23,6 +23,7 @@ const EXPECTED_OUTCOMES_FILE = path.resolve(import.meta.dirname, '..', 'fixtures
 
 t.test('each corpus file is deployed and started, or refused naming its elements', { skip: files.length === 0 ? 'shared/conformance not present' : false }, async (t) => {
   const app = await startApp(t, { processesDir: tempDir(t) });
+  const worker = await app.user(['worker']);
   const outcomes: Record<string, { status: number; started?: boolean; completed?: string[]; problems?: string[] }> = {};
   for (const file of files) {
     const xml = fs.readFileSync(path.join(CORPUS, file), 'utf8');
@@ -39,7 +40,7 @@ t.test('each corpus file is deployed and started, or refused naming its elements
       const { key } = res.json().definitions[0];
       const started = await app.call('POST', `/definitions/${key}/instances`, ADMIN_TOKEN, {});
       t.equal(started.statusCode, 201, `${file} starts: ${started.statusCode === 201 ? 'ok' : started.body}`);
-      const completed = started.statusCode === 201 ? await finishCase(app, started.json().id as string) : [];
+      const completed = started.statusCode === 201 ? await finishCase(app, started.json().id as string, ADMIN_TOKEN, 100, worker.token) : [];
       t.equal((await app.call('GET', `/instances/${started.json().id}`, ADMIN_TOKEN)).json().status, 'completed', `${file} runs to its end`);
       outcomes[file] = { status: res.statusCode, started: started.statusCode === 201, completed };
     }

@@ -24,6 +24,7 @@ export const CODE_TEXT: Readonly<Record<string, string>> = {
   SOP_ERR_ACTIVITY_FAILED: 'Sebuah langkah tidak dapat dijalankan dengan data kasus ini; tidak ada yang disimpan.',
   SOP_ERR_NO_PATH: 'Tidak ada alur keputusan yang dapat diambil dengan isian ini; tidak ada yang disimpan.',
   SOP_ERR_ENGINE: 'Mesin proses tidak dapat melanjutkan kasus ini; tidak ada yang disimpan.',
+  SOP_ERR_EXTERNAL_TASK_LOCK: 'Tugas eksternal ini dikunci oleh worker lain.',
   SOP_ERR_INTERNAL: 'Layanan tidak dapat menyelesaikan permintaan. Coba lagi nanti.',
 };
 
@@ -139,7 +140,13 @@ const REWRITES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^sending a message is not supported: .*$/, 'Mengirim pesan tidak didukung: kasus menerima pesan melalui POST /messages.'],
   [/^conditional start events of sub-processes are not supported: .*$/, 'Peristiwa mulai bersyarat pada sub-proses tidak didukung: pakai peristiwa batas atau peristiwa antara bersyarat.'],
   [/^a conditional event needs a condition$/, 'Peristiwa bersyarat memerlukan kondisi.'],
-  [/^(service|send|business-rule) tasks become external tasks in a later release$/, 'tugas {1} akan menjadi tugas eksternal pada rilis berikutnya'],
+  [/^a (service|send|business-rule) task runs here only as an external task: .*$/, 'tugas {1} hanya berjalan di sini sebagai tugas eksternal: beri camunda:type="external" dan camunda:topic, atau zeebe:taskDefinition type'],
+  [/^DMN decisions \((\S+)\) are not evaluated here: .*$/, 'Keputusan DMN ($1) tidak dievaluasi di sini: jadikan tugas eksternal yang diputuskan oleh worker'],
+  [/^connectors \(camunda:connector\) are not run here: .*$/, 'Konektor (camunda:connector) tidak dijalankan di sini: jadikan tugas eksternal yang dilayani worker'],
+  [/^(camunda:topic|zeebe:taskDefinition type) is empty$/, '$1 kosong'],
+  [/^(camunda:topic|zeebe:taskDefinition type) must be a literal topic name, not '(.*)'$/, "$1 harus berupa nama topik tetap, bukan '$2'"],
+  [/^(camunda:topic|zeebe:taskDefinition type) is longer than (\d+) characters$/, '$1 lebih dari $2 karakter'],
+  [/^(camunda:taskPriority|zeebe:taskDefinition retries) must be a whole number, not '(.*)'$/, "$1 harus berupa bilangan bulat, bukan '$2'"],
   [/^transactions \(and their cancel events\) are not supported$/, 'transaksi (dan peristiwa batalnya) tidak didukung'],
   [/^ad-hoc sub-processes are not supported$/, 'sub-proses ad-hoc tidak didukung'],
   [/^complex gateways are not supported$/, 'gateway kompleks tidak didukung'],
