@@ -253,7 +253,7 @@ const REFUSALS: Array<[string, string, string, RegExp]> = [
   ['message throw', '<bpmn:intermediateThrowEvent id="kirim"><bpmn:messageEventDefinition/></bpmn:intermediateThrowEvent>', 'kirim', /sending a message is not supported/],
   ['receive task without a message', '<bpmn:receiveTask id="terima"/>', 'terima', /needs a messageRef/],
   ['signal catch without a signal', '<bpmn:intermediateCatchEvent id="isyarat"><bpmn:signalEventDefinition/></bpmn:intermediateCatchEvent>', 'isyarat', /needs a signalRef to a bpmn:signal with a name/],
-  ['conditional start', '<bpmn:startEvent id="mulai-syarat"><bpmn:conditionalEventDefinition><bpmn:condition>${a}</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:startEvent>', 'mulai-syarat', /conditional start events are not supported/],
+  ['conditional start of an event sub-process', '<bpmn:startEvent id="mulai"/><bpmn:subProcess id="sub-peristiwa" triggeredByEvent="true"><bpmn:startEvent id="mulai-syarat"><bpmn:conditionalEventDefinition><bpmn:condition>${a}</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:startEvent></bpmn:subProcess>', 'mulai-syarat', /conditional start events of sub-processes are not supported/],
   ['conditional catch without a condition', '<bpmn:intermediateCatchEvent id="syarat"><bpmn:conditionalEventDefinition/></bpmn:intermediateCatchEvent>', 'syarat', /needs a condition/],
   ['conditional catch calling a function', '<bpmn:intermediateCatchEvent id="syarat"><bpmn:conditionalEventDefinition><bpmn:condition>${f(a)}</bpmn:condition></bpmn:conditionalEventDefinition></bpmn:intermediateCatchEvent>', 'syarat', /condition refused/],
   ['service task that is no external task', '<bpmn:serviceTask id="kirim-data"/>', 'kirim-data', /runs here only as an external task/],
