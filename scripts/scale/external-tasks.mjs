@@ -8,7 +8,7 @@
 //        [--max-tasks 10] [--pg postgres://postgres@127.0.0.1:5432/test]
 // Prints one JSON line; exits 1 on any violation.
 import { randomUUID } from 'node:crypto';
-import { Service, parseArgs, scratchDatabase } from './lib/service.mjs';
+import { Service, apiCaller, parseArgs, runCheck, scratchDatabase, tearDown } from './lib/service.mjs';
 
 const args = parseArgs();
 const CASES = Number(args.cases ?? 1000);
@@ -34,14 +34,11 @@ const DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
 const scratch = scratchDatabase(DB, PG_URL, 'sop_external');
 const services = Array.from({ length: PROCESSES }, (_, i) => new Service(i, { port: BASE_PORT + i, dbUrl: scratch.url, adminToken: ADMIN, workDir: scratch.workDir, env: { JOB_POLL_MS: '0' } }));
 
-async function call(base, token, method, urlPath, body, type = 'application/json') {
-  const res = await fetch(base + urlPath, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': type }) },
-    body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body,
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+/** The API as `token`: `call(base, token, method, path, body?, type?)` → { status, json }. */
+const callers = new Map();
+function call(base, token, ...rest) {
+  if (!callers.has(token)) callers.set(token, apiCaller(token));
+  return callers.get(token)(base, ...rest);
 }
 
 /** What the workers saw, for the checks: each hand-out with its lock, each completion. */
@@ -149,15 +146,8 @@ async function main() {
     process.exitCode = ok ? 0 : 1;
     passed = ok;
   } finally {
-    await reader?.close().catch(() => undefined);
-    await Promise.all(services.map((s) => s.stop().catch(() => s.kill())));
-    if (!passed) for (const s of services) for (const line of s.tail()) console.error(`[service ${s.port}] ${line}`);
-    await scratch.drop();
+    await tearDown({ reader, services, scratch, passed });
   }
 }
 
-process.exitCode = 1; // until the checks pass: a run that stops early fails
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runCheck(main);

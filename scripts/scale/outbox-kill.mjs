@@ -12,7 +12,7 @@
 // another process takes it and sends it again, with the same key. Prints one JSON line; exits 1 on any violation.
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { Service, apiCaller, parseArgs, scratchDatabase, sleep, until } from './lib/service.mjs';
+import { Service, apiCaller, parseArgs, runCheck, scratchDatabase, sleep, tearDown, until } from './lib/service.mjs';
 
 const args = parseArgs();
 const CASES = Number(args.cases ?? 500);
@@ -190,16 +190,8 @@ async function main() {
     process.exitCode = ok ? 0 : 1;
     passed = ok;
   } finally {
-    await reader?.close().catch(() => undefined);
-    await Promise.all(services.map((s) => s.stop().catch(() => s.kill())));
-    await receiver.close();
-    if (!passed) for (const s of services) for (const line of s.tail()) console.error(`[service ${s.port}] ${line}`);
-    await scratch.drop();
+    await tearDown({ reader, services, scratch, passed, closers: [() => receiver.close()] });
   }
 }
 
-process.exitCode = 1; // until the checks pass: a run that stops early fails
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runCheck(main);

@@ -10,7 +10,7 @@
 // killed process had claimed stay leased to it for JOB_LEASE_MS (5 min) before another process takes them, so the
 // wait after the restart lasts about that long. Prints one JSON line; exits 1 on any violation.
 import { randomUUID } from 'node:crypto';
-import { Service, apiCaller, parseArgs, scratchDatabase, sleep, until } from './lib/service.mjs';
+import { Service, apiCaller, parseArgs, runCheck, scratchDatabase, sleep, tearDown, until } from './lib/service.mjs';
 
 const args = parseArgs();
 const CASES = Number(args.cases ?? 1000);
@@ -134,15 +134,8 @@ async function main() {
     process.exitCode = ok ? 0 : 1;
     passed = ok;
   } finally {
-    await reader?.close().catch(() => undefined);
-    await Promise.all(services.map((s) => s.stop().catch(() => s.kill())));
-    if (!passed) for (const s of services) for (const line of s.tail()) console.error(`[service ${s.port}] ${line}`);
-    await scratch.drop();
+    await tearDown({ reader, services, scratch, passed });
   }
 }
 
-process.exitCode = 1; // until the checks pass: a run that stops early fails
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runCheck(main);

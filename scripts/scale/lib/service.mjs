@@ -198,3 +198,24 @@ export class Service {
     return fs.existsSync(this.logFile) ? fs.readFileSync(this.logFile, 'utf8').trim().split('\n').filter(Boolean).slice(-n) : [];
   }
 }
+
+/**
+ * A scale check's cleanup: closes the database reader and each of `closers` (e.g. a receiver), stops the services
+ * (killing one that does not stop), prints their last log lines when the check did not pass, drops the scratch database.
+ */
+export async function tearDown({ reader, services, scratch, passed, closers = [] }) {
+  await reader?.close().catch(() => undefined);
+  await Promise.all(services.map((s) => s.stop().catch(() => s.kill())));
+  for (const close of closers) await close();
+  if (!passed) for (const s of services) for (const line of s.tail()) console.error(`[service ${s.port}] ${line}`);
+  await scratch.drop();
+}
+
+/** Runs a scale check's `main`: the exit code is 1 until the check sets it, so a run that stops early fails. */
+export function runCheck(main) {
+  process.exitCode = 1;
+  main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
