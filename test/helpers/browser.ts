@@ -61,6 +61,7 @@ export async function startWebApp(t: { teardown(fn: () => void | Promise<void>):
     await page.fill('#token', token);
     await page.click('form.signin button[type=submit]');
     await page.waitForSelector('header.top .me');
+    await page.waitForSelector('main#page:not([aria-busy])', { state: 'attached' });
     return page;
   };
   return { ...app, baseUrl, browser, open, problems };

@@ -66,9 +66,13 @@ t.test('an owner sets candidate groups and a form-js form; a candidate completes
     if (!(await editor.locator('#bio-properties-panel-key').isVisible())) await editor.locator('[data-group-id="group-general"] .bio-properties-panel-group-header').click();
     await editor.locator('#bio-properties-panel-key').waitFor();
     // The label (a date field's date label) is a templating editor (CodeMirror), typed into.
-    await editor.locator('#bio-properties-panel-label, #bio-properties-panel-date-label').first().click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(label);
+    // A click can land before CodeMirror takes focus (CI at c132c39 typed nowhere): type until the editor holds it.
+    const labelEditor = editor.locator('#bio-properties-panel-label, #bio-properties-panel-date-label').first();
+    for (let attempt = 0; attempt < 3 && !(await labelEditor.innerText()).includes(label); attempt++) {
+      await labelEditor.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(label);
+    }
     await editor.locator('#bio-properties-panel-key').fill(key);
     await editor.locator('#bio-properties-panel-key').press('Tab');
     await editor.locator('.fjs-form-field', { hasText: label }).first().waitFor();

@@ -117,10 +117,14 @@ async function route(): Promise<void> {
     return;
   }
   document.title = `${TITLES[page]} · SOP BPMN`;
+  // Busy until the page has drawn itself (the modeler's code loads first): screen readers wait, and so do the tests.
+  main.setAttribute('aria-busy', 'true');
   try {
     leave = await MOUNT[page](main, s);
   } catch (err) {
     main.append(errorBox(err, 'Halaman tidak dapat dimuat'));
+  } finally {
+    main.removeAttribute('aria-busy');
   }
 }
 
