@@ -619,10 +619,11 @@ export class ProcessRuntime {
     const wait = live.timers.find(timer.elementId, timer.executionId);
     if (!wait) throw new TimerNotWaitingError(timer.elementId, timer.executionId);
     if (wait.problem !== undefined) throw new ActivityFailedError(timer.elementId, wait.problem);
+    const hadEventWaits = postponedDeep(live.engine.execution.getPostponed() as AnyEngine[]).some((api) => eventWait(api) !== undefined);
     const due = wait.fresh || timer.dueAt === undefined ? wait.expireAt : timer.dueAt;
     const fired = Date.parse(due) <= this.clock().getTime() && live.timers.fire(timer.executionId);
     failIfErrored(live);
-    const result = snapshot(live);
+    const result = { ...snapshot(live), hadEventWaits };
     return { result, keep: this.keepable(live, result, compiled), fired };
   }
 

@@ -93,6 +93,8 @@ export function jobsRepository(knex: Knex) {
      * job keeps its own (a calendar change may have moved it). Returns the jobs inserted and deleted.
      */
     async sync(trx: Knex.Transaction, run: CaseTimers): Promise<{ inserted: number; deleted: number }> {
+      // A case that waits on no timer now (a fired one-off timer, a task ended) keeps no job: one statement.
+      if (run.timers.length === 0) return { inserted: 0, deleted: await trx('jobs').where({ instance_id: run.instanceId }).del() };
       const existing = (await trx('jobs').where({ instance_id: run.instanceId })) as JobRow[];
       const waiting = new Map(run.timers.map((t) => [t.executionId, t]));
       const gone = existing.filter((j) => !waiting.has(j.execution_id)).map((j) => j.id);

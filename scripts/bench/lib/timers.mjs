@@ -198,7 +198,7 @@ function profileOf(dir) {
  * The service firing `cases` due timers on SQLite, one process: firings/s over the span of their `timer.fired` events
  * (first to last), and the wall time from the process's spawn. Checks each fired once and no job is left.
  */
-export async function serviceTimers({ workDir, cases = 10_000, pollMs = 1000, profile = false, env = {}, log = () => undefined }) {
+export async function serviceTimers({ workDir, cases = 10_000, pollMs = 1000, profile = false, env = {}, nodeArgs = [], log = () => undefined }) {
   const databaseUrl = `sqlite:${path.join(workDir, 'timers.db')}`;
   const due = new Date().toISOString();
   const seedRate = await seeded({ databaseUrl, workDir, dueAts: Array(cases).fill(due), deploy: true });
@@ -206,7 +206,7 @@ export async function serviceTimers({ workDir, cases = 10_000, pollMs = 1000, pr
   const knex = openKnex(databaseUrl);
   const profileDir = path.join(workDir, 'prof-timers');
   const spawned = performance.now();
-  const server = await startServer({ databaseUrl, workDir, env: { JOB_POLL_MS: String(pollMs), ...env }, ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}) });
+  const server = await startServer({ databaseUrl, workDir, env: { JOB_POLL_MS: String(pollMs), ...env }, nodeArgs: [...nodeArgs, ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])] });
   try {
     const { done, cpuMsPerFiring } = await firedAll(knex, cases, 30 * 60_000, server.pid);
     const wallMs = performance.now() - spawned;
