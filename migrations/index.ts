@@ -23,6 +23,7 @@ import * as versionLifecycle from './020_version_lifecycle.js';
 import * as eventSubscriptions from './022_event_subscriptions.js';
 import * as notificationsOutbox from './023_notifications_outbox.js';
 import * as externalTasks from './024_external_tasks.js';
+import * as auditTypeSeqIndex from './025_audit_type_seq_index.js';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -53,4 +54,5 @@ export const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['022_event_subscriptions', eventSubscriptions],
   ['023_notifications_outbox', notificationsOutbox],
   ['024_external_tasks', externalTasks],
+  ['025_audit_type_seq_index', auditTypeSeqIndex],
 ];
