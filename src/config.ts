@@ -43,7 +43,7 @@ const configSchema = z.object({
   CONTENT_KEY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKERS: wholeNumber(1, 64, 1),
-  ENGINE_CACHE_MIB: wholeNumber(0, 65536, 16),
+  ENGINE_CACHE_MIB: wholeNumber(0, 65536, 8),
   SQLITE_CACHE_MIB: wholeNumber(2, 4096, 16),
   SMTP_URL: z
     .string()

@@ -448,9 +448,9 @@ interface Settled {
 /** Options of a runtime. */
 export interface RuntimeOptions {
   /**
-   * Upper bound of the live engines' estimated heap, in bytes; 0 keeps none. Default 16 MiB: V8 lets the heap grow to
-   * a few times what survives a collection, so under a burst RSS follows the cache several times over
-   * (docs/BENCHMARKS.md).
+   * Upper bound of the live engines' estimated heap, in bytes; 0 keeps none. Default 8 MiB: V8 lets the heap grow to
+   * a few times what survives a collection, so under a burst RSS follows the cache several times over; at 16 MiB a
+   * burst of 3,000 starts left 394 MiB of RSS, over the 400 MB target (docs/BENCHMARKS.md).
    */
   cacheBytes?: number;
   /** The service's clock, which timers count from (default: the system clock). */
@@ -467,7 +467,7 @@ export class ProcessRuntime {
   private readonly clock: () => Date;
 
   constructor(options: RuntimeOptions = {}) {
-    this.cache = new LiveEngineCache(options.cacheBytes ?? 16 * 1024 * 1024);
+    this.cache = new LiveEngineCache(options.cacheBytes ?? 8 * 1024 * 1024);
     this.clock = options.clock ?? (() => new Date());
   }
 
