@@ -5,45 +5,26 @@
 import type { Knex } from 'knex';
 import { ActivityFailedError, ExternalTaskLockError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import type { User } from '../auth/users-repository.js';
-import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
-import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
-import type { DeployService } from '../definitions/deploy-service.js';
-import type { CompiledProcess, ProcessRuntime, RunOptions, RunResult, StoredInstance } from '../engine/process-runtime.js';
+import type { NewAuditEvent } from '../audit/audit-chain.js';
+import type { DefinitionVersion } from '../definitions/definitions-repository.js';
+import type { CompiledProcess, RunOptions, RunResult, StoredInstance } from '../engine/process-runtime.js';
 import type { IncidentsRepository } from '../incidents/incidents-repository.js';
 import type { InstanceLocks } from '../instances/instance-locks.js';
-import type { InstancesRepository } from '../instances/instances-repository.js';
-import type { EventSubscriptionsRepository } from '../instances/event-subscriptions-repository.js';
 import { advancedCase, caseRun, caseRuns, timerRunOptions } from '../instances/case-runs.js';
 import type { CaseRunsDeps } from '../instances/case-runs.js';
-import type { JobsRepository } from '../jobs/jobs-repository.js';
 import type { Logger } from '../logger.js';
-import type { CalendarStore } from '../sop/calendar-store.js';
-import type { TasksRepository } from '../tasks/tasks-repository.js';
 import { externalTaskEvent } from './external-task-audit.js';
 import { plainVariables, typedVariables, type TypedValue } from './camunda-variables.js';
 import type { ExternalTaskRecord, ExternalTasksRepository } from './external-tasks-repository.js';
 import type { ExternalTaskWakeup } from './task-wakeup.js';
 
-export interface ExternalTaskDeps {
-  knex: Knex;
-  definitions: DefinitionsRepository;
-  deploy: DeployService;
-  instances: InstancesRepository;
-  tasks: TasksRepository;
-  subscriptions: EventSubscriptionsRepository;
-  jobs?: JobsRepository;
+/** A case run's dependencies (case-runs.ts), and what serving external tasks needs besides. */
+export interface ExternalTaskDeps extends CaseRunsDeps {
   externalTasks: ExternalTasksRepository;
-  /** The built-in send-task worker (case-runs.ts), when on. */
-  sendTasks?: CaseRunsDeps['sendTasks'];
   incidents: IncidentsRepository;
   wakeup: ExternalTaskWakeup;
   locks: InstanceLocks;
-  audit: AuditChain;
-  runtime: ProcessRuntime;
-  calendars: CalendarStore;
   log: Logger;
-  clock: () => Date;
-  definitionById: (id: string) => Promise<DefinitionVersion>;
 }
 
 /** One topic of a fetchAndLock request. */

@@ -3,49 +3,26 @@
 // task rows, subscriptions and a `message.delivered` / `signal.received` audit event in one transaction under the
 // case's lock.
 import { randomUUID } from 'node:crypto';
-import type { Knex } from 'knex';
 import type { Logger } from '../logger.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { User } from '../auth/users-repository.js';
 import { holdsRole, isAdmin, isOwnerOf } from '../auth/roles.js';
-import type { AuditChain, NewAuditEvent } from '../audit/audit-chain.js';
-import type { DefinitionsRepository, DefinitionVersion } from '../definitions/definitions-repository.js';
-import type { DeployService } from '../definitions/deploy-service.js';
-import type { ProcessRuntime } from '../engine/process-runtime.js';
-import type { CalendarStore } from '../sop/calendar-store.js';
+import type { NewAuditEvent } from '../audit/audit-chain.js';
+import type { DefinitionVersion } from '../definitions/definitions-repository.js';
 import type { MessageDeclaration, SopStep } from '../sop/sop-metadata.js';
 import { validateCompletion } from '../sop/form-validation.js';
-import type { TasksRepository } from '../tasks/tasks-repository.js';
 import { maySeeInstance } from './instance-access.js';
 import { declarationOf, startTargets, type StartTarget } from './start-targets.js';
 import type { InstanceLocks } from './instance-locks.js';
-import type { ExternalTasksRepository } from '../external-tasks/external-tasks-repository.js';
-import type { JobsRepository } from '../jobs/jobs-repository.js';
-import type { InstanceRecord, InstancesRepository } from './instances-repository.js';
-import type { EventSubscription, EventSubscriptionsRepository } from './event-subscriptions-repository.js';
+import type { InstanceRecord } from './instances-repository.js';
+import type { EventSubscription } from './event-subscriptions-repository.js';
 import { advancedCase, caseRun, caseRuns, newInstance, timerRunOptions } from './case-runs.js';
 import type { CaseRunsDeps } from './case-runs.js';
 
-export interface MessageDeps {
-  knex: Knex;
-  definitions: DefinitionsRepository;
-  deploy: DeployService;
-  instances: InstancesRepository;
-  tasks: TasksRepository;
-  subscriptions: EventSubscriptionsRepository;
-  /** The cases' timer jobs, which follow every run (a delivery may start or end a timer's wait). */
-  jobs?: JobsRepository;
-  /** The cases' external tasks, which follow every run. */
-  externalTasks?: ExternalTasksRepository;
-  /** The built-in send-task worker (case-runs.ts), when on. */
-  sendTasks?: CaseRunsDeps['sendTasks'];
+/** A case run's dependencies (case-runs.ts), and what delivering messages needs besides. */
+export interface MessageDeps extends CaseRunsDeps {
   locks: InstanceLocks;
-  audit: AuditChain;
-  runtime: ProcessRuntime;
-  calendars: CalendarStore;
   log: Logger;
-  clock: () => Date;
-  definitionById: (id: string) => Promise<DefinitionVersion>;
 }
 
 /** `POST /messages`: a message by name, the case it is meant for, and the variables it carries. */
