@@ -7,7 +7,7 @@
 // Prints one line of figures; exits 1 when an instance is stuck, a completion is lost or applied twice,
 // the race has other than one winner, or the audit chain does not verify.
 import { randomUUID } from 'node:crypto';
-import { Service, parseArgs, scratchDatabase } from './lib/service.mjs';
+import { DEFAULT_PG_URL, parseArgs, scratchDatabase, seconds, serviceSet } from './lib/service.mjs';
 
 const args = parseArgs();
 const INSTANCES = Number(args.instances ?? 100);
@@ -18,12 +18,12 @@ const DB = args.db ?? 'postgres';
 const KILL_EVERY = Number(args['kill-every'] ?? 0);
 const RACE = Number(args.race ?? 50);
 const KEY = args.key ?? 'bkd-kalteng-konsultasi-ekinerja';
-const PG_URL = args.pg ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = args.pg ?? DEFAULT_PG_URL;
 const ADMIN = `scale-admin-${randomUUID()}`;
 const BASE_PORT = 3400 + Math.floor(Math.random() * 400);
 const scratch = scratchDatabase(DB, PG_URL, 'sop_scale');
 
-const services = Array.from({ length: PROCESSES }, (_, i) => new Service(i, { port: BASE_PORT + i, dbUrl: scratch.url, adminToken: ADMIN, workDir: scratch.workDir, env: { WORKERS: String(WORKERS) } }));
+const services = serviceSet({ processes: PROCESSES, basePort: BASE_PORT, scratch, adminToken: ADMIN })({ WORKERS: String(WORKERS) });
 const stats = { requests: 0, conflicts: 0, retries: 0, acknowledged: new Set(), kills: 0 };
 
 async function call(method, urlPath, token, body) {
@@ -132,12 +132,12 @@ async function main() {
 
     // The database's own account.
     const acked = [...stats.acknowledged];
-    const { q, close } = await scratch.reader();
-    const notEnded = (await q(`select count(*)::int n from instances where business_key like 'scale-%' and status <> 'completed'`))[0].n;
-    const twice = (await q(`select count(*)::int n from (select task_id from audit_events where type = 'task.completed' group by task_id having count(*) > 1) x`))[0].n;
-    const lost = acked.length ? (await q(`select count(*)::int n from tasks where id = any($1) and status <> 'completed'`, [acked]))[0].n : 0;
-    const raceEvents = (await q(`select count(*)::int n from audit_events where type = 'task.completed' and task_id = $1`, [task.id]))[0].n;
-    const completedTasks = (await q(`select count(*)::int n from tasks where status = 'completed'`))[0].n;
+    const { count, close } = await scratch.reader();
+    const notEnded = await count(`select count(*)::int n from instances where business_key like 'scale-%' and status <> 'completed'`);
+    const twice = await count(`select count(*)::int n from (select task_id from audit_events where type = 'task.completed' group by task_id having count(*) > 1) x`);
+    const lost = acked.length ? await count(`select count(*)::int n from tasks where id = any($1) and status <> 'completed'`, [acked]) : 0;
+    const raceEvents = await count(`select count(*)::int n from audit_events where type = 'task.completed' and task_id = $1`, [task.id]);
+    const completedTasks = await count(`select count(*)::int n from tasks where status = 'completed'`);
     await close();
     const verify = (await call('GET', '/audit/verify', ADMIN)).json;
 
@@ -155,7 +155,7 @@ async function main() {
       conflicts: stats.conflicts,
       retries: stats.retries,
       kills: stats.kills,
-      driveSeconds: Math.round(driveMs / 100) / 10,
+      driveSeconds: seconds(driveMs),
       instancesPerSecond: Math.round((ids.length / driveMs) * 10000) / 10,
       race: { attempts: statuses.length, winners, conflicts: losers, others: answers.filter((a) => a.status !== 200 && a.status !== 409).map((a) => `${a.status} ${a.text.slice(0, 300)}`), auditEvents: raceEvents },
       audit: verify,

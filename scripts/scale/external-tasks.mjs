@@ -8,7 +8,7 @@
 //        [--max-tasks 10] [--pg postgres://postgres@127.0.0.1:5432/test]
 // Prints one JSON line; exits 1 on any violation.
 import { randomUUID } from 'node:crypto';
-import { Service, apiCaller, parseArgs, runCheck, scratchDatabase, tearDown } from './lib/service.mjs';
+import { apiCaller, DEFAULT_PG_URL, parseArgs, runCheck, scratchDatabase, seconds, serviceSet, tearDown } from './lib/service.mjs';
 
 const args = parseArgs();
 const CASES = Number(args.cases ?? 1000);
@@ -17,7 +17,7 @@ const PROCESSES = Number(args.processes ?? 2);
 const DB = args.db ?? 'postgres';
 const MAX_TASKS = Number(args['max-tasks'] ?? 10);
 const LOCK_MS = 60_000;
-const PG_URL = args.pg ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = args.pg ?? DEFAULT_PG_URL;
 const ADMIN = `external-admin-${randomUUID()}`;
 const BASE_PORT = 4200 + Math.floor(Math.random() * 400);
 const KEY = 'uji-skala-eksternal';
@@ -32,7 +32,7 @@ const DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:process></bpmn:definitions>`;
 
 const scratch = scratchDatabase(DB, PG_URL, 'sop_external');
-const services = Array.from({ length: PROCESSES }, (_, i) => new Service(i, { port: BASE_PORT + i, dbUrl: scratch.url, adminToken: ADMIN, workDir: scratch.workDir, env: { JOB_POLL_MS: '0' } }));
+const services = serviceSet({ processes: PROCESSES, basePort: BASE_PORT, scratch, adminToken: ADMIN })({ JOB_POLL_MS: '0' });
 
 /** The API as `token`: `call(base, token, method, path, body?, type?)` → { status, json }. */
 const callers = new Map();
@@ -111,11 +111,11 @@ async function main() {
     const totalMs = Date.now() - began;
 
     reader = await scratch.reader();
-    const { q } = reader;
-    const rowsLeft = Number((await q(`select count(*)::int n from external_tasks`))[0].n);
-    const casesCompleted = Number((await q(`select count(*)::int n from instances where status = 'completed'`))[0].n);
-    const completedEvents = Number((await q(`select count(*)::int n from audit_events where type = 'external-task.completed'`))[0].n);
-    const createdEvents = Number((await q(`select count(*)::int n from audit_events where type = 'external-task.created'`))[0].n);
+    const { count } = reader;
+    const rowsLeft = await count(`select count(*)::int n from external_tasks`);
+    const casesCompleted = await count(`select count(*)::int n from instances where status = 'completed'`);
+    const completedEvents = await count(`select count(*)::int n from audit_events where type = 'external-task.completed'`);
+    const createdEvents = await count(`select count(*)::int n from audit_events where type = 'external-task.created'`);
     const verify = (await call(services[0].base, ADMIN, 'GET', '/audit/verify')).json;
     const completedTwice = [...completions.values()].filter((c) => c > 1).length;
     const figures = {
@@ -135,8 +135,8 @@ async function main() {
       casesCompleted,
       createdEvents,
       completedEvents,
-      seedSeconds: Math.round(seededMs / 100) / 10,
-      totalSeconds: Math.round(totalMs / 100) / 10,
+      seedSeconds: seconds(seededMs),
+      totalSeconds: seconds(totalMs),
       tasksPerSecond: Math.round((completed / totalMs) * 10_000) / 10,
       audit: verify,
     };

@@ -12,7 +12,7 @@
 // another process takes it and sends it again, with the same key. Prints one JSON line; exits 1 on any violation.
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { Service, apiCaller, parseArgs, runCheck, scratchDatabase, sleep, tearDown, until } from './lib/service.mjs';
+import { apiCaller, DEFAULT_PG_URL, parseArgs, runCheck, scratchDatabase, seconds, serviceSet, sleep, tearDown, until } from './lib/service.mjs';
 
 const args = parseArgs();
 const CASES = Number(args.cases ?? 500);
@@ -23,7 +23,7 @@ const POLL_MS = Number(args.poll ?? 200);
 const KILL_AT = Number(args['kill-at'] ?? 0.2);
 const DELAY_MS = Number(args.delay ?? 5);
 const LEASE_MS = 60_000;
-const PG_URL = args.pg ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = args.pg ?? DEFAULT_PG_URL;
 const ADMIN = `outbox-admin-${randomUUID()}`;
 const call = apiCaller(ADMIN);
 const SECRET = `whsec_${Buffer.from(randomUUID()).toString('base64')}`;
@@ -101,7 +101,7 @@ async function seed(services) {
 async function main() {
   await scratch.create();
   const receiver = await startReceiver();
-  const servicesWith = (env) => Array.from({ length: PROCESSES }, (_, i) => new Service(i, { port: BASE_PORT + i, dbUrl: scratch.url, adminToken: ADMIN, workDir: scratch.workDir, env }));
+  const servicesWith = serviceSet({ processes: PROCESSES, basePort: BASE_PORT, scratch, adminToken: ADMIN });
   const began = Date.now();
   let services = servicesWith({ OUTBOX_POLL_MS: '0', JOB_POLL_MS: '0' });
   let reader;
@@ -113,7 +113,7 @@ async function main() {
     await Promise.all(services.map((s) => s.stop()));
     const seedMs = Date.now() - began;
     reader = await scratch.reader();
-    const { q } = reader;
+    const { q, count } = reader;
     const expected = CASES * USERS;
 
     // 2. Dispatchers on, delivering to the receiver; kill -9 every process once KILL_AT of the messages arrived.
@@ -133,15 +133,15 @@ async function main() {
     await booting;
     const killedAfterMs = Date.now() - deliverStart;
     const receivedBeforeKill = receiver.deliveries.length;
-    const rowsAtKill = Number((await q(`select count(*)::int n from outbox`))[0].n);
-    const deliveredAtKill = Number((await q(`select count(*)::int n from outbox where status = 'delivered'`))[0].n);
-    const leasedAtKill = Number((await q(`select count(*)::int n from outbox where status = 'pending' and locked_by is not null`))[0].n);
+    const rowsAtKill = await count(`select count(*)::int n from outbox`);
+    const deliveredAtKill = await count(`select count(*)::int n from outbox where status = 'delivered'`);
+    const leasedAtKill = await count(`select count(*)::int n from outbox where status = 'pending' and locked_by is not null`);
 
     // 3. Restart; wait until every row is delivered (rows the dead processes held wait for their lease to run out).
     const restart = Date.now();
     await Promise.all(services.map((s) => s.start()));
-    const pending = async () => Number((await q(`select count(*)::int n from outbox where status <> 'delivered'`))[0].n);
-    const rowsNow = async () => Number((await q(`select count(*)::int n from outbox`))[0].n);
+    const pending = () => count(`select count(*)::int n from outbox where status <> 'delivered'`);
+    const rowsNow = () => count(`select count(*)::int n from outbox`);
     const drained = await until(async () => (await rowsNow()) === expected && (await pending()) === 0, LEASE_MS + 180_000, 250);
     const recoverMs = Date.now() - restart;
     await sleep(500); // a send under way at the last look has answered
@@ -178,10 +178,10 @@ async function main() {
       repeatedKeys: repeated,
       badSignatures: receiver.badSignatures,
       statuses,
-      seedSeconds: Math.round(seedMs / 100) / 10,
-      killAfterSeconds: Math.round(killedAfterMs / 100) / 10,
-      recoverSeconds: Math.round(recoverMs / 100) / 10,
-      totalSeconds: Math.round((Date.now() - began) / 100) / 10,
+      seedSeconds: seconds(seedMs),
+      killAfterSeconds: seconds(killedAfterMs),
+      recoverSeconds: seconds(recoverMs),
+      totalSeconds: seconds(Date.now() - began),
       audit: verify,
     };
     const midDelivery = reached && receivedBeforeKill > 0 && deliveredAtKill < expected;

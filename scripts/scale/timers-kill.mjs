@@ -10,7 +10,7 @@
 // killed process had claimed stay leased to it for JOB_LEASE_MS (5 min) before another process takes them, so the
 // wait after the restart lasts about that long. Prints one JSON line; exits 1 on any violation.
 import { randomUUID } from 'node:crypto';
-import { Service, apiCaller, parseArgs, runCheck, scratchDatabase, sleep, tearDown, until } from './lib/service.mjs';
+import { apiCaller, DEFAULT_PG_URL, parseArgs, runCheck, scratchDatabase, seconds, serviceSet, sleep, tearDown, until } from './lib/service.mjs';
 
 const args = parseArgs();
 const CASES = Number(args.cases ?? 1000);
@@ -19,7 +19,7 @@ const DB = args.db ?? 'sqlite';
 const POLL_MS = Number(args.poll ?? 200);
 const KILL_AT = Number(args['kill-at'] ?? 0.2);
 const LEASE_MS = 5 * 60_000;
-const PG_URL = args.pg ?? process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = args.pg ?? DEFAULT_PG_URL;
 const ADMIN = `timers-admin-${randomUUID()}`;
 const call = apiCaller(ADMIN);
 const BASE_PORT = 3800 + Math.floor(Math.random() * 400);
@@ -36,7 +36,7 @@ const DIAGRAM = `<?xml version="1.0" encoding="UTF-8"?>
 </bpmn:process></bpmn:definitions>`;
 
 const scratch = scratchDatabase(DB, PG_URL, 'sop_timers');
-const servicesWith = (env) => Array.from({ length: PROCESSES }, (_, i) => new Service(i, { port: BASE_PORT + i, dbUrl: scratch.url, adminToken: ADMIN, workDir: scratch.workDir, env }));
+const servicesWith = serviceSet({ processes: PROCESSES, basePort: BASE_PORT, scratch, adminToken: ADMIN });
 
 /** Deploys the diagram and starts CASES cases through the processes in turn, 8 at a time. */
 async function seed(services) {
@@ -54,8 +54,8 @@ async function seed(services) {
   );
 }
 
-const firedCount = async (q) => Number((await q(`select count(*)::int n from audit_events where type = 'timer.fired'`))[0].n);
-const jobCount = async (q) => Number((await q(`select count(*)::int n from jobs`))[0].n);
+const firedCount = (count) => count(`select count(*)::int n from audit_events where type = 'timer.fired'`);
+const jobCount = (count) => count(`select count(*)::int n from jobs`);
 
 async function main() {
   await scratch.create();
@@ -70,8 +70,8 @@ async function main() {
     await Promise.all(services.map((s) => s.stop()));
     const seedMs = Date.now() - began;
     reader = await scratch.reader();
-    const { q } = reader;
-    const jobsBefore = await jobCount(q);
+    const { count } = reader;
+    const jobsBefore = await jobCount(count);
     await sleep(1100); // PT1S from the last start: all due
 
     // 2. Executors on; kill -9 every process once KILL_AT of the timers fired.
@@ -79,30 +79,30 @@ async function main() {
     const fireStart = Date.now();
     // Watched from the first spawn: a process fires before it answers /health.
     const booting = Promise.all(services.map((s) => s.start())).catch((err) => err);
-    const reached = await until(async () => (await firedCount(q)) >= Math.ceil(CASES * KILL_AT), 600_000, 20);
+    const reached = await until(async () => (await firedCount(count)) >= Math.ceil(CASES * KILL_AT), 600_000, 20);
     await Promise.all(services.map((s) => s.killAndWait()));
     await booting;
     const killedAfterMs = Date.now() - fireStart;
-    const firedBeforeKill = await firedCount(q);
-    const leasedAtKill = Number((await q(`select count(*)::int n from jobs where locked_by is not null`))[0].n);
+    const firedBeforeKill = await firedCount(count);
+    const leasedAtKill = await count(`select count(*)::int n from jobs where locked_by is not null`);
 
     // 3. Restart; wait until no job is left (the dead processes' leases run out after JOB_LEASE_MS).
     const restart = Date.now();
     await Promise.all(services.map((s) => s.start()));
     // Everything but the jobs the dead processes held fires at once; those wait for their lease to run out.
-    await until(async () => (await jobCount(q)) <= leasedAtKill, LEASE_MS, 200);
+    await until(async () => (await jobCount(count)) <= leasedAtKill, LEASE_MS, 200);
     const unleasedMs = Date.now() - restart;
-    const drained = await until(async () => (await jobCount(q)) === 0, LEASE_MS + 180_000, 500);
+    const drained = await until(async () => (await jobCount(count)) === 0, LEASE_MS + 180_000, 500);
     const recoverMs = Date.now() - restart;
 
     // 4. The database's account.
-    const firedTotal = await firedCount(q);
-    const duplicates = Number((await q(`select count(*)::int n from (select instance_id, element_id, data from audit_events where type = 'timer.fired' group by instance_id, element_id, data having count(*) > 1) x`))[0].n);
-    const perInstanceTwice = Number((await q(`select count(*)::int n from (select instance_id from audit_events where type = 'timer.fired' group by instance_id having count(*) > 1) x`))[0].n);
-    const instancesFired = Number((await q(`select count(distinct instance_id)::int n from audit_events where type = 'timer.fired'`))[0].n);
-    const jobsLeft = await jobCount(q);
-    const incidents = Number((await q(`select count(*)::int n from incidents`))[0].n);
-    const openTasks = Number((await q(`select count(*)::int n from tasks where status = 'open'`))[0].n);
+    const firedTotal = await firedCount(count);
+    const duplicates = await count(`select count(*)::int n from (select instance_id, element_id, data from audit_events where type = 'timer.fired' group by instance_id, element_id, data having count(*) > 1) x`);
+    const perInstanceTwice = await count(`select count(*)::int n from (select instance_id from audit_events where type = 'timer.fired' group by instance_id having count(*) > 1) x`);
+    const instancesFired = await count(`select count(distinct instance_id)::int n from audit_events where type = 'timer.fired'`);
+    const jobsLeft = await jobCount(count);
+    const incidents = await count(`select count(*)::int n from incidents`);
+    const openTasks = await count(`select count(*)::int n from tasks where status = 'open'`);
     const verify = (await call(services[0].base, 'GET', '/audit/verify')).json;
 
     const figures = {
@@ -121,11 +121,11 @@ async function main() {
       jobsLeft,
       incidents,
       openTasks,
-      seedSeconds: Math.round(seedMs / 100) / 10,
-      killAfterSeconds: Math.round(killedAfterMs / 100) / 10,
-      unleasedFiredSeconds: Math.round(unleasedMs / 100) / 10,
-      recoverSeconds: Math.round(recoverMs / 100) / 10,
-      totalSeconds: Math.round((Date.now() - began) / 100) / 10,
+      seedSeconds: seconds(seedMs),
+      killAfterSeconds: seconds(killedAfterMs),
+      unleasedFiredSeconds: seconds(unleasedMs),
+      recoverSeconds: seconds(recoverMs),
+      totalSeconds: seconds(Date.now() - began),
       audit: verify,
     };
     const midFiring = reached && firedBeforeKill > 0 && firedBeforeKill < CASES;

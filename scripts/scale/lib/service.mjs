@@ -12,6 +12,9 @@ import pg from 'pg';
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** ms as seconds with one decimal, for a run's figures. */
+export const seconds = (ms) => Math.round(ms / 100) / 10;
+
 /** Waits until `done()` or `ms` pass, checking every `every` ms; returns whether it became true. */
 export async function until(done, ms, every = 50) {
   const end = Date.now() + ms;
@@ -87,22 +90,35 @@ export function scratchDatabase(db, pgUrl, prefix) {
     },
     /**
      * A query function `q(sql, params)` → rows, written in PostgreSQL's dialect: on SQLite `$1` becomes `?`,
-     * `= any($1)` a json_each over the array's JSON text, and `::int` goes. Returns { q, close }.
+     * `= any($1)` a json_each over the array's JSON text, and `::int` goes; `count(sql, params)` → the number in
+     * the first row's column `n`. Returns { q, count, close }.
      */
     async reader() {
+      const withCount = (q, close) => ({ q, count: async (sql, params) => Number((await q(sql, params))[0].n), close });
       if (db === 'sqlite') {
         const conn = new Database(sqliteFile, { readonly: true });
         const q = async (sql, params = []) =>
           conn
             .prepare(sql.replace(/::int/g, '').replace(/= any\(\$1\)/g, 'in (select value from json_each(?))').replace(/\$\d+/g, '?'))
             .all(...params.map((p) => (Array.isArray(p) ? JSON.stringify(p) : p)));
-        return { q, close: async () => conn.close() };
+        return withCount(q, async () => conn.close());
       }
       const conn = new pg.Client(url);
       await conn.connect();
-      return { q: async (sql, params) => (await conn.query(sql, params)).rows, close: () => conn.end() };
+      return withCount(async (sql, params) => (await conn.query(sql, params)).rows, () => conn.end());
     },
   };
+}
+
+/** The PostgreSQL server the scripts make their scratch databases on, unless --pg names another. */
+export const DEFAULT_PG_URL = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * `processes` service processes on one scratch database, on ports `basePort`, `basePort + 1` …, each with `env`:
+ * a fresh set each call (a restart with other settings is a new set on the same ports).
+ */
+export function serviceSet({ processes, basePort, scratch, adminToken }) {
+  return (env = {}) => Array.from({ length: processes }, (_, i) => new Service(i, { port: basePort + i, dbUrl: scratch.url, adminToken, workDir: scratch.workDir, env }));
 }
 
 /** One service process (node dist/src/server.js) on `port`; restartable, killable with SIGKILL. */
