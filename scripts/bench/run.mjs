@@ -125,6 +125,20 @@ async function serverOn(kind, name, extra = {}) {
 }
 
 /** Starts/s for `seconds`, then completes every first-step task those starts opened. */
+/**
+ * Runs one load phase and adds the cores it kept busy (CPU time ÷ wall time): the server's (its process and workers,
+ * threads included) and this process's, which is the load generator (autocannon runs in it).
+ */
+async function withCores(server, phase) {
+  const server0 = server.cpuMs();
+  const self0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await phase();
+  const wallMs = performance.now() - t0;
+  const self = process.cpuUsage(self0);
+  return { ...result, cores: { server: (server.cpuMs() - server0) / wallMs, loadGenerator: (self.user + self.system) / 1000 / wallMs } };
+}
+
 async function httpPart(kind, workers = 1) {
   const profileDir = path.join(workDir, `prof-${kind}-${workers}`);
   const { server, databaseUrl, drop } = await serverOn(kind, `http-${kind}-${workers}`, {
@@ -136,7 +150,7 @@ async function httpPart(kind, workers = 1) {
     const user = await api(server.base, 'POST', '/users', server.admin, { name: 'bench petugas', roles: def.roles.map((r) => r.id) });
     // Warm the process (JIT, caches) before measuring.
     await loadStarts({ base: server.base, token: user.token, key: opt.key, connections: opt.connections, seconds: 2 });
-    const starts = await loadStarts({ base: server.base, token: user.token, key: opt.key, connections: opt.connections, seconds: opt.seconds });
+    const starts = await withCores(server, () => loadStarts({ base: server.base, token: user.token, key: opt.key, connections: opt.connections, seconds: opt.seconds }));
     log(`  ${kind} ×${workers} starts: ${starts.perSecond.toFixed(0)}/s, p50 ${starts.p50} ms, p99 ${starts.p99} ms (${starts.non2xx} non-2xx; ${JSON.stringify(starts.statuses)})`);
     const knex = openKnex(databaseUrl);
     const ids = (await knex('tasks').select('id').where({ element_id: FIRST_STEP, status: 'open' }).orderBy('created_at')).map((r) => r.id);
@@ -144,7 +158,7 @@ async function httpPart(kind, workers = 1) {
     // The step's kelengkapan and output, as GET /tasks/:id shows them.
     const sample = await api(server.base, 'GET', `/tasks/${ids[0]}`, user.token);
     const body = completionBody(sample);
-    const completions = await loadCompletions({ base: server.base, token: user.token, ids, body: () => body, connections: opt.connections });
+    const completions = await withCores(server, () => loadCompletions({ base: server.base, token: user.token, ids, body: () => body, connections: opt.connections }));
     log(`  ${kind} ×${workers} completions: ${completions.perSecond.toFixed(0)}/s over ${ids.length} tasks, p50 ${completions.p50} ms, p99 ${completions.p99} ms (${completions.non2xx} non-2xx; ${JSON.stringify(completions.statuses)})`);
     const verify = await api(server.base, 'GET', '/audit/verify', server.admin);
     const rss = server.rss();

@@ -146,6 +146,11 @@ export interface RunResult {
 export interface RunOptions {
   /** Gives each timer that starts waiting in this run its due time; default: wall-clock time in UTC (wallClockTimerDue). */
   timerDue?: TimerDueFn;
+  /**
+   * false: the engine is not kept after the commit. For a commit that waits for other writers' (the job executor's
+   * grouped firings): each engine held until then (~1 MiB) would be copied by the young generation's collections.
+   */
+  keep?: boolean;
 }
 
 /** An instance as stored: its id, revision and engine state. */
@@ -506,7 +511,7 @@ export class ProcessRuntime {
     if (startEventId !== undefined) triggerStart(live, startEventId, run.conditional === true);
     failIfErrored(live);
     const result = { ...snapshot(live), hadEventWaits: false };
-    return { result, keep: this.keepable(live, result, compiled) };
+    return { result, keep: this.keepable(live, result, compiled, run) };
   }
 
   /**
@@ -584,7 +589,7 @@ export class ProcessRuntime {
     if (postponed.some((api) => api.type === 'bpmn:ConditionalEventDefinition')) reevaluateConditions(() => postponedDeep(execution.getPostponed() as AnyEngine[]));
     failIfErrored(live);
     const result = { ...snapshot(live), hadEventWaits };
-    return { result, keep: this.keepable(live, result, compiled) };
+    return { result, keep: this.keepable(live, result, compiled, run) };
   }
 
   /**
@@ -624,7 +629,7 @@ export class ProcessRuntime {
     const fired = Date.parse(due) <= this.clock().getTime() && live.timers.fire(timer.executionId);
     failIfErrored(live);
     const result = { ...snapshot(live), hadEventWaits };
-    return { result, keep: this.keepable(live, result, compiled), fired };
+    return { result, keep: this.keepable(live, result, compiled, run), fired };
   }
 
   /** The cache's current estimated weight in bytes and its number of engines. */
@@ -637,8 +642,8 @@ export class ProcessRuntime {
    * not be kept becomes garbage before it, instead of surviving young-generation collections while the request
    * waits for the database (each survivor is copied, ~1 MiB per engine).
    */
-  private keepable(live: LiveEngine, result: RunResult, compiled: CompiledProcess): LiveEngine | undefined {
-    return !result.completed && this.cache.fits(compiled.engineBytes) ? live : undefined;
+  private keepable(live: LiveEngine, result: RunResult, compiled: CompiledProcess, run: RunOptions): LiveEngine | undefined {
+    return run.keep !== false && !result.completed && this.cache.fits(compiled.engineBytes) ? live : undefined;
   }
 
   private async recover(name: string, compiled: CompiledProcess, state: EngineState, timers: ServiceTimers): Promise<LiveEngine> {

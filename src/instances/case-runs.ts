@@ -29,6 +29,7 @@ import type { SendTaskWorker } from '../notifications/send-task-worker.js';
 import type { OutboxRepository } from '../notifications/outbox-repository.js';
 import { SYSTEM_USER_ID } from '../jobs/system-user.js';
 import type { ExternalTaskWait } from '../engine/process-runtime.js';
+import type { Transact } from '../db/write-group.js';
 
 /** A case as a cascade knows it: as stored, or as an earlier run of the same cascade left it (not yet committed). */
 /**
@@ -335,9 +336,10 @@ export function caseRuns(deps: CaseRunsDeps) {
      * nested in the previous one's commit callback, then writes them all in one transaction, in run order.
      * Throws CalledProcessMissingError (422) when a call names nothing deployed, ConflictError when a case moved
      * on meanwhile, EngineRunError; then nothing is stored and no engine is kept.
-     * Gives every case the cascade ran, as the last of its runs left it.
+     * Gives every case the cascade ran, as the last of its runs left it. `transact` runs the writes' transaction
+     * (default: one of their own; the job executor's grouped firings pass a WriteGroup's).
      */
-    async settle(first: CaseRun, userId: string): Promise<ReadonlyMap<string, CaseState>> {
+    async settle(first: CaseRun, userId: string, transact: Transact = (work) => knex.transaction(work)): Promise<ReadonlyMap<string, CaseState>> {
       const cascade: Cascade = { known: new Map(), waits: new Map(), reached: new Set() };
       const { known } = cascade;
       const sent = new Set<string>();
@@ -350,7 +352,7 @@ export function caseRuns(deps: CaseRunsDeps) {
         }
         const [next, rest] = await nextRun(run ? [...queue, ...followUps(run, cascade, userId, sent)] : queue);
         if (next) return next((r) => step(r, rest));
-        await knex.transaction(async (trx) => {
+        await transact(async (trx) => {
           await instances.lockInOrder(trx, [...known.keys()]);
           for (const write of writes) await write(trx);
         });

@@ -2,6 +2,7 @@
 // transaction guarded by the instance's revision, and the live engine is kept only after the commit.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import type { Transact } from '../db/write-group.js';
 import type { Logger } from '../logger.js';
 import { CaseNotMovedError, ConflictError, ForbiddenError, InvalidFormError, NotFoundError } from '../errors.js';
 import type { UsersRepository } from '../auth/users-repository.js';
@@ -322,9 +323,10 @@ export function workflowService(deps: WorkflowDeps) {
      * a cycle), and `timer.fired` commit in one transaction guarded by the instance's revision and the job's lock.
      * Returns whether it fired (a value resolved again to a later time only moves the job). Throws
      * TimerNotWaitingError when the timer no longer waits, ActivityFailedError when its value gives no due time,
-     * ConflictError when the case moved on or another executor holds the job now.
+     * ConflictError when the case moved on or another executor holds the job now. With `transact` (a WriteGroup's),
+     * the write commits with the group's, and the engine is not kept.
      */
-    async fireTimer(job: JobRecord, owner: string): Promise<boolean> {
+    async fireTimer(job: JobRecord, owner: string, transact?: Transact): Promise<boolean> {
       if (!deps.jobs) throw new Error('fireTimer needs the jobs repository');
       const jobs = deps.jobs;
       return locks.run(job.instanceId, async () => {
@@ -348,10 +350,10 @@ export function workflowService(deps: WorkflowDeps) {
           };
           const about = { at, definitionKey: definition.key, version: definition.version, instanceId: instance.id, elementId: job.elementId, userId: SYSTEM_USER_ID };
           const lead: NewAuditEvent[] = fired ? [{ type: 'timer.fired', ...about, data: { jobId: job.id, executionId: job.executionId, dueAt: job.dueAt } }, ...escalations(process.timers, job, open, about)] : [];
-          await runs.settle(caseRun(deps, { calendar, definition, instance: after, open, result, now, userId: SYSTEM_USER_ID, lead }, { before }), SYSTEM_USER_ID);
+          await runs.settle(caseRun(deps, { calendar, definition, instance: after, open, result, now, userId: SYSTEM_USER_ID, lead }, { before }), SYSTEM_USER_ID, transact);
           if (fired) log.info({ instanceId: instance.id, elementId: job.elementId, jobId: job.id, dueAt: job.dueAt, event: 'timer.fired' }, 'timer fired');
           return fired;
-        }, timerRunOptions(process, definition, calendar));
+        }, { ...timerRunOptions(process, definition, calendar), ...(transact ? { keep: false } : {}) });
       });
     },
 

@@ -1,8 +1,9 @@
 // Runs due timer jobs in every service process: wakes at the next due time (and at least every poll), claims a
-// round of due jobs in one statement so that one process fires each, fires them one case per transaction, and
-// turns a job that keeps failing into an incident after its retries.
+// round of due jobs in one statement so that one process fires each, fires them case by case and commits the
+// round's writes together, and turns a job that keeps failing into an incident after its retries.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
+import { writeGroup, type Transact } from '../db/write-group.js';
 import { ConflictError, TimerNotWaitingError } from '../errors.js';
 import type { AuditChain } from '../audit/audit-chain.js';
 import type { DefinitionVersion } from '../definitions/definitions-repository.js';
@@ -24,8 +25,11 @@ export interface JobExecutorDeps {
   audit: AuditChain;
   log: Logger;
   clock: () => Date;
-  /** Fires a claimed job's timer (workflow-service fireTimer): true when it fired. */
-  fire: (job: JobRecord, owner: string) => Promise<boolean>;
+  /**
+   * Fires a claimed job's timer (workflow-service fireTimer): true when it fired. Its write goes through `transact`
+   * when given (the round's WriteGroup), and commits with the rest of the round's.
+   */
+  fire: (job: JobRecord, owner: string, transact?: Transact) => Promise<boolean>;
   definitionById: (id: string) => Promise<DefinitionVersion>;
   /** The timer start events' schedules, whose due slots each round starts too. */
   starts?: TimerStarts;
@@ -47,6 +51,7 @@ export interface RunDueResult {
  * (not even /health) would be answered meanwhile.
  */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const noop = (): void => undefined;
 
 export function jobExecutor(deps: JobExecutorDeps) {
   const { knex, jobs, incidents, audit, log, clock } = deps;
@@ -77,9 +82,9 @@ export function jobExecutor(deps: JobExecutorDeps) {
   }
 
   /** Runs one claimed job; a job whose timer no longer waits is dropped, a case moved on meanwhile is tried again. */
-  async function runJob(job: JobRecord, result: RunDueResult): Promise<void> {
+  async function runJob(job: JobRecord, result: RunDueResult, transact?: Transact): Promise<void> {
     try {
-      if (await deps.fire(job, owner)) result.fired++;
+      if (await deps.fire(job, owner, transact)) result.fired++;
     } catch (err) {
       if (err instanceof TimerNotWaitingError || (err instanceof ConflictError && (err.details as { state?: string } | undefined)?.state !== 'running')) {
         await knex.transaction(async (trx) => jobs.deleteHeld(trx, job.id, owner));
@@ -91,6 +96,42 @@ export function jobExecutor(deps: JobExecutorDeps) {
       }
       result.failed++;
       if ((await fail(job, err as Error)) === 'incident') result.incidents++;
+    }
+  }
+
+  /**
+   * Runs a claimed round. Each case's firing runs its engine and parks its write in the round's WriteGroup (one case
+   * at a time, with a turn of the event loop between them, as the firings ran before); the writes then commit in one
+   * transaction. A second job of a case already in the round runs alone once the group has committed: the first
+   * firing holds the case's lock until its write commits. Throws what a job's failure handling threw, after the group
+   * has committed.
+   */
+  async function runRound(claimed: JobRecord[], result: RunDueResult): Promise<void> {
+    const group = writeGroup(knex);
+    const cases = new Set<string>();
+    const running: Promise<void>[] = [];
+    const later: JobRecord[] = [];
+    try {
+      for (const job of claimed) {
+        if (cases.has(job.instanceId)) {
+          later.push(job);
+          continue;
+        }
+        cases.add(job.instanceId);
+        const parked = group.nextPark();
+        const done = runJob(job, result, group.transact);
+        running.push(done);
+        await Promise.race([parked, done.then(noop, noop)]);
+        await turn();
+      }
+    } finally {
+      await group.flush();
+    }
+    const failed = (await Promise.allSettled(running)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const job of later) {
+      await runJob(job, result);
+      await turn();
     }
   }
 
@@ -107,10 +148,7 @@ export function jobExecutor(deps: JobExecutorDeps) {
     for (;;) {
       const now = clock();
       const claimed = await jobs.claimDue(owner, now.toISOString(), new Date(now.getTime() + JOB_LEASE_MS).toISOString(), batchSize);
-      for (const job of claimed) {
-        await runJob(job, result);
-        await turn();
-      }
+      await runRound(claimed, result);
       if (claimed.length < batchSize) return result;
     }
   }

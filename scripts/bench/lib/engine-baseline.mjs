@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Engine } from 'bpmn-engine';
 import { root } from './server.mjs';
+import { warmUp } from './warm-up.mjs';
 
 const dist = (p) => import(path.join(root, 'dist', 'src', p));
 
@@ -93,7 +94,7 @@ async function runRecovering(key, sourceContext, options, variables, way, phases
 
 /** Runs `fn` (one instance; returns its steps) for `seconds`; `timed()` is the ms to count, all of it by default. */
 async function measure(fn, seconds, timed = null) {
-  for (let i = 0; i < 20; i++) await fn(); // warm-up
+  const warmed = await warmUp(fn);
   const from = timed?.() ?? 0;
   let steps = 0;
   let instances = 0;
@@ -103,7 +104,7 @@ async function measure(fn, seconds, timed = null) {
     instances++;
   }
   const ms = timed ? timed() - from : performance.now() - t0;
-  return { steps, instances, ms, stepsPerSecond: (steps / ms) * 1000 };
+  return { steps, instances, warmed, ms, stepsPerSecond: (steps / ms) * 1000 };
 }
 
 /** Mean ms of `fn` over every state, repeated until 200 ms have passed. */
@@ -134,7 +135,7 @@ async function recoveringWay(key, sourceContext, options, variables, way, second
   const stepMs = () => phases.recover + phases.resume + phases.signal + phases.getState;
   const rate = await measure(() => runRecovering(key, sourceContext, options, variables, way, phases, states), seconds, stepMs);
   // The warm-up's phases are in the sums too; per step they are the same, so divide by every step measured.
-  const allSteps = rate.steps + 20 * (rate.steps / rate.instances);
+  const allSteps = rate.steps + rate.warmed * (rate.steps / rate.instances);
   const perStepMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, v / allSteps]));
   return { ...rate, perStepMs, state: storageCosts(states) };
 }
@@ -146,7 +147,7 @@ async function executeWay(key, sourceContext, options, way, seconds) {
     await engine.execute({ variables: {} });
     await stateOf(engine, way);
   };
-  for (let i = 0; i < 20; i++) await one();
+  await warmUp(one);
   let starts = 0;
   let executeMs = 0;
   let getStateMs = 0;

@@ -124,6 +124,23 @@ export async function startServer({ databaseUrl, workDir, env = {}, nodeArgs = [
       };
       return of(child.pid);
     },
+    /**
+     * User + system CPU in ms, from /proc (Linux, 100 ticks a second): the process and, with WORKERS > 1, its living
+     * workers. Its threads count (the collector's helpers, SQLite's checkpointer), so over a window it can exceed the
+     * window's wall time.
+     */
+    cpuMs() {
+      const of = (pid) => {
+        try {
+          const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+          return (Number(f[11]) + Number(f[12])) * 10 + children.reduce((sum, c) => sum + of(c), 0);
+        } catch {
+          return 0;
+        }
+      };
+      return of(child.pid);
+    },
     /** process.memoryUsage() of the server, asked over IPC. */
     memory() {
       const id = randomUUID();

@@ -16,6 +16,7 @@ import { api, root, startServer as startOnce } from './server.mjs';
 import { openKnex } from './bulk.mjs';
 import { sourcelessState } from './engine-baseline.mjs';
 import { summarize } from '../profile-summary.mjs';
+import { warmUp } from './warm-up.mjs';
 
 export const TIMER_KEY = 'bench-timer-jatuh-tempo';
 const TIMER_ELEMENT = 'pengingat';
@@ -87,7 +88,7 @@ export async function bareTimers({ seconds = 5 } = {}) {
     phases.getState += performance.now() - t;
     engine.stop();
   };
-  for (let i = 0; i < 50; i++) await one();
+  await warmUp(one, { min: 50 });
   for (const k of Object.keys(phases)) phases[k] = 0;
   let n = 0;
   const cpu0 = process.cpuUsage();
