@@ -1,0 +1,52 @@
+// How long a server's SQLite connection waits for the write lock and then holds it: preloaded with `--import` (node's
+// cluster workers inherit it), it wraps better-sqlite3's Statement.run and times, per process, each BEGIN IMMEDIATE
+// from its first try to the try that took the lock (patientBegin tries again while another process holds it) and each
+// transaction from that BEGIN to its COMMIT or ROLLBACK (wall time: whatever the event loop runs meanwhile counts).
+// Every 2 s and at exit it writes the count, mean, p50, p90, p99 and the sum of both to lock-probe-<pid>.txt in
+// LOCK_PROBE_DIR (default: the OS temp dir).
+// Usage (cpu-cost.mjs only drives the load here: with WORKERS > 1 its CPU figures count the primary process alone):
+//   npm run build && WORKERS=2 NODE_ARGS="--import=$PWD/scripts/bench/lock-probe.mjs" node scripts/bench/cpu-cost.mjs 1500
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(fileURLToPath(import.meta.url));
+const Database = require('better-sqlite3');
+const probe = new Database(':memory:');
+const Statement = Object.getPrototypeOf(probe.prepare('select 1'));
+probe.close();
+
+const waits = [];
+const holds = [];
+let firstTry = null;
+let heldSince = null;
+const original = Statement.run;
+Statement.run = function timed(...args) {
+  const sql = this.source.trim().toUpperCase();
+  const t = performance.now();
+  if (sql.startsWith('BEGIN')) firstTry ??= t;
+  const result = original.apply(this, args); // a busy BEGIN throws here and is tried again
+  if (sql.startsWith('BEGIN')) {
+    waits.push(performance.now() - firstTry);
+    firstTry = null;
+    heldSince = performance.now();
+  } else if ((sql.startsWith('COMMIT') || sql.startsWith('ROLLBACK')) && heldSince !== null) {
+    holds.push(performance.now() - heldSince);
+    heldSince = null;
+  }
+  return result;
+};
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+const line = (name, values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const sum = sorted.reduce((a, b) => a + b, 0);
+  const f = (ms) => `${ms.toFixed(2)} ms`;
+  return `${name}: ${sorted.length}, mean ${f(sum / (sorted.length || 1))}, p50 ${f(quantile(sorted, 0.5))}, p90 ${f(quantile(sorted, 0.9))}, p99 ${f(quantile(sorted, 0.99))}, sum ${f(sum)}`;
+};
+const out = path.join(process.env.LOCK_PROBE_DIR ?? os.tmpdir(), `lock-probe-${process.pid}.txt`);
+const write = () => fs.writeFileSync(out, `${line('waited for the write lock', waits)}\n${line('held it', holds)}\n`);
+process.on('exit', write);
+setInterval(write, 2000).unref();
