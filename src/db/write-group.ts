@@ -1,7 +1,7 @@
 // Several writers' transactions committed as one. The job executor fires a round of due timers, each firing's engine
 // run outside any transaction as before, and then commits the round's writes together: a firing pays no BEGIN,
-// COMMIT and knex transaction of its own, which on SQLite cost about 0.3 ms of a firing's ~8 ms (docs/BENCHMARKS.md,
-// "Issue 19, sixth session").
+// COMMIT and knex transaction of its own (on SQLite a knex transaction of one update costs ~0.2 ms more than the
+// update; docs/BENCHMARKS.md, "Issues 15 and 19, sixth session").
 import type { Knex } from 'knex';
 
 /** Runs `work` in a transaction and resolves once it has committed; rejects with what `work` threw. */
