@@ -1,5 +1,5 @@
 // CPU time per operation, for comparing changes on a machine others load too (throughput there swings by ±50 %):
-// the server's user+system CPU (from /proc, Linux) per start and per completion over HTTP, against bare
+// the server's user+system CPU (from /proc, Linux; its workers too with WORKERS > 1) per start and per completion over HTTP, against bare
 // bpmn-engine's CPU per execute-to-first-wait and per recover → resume → signal → getState step (process.cpuUsage),
 // on the same diagram. CPU time still varies by ~10 % under load; compare runs back to back.
 // Usage: npm run build && node scripts/bench/cpu-cost.mjs [starts=1500]
@@ -20,11 +20,6 @@ import { loadDiagram, sourcelessState as sourceless } from './lib/engine-baselin
 const KEY = 'bkd-kalteng-konsultasi-ekinerja';
 const N = Number(process.argv[2] ?? 1500);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
-const ticks = 100; // USER_HZ on Linux
-function cpuMs(pid) {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / ticks;
-}
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 
 async function bare() {
@@ -61,9 +56,9 @@ try {
   const def = await api(server.base, 'GET', `/definitions/${KEY}`, server.admin);
   const user = await api(server.base, 'POST', '/users', server.admin, { name: 'cpu', roles: def.roles.map((r) => r.id) });
   await loadStarts({ base: server.base, token: user.token, key: KEY, connections: CONNECTIONS, amount: 300 });
-  let c = cpuMs(server.pid);
+  let c = server.cpuMs();
   const s = await loadStarts({ base: server.base, token: user.token, key: KEY, connections: CONNECTIONS, amount: N });
-  const startMs = (cpuMs(server.pid) - c) / s.ok;
+  const startMs = (server.cpuMs() - c) / s.ok;
   if (process.env.ONLY === 'start') {
     console.log(JSON.stringify({ start: { serviceCpuMs: +startMs.toFixed(2), non2xx: s.non2xx, ...wall(s) } }));
     await server.stop();
@@ -76,9 +71,9 @@ try {
   const sample = await api(server.base, 'GET', `/tasks/${ids[0]}`, user.token);
   const body = completionBody(sample);
   await loadCompletions({ base: server.base, token: user.token, ids: ids.slice(0, 300), body: () => body, connections: CONNECTIONS });
-  c = cpuMs(server.pid);
+  c = server.cpuMs();
   const r = await loadCompletions({ base: server.base, token: user.token, ids: ids.slice(300), body: () => body, connections: CONNECTIONS });
-  const completeMs = (cpuMs(server.pid) - c) / r.ok;
+  const completeMs = (server.cpuMs() - c) / r.ok;
   const b2 = await bare();
   const execMs = (b1.execMs + b2.execMs) / 2, stepMs = (b1.stepMs + b2.stepMs) / 2;
   console.log(JSON.stringify({ start: { serviceCpuMs: +startMs.toFixed(2), bareCpuMs: +execMs.toFixed(2), ratio: +(execMs / startMs).toFixed(2), non2xx: s.non2xx, ...wall(s) }, complete: { serviceCpuMs: +completeMs.toFixed(2), bareCpuMs: +stepMs.toFixed(2), ratio: +(stepMs / completeMs).toFixed(2), non2xx: r.non2xx, ...wall(r) } }));

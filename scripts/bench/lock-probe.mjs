@@ -4,8 +4,7 @@
 // transaction from that BEGIN to its COMMIT or ROLLBACK (wall time: whatever the event loop runs meanwhile counts).
 // Every 2 s and at exit it writes the count, mean, p50, p90, p99 and the sum of both to lock-probe-<pid>.txt in
 // LOCK_PROBE_DIR (default: the OS temp dir).
-// Usage (cpu-cost.mjs only drives the load here: with WORKERS > 1 its CPU figures count the primary process alone):
-//   npm run build && WORKERS=2 NODE_ARGS="--import=$PWD/scripts/bench/lock-probe.mjs" node scripts/bench/cpu-cost.mjs 1500
+// Usage: npm run build && WORKERS=2 NODE_ARGS="--import=$PWD/scripts/bench/lock-probe.mjs" node scripts/bench/cpu-cost.mjs 1500
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';

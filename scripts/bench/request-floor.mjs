@@ -12,10 +12,6 @@ const AMOUNT = Number(process.argv[2] ?? 3000);
 const KEY = 'bkd-kalteng-konsultasi-ekinerja';
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'request-floor-'));
 const server = await startServer({ databaseUrl: `sqlite:${path.join(workDir, 'floor.db')}`, workDir });
-const cpuMs = () => {
-  const f = fs.readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10; // 100 clock ticks a second
-};
 const auth = { authorization: `Bearer ${server.admin}` };
 const requests = [
   ['GET /health', { method: 'GET', path: '/health' }],
@@ -25,9 +21,9 @@ const requests = [
 ];
 try {
   for (const [name, request] of requests) {
-    const before = cpuMs();
+    const before = server.cpuMs();
     const r = await new Promise((resolve, reject) => autocannon({ url: server.base, connections: 8, amount: AMOUNT, requests: [request] }, (err, res) => (err ? reject(err) : resolve(res))));
-    console.log(`${name}: ${((cpuMs() - before) / r.requests.total).toFixed(3)} ms of server CPU per request, ${(r['2xx'] / r.duration).toFixed(0)}/s, ${r.non2xx} non-2xx`);
+    console.log(`${name}: ${((server.cpuMs() - before) / r.requests.total).toFixed(3)} ms of server CPU per request, ${(r['2xx'] / r.duration).toFixed(0)}/s, ${r.non2xx} non-2xx`);
   }
 } finally {
   await server.stop();

@@ -12,6 +12,31 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 const memProbe = path.join(path.dirname(fileURLToPath(import.meta.url)), 'mem-probe.mjs');
 
 /** A port nobody listens on now. */
+/**
+ * Sums `read(pid)` over the process `pid` and its living descendants (Linux /proc); a descendant that exits meanwhile
+ * counts 0. Null when `pid` itself is gone.
+ */
+function overTree(pid, read) {
+  try {
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return read(pid) + children.reduce((sum, c) => sum + (overTree(c, read) ?? 0), 0);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * User + system CPU in ms that the process `pid` and its descendants have used, from /proc (Linux, 100 ticks a
+ * second); null when the process is gone. Threads count (the collector's helpers, SQLite's checkpointer), so over a
+ * window it can exceed the window's wall time.
+ */
+export function cpuMsOf(pid) {
+  return overTree(pid, (p) => {
+    const f = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  });
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -111,36 +136,9 @@ export async function startServer({ databaseUrl, workDir, env = {}, nodeArgs = [
     pid: child.pid,
     child,
     /** Resident set size in bytes, from /proc (Linux): the process and, with WORKERS > 1, its workers. */
-    rss() {
-      const of = (pid) => {
-        try {
-          const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-          const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-          const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-          return kb * 1024 + children.reduce((sum, c) => sum + of(c), 0);
-        } catch {
-          return 0;
-        }
-      };
-      return of(child.pid);
-    },
-    /**
-     * User + system CPU in ms, from /proc (Linux, 100 ticks a second): the process and, with WORKERS > 1, its living
-     * workers. Its threads count (the collector's helpers, SQLite's checkpointer), so over a window it can exceed the
-     * window's wall time.
-     */
-    cpuMs() {
-      const of = (pid) => {
-        try {
-          const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-          const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-          return (Number(f[11]) + Number(f[12])) * 10 + children.reduce((sum, c) => sum + of(c), 0);
-        } catch {
-          return 0;
-        }
-      };
-      return of(child.pid);
-    },
+    rss: () => overTree(child.pid, (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024) ?? 0,
+    /** See cpuMsOf: the server and, with WORKERS > 1, its living workers. */
+    cpuMs: () => cpuMsOf(child.pid),
     /** process.memoryUsage() of the server, asked over IPC. */
     memory() {
       const id = randomUUID();

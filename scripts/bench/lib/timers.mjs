@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Engine } from 'bpmn-engine';
 import { EventEmitter } from 'node:events';
-import { api, root, startServer as startOnce } from './server.mjs';
+import { api, cpuMsOf, root, startServer as startOnce } from './server.mjs';
 import { openKnex } from './bulk.mjs';
 import { sourcelessState } from './engine-baseline.mjs';
 import { summarize } from '../profile-summary.mjs';
@@ -119,16 +119,6 @@ async function seedCases(server, dueAts, connections = 8) {
 }
 
 const count = async (knex, sql) => Number(Object.values((await knex.raw(sql))[0] ?? {})[0] ?? 0);
-
-/** CPU time (user + system) the process `pid` has used, in ms, from /proc (Linux; 100 clock ticks a second). */
-function cpuMsOf(pid) {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Polls until `n` timers fired, at most `maxMs`; returns whether they did and, when `pid` is given, the CPU ms the
