@@ -124,7 +124,6 @@ async function serverOn(kind, name, extra = {}) {
   }
 }
 
-/** Starts/s for `seconds`, then completes every first-step task those starts opened. */
 /**
  * Runs one load phase and adds the cores it kept busy (CPU time ÷ wall time): the server's (its process and workers,
  * threads included) and this process's, which is the load generator (autocannon runs in it).
@@ -139,6 +138,7 @@ async function withCores(server, phase) {
   return { ...result, cores: { server: (server.cpuMs() - server0) / wallMs, loadGenerator: (self.user + self.system) / 1000 / wallMs } };
 }
 
+/** Starts/s for `seconds`, then completes every first-step task those starts opened. */
 async function httpPart(kind, workers = 1) {
   const profileDir = path.join(workDir, `prof-${kind}-${workers}`);
   const { server, databaseUrl, drop } = await serverOn(kind, `http-${kind}-${workers}`, {
