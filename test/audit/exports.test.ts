@@ -3,12 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { validateXML } from 'xmllint-wasm';
-import { FIXTURES, startApp, tempDir, ADMIN_TOKEN, testDatabases, type TestApp } from '../helpers/app.js';
+import { FIXTURES, XES_DIR, startApp, tempDir, ADMIN_TOKEN, testDatabases, type TestApp } from '../helpers/app.js';
 import exportRoutes from '../../src/routes/export-routes.js';
 import { CSV_COLUMNS, csvExport, csvField, readExportRows } from '../../src/audit/csv-export.js';
 import { xesExport, xmlAttr } from '../../src/audit/xes-export.js';
 
-const XES_DIR = path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'conformance', 'xes');
 const XSD = fs.readFileSync(path.join(XES_DIR, 'xes.xsd'), 'utf8');
 const ACTIVITY = 'Menerima "berkas", cepat & <rapi>';
 const MINUTE = 60_000;

@@ -12,6 +12,8 @@ export { tempDir };
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const REPO_PROCESSES = path.resolve(import.meta.dirname, '..', '..', 'processes');
 export const FIXTURES = path.resolve(import.meta.dirname, '..', 'fixtures');
+/** The IEEE 1849 XES schema (`xes.xsd`) and its hand-written samples, copied from shared/conformance/xes. */
+export const XES_DIR = path.join(FIXTURES, 'xes');
 
 export class TestClock {
   constructor(public now: Date = new Date('2026-03-02T01:00:00Z')) {}

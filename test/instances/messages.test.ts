@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t, { type Test } from 'tap';
 import { validateXML } from 'xmllint-wasm';
-import { ADMIN_TOKEN, startApp, tempDir, testDatabases, type TestApp } from '../helpers/app.js';
+import { ADMIN_TOKEN, XES_DIR, startApp, tempDir, testDatabases, type TestApp } from '../helpers/app.js';
 
-const XSD = fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'conformance', 'xes', 'xes.xsd'), 'utf8');
+const XSD = fs.readFileSync(path.join(XES_DIR, 'xes.xsd'), 'utf8');
 
 const EXAMPLES = path.resolve(import.meta.dirname, '..', '..', 'examples');
 const example = (name: string): string => fs.readFileSync(path.join(EXAMPLES, name), 'utf8');

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { validateXML } from 'xmllint-wasm';
-import { ADMIN_TOKEN, FIXTURES, startApp, tempDir, TestClock, testDatabases, type TestApp } from '../helpers/app.js';
+import { ADMIN_TOKEN, FIXTURES, XES_DIR, startApp, tempDir, TestClock, testDatabases, type TestApp } from '../helpers/app.js';
 
-const XSD = fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', '..', 'shared', 'conformance', 'xes', 'xes.xsd'), 'utf8');
+const XSD = fs.readFileSync(path.join(XES_DIR, 'xes.xsd'), 'utf8');
 const WITA = (local: string) => new Date(`${local}:00+08:00`).toISOString();
 
 interface Task {
