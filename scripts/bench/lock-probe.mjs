@@ -19,23 +19,58 @@ probe.close();
 
 const waits = [];
 const holds = [];
+const inSql = [];
+const statements = [];
 let firstTry = null;
 let heldSince = null;
+let sqlMs = 0;
+let count = 0;
+let busyTries = 0;
+const triesPerWait = [];
 const original = Statement.run;
 Statement.run = function timed(...args) {
   const sql = this.source.trim().toUpperCase();
   const t = performance.now();
   if (sql.startsWith('BEGIN')) firstTry ??= t;
-  const result = original.apply(this, args); // a busy BEGIN throws here and is tried again
+  let result;
+  try {
+    result = original.apply(this, args); // a busy BEGIN throws here and is tried again
+  } catch (err) {
+    if (sql.startsWith('BEGIN')) busyTries++;
+    throw err;
+  }
+  const done = performance.now();
+  if (heldSince !== null) {
+    sqlMs += done - t;
+    count++;
+  }
   if (sql.startsWith('BEGIN')) {
-    waits.push(performance.now() - firstTry);
+    waits.push(done - firstTry);
+    triesPerWait.push(busyTries);
+    busyTries = 0;
     firstTry = null;
-    heldSince = performance.now();
+    heldSince = done;
+    sqlMs = 0;
+    count = 0;
   } else if ((sql.startsWith('COMMIT') || sql.startsWith('ROLLBACK')) && heldSince !== null) {
-    holds.push(performance.now() - heldSince);
+    holds.push(done - heldSince);
+    inSql.push(sqlMs);
+    statements.push(count);
     heldSince = null;
   }
   return result;
+};
+
+// Reads inside a transaction hold the lock as well: count their time in SQLite too.
+const originalAll = Statement.all;
+Statement.all = function timedAll(...args) {
+  const t = performance.now();
+  const rows = originalAll.apply(this, args);
+  if (heldSince !== null) {
+    sqlMs += performance.now() - t;
+    count++;
+  }
+  return rows;
 };
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -46,6 +81,7 @@ const line = (name, values) => {
   return `${name}: ${sorted.length}, mean ${f(sum / (sorted.length || 1))}, p50 ${f(quantile(sorted, 0.5))}, p90 ${f(quantile(sorted, 0.9))}, p99 ${f(quantile(sorted, 0.99))}, sum ${f(sum)}`;
 };
 const out = path.join(process.env.LOCK_PROBE_DIR ?? os.tmpdir(), `lock-probe-${process.pid}.txt`);
-const write = () => fs.writeFileSync(out, `${line('waited for the write lock', waits)}\n${line('held it', holds)}\n`);
+const write = () =>
+  fs.writeFileSync(out, `${line('waited for the write lock', waits)}\n${line('held it', holds)}\n${line('of it in SQLite (run and all)', inSql)}\n${line('statements per transaction, COMMIT included', statements).replace(/ ms/g, '')}\n${line('busy tries of BEGIN per transaction', triesPerWait).replace(/ ms/g, '')}\n`);
 process.on('exit', write);
 setInterval(write, 2000).unref();

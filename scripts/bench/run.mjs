@@ -301,7 +301,8 @@ async function main() {
     }
     if (only.has('soak')) {
       log(`soak, ${opt.soakMinutes} min at ${opt.soakRate} cases/s (SQLite)…`);
-      const { server, drop } = await serverOn('sqlite', 'soak');
+      // --expose-gc: each sample is taken after a full collection as well (lib/soak.mjs).
+      const { server, drop } = await serverOn('sqlite', 'soak', { nodeArgs: ['--expose-gc'] });
       try {
         const def = await api(server.base, 'GET', `/definitions/${opt.key}`, server.admin);
         const user = await api(server.base, 'POST', '/users', server.admin, { name: 'bench soak', roles: def.roles.map((r) => r.id) });

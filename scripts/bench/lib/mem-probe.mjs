@@ -1,11 +1,14 @@
 // Preloaded into a benchmarked server (node --import): answers the bench's IPC question with process.memoryUsage(),
-// and with WORKERS > 1 tells the bench when every cluster worker listens. It only reports; the service itself does
+// after a full collection when asked (`collect`) and the server runs with --expose-gc, and with WORKERS > 1 tells the bench when every cluster worker listens. It only reports; the service itself does
 // not know it is there.
 import cluster from 'node:cluster';
 
 if (typeof process.send === 'function' && cluster.isPrimary) {
   process.on('message', (m) => {
-    if (m && m.type === 'mem') process.send({ type: 'mem', id: m.id, usage: process.memoryUsage() });
+    if (m?.type !== 'mem') return;
+    const collected = m.collect === true && typeof globalThis.gc === 'function';
+    if (collected) globalThis.gc();
+    process.send({ type: 'mem', id: m.id, usage: process.memoryUsage(), collected });
   });
   const workers = Number(process.env.WORKERS ?? 1);
   if (workers > 1) {

@@ -125,7 +125,7 @@ export async function startServer({ databaseUrl, workDir, env = {}, nodeArgs = [
   const pending = new Map();
   child.on('message', (m) => {
     if (m?.type === 'mem' && pending.has(m.id)) {
-      pending.get(m.id)(m.usage);
+      pending.get(m.id)(m.collected ? { ...m.usage, collected: true } : m.usage);
       pending.delete(m.id);
     }
   });
@@ -139,12 +139,15 @@ export async function startServer({ databaseUrl, workDir, env = {}, nodeArgs = [
     rss: () => overTree(child.pid, (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024) ?? 0,
     /** See cpuMsOf: the server and, with WORKERS > 1, its living workers. */
     cpuMs: () => cpuMsOf(child.pid),
-    /** process.memoryUsage() of the server, asked over IPC. */
-    memory() {
+    /**
+     * process.memoryUsage() of the server, asked over IPC; null when it did not answer within 2 s. `collect`: after a
+     * full collection, when the server runs with --expose-gc (the answer then says `collected: true`).
+     */
+    memory({ collect = false } = {}) {
       const id = randomUUID();
       return new Promise((resolve) => {
         pending.set(id, resolve);
-        child.send({ type: 'mem', id });
+        child.send({ type: 'mem', id, collect });
         setTimeout(() => {
           if (pending.delete(id)) resolve(null);
         }, 2000);

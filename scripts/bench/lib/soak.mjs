@@ -1,5 +1,8 @@
 // The soak: whole cases (start, then list and complete each task until the instance ends) begun at a steady
-// rate for a while, the server's RSS (from /proc) and heap (over IPC) sampled every 10 s.
+// rate for a while, the server's RSS (from /proc) and heap (over IPC) sampled every 10 s: as they are, then again
+// right after a full collection the bench asks for (the server runs with --expose-gc). Between major collections V8
+// lets the heap grow to ~200 MiB on a 2-core VM and RSS follows (217-338 MiB within one run), so only the figures
+// after a collection tell retained memory, and growth, from the phase of the collector's cycle a sample falls on.
 import { api } from './server.mjs';
 
 export function completionBody(task, choice = 0) {
@@ -47,10 +50,14 @@ export async function soak({ server, token, key, minutes, casesPerSecond = 4, sa
   let firstError = null;
   const inflight = new Set();
   const sample = async () => {
-    const mem = await server.memory();
-    samples.push({ s: Math.round((Date.now() - t0) / 1000), rss: server.rss(), heapUsed: mem?.heapUsed ?? null, heapTotal: mem?.heapTotal ?? null, finished, inflight: inflight.size });
+    const rssAsIs = server.rss();
+    const asIs = await server.memory();
+    const mem = await server.memory({ collect: true });
+    const collected = mem?.collected === true;
+    samples.push({ s: Math.round((Date.now() - t0) / 1000), rss: server.rss(), heapUsed: mem?.heapUsed ?? null, heapTotal: mem?.heapTotal ?? null, collected, rssAsIs, heapAsIs: asIs?.heapUsed ?? null, finished, inflight: inflight.size });
     const last = samples[samples.length - 1];
-    log(`  soak ${last.s}s: rss ${(last.rss / 2 ** 20).toFixed(0)} MiB, heap ${((last.heapUsed ?? 0) / 2 ** 20).toFixed(0)} MiB, ${finished} cases done, ${last.inflight} under way`);
+    const mib = (b) => ((b ?? 0) / 2 ** 20).toFixed(0);
+    log(`  soak ${last.s}s: rss ${mib(last.rssAsIs)} MiB, heap ${mib(last.heapAsIs)} MiB; ${collected ? `after a full collection ${mib(last.rss)} and ${mib(last.heapUsed)} MiB; ` : ''}${finished} cases done, ${last.inflight} under way`);
   };
   await sample();
   const sampler = setInterval(() => void sample(), sampleSeconds * 1000);
