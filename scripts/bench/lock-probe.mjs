@@ -3,7 +3,9 @@
 // from its first try to the try that took the lock (patientBegin tries again while another process holds it) and each
 // transaction from that BEGIN to its COMMIT or ROLLBACK (wall time: whatever the event loop runs meanwhile counts).
 // Every 2 s and at exit it writes the count, mean, p50, p90, p99 and the sum of both to lock-probe-<pid>.txt in
-// LOCK_PROBE_DIR (default: the OS temp dir).
+// LOCK_PROBE_DIR (default: the OS temp dir), with the time in SQLite within each hold, the statements per
+// transaction and BEGIN's busy tries; at exit also lock-holds-<pid>.json, each hold as [from, to] in µs of the
+// monotonic clock V8's CPU profiles use, for hold-profile.mjs (what the process ran while it held the lock).
 // Usage: npm run build && WORKERS=2 NODE_ARGS="--import=$PWD/scripts/bench/lock-probe.mjs" node scripts/bench/cpu-cost.mjs 1500
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -27,6 +29,9 @@ let sqlMs = 0;
 let count = 0;
 let busyTries = 0;
 const triesPerWait = [];
+const windows = [];
+let heldSinceUs = null;
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 const original = Statement.run;
 Statement.run = function timed(...args) {
   const sql = this.source.trim().toUpperCase();
@@ -50,12 +55,14 @@ Statement.run = function timed(...args) {
     busyTries = 0;
     firstTry = null;
     heldSince = done;
+    heldSinceUs = monotonicUs();
     sqlMs = 0;
     count = 0;
   } else if ((sql.startsWith('COMMIT') || sql.startsWith('ROLLBACK')) && heldSince !== null) {
     holds.push(done - heldSince);
     inSql.push(sqlMs);
     statements.push(count);
+    windows.push([heldSinceUs, monotonicUs()]);
     heldSince = null;
   }
   return result;
@@ -83,5 +90,8 @@ const line = (name, values) => {
 const out = path.join(process.env.LOCK_PROBE_DIR ?? os.tmpdir(), `lock-probe-${process.pid}.txt`);
 const write = () =>
   fs.writeFileSync(out, `${line('waited for the write lock', waits)}\n${line('held it', holds)}\n${line('of it in SQLite (run and all)', inSql)}\n${line('statements per transaction, COMMIT included', statements).replace(/ ms/g, '')}\n${line('busy tries of BEGIN per transaction', triesPerWait).replace(/ ms/g, '')}\n`);
-process.on('exit', write);
+process.on('exit', () => {
+  write();
+  fs.writeFileSync(path.join(path.dirname(out), `lock-holds-${process.pid}.json`), JSON.stringify(windows));
+});
 setInterval(write, 2000).unref();

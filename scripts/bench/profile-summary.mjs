@@ -2,12 +2,19 @@
 // Usage: node scripts/bench/profile-summary.mjs <file.cpuprofile> [top=25]
 import fs from 'node:fs';
 
-export function summarize(file, top = 25) {
+/**
+ * Self time by function and by file, and the service's functions with their callees, of `file` (a .cpuprofile);
+ * `keep(atUs)`: only the samples taken at that time (µs of the profile's monotonic clock, as process.hrtime) count.
+ */
+export function summarize(file, top = 25, keep = () => true) {
   const prof = JSON.parse(fs.readFileSync(file, 'utf8'));
   const byId = new Map(prof.nodes.map((n) => [n.id, n]));
   const self = new Map();
   const dt = prof.timeDeltas;
+  let at = prof.startTime;
   for (let i = 0; i < prof.samples.length; i++) {
+    at += dt[i] ?? 0;
+    if (!keep(at)) continue;
     const id = prof.samples[i];
     self.set(id, (self.get(id) ?? 0) + (dt[i] ?? 0));
   }
