@@ -1,6 +1,6 @@
 // Preloaded into a benchmarked server (node --import): answers the bench's IPC question with process.memoryUsage(),
-// after a full collection when asked (`collect`) and the server runs with --expose-gc, and with WORKERS > 1 tells the bench when every cluster worker listens. It only reports; the service itself does
-// not know it is there.
+// after a full collection when asked (`collect`) and the server runs with --expose-gc, and with WORKERS > 1 tells
+// the bench when every cluster worker listens. It only reports; the service itself does not know it is there.
 import cluster from 'node:cluster';
 
 if (typeof process.send === 'function' && cluster.isPrimary) {
