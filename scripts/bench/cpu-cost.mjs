@@ -1,7 +1,7 @@
 // CPU time per operation, for comparing changes on a machine others load too (throughput there swings by ±50 %):
-// the server's user+system CPU (from /proc, Linux; its workers too with WORKERS > 1) per start and per completion over HTTP, against bare
-// bpmn-engine's CPU per execute-to-first-wait and per recover → resume → signal → getState step (process.cpuUsage),
-// on the same diagram. CPU time still varies by ~10 % under load; compare runs back to back.
+// the server's user+system CPU (from /proc, Linux; its workers too with WORKERS > 1) per start and per completion
+// over HTTP, against bare bpmn-engine's CPU per execute-to-first-wait and per recover → resume → signal → getState
+// step (process.cpuUsage), on the same diagram. CPU time still varies by ~10 % under load; compare runs back to back.
 // Usage: npm run build && node scripts/bench/cpu-cost.mjs [starts=1500]
 //   ONLY=start: starts only; NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR': the server's node flags; ENGINE_CACHE_MIB etc. pass through;
 //   DB=postgres: a fresh PostgreSQL database on TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test) instead of

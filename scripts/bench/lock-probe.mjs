@@ -32,6 +32,12 @@ const triesPerWait = [];
 const windows = [];
 let heldSinceUs = null;
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+// A statement run while this connection holds the lock: its time in SQLite counts toward the hold's.
+const countInHold = (ms) => {
+  if (heldSince === null) return;
+  sqlMs += ms;
+  count++;
+};
 const original = Statement.run;
 Statement.run = function timed(...args) {
   const sql = this.source.trim().toUpperCase();
@@ -45,10 +51,7 @@ Statement.run = function timed(...args) {
     throw err;
   }
   const done = performance.now();
-  if (heldSince !== null) {
-    sqlMs += done - t;
-    count++;
-  }
+  countInHold(done - t);
   if (sql.startsWith('BEGIN')) {
     waits.push(done - firstTry);
     triesPerWait.push(busyTries);
@@ -73,10 +76,7 @@ const originalAll = Statement.all;
 Statement.all = function timedAll(...args) {
   const t = performance.now();
   const rows = originalAll.apply(this, args);
-  if (heldSince !== null) {
-    sqlMs += performance.now() - t;
-    count++;
-  }
+  countInHold(performance.now() - t);
   return rows;
 };
 

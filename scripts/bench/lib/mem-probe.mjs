@@ -6,9 +6,13 @@ import cluster from 'node:cluster';
 if (typeof process.send === 'function' && cluster.isPrimary) {
   process.on('message', (m) => {
     if (m?.type !== 'mem') return;
-    const collected = m.collect === true && typeof globalThis.gc === 'function';
-    if (collected) globalThis.gc();
-    process.send({ type: 'mem', id: m.id, usage: process.memoryUsage(), collected });
+    if (m.collect !== true || typeof globalThis.gc !== 'function') {
+      process.send({ type: 'mem', id: m.id, usage: process.memoryUsage(), collected: false });
+      return;
+    }
+    const before = process.memoryUsage();
+    globalThis.gc();
+    process.send({ type: 'mem', id: m.id, usage: process.memoryUsage(), before, collected: true });
   });
   const workers = Number(process.env.WORKERS ?? 1);
   if (workers > 1) {

@@ -11,7 +11,6 @@ import pg from 'pg';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const memProbe = path.join(path.dirname(fileURLToPath(import.meta.url)), 'mem-probe.mjs');
 
-/** A port nobody listens on now. */
 /**
  * Sums `read(pid)` over the process `pid` and its living descendants (Linux /proc); a descendant that exits meanwhile
  * counts 0. Null when `pid` itself is gone.
@@ -37,6 +36,7 @@ export function cpuMsOf(pid) {
   });
 }
 
+/** A port nobody listens on now. */
 export function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -125,7 +125,7 @@ export async function startServer({ databaseUrl, workDir, env = {}, nodeArgs = [
   const pending = new Map();
   child.on('message', (m) => {
     if (m?.type === 'mem' && pending.has(m.id)) {
-      pending.get(m.id)(m.collected ? { ...m.usage, collected: true } : m.usage);
+      pending.get(m.id)(m.collected ? { ...m.usage, collected: true, before: m.before } : m.usage);
       pending.delete(m.id);
     }
   });
@@ -141,7 +141,8 @@ export async function startServer({ databaseUrl, workDir, env = {}, nodeArgs = [
     cpuMs: () => cpuMsOf(child.pid),
     /**
      * process.memoryUsage() of the server, asked over IPC; null when it did not answer within 2 s. `collect`: after a
-     * full collection, when the server runs with --expose-gc (the answer then says `collected: true`).
+     * full collection, when the server runs with --expose-gc (the answer then says `collected: true` and carries the
+     * figures read just before the collection as `before`).
      */
     memory({ collect = false } = {}) {
       const id = randomUUID();

@@ -51,10 +51,10 @@ export async function soak({ server, token, key, minutes, casesPerSecond = 4, sa
   const inflight = new Set();
   const sample = async () => {
     const rssAsIs = server.rss();
-    const asIs = await server.memory();
     const mem = await server.memory({ collect: true });
     const collected = mem?.collected === true;
-    samples.push({ s: Math.round((Date.now() - t0) / 1000), rss: server.rss(), heapUsed: mem?.heapUsed ?? null, heapTotal: mem?.heapTotal ?? null, collected, rssAsIs, heapAsIs: asIs?.heapUsed ?? null, finished, inflight: inflight.size });
+    const heapAsIs = (collected ? mem.before.heapUsed : mem?.heapUsed) ?? null;
+    samples.push({ s: Math.round((Date.now() - t0) / 1000), rss: server.rss(), heapUsed: mem?.heapUsed ?? null, heapTotal: mem?.heapTotal ?? null, collected, rssAsIs, heapAsIs, finished, inflight: inflight.size });
     const last = samples[samples.length - 1];
     const mib = (b) => ((b ?? 0) / 2 ** 20).toFixed(0);
     log(`  soak ${last.s}s: rss ${mib(last.rssAsIs)} MiB, heap ${mib(last.heapAsIs)} MiB; ${collected ? `after a full collection ${mib(last.rss)} and ${mib(last.heapUsed)} MiB; ` : ''}${finished} cases done, ${last.inflight} under way`);
